@@ -1,0 +1,29 @@
+"""neuroflow: deep learning on an ordinary laptop, from the single neuron to a shared model.
+
+    import neuroflow as nf
+    ds = nf.load_dataset("iris")
+    model = nf.train(ds, model="iris-mlp", epochs=100)
+    nf.evaluate(model, ds)
+    nf.predict(model, rows)
+    model.save("iris-model"); nf.load("iris-model")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+# Heavy parts load on first use, so `import neuroflow` stays cheap.
+_LAZY = {
+    "NeuroflowError": "neuroflow.errors",
+    "neuron_output": "neuroflow.neuron",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'neuroflow' has no attribute {name!r}")

@@ -1,0 +1,65 @@
+"""Datasets by name or path: `iris`, `digits`, `mnist`, `fashion-mnist`, a CSV file, an image folder.
+
+One entry point, `load_dataset`, so every command accepts the same DATA argument.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neuroflow.data.dataset import Dataset
+from neuroflow.errors import DataError
+
+BUILTIN_DATASETS = {
+    "iris": "150 iris flowers, 4 measurements, 3 species (scikit-learn, offline)",
+    "digits": "1,797 handwritten digits, 8×8 grey images (scikit-learn, offline)",
+    "mnist": "70,000 handwritten digits, 28×28 grey images (IDX files)",
+    "fashion-mnist": "70,000 clothing pictures, 28×28 grey images, 10 classes (IDX files)",
+}
+
+DEFAULT_FRACTIONS = (0.15, 0.15)  # validation and test shares for data that has no fixed test split
+
+
+def load_dataset(
+    data: str,
+    *,
+    target: str | None = None,
+    task: str | None = None,
+    data_dir: str | None = None,
+    seed: int = 0,
+    image_size: tuple[int, int] | None = None,
+    grayscale: bool | None = None,
+) -> Dataset:
+    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
+    key = str(data).strip()
+    if key.lower() in BUILTIN_DATASETS and not Path(key).exists():
+        key = key.lower()
+        if key == "iris":
+            from neuroflow.data.tabular import load_iris
+
+            return load_iris(seed=seed, fractions=DEFAULT_FRACTIONS)
+        if key == "digits":
+            from neuroflow.data.folders import load_sklearn_digits
+
+            return load_sklearn_digits(seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size)
+        from neuroflow.data.idx import load_idx_dataset
+
+        return load_idx_dataset(key, data_dir=data_dir, seed=seed, image_size=image_size)
+    path = Path(key).expanduser()
+    if not path.exists():
+        raise DataError(
+            f"no dataset called {key!r} and no such file or folder",
+            f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder",
+        )
+    if path.is_dir():
+        from neuroflow.data.folders import load_image_folder
+
+        return load_image_folder(path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale)
+    if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
+        from neuroflow.data.tabular import load_csv
+
+        return load_csv(path, target=target, task=task, seed=seed, fractions=DEFAULT_FRACTIONS)
+    raise DataError(
+        f"{path} is not a CSV file or an image folder",
+        "give a .csv table with --target, a folder of class-named subfolders, or a built-in name",
+    )

@@ -1,0 +1,53 @@
+"""What neuroflow says when input is wrong.
+
+Every error a user can cause is a NeuroflowError: one line naming the problem and a hint naming the fix.
+The CLI prints it and exits with `exit_code` (2 for bad input or usage, 1 for a failed check).
+"""
+
+from __future__ import annotations
+
+
+class NeuroflowError(Exception):
+    """Bad input or usage: `message` says what is wrong, `hint` how to fix it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        line = self.message.rstrip(".")
+        if self.hint:
+            hint = self.hint.rstrip(".")
+            line += f". {hint[:1].upper()}{hint[1:]}"
+        return " ".join(line.split()) + "."
+
+
+class DataError(NeuroflowError):
+    """A dataset, CSV, IDX file or image that cannot be used."""
+
+
+class SpecError(NeuroflowError):
+    """A model spec or recipe that cannot be built."""
+
+
+class ModelFileError(NeuroflowError):
+    """A model folder, bundle or weights file that cannot be loaded safely."""
+
+
+class UsageError(NeuroflowError):
+    """A flag or argument out of range, or options that do not go together."""
+
+
+class CheckFailed(NeuroflowError):
+    """A check that ran and failed (doctor, an evaluation threshold): exit status 1."""
+
+    exit_code = 1
+
+
+class TrainingStopped(NeuroflowError):
+    """Training ended early (non-finite loss, interrupt); the last good epoch is saved."""
+
+    exit_code = 1
