@@ -69,7 +69,9 @@ def run_app(argv: list[str] | None = None) -> int:
     debug = os.environ.get("NEUROFLOW_DEBUG") == "1"
     try:
         argv = _join_multi_values(sys.argv[1:] if argv is None else list(argv))
-        typer.main.get_command(app).main(args=argv, standalone_mode=False, prog_name="neuroflow")
+        result = typer.main.get_command(app).main(args=argv, standalone_mode=False, prog_name="neuroflow")
+        if isinstance(result, int):  # click returns an Exit's code when not standalone
+            return result
     except NeuroflowError as err:
         if debug:
             raise

@@ -1,0 +1,71 @@
+"""Shared test helpers: run the CLI in process, find the shared MNIST files, tiny datasets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run `neuroflow ARGS...` in this process; returns exit code, stdout and stderr."""
+    from neuroflow.cli.main import run_app
+
+    def run(*args: object) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = run_app([str(a) for a in args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code or 0, captured.out, captured.err)
+
+    return run
+
+
+def run_process(*args: object, env: dict | None = None, timeout: float = 300) -> CliResult:
+    """Run `python -m neuroflow ARGS...` as a separate process (for import checks and signals)."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "neuroflow", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    if not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip(f"the shared MNIST files are not at {SHARED_MNIST}")
+    return SHARED_MNIST
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Keep tests away from the user's cache and data folders."""
+    cache = tmp_path_factory.getbasetemp() / "nf-cache"
+    monkeypatch.setenv("NEUROFLOW_CACHE", str(cache))
+    monkeypatch.delenv("NEUROFLOW_DATA", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
