@@ -74,7 +74,7 @@ def run_checks(data_dir: str | None = None) -> DoctorReport:
             versions[name] = None
             if name in REQUIRED:
                 problems.append(f"{name} is not installed: run 'make install' or 'pip install -e .'")
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (doctor runs on whatever Python the user has)
         problems.append(f"Python {platform.python_version()} is too old: neuroflow needs 3.11 or newer")
     threads = None
     if versions["torch"]:
