@@ -17,7 +17,7 @@ BUILTIN_DATASETS = {
     "fashion-mnist": "70,000 clothing pictures, 28×28 grey images, 10 classes (IDX files)",
 }
 
-DEFAULT_FRACTIONS = (0.15, 0.15)  # validation and test shares for data that has no fixed test split
+DEFAULT_FRACTIONS = (0.2, 0.2)  # validation and test shares for data that has no fixed test split
 
 
 def load_dataset(

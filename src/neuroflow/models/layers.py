@@ -1,0 +1,296 @@
+"""Keras-named layers as torch modules, resolved through one registry.
+
+A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same",
+"activation": "relu"}; `build_layer` checks its arguments when built and tracks Keras-style shapes
+(H, W, C for images). Images flow as NCHW tensors in channels_last memory, so Flatten uses NHWC order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+from neuroflow.errors import SpecError
+
+ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "leaky_relu", "silu", "swish", "softplus"]
+
+
+@dataclass
+class BuiltLayer:
+    name: str  # e.g. "conv2d_1"
+    kind: str  # the registry name, e.g. "Conv2D"
+    module: object  # torch.nn.Module
+    output_shape: tuple[int, ...]
+    params: int
+    activation: str | None = None
+
+
+_REGISTRY: dict[str, Callable] = {}
+_ALIASES = {
+    "MaxPooling2D": "MaxPool2D",
+    "AvgPool2D": "AveragePooling2D",
+    "AveragePool2D": "AveragePooling2D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "BatchNorm": "BatchNormalization",
+    "Linear": "Dense",
+}
+
+
+def register(name: str):
+    def wrap(fn):
+        _REGISTRY[name] = fn
+        return fn
+
+    return wrap
+
+
+def known_layers() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def resolve(name: str) -> str:
+    """The registry name for `name` (case-insensitive, Keras aliases allowed) or a SpecError listing them."""
+    name = _ALIASES.get(name, name)
+    lowered = {k.lower(): k for k in _REGISTRY} | {k.lower(): v for k, v in _ALIASES.items()}
+    if name in _REGISTRY:
+        return name
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    raise SpecError(f"unknown layer {name!r}", f"known layers: {', '.join(known_layers())}")
+
+
+def activation_module(name: str | None):
+    """A torch module for a Keras activation name; None for linear (and softmax, kept as logits)."""
+
+    if name is None or name in ("linear", "softmax"):
+        return None
+    table = {
+        "relu": lambda: nn.ReLU(inplace=True),
+        "sigmoid": nn.Sigmoid,
+        "tanh": nn.Tanh,
+        "elu": nn.ELU,
+        "selu": nn.SELU,
+        "gelu": nn.GELU,
+        "leaky_relu": lambda: nn.LeakyReLU(0.2),  # Keras' default negative slope
+        "silu": nn.SiLU,
+        "swish": nn.SiLU,
+        "softplus": nn.Softplus,
+    }
+    return table[name]()
+
+
+def check_activation(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.lower() not in ACTIVATIONS:
+        raise SpecError(f"unknown activation {value!r}", f"known activations: {', '.join(ACTIVATIONS)}")
+    return value.lower()
+
+
+def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLayer:
+    """Build one layer from its spec for inputs of `input_shape` (without the batch dimension)."""
+    kind = resolve(str(spec.get("type", "")))
+    args = {k: v for k, v in spec.items() if k != "type"}
+    try:
+        return _REGISTRY[kind](dict(args), tuple(input_shape), f"{kind.lower()}_{index}")
+    except TypeError as err:
+        raise SpecError(f"{kind}: {err}", "check the layer's arguments against the Keras layer of the same name") from None
+
+
+def _pop(args: dict, key: str, default, kind: str, check: Callable[[object], bool], what: str):
+    value = args.pop(key, default)
+    if not check(value):
+        raise SpecError(f"{kind}: {key}={value!r} is not valid", f"{key} must be {what}")
+    return value
+
+
+def _done(args: dict, kind: str) -> None:
+    if args:
+        raise SpecError(f"{kind}: unknown argument(s) {', '.join(map(repr, args))}", "remove them or check the spelling")
+
+
+def _pair(value, kind: str, key: str) -> tuple[int, int]:
+    if isinstance(value, int) and value > 0:
+        return value, value
+    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) and v > 0 for v in value):
+        return int(value[0]), int(value[1])
+    raise SpecError(f"{kind}: {key}={value!r} is not valid", f"{key} must be a positive whole number or a pair")
+
+
+def _positive_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+
+def _wrap(module, activation: str | None):
+
+    act = activation_module(activation)
+    return module if act is None else nn.Sequential(module, act)
+
+
+def _count(module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+def _glorot(module) -> None:
+    """Keras' defaults: glorot-uniform kernels, zero biases."""
+
+    nn.init.xavier_uniform_(module.weight)
+    if module.bias is not None:
+        nn.init.zeros_(module.bias)
+
+
+@register("Dense")
+def _dense(args, shape, name):
+
+    units = _pop(args, "units", None, "Dense", _positive_int, "a positive whole number")
+    act = check_activation(args.pop("activation", None))
+    use_bias = bool(args.pop("use_bias", True))
+    _done(args, "Dense")
+    if len(shape) != 1:
+        raise SpecError(f"Dense got inputs of shape {shape}", "add Flatten() or GlobalAveragePooling2D() before Dense")
+    linear = nn.Linear(shape[0], units, bias=use_bias)
+    _glorot(linear)
+    return BuiltLayer(name, "Dense", _wrap(linear, act), (units,), _count(linear), act)
+
+
+@register("Dropout")
+def _dropout(args, shape, name):
+
+    rate = _pop(args, "rate", 0.5, "Dropout", lambda v: isinstance(v, int | float) and 0 <= v < 1, "between 0 and 1")
+    _done(args, "Dropout")
+    return BuiltLayer(name, "Dropout", nn.Dropout(float(rate)), shape, 0)
+
+
+@register("Activation")
+def _activation(args, shape, name):
+
+    act = check_activation(args.pop("activation", None))
+    _done(args, "Activation")
+    return BuiltLayer(name, "Activation", activation_module(act) or nn.Identity(), shape, 0, act)
+
+
+@register("BatchNormalization")
+def _batchnorm(args, shape, name):
+
+    momentum = float(args.pop("momentum", 0.99))
+    eps = float(args.pop("epsilon", 1e-3))
+    _done(args, "BatchNormalization")
+    features = shape[-1]
+    cls = nn.BatchNorm1d if len(shape) == 1 else nn.BatchNorm2d
+    module = cls(features, eps=eps, momentum=1.0 - momentum)  # torch counts momentum the other way
+    return BuiltLayer(name, "BatchNormalization", module, shape, 4 * features)
+
+
+class Flatten(nn.Module):
+    """Flatten in NHWC order, as Keras does, so Dense weights mean the same in both."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.permute(0, 2, 3, 1).flatten(1) if x.dim() == 4 else x.flatten(1)
+
+
+class GlobalAveragePooling2D(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(2, 3))
+
+
+class Rescaling(nn.Module):
+    def __init__(self, scale: float, offset: float):
+        super().__init__()
+        self.scale, self.offset = scale, offset
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.offset
+
+
+@register("Flatten")
+def _flatten(args, shape, name):
+    _done(args, "Flatten")
+    return BuiltLayer(name, "Flatten", Flatten(), (math.prod(shape),), 0)
+
+
+def _image_shape(shape, kind):
+    if len(shape) != 3:
+        raise SpecError(f"{kind} needs image inputs (height, width, channels), got {shape}", "use it on image data, before Flatten")
+    return shape
+
+
+def _same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    out = math.ceil(size / stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+@register("Conv2D")
+def _conv2d(args, shape, name):
+
+    h, w, c = _image_shape(shape, "Conv2D")
+    filters = _pop(args, "filters", None, "Conv2D", _positive_int, "a positive whole number")
+    kh, kw = _pair(args.pop("kernel_size", None), "Conv2D", "kernel_size")
+    sh, sw = _pair(args.pop("strides", 1), "Conv2D", "strides")
+    padding = _pop(args, "padding", "valid", "Conv2D", lambda v: v in ("same", "valid"), "'same' or 'valid'")
+    act = check_activation(args.pop("activation", None))
+    use_bias = bool(args.pop("use_bias", True))
+    _done(args, "Conv2D")
+    if padding == "same":
+        (top, bottom), (left, right) = _same_padding(h, kh, sh), _same_padding(w, kw, sw)
+        oh, ow = math.ceil(h / sh), math.ceil(w / sw)
+    else:
+        top = bottom = left = right = 0
+        oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    if oh < 1 or ow < 1:
+        raise SpecError(f"Conv2D kernel {kh}×{kw} is larger than its {h}×{w} input", "use a smaller kernel_size or padding='same'")
+    symmetric = top == bottom and left == right
+    conv = nn.Conv2d(c, filters, (kh, kw), (sh, sw), padding=(top, left) if symmetric else 0, bias=use_bias)
+    _glorot(conv)
+    module = conv if symmetric else nn.Sequential(nn.ZeroPad2d((left, right, top, bottom)), conv)
+    return BuiltLayer(name, "Conv2D", _wrap(module, act), (oh, ow, filters), _count(conv), act)
+
+
+def _pool(args, shape, name, kind, cls):
+    h, w, c = _image_shape(shape, kind)
+    ph, pw = _pair(args.pop("pool_size", 2), kind, "pool_size")
+    sh, sw = _pair(args.pop("strides", None) or (ph, pw), kind, "strides")
+    padding = _pop(args, "padding", "valid", kind, lambda v: v in ("same", "valid"), "'same' or 'valid'")
+    _done(args, kind)
+    if padding == "same":
+        oh, ow = math.ceil(h / sh), math.ceil(w / sw)
+    else:
+        oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
+    if oh < 1 or ow < 1:
+        raise SpecError(f"{kind} pool {ph}×{pw} is larger than its {h}×{w} input", "use a smaller pool_size or fewer pooling layers")
+    module = cls((ph, pw), (sh, sw), ceil_mode=padding == "same")
+    return BuiltLayer(name, kind, module, (oh, ow, c), 0)
+
+
+@register("MaxPool2D")
+def _maxpool(args, shape, name):
+
+    return _pool(args, shape, name, "MaxPool2D", nn.MaxPool2d)
+
+
+@register("AveragePooling2D")
+def _avgpool(args, shape, name):
+
+    return _pool(args, shape, name, "AveragePooling2D", nn.AvgPool2d)
+
+
+@register("GlobalAveragePooling2D")
+def _gap(args, shape, name):
+
+    _, _, c = _image_shape(shape, "GlobalAveragePooling2D")
+    _done(args, "GlobalAveragePooling2D")
+
+    return BuiltLayer(name, "GlobalAveragePooling2D", GlobalAveragePooling2D(), (c,), 0)
+
+
+@register("Rescaling")
+def _rescaling(args, shape, name):
+
+    scale = float(args.pop("scale", 1.0))
+    offset = float(args.pop("offset", 0.0))
+    _done(args, "Rescaling")
+    return BuiltLayer(name, "Rescaling", Rescaling(scale, offset), shape, 0)

@@ -1,0 +1,59 @@
+"""The torch module a spec builds: the layers in order, each with its name, shape and parameter count.
+
+Images enter as NCHW float tensors in channels_last memory; outputs are logits (softmax is applied at
+prediction), so training uses the numerically stable cross-entropy on logits.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from neuroflow.models.layers import BuiltLayer, build_layer
+
+
+class Network(nn.Module):
+    def __init__(self, built: list[BuiltLayer], input_shape: tuple[int, ...]):
+        super().__init__()
+        self.built = built
+        self.input_shape = tuple(input_shape)
+        self.layers = nn.ModuleList(b.module for b in built)
+        if len(self.input_shape) == 3:
+            self.to(memory_format=torch.channels_last)
+
+    @classmethod
+    def from_spec(cls, layers: list[dict], input_shape: tuple[int, ...]) -> Network:
+        built, shape = [], tuple(input_shape)
+        for i, layer in enumerate(layers, 1):
+            b = build_layer(layer, shape, i)
+            built.append(b)
+            shape = b.output_shape
+        return cls(built, input_shape)
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.built[-1].output_shape
+
+    @property
+    def is_image(self) -> bool:
+        return len(self.input_shape) == 3
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def feature_maps(self, x: torch.Tensor) -> list[tuple[BuiltLayer, torch.Tensor]]:
+        """Every layer's output for `x` (for looking inside a CNN)."""
+        out = []
+        for b, layer in zip(self.built, self.layers, strict=True):
+            x = layer(x)
+            out.append((b, x))
+        return out
+
+    def head_index(self) -> int:
+        """Index of the last layer: the classifier head that --new-head replaces."""
+        return len(self.layers) - 1
+
+    def count_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())

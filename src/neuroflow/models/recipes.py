@@ -1,0 +1,101 @@
+"""Built-in recipes: the lessons' networks and sensible defaults, each with its training settings.
+
+`units: auto` in the last layer means one output per class (or one value for regression).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from neuroflow.errors import SpecError
+
+RECIPES: dict[str, dict] = {
+    "iris-mlp": {
+        "description": "The lesson's Iris network: Dense 10 relu, Dense 10 relu, Dense 3 softmax; Adam.",
+        "layers": [
+            {"type": "Dense", "units": 10, "activation": "relu"},
+            {"type": "Dense", "units": 10, "activation": "relu"},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "optimizer": "adam",
+        "lr": 0.01,
+        "batch_size": 16,
+        "epochs": 60,
+    },
+    "table-mlp": {
+        "description": "Default for any table: Dense 64 relu, Dropout 0.1, Dense 32 relu, output layer; Adam.",
+        "layers": [
+            {"type": "Dense", "units": 64, "activation": "relu"},
+            {"type": "Dropout", "rate": 0.1},
+            {"type": "Dense", "units": 32, "activation": "relu"},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "optimizer": "adam",
+        "lr": 0.003,
+        "batch_size": 32,
+        "epochs": 100,
+    },
+    "mnist-cnn": {
+        "description": "The lesson's CNN: Conv2D 16 5×5 → MaxPool → Conv2D 32 5×5 → MaxPool → Dense 128 → Dropout 0.4 → Dense 10; Adam, batch 128.",
+        "layers": [
+            {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2, "strides": 2, "padding": "same"},
+            {"type": "Conv2D", "filters": 32, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2, "strides": 2, "padding": "same"},
+            {"type": "Flatten"},
+            {"type": "Dense", "units": 128, "activation": "relu"},
+            {"type": "Dropout", "rate": 0.4},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "optimizer": "adam",
+        "lr": 0.001,
+        "batch_size": 128,
+        "epochs": 3,
+    },
+    "image-cnn": {
+        "description": "Default for image folders: two Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam.",
+        "layers": [
+            {"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
+            {"type": "Conv2D", "filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
+            {"type": "GlobalAveragePooling2D"},
+            {"type": "Dense", "units": 64, "activation": "relu"},
+            {"type": "Dropout", "rate": 0.3},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "optimizer": "adam",
+        "lr": 0.001,
+        "batch_size": 64,
+        "epochs": 10,
+    },
+}
+
+
+def recipe(name: str) -> dict:
+    if name not in RECIPES:
+        raise SpecError(f"unknown recipe {name!r}", f"known recipes: {', '.join(RECIPES)} (or give a .yaml/.json spec file)")
+    return copy.deepcopy(RECIPES[name]) | {"name": name}
+
+
+def default_recipe(kind: str, dataset_name: str) -> str:
+    if dataset_name == "iris":
+        return "iris-mlp"
+    if dataset_name in ("mnist", "fashion-mnist"):
+        return "mnist-cnn"
+    return "image-cnn" if kind == "image" else "table-mlp"
+
+
+def resolve_model(model, kind: str, dataset_name: str) -> dict:
+    """A spec from a recipe name, a spec file, a dict or a list; None picks the default for the data."""
+    from pathlib import Path
+
+    from neuroflow.models.spec import normalise, read_spec
+
+    if model is None:
+        model = default_recipe(kind, dataset_name)
+    if isinstance(model, str) and model in RECIPES:
+        return normalise(recipe(model))
+    if isinstance(model, str) and not Path(model).suffix:
+        recipe(model)  # raises the unknown-recipe error with the list
+    return read_spec(model)

@@ -1,0 +1,87 @@
+"""Per-epoch checkpoints: weights, optimizer state, RNG states, epoch and history, written atomically.
+
+Tensors go to safetensors and everything else to JSON (no pickle), in a folder swapped in whole, so a
+process killed at any moment leaves the previous complete epoch to resume from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from neuroflow.errors import UsageError
+
+FOLDER = "checkpoint"
+
+
+def _flatten_optimizer(state: dict) -> tuple[dict, dict]:
+    tensors, rest = {}, {"param_groups": state["param_groups"], "state": {}}
+    for idx, values in state["state"].items():
+        rest["state"][str(idx)] = {}
+        for key, value in values.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"optimizer/{idx}/{key}"] = value.detach().contiguous()
+                rest["state"][str(idx)][key] = "<tensor>"
+            else:
+                rest["state"][str(idx)][key] = value
+    return tensors, rest
+
+
+def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
+    state = {}
+    for idx, values in rest["state"].items():
+        state[int(idx)] = {k: tensors[f"optimizer/{idx}/{k}"] if v == "<tensor>" else v for k, v in values.items()}
+    return {"state": state, "param_groups": rest["param_groups"]}
+
+
+def save_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> None:
+    from safetensors.torch import save_file
+
+    from neuroflow.files import atomic_folder, write_json
+
+    tensors = {f"network/{k}": v.detach().contiguous() for k, v in network.state_dict().items()}
+    opt_tensors, opt_rest = _flatten_optimizer(optimizer.state_dict())
+    tensors.update(opt_tensors)
+    tensors["rng/torch"] = torch.get_rng_state()
+    for name, gen in generators.items():
+        tensors[f"rng/{name}"] = gen.get_state()
+    if best_state is not None:
+        tensors.update({f"best/{k}": v.contiguous() for k, v in best_state.items()})
+    with atomic_folder(run_dir / FOLDER) as tmp:
+        save_file(tensors, str(tmp / "state.safetensors"))
+        write_json(tmp / "state.json", {**info, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+
+
+def has_checkpoint(run_dir: Path) -> bool:
+    return (run_dir / FOLDER / "state.json").is_file()
+
+
+def read_info(run_dir: Path) -> dict:
+    if not has_checkpoint(run_dir):
+        raise UsageError(f"{run_dir} has no checkpoint to resume from", "give the --out folder of a training run that was interrupted")
+    return json.loads((run_dir / FOLDER / "state.json").read_text())
+
+
+def restore_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict) -> tuple[dict, dict | None]:
+    """Put every saved state back; returns (info, best_state)."""
+    from safetensors.torch import load_file
+
+    info = read_info(run_dir)
+    tensors = load_file(str(run_dir / FOLDER / "state.safetensors"))
+    network.load_state_dict({k[len("network/"):]: v for k, v in tensors.items() if k.startswith("network/")})
+    optimizer.load_state_dict(_unflatten_optimizer(tensors, info["optimizer"]))
+    if scheduler is not None and info.get("scheduler"):
+        scheduler.load_state_dict(info["scheduler"])
+    torch.set_rng_state(tensors["rng/torch"])
+    for name, gen in generators.items():
+        gen.set_state(tensors[f"rng/{name}"])
+    best = {k[len("best/"):]: v for k, v in tensors.items() if k.startswith("best/")} if info.get("has_best") else None
+    return info, best
+
+
+def remove_checkpoint(run_dir: Path) -> None:
+    import shutil
+
+    shutil.rmtree(run_dir / FOLDER, ignore_errors=True)
