@@ -16,6 +16,14 @@ __version__ = "0.1.0"
 _LAZY = {
     "NeuroflowError": "neuroflow.errors",
     "neuron_output": "neuroflow.neuron",
+    "Dataset": "neuroflow.api",
+    "Model": "neuroflow.api",
+    "Prediction": "neuroflow.api",
+    "load_dataset": "neuroflow.api",
+    "train": "neuroflow.api",
+    "evaluate": "neuroflow.api",
+    "predict": "neuroflow.api",
+    "load": "neuroflow.api",
 }
 
 __all__ = ["__version__", *_LAZY]

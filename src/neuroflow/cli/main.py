@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     basics,
+    evaluate,
+    predict,
+    train,
 )
 from neuroflow.cli.app import app, run_app
 

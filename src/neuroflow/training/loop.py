@@ -44,7 +44,7 @@ class TrainSettings:
     def resolved(self, spec: dict) -> TrainSettings:
         """Flags win over the spec, the spec over Keras-like defaults; every value checked."""
         s = TrainSettings(**asdict(self))
-        for f in ("epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas", "weight_decay", "label_smoothing"):
+        for f in ("epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping"):
             if getattr(s, f) in (None, 0.0) and spec.get(f) is not None:
                 setattr(s, f, spec[f])
         s.epochs = 10 if s.epochs is None else s.epochs
@@ -116,7 +116,7 @@ class _StopOnSignal:
 
 
 def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None = None, resume: bool = False,
-        parent=None, freeze: str | None = None, new_head: bool = False, progress: str = "auto", name: str | None = None):
+        parent=None, freeze: str | None = None, new_head: bool = False, progress: str = "auto", name: str | None = None, run_info: dict | None = None):
     """Train `spec` on `dataset`; returns a Model (not saved: the caller saves it)."""
     from neuroflow.config import configure_torch, seed_everything, tune_malloc
     from neuroflow.models.model import Model
@@ -131,6 +131,8 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
     spec, network = build_network(spec, dataset.input_shape, dataset.n_outputs, dataset.task)
     lineage = apply_parent(network, parent, new_head) if parent is not None else {}
     frozen = freeze_layers(network, freeze) if freeze else 0
+    if run_dir is not None:
+        run_dir.mkdir(parents=True, exist_ok=True)  # only now: bad data or specs leave no folder behind
 
     scale = image_scale(dataset.preprocessing)
     x_train, y_train = dataset.x_train, dataset.y_train
@@ -209,7 +211,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
             else:
                 stale += 1
             if run_dir is not None:
-                info = {"epoch": epoch, "history": history, "elapsed_s": elapsed, "best_loss": best_loss, "stale": stale, "settings": asdict(settings)}
+                info = {"epoch": epoch, "history": history, "elapsed_s": elapsed, "best_loss": best_loss, "stale": stale, "settings": asdict(settings), "cli": run_info}
                 ckpt.save_checkpoint(run_dir, network=network, optimizer=optimizer, scheduler=scheduler, generators=generators, best_state=best_state, info=info)
     if settings.early_stopping and best_state is not None:
         network.load_state_dict(best_state)

@@ -1,0 +1,32 @@
+"""`neuroflow evaluate`: lesson step 8, a model's figures on held-back data, with pictures."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from neuroflow.cli.app import app
+
+
+@app.command()
+def evaluate(
+    model: str = typer.Argument(..., help="A model folder (or bundle .zip)."),
+    data: str = typer.Argument(None, help="Data to evaluate on (default: the test split recorded at training)."),
+    data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files."),
+    ood: str = typer.Option(None, "--ood", help="Data that is NOT like the training data, to measure the unknown-input check."),
+    out: str = typer.Option(None, "--out", help="Folder for the PNGs (default: the model folder)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE/RMSE/R² for regression)."""
+    from neuroflow.api import load
+    from neuroflow.evaluation.evaluate import evaluate as run
+    from neuroflow.evaluation.report import format_report
+
+    loaded = load(model)
+    report = run(loaded, data, data_dir=data_dir, out=out)
+    if ood:
+        from neuroflow.evaluation.ood import evaluate_ood
+
+        report["ood"] = evaluate_ood(loaded, ood, data_dir=data_dir, out=out)
+    print(json.dumps(report, indent=2) if as_json else format_report(report, loaded))

@@ -1,0 +1,85 @@
+"""Pictures of an evaluation: confusion matrix, predicted vs true, reliability diagram, score histograms.
+
+Each function takes arrays and a path and writes one PNG atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from neuroflow.plotting import pyplot, save_figure
+
+
+def confusion_matrix_png(matrix: list[list[int]], class_names: list[str], path: Path, title: str = "Confusion matrix") -> Path:
+    plt = pyplot()
+    m = np.asarray(matrix)
+    size = max(4.0, 0.5 * len(class_names) + 2)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(m, cmap="Blues")
+    ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(len(class_names)), class_names)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    if len(class_names) <= 20:
+        for i in range(m.shape[0]):
+            for j in range(m.shape[1]):
+                ax.text(j, i, str(m[i, j]), ha="center", va="center", color="white" if m[i, j] > m.max() / 2 else "black", fontsize=8)
+    return save_figure(fig, path)
+
+
+def predicted_vs_true_png(y_true: np.ndarray, y_pred: np.ndarray, path: Path, title: str = "Predicted vs true") -> Path:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.scatter(y_true, y_pred, s=12, alpha=0.6)
+    lo, hi = float(min(y_true.min(), y_pred.min())), float(max(y_true.max(), y_pred.max()))
+    ax.plot([lo, hi], [lo, hi], "k--", linewidth=1, label="perfect")
+    ax.set(xlabel="true", ylabel="predicted", title=title)
+    ax.legend()
+    return save_figure(fig, path)
+
+
+def reliability_png(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path, bins: int = 15) -> Path:
+    """Accuracy per confidence bin against the diagonal, for each (probs, y) pair in `curves`."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5, 5))
+    edges = np.linspace(0, 1, bins + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    for label, (probs, y) in curves.items():
+        conf, pred = probs.max(1), probs.argmax(1)
+        accs = [((pred == y)[(conf > lo) & (conf <= hi)]).mean() if ((conf > lo) & (conf <= hi)).any() else np.nan for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        ax.plot(centres, accs, "o-", label=label, markersize=4)
+    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfectly calibrated")
+    ax.set(xlabel="confidence", ylabel="accuracy", title="Reliability diagram", xlim=(0, 1), ylim=(0, 1))
+    ax.legend()
+    return save_figure(fig, path)
+
+
+def score_histogram_png(scores: dict[str, np.ndarray], threshold: float | None, path: Path, title: str) -> Path:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    all_scores = np.concatenate(list(scores.values()))
+    bins = np.linspace(all_scores.min(), all_scores.max(), 50)
+    for label, values in scores.items():
+        ax.hist(values, bins=bins, alpha=0.55, label=label, density=True)
+    if threshold is not None:
+        ax.axvline(threshold, color="k", linestyle="--", label="threshold")
+    ax.set(xlabel="unknown-input score (higher = less like the training data)", ylabel="density", title=title)
+    ax.legend()
+    return save_figure(fig, path)
+
+
+def image_grid_png(images: np.ndarray, captions: list[str], path: Path, title: str = "", cols: int = 8) -> Path:
+    """A grid of uint8 images (N, H, W, C) with a caption under each."""
+    plt = pyplot()
+    n = len(images)
+    rows = max(1, -(-n // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.4, rows * 1.6), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, img, cap in zip(axes.flat, images, captions, strict=False):
+        ax.imshow(img[..., 0] if img.shape[-1] == 1 else img, cmap="gray" if img.shape[-1] == 1 else None, vmin=0, vmax=255)
+        ax.set_title(cap, fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return save_figure(fig, path)

@@ -1,0 +1,80 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import neuroflow as nf
+from neuroflow.data import load_dataset
+from neuroflow.errors import TrainingStopped, UsageError
+from neuroflow.models.recipes import resolve_model
+from neuroflow.training import TrainSettings, fit
+
+
+def _weights(model):
+    return {k: v.clone() for k, v in model.network.state_dict().items()}
+
+
+def test_same_seed_same_weights_and_history():
+    ds = load_dataset("iris")
+    a = nf.train(ds, model="iris-mlp", epochs=4, seed=7, progress="quiet", post_fit=False)
+    b = nf.train(ds, model="iris-mlp", epochs=4, seed=7, progress="quiet", post_fit=False)
+    c = nf.train(ds, model="iris-mlp", epochs=4, seed=8, progress="quiet", post_fit=False)
+    wa, wb, wc = _weights(a), _weights(b), _weights(c)
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert not all(torch.equal(wa[k], wc[k]) for k in wa)
+    strip = lambda h: [{k: v for k, v in e.items() if k != "time_s"} for e in h]  # noqa: E731
+    assert strip(a.history) == strip(b.history)
+
+
+def test_history_records_loss_and_metric_per_epoch():
+    model = nf.train("iris", model="iris-mlp", epochs=3, progress="quiet", post_fit=False)
+    assert [h["epoch"] for h in model.history] == [1, 2, 3]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(model.history[0])
+
+
+def test_iris_reaches_lesson_accuracy_with_demo_settings():
+    ds = load_dataset("iris")
+    model = nf.train(ds, model="iris-mlp", progress="quiet")
+    assert nf.evaluate(model, ds)["accuracy"] >= 0.93
+
+
+def test_early_stopping_keeps_best_weights():
+    ds = load_dataset("iris")
+    model = nf.train(ds, model="iris-mlp", epochs=200, lr=0.05, early_stopping=3, progress="quiet", post_fit=False)
+    assert len(model.history) < 200
+    best = min(model.history, key=lambda h: h["val_loss"])
+    assert nf.evaluate(model, ds, update_card=False)["task"] == "classification"
+    assert best["epoch"] == len(model.history) - 3
+
+
+def test_nan_loss_stops_with_advice():
+    ds = load_dataset("iris")
+    ds.x_train[0, 0] = np.inf
+    with pytest.raises(TrainingStopped, match="NaN/Inf"):
+        fit(ds, resolve_model("iris-mlp", "table", "iris"), TrainSettings(epochs=2), progress="quiet")
+
+
+def test_nan_loss_continue_skips_batches():
+    ds = load_dataset("iris")
+    ds.x_train[0, 0] = np.inf
+    model = fit(ds, resolve_model("iris-mlp", "table", "iris"), TrainSettings(epochs=2, on_nan="continue"), progress="quiet")
+    assert all(math.isfinite(p.sum().item()) for p in model.network.parameters())
+
+
+@pytest.mark.parametrize(("settings", "message"), [({"epochs": 0}, "epochs"), ({"batch_size": -1}, "batch size"), ({"lr": -0.1}, "learning rate"), ({"optimizer": "adagrad"}, "unknown optimizer")])
+def test_bad_settings(settings, message):
+    with pytest.raises(UsageError, match=message):
+        TrainSettings(**settings).resolved({})
+
+
+def test_resume_continues_bit_for_bit(tmp_path):
+    ds = load_dataset("iris")
+    spec = resolve_model("iris-mlp", "table", "iris")
+    full = fit(ds, spec, TrainSettings(epochs=6, seed=3), out=tmp_path / "full", progress="quiet")
+    fit(ds, spec, TrainSettings(epochs=3, seed=3), out=tmp_path / "part", progress="quiet")
+    # Pretend the run was meant to go to 6 epochs and stopped after 3.
+    resumed = fit(ds, spec, TrainSettings(epochs=6, seed=3), out=tmp_path / "part", resume=True, progress="quiet")
+    wf, wr = _weights(full), _weights(resumed)
+    assert all(torch.equal(wf[k], wr[k]) for k in wf)
+    assert [h["loss"] for h in full.history] == [h["loss"] for h in resumed.history]
