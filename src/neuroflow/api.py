@@ -78,6 +78,9 @@ def after_training(model: Model, data: Dataset) -> None:
     if model.task != "classification" or len(data.y_val) == 0:
         return
     fit_temperature(model, data)
+    from neuroflow.evaluation.ood import fit_detector
+
+    fit_detector(model, data)
 
 
 __all__ = ["Dataset", "Model", "Prediction", "evaluate", "load", "load_dataset", "predict", "train"]

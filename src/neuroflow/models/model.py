@@ -15,6 +15,8 @@ class Model:
         self.config = config
         self.history = history or []
         self.path = path
+        # Arrays of the unknown-input check (class means, precision matrix), saved as detector.safetensors.
+        self.detector: dict = {}
 
     @property
     def task(self) -> str:
