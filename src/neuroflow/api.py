@@ -53,7 +53,9 @@ def train(
     if parent is not None and not isinstance(parent, Model):
         parent = load(parent)
     if model is None and parent is not None:
-        model = parent.spec
+        from neuroflow.training.finetune import parent_spec
+
+        model = parent_spec(parent)
     if isinstance(data, str | Path):
         prep = parent.preprocessing if parent is not None else {}
         size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None

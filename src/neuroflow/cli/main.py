@@ -9,6 +9,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     basics,
     evaluate,
     predict,
+    share,
     train,
 )
 from neuroflow.cli.app import app, run_app

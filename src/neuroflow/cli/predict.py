@@ -20,12 +20,16 @@ def predict(
     show: str = typer.Option(None, "--show", help="Write a PNG grid of each picture as the model saw it."),
 ) -> None:
     """Predict for raw inputs through the model's saved preprocessing."""
-    from neuroflow.api import load
-    from neuroflow.inference import predict as run
     from neuroflow.inference_format import format_predictions
 
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"--format {fmt!r} is not known", "use table, csv or json")
+    if model.lower().endswith(".onnx"):  # an exported file runs in onnxruntime, without torch
+        from neuroflow.export_runtime import load_onnx as load
+        from neuroflow.export_runtime import predict as run
+    else:
+        from neuroflow.api import load
+        from neuroflow.inference import predict as run
     loaded = load(model)
     if loaded.kind == "table" and len(inputs) != 1:
         raise UsageError("a table model takes one CSV file of rows", "put the rows in one CSV with the training columns")

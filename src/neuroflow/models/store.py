@@ -81,6 +81,8 @@ def read_config(path: str | Path) -> dict:
     if is_zip(path):
         return check_config(read_bundle_config(path), path, f"config.json in {path}")
     if not path.is_dir():
+        if path.suffix.lower() == ".onnx":
+            raise ModelFileError(f"{path} is an exported ONNX file, which 'predict' and 'info' take", "give the model folder or bundle it was exported from")
         raise ModelFileError(f"{path} is not a model folder or bundle", "give the folder that holds config.json and model.safetensors, or a .zip made by 'neuroflow bundle'")
     cfg_path = path / "config.json"
     if not cfg_path.is_file():
@@ -127,7 +129,7 @@ def _check_safetensors_layout(weights: Path) -> None:
     size = weights.stat().st_size
     with open(weights, "rb") as fh:
         head = fh.read(8)
-        if _looks_like_pickle(head):
+        if looks_like_pickle(head):
             raise ModelFileError(f"refusing {weights}: it is a pickle under a safetensors name, and pickles run code when loaded", "get the model again from a source you trust")
         if len(head) < 8:
             raise ModelFileError(f"{weights} is truncated: {size} bytes, too short for a safetensors header", "the copy was interrupted; copy the model folder again")
@@ -146,7 +148,7 @@ def _check_safetensors_layout(weights: Path) -> None:
         raise ModelFileError(f"{weights} is truncated: {size:,} bytes where its header describes {max(needed, 8 + n):,}", "the copy was interrupted; copy the model folder again")
 
 
-def _looks_like_pickle(head: bytes) -> bool:
+def looks_like_pickle(head: bytes) -> bool:
     # Pickle protocols 2–5 open with PROTO; torch.save writes a zip ("PK") holding data.pkl.
     return (len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5) or head[:4] == b"PK\x03\x04"
 
@@ -217,7 +219,7 @@ def _refuse_unsafe(path: Path) -> None:
     if path.is_file():
         with open(path, "rb") as fh:
             head = fh.read(4)
-        if _looks_like_pickle(head) and head != b"PK\x03\x04":  # a zip is judged by what it holds
+        if looks_like_pickle(head) and head != b"PK\x03\x04":  # a zip is judged by what it holds
             raise ModelFileError(
                 f"refusing {path.name}: it is a Python pickle (whatever its name says), which runs code when loaded",
                 "ask for a neuroflow model folder (config.json + model.safetensors) or an exported .onnx file",

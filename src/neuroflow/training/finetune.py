@@ -5,7 +5,16 @@
 
 from __future__ import annotations
 
+import copy
+
 from neuroflow.errors import UsageError
+
+
+def parent_spec(parent) -> dict:
+    """The parent's spec with its output layer sized by the new data, so --new-head can fit other classes."""
+    spec = copy.deepcopy(parent.spec)
+    spec["layers"][-1].update(units="auto", activation="auto")
+    return spec
 
 
 def apply_parent(network, parent, new_head: bool) -> dict:

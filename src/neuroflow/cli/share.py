@@ -1,0 +1,72 @@
+"""`neuroflow export`, `bundle` and `info`: lesson step 10, sharing a model safely.
+
+An ONNX file for other runtimes, one .zip to send, and a look at any of them without loading torch.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from neuroflow.cli.app import app
+from neuroflow.errors import UsageError
+
+
+def _size(path: Path) -> str:
+    n = path.stat().st_size
+    return f"{n / 1024:.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):.1f} MiB"
+
+
+@app.command()
+def export(
+    model: str = typer.Argument(..., help="A model folder (or bundle .zip)."),
+    fmt: str = typer.Option("onnx", "--format", help="Export format: onnx."),
+    out: str = typer.Option(None, "--out", help="File to write (default: MODEL.onnx beside the folder)."),
+) -> None:
+    """Export a model as ONNX, with its preprocessing and class names in the file's metadata."""
+    from neuroflow.export import FORMATS, export_onnx, graph_io
+    from neuroflow.models.store import read_config
+
+    if fmt.lower() not in FORMATS:
+        raise UsageError(f"--format {fmt!r} is not known", f"use one of: {', '.join(FORMATS)}")
+    path = export_onnx(model, out)
+    config = read_config(model)
+    inp, outputs = graph_io(config)
+    shape = ", ".join("batch" if d is None else str(d) for d in inp["shape"])
+    print(f"wrote {path} ({_size(path)})")
+    print(f"input  {inp['name']}: {inp['dtype']} ({shape}), {inp['note']}")
+    print(f"output {', '.join(outputs)}; config, class names and preprocessing are in the metadata (neuroflow_config)")
+    print(f"try it: neuroflow predict {path} {'rows.csv' if config['kind'] == 'table' else 'picture.png'}")
+
+
+@app.command()
+def bundle(
+    model: str = typer.Argument(..., help="A model folder."),
+    out: str = typer.Option(None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."),
+) -> None:
+    """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it as it is."""
+    from neuroflow.models.bundle import make_bundle
+
+    path = make_bundle(model, out)
+    print(f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow predict {path} ...")
+
+
+@app.command()
+def info(
+    model: str = typer.Argument(..., help="A model folder, bundle .zip or exported .onnx."),
+    as_json: bool = typer.Option(False, "--json", help="Print config.json as JSON."),
+) -> None:
+    """Show what a model is (its card's essentials and layer summary) without loading it."""
+    from neuroflow.models.card import info_text
+
+    if model.lower().endswith(".onnx"):
+        from neuroflow.export_runtime import read_onnx_config
+
+        config = read_onnx_config(model)
+    else:
+        from neuroflow.models.store import read_config
+
+        config = read_config(model)
+    print(json.dumps(config, indent=2, ensure_ascii=False) if as_json else info_text(config))
