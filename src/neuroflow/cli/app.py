@@ -83,9 +83,9 @@ def run_app(argv: list[str] | None = None) -> int:
     except click.UsageError as err:
         path = err.ctx.command_path if err.ctx else "neuroflow"
         fail(f"{err.format_message()} (see '{path} --help')", 2)
-    except (click.Exit, typer.Exit) as err:
+    except typer.Exit as err:
         return err.exit_code
-    except (click.Abort, typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         fail("interrupted", 130)
     except MemoryError:
         fail("ran out of memory; try a smaller --batch-size or a smaller dataset", 1)
