@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     basics,
+    convolve,
     evaluate,
     predict,
     share,
