@@ -11,6 +11,7 @@ import math
 import platform
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -116,7 +117,8 @@ class _StopOnSignal:
 
 
 def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None = None, resume: bool = False,
-        parent=None, freeze: str | None = None, new_head: bool = False, progress: str = "auto", name: str | None = None, run_info: dict | None = None):
+        parent=None, freeze: str | None = None, new_head: bool = False, progress: str = "auto", name: str | None = None, run_info: dict | None = None,
+        on_epoch_end: Callable[[dict], None] | None = None):
     """Train `spec` on `dataset`; returns a Model (not saved: the caller saves it)."""
     from neuroflow.config import configure_torch, seed_everything, tune_malloc
     from neuroflow.models.model import Model
@@ -164,7 +166,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
     display = Progress(settings.epochs, steps, progress)
     if resume:
         display.note(f"Resuming from epoch {start_epoch - 1} in {run_dir}")
-    nan_batches = 0
+    nan_batches, first_step_s, t_fit = 0, None, time.perf_counter()
     network.train()
     with _StopOnSignal() as stop:
         for epoch in range(start_epoch, settings.epochs + 1):
@@ -191,6 +193,8 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                 optimizer.step()
                 if scheduler is not None:
                     scheduler.step()
+                if first_step_s is None:
+                    first_step_s = time.perf_counter() - t_fit
                 n = len(yb)
                 total_loss += loss.item() * n
                 seen += n
@@ -203,6 +207,8 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
             logs["time_s"] = round(time.perf_counter() - t0, 3)
             elapsed += logs["time_s"]
             history.append(logs)
+            if on_epoch_end is not None:  # e.g. tuning reports the epoch and may raise to prune the trial
+                on_epoch_end(logs)
             display.end_epoch(epoch, logs)
             if logs["val_loss"] < best_loss:
                 best_loss, stale = logs["val_loss"], 0
@@ -233,6 +239,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
             "epochs_run": len(history), "wall_time_s": round(elapsed, 2), "threads": threads,
             "machine": f"{platform.machine()}, {platform.system()}, torch {torch.__version__}",
             "frozen_parameters": frozen,
+            "time_to_first_batch_s": None if first_step_s is None else round(first_step_s, 4),
         },
         "lineage": lineage,
     }

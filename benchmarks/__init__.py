@@ -1,0 +1,1 @@
+"""Speed and memory of neuroflow against a plain-PyTorch loop, measured in the same run."""

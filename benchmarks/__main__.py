@@ -1,0 +1,152 @@
+"""`python -m benchmarks` (or `make bench`): neuroflow against plain PyTorch, written to RESULTS.md.
+
+Every figure in RESULTS.md comes from this script; nothing there is typed by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def child(module: str, *args) -> dict:
+    out = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", *map(str, args)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wall(cmd: list[str], runs: int, cwd: Path) -> list[float]:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def machine() -> str:
+    import torch
+
+    from neuroflow.doctor import cpu_info
+
+    cpu = cpu_info()
+    flags = ", ".join(k for k, v in cpu["features"].items() if v)
+    return f"{cpu['model']}, {cpu['cores']} cores ({flags}); {platform.system()} {platform.release()}; Python {platform.python_version()}; torch {torch.__version__}, {torch.get_num_threads()} threads"
+
+
+def predict_latency(data_dir: str, model_dir: Path) -> dict:
+    import numpy as np
+    from neuroflow.data.idx import load_idx_dataset
+
+    import neuroflow as nf
+    from neuroflow.inference import predict_arrays
+
+    model = nf.load(model_dir)
+    x = load_idx_dataset("mnist", data_dir=data_dir).x_test
+    for i in range(20):  # warm-up
+        predict_arrays(model, x[i : i + 1], ["x"])
+    lat = []
+    for i in range(300):
+        t = time.perf_counter()
+        predict_arrays(model, x[i : i + 1], ["x"])
+        lat.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    predict_arrays(model, x, [str(i) for i in range(len(x))])
+    batch_s = time.perf_counter() - t
+    return {"p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99)), "batch_images_per_s": len(x) / batch_s}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data" / "mnist"))
+    parser.add_argument("--epochs", type=int, default=1, help="epochs for the plain-PyTorch vs neuroflow comparison")
+    parser.add_argument("--limit", type=int, default=55000, help="training images used")
+    parser.add_argument("--quick", action="store_true", help="small slices only (a smoke run, not for RESULTS.md)")
+    parser.add_argument("--compile", action="store_true", help="also time torch.compile (slow to compile)")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    limit = 6400 if args.quick else args.limit
+    rows = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        rows.append(text)
+
+    say(f"Machine: {machine()}")
+    say(f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks {' '.join(sys.argv[1:])}".rstrip())
+    say("")
+    say(f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} epoch(s), batch 128, Adam lr 0.001)")
+    say("")
+    say("| run | images/s | train s | time to first batch s | test accuracy | peak RSS MiB |")
+    say("|---|---|---|---|---|---|")
+    ref = child("reference", args.data_dir, args.epochs, limit)
+    ours = child("neuroflow_run", args.data_dir, args.epochs, limit, "mnist-cnn", "same")
+    for r in (ref, ours):
+        say(f"| {r['name']} | {r['images_per_s']:.0f} | {r['train_s']:.1f} | {r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | {r['peak_rss_mib']:.0f} |")
+    say("")
+    say(f"Speed ratio neuroflow / plain PyTorch: **{ours['images_per_s'] / ref['images_per_s']:.2f}×** "
+        f"({60000 / ours['images_per_s']:.1f} s vs {60000 / ref['images_per_s']:.1f} s per 60,000-image epoch; neuroflow's time includes its per-epoch validation).")
+    say("")
+    if not args.quick:
+        say("## Recipes as shipped")
+        say("")
+        say("| recipe | epochs | training s | test accuracy | val accuracy per epoch | peak RSS MiB |")
+        say("|---|---|---|---|---|---|")
+        for recipe, epochs in (("mnist-cnn", 3), ("mnist-fast", None)):
+            from neuroflow.models.recipes import recipe as get_recipe
+
+            epochs = epochs or get_recipe(recipe)["epochs"]
+            r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe")
+            say(f"| {recipe} | {epochs} | {r['train_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |")
+        say("")
+    say(f"## Training settings (lesson's CNN, {min(limit, 12800)} images per run, two interleaved rounds, median)")
+    say("")
+    say("| setting | images/s | s per 60k epoch |")
+    say("|---|---|---|")
+    settings = [("nchw", "default", "default", "off", 128), ("channels_last", "default", "default", "off", 128),
+                ("channels_last", "tuned", "default", "off", 128), ("channels_last", "tuned", "fused", "off", 128),
+                ("channels_last", "tuned", "default", "off", 256)]
+    if args.compile:
+        settings.append(("channels_last", "tuned", "default", "on", 128))
+    results: dict[str, list[dict]] = {}
+    for _ in range(2):
+        for s in settings:
+            r = child("ablation", args.data_dir, min(limit, 12800), *s)
+            results.setdefault(r["setting"], []).append(r)
+    for name, rs in results.items():
+        ips = statistics.median(r["images_per_s"] for r in rs)
+        extra = f" (compile {rs[0]['compile_s']:.1f} s)" if rs[0]["compile_s"] else ""
+        say(f"| {name}{extra} | {ips:.0f} | {60000 / ips:.1f} |")
+    say("")
+    say("## Start-up, end to end and prediction")
+    say("")
+    nf_cmd = [str(Path(sys.executable).parent / "neuroflow")]
+    help_s = wall([*nf_cmd, "--help"], 7, ROOT)
+    say(f"- `neuroflow --help`: median {statistics.median(help_s):.3f} s over {len(help_s)} runs (min {min(help_s):.3f})")
+    with tempfile.TemporaryDirectory() as tmp:
+        iris_s = wall([*nf_cmd, "train", "iris", "--model", "iris-mlp", "--out", str(Path(tmp) / "iris"), "--quiet"], 3, ROOT)
+        iris_eval = wall([*nf_cmd, "evaluate", str(Path(tmp) / "iris")], 3, ROOT)
+        say(f"- Iris train (with its test evaluation) as one process: median {statistics.median(iris_s):.2f} s; `neuroflow evaluate`: median {statistics.median(iris_eval):.2f} s")
+        model_dir = Path(tmp) / "mnist"
+        subprocess.run([*nf_cmd, "train", "mnist", "--data-dir", args.data_dir, "--epochs", "1", "--out", str(model_dir), "--quiet"], cwd=ROOT, check=True,
+                       env={**os.environ})
+        lat = predict_latency(args.data_dir, model_dir)
+    say(f"- Predicting one 28×28 image in process (with calibration and the unknown-input score): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms")
+    say(f"- Predicting the 10,000 test images in one call: {lat['batch_images_per_s']:.0f} images/s")
+    if not args.quick:
+        Path(args.out).write_text("# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun it to refresh.\n\n" + "\n".join(rows) + "\n")
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

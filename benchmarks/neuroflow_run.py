@@ -1,0 +1,48 @@
+"""neuroflow training the lesson's CNN on the same data and settings as benchmarks/reference.py.
+
+Run as a child process so its peak memory is its own; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True) -> dict:
+    t_start = time.perf_counter()
+    from neuroflow.data.idx import load_idx_dataset
+
+    from neuroflow.evaluation.evaluate import evaluate
+    from neuroflow.models.recipes import resolve_model
+    from neuroflow.training import TrainSettings, fit
+
+    ds = load_idx_dataset("mnist", data_dir=data_dir)
+    ds.x_train, ds.y_train = ds.x_train[:limit], ds.y_train[:limit]
+    spec = resolve_model(recipe, "image", "mnist")
+    if same_settings:  # the reference's constant learning rate, so only speed differs
+        spec.update(lr=0.001, schedule=None, batch_size=128)
+    t_load = time.perf_counter() - t_start
+    t0 = time.perf_counter()
+    model = fit(ds, spec, TrainSettings(epochs=epochs, seed=0), progress="quiet")
+    train_s = sum(h["time_s"] for h in model.history)
+    wall_s = time.perf_counter() - t0
+    report = evaluate(model, ds, update_card=False)
+    return {
+        "name": f"neuroflow ({recipe})",
+        "images_per_s": epochs * len(ds.x_train) / train_s,
+        "train_s": train_s,
+        "fit_wall_s": wall_s,
+        "time_to_first_batch_s": t_load + model.config["training"]["time_to_first_batch_s"],
+        "test_accuracy": report["accuracy"],
+        "epochs": epochs,
+        "val_accuracy_per_epoch": [round(h["val_accuracy"], 4) for h in model.history],
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "mnist-cnn",
+                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same")))
