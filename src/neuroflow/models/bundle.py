@@ -40,7 +40,7 @@ def make_bundle(model_dir: str | Path, out: str | Path | None = None) -> Path:
         raise UsageError(f"{model_dir} is already a bundle", "send it as it is")
     config = read_config(model_dir)
     verify_weights(model_dir, config)
-    out = Path(out) if out else model_dir.resolve().with_suffix(".zip")
+    out = Path(out) if out else model_dir.resolve().parent / f"{model_dir.resolve().name}.zip"
     if out.suffix.lower() != ".zip":
         raise UsageError(f"--out {out} should end in .zip", "e.g. --out model.zip")
     if out.resolve().parent == model_dir.resolve():
