@@ -40,3 +40,8 @@ def test_all_but_head_trains_only_the_last_layer(parent):
 def test_other_classes_without_new_head_name_the_flag(parent):
     with pytest.raises(UsageError, match="Add --new-head"):
         nf.train(bars_dataset(60, classes=("cross", "diagonal")), parent=parent, epochs=1, progress="quiet", post_fit=False)
+
+
+def test_data_of_another_shape_is_named(parent):
+    with pytest.raises(UsageError, match=r"inputs of shape \(20, 20, 1\) but bars-custom takes \(28, 28, 1\)"):
+        nf.train(bars_dataset(60, size=20), parent=parent, epochs=1, progress="quiet", post_fit=False)

@@ -19,6 +19,11 @@ def parent_spec(parent) -> dict:
 
 def apply_parent(network, parent, new_head: bool) -> dict:
     """Copy the parent's weights into `network` layer by layer; the last layer is new with --new-head."""
+    if tuple(network.input_shape) != tuple(parent.network.input_shape):
+        raise UsageError(
+            f"this data gives inputs of shape {tuple(network.input_shape)} but {parent.config.get('name')} takes {tuple(parent.network.input_shape)}",
+            "fine-tune on data with the parent's input columns (or picture size and colour)",
+        )
     own, theirs = network.state_dict(), parent.network.state_dict()
     head = f"layers.{network.head_index()}."
     copied = 0
