@@ -1,6 +1,7 @@
 import hashlib
 import json
 import pickle
+import re
 import shutil
 import stat
 import subprocess
@@ -181,3 +182,16 @@ def test_bundle_refuses_a_folder_whose_weights_were_changed(iris, tmp_path):
     with pytest.raises(ModelFileError, match="do not match their recorded sha256"):
         make_bundle(dst, tmp_path / "x.zip")
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_damage_inside_a_bundle_names_the_bundle(iris, tmp_path):
+    members = _members(iris[1])
+    data = bytearray(members["model.safetensors"])
+    data[-1] ^= 0xFF
+    path = _zip(tmp_path / "damaged.zip", {**members, "model.safetensors": bytes(data)})
+    with pytest.raises(ModelFileError, match=f"the weights in {re.escape(str(path))}/model.safetensors do not match"):
+        nf.load(path)
+    del members["model.safetensors"]
+    path = _zip(tmp_path / "empty.zip", members)
+    with pytest.raises(ModelFileError, match=f"{re.escape(str(path))} has no model.safetensors"):
+        nf.load(path)

@@ -166,7 +166,10 @@ def load_model(path: str | Path):
     config = read_config(path)
     if is_zip(path):
         with extracted(path) as folder:
-            model = load_model(folder)
+            try:
+                model = load_model(folder)
+            except ModelFileError as err:  # name the bundle, not the temp folder it was opened into
+                raise ModelFileError(err.message.replace(str(folder), str(path)), err.hint) from None
         model.path = None  # the temp folder is gone; figures from `evaluate` need --out
         return model
     weights = verify_weights(path, config)
