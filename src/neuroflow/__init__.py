@@ -24,6 +24,7 @@ _LAZY = {
     "evaluate": "neuroflow.api",
     "predict": "neuroflow.api",
     "load": "neuroflow.api",
+    "tune": "neuroflow.api",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -11,6 +11,7 @@ from neuroflow.data import Dataset, load_dataset
 from neuroflow.evaluation.evaluate import evaluate
 from neuroflow.inference import Prediction, predict
 from neuroflow.models.model import Model
+from neuroflow.tuning import TuneResult, tune
 
 
 def load(path: str | Path) -> Model:
@@ -85,4 +86,4 @@ def after_training(model: Model, data: Dataset) -> None:
     fit_detector(model, data)
 
 
-__all__ = ["Dataset", "Model", "Prediction", "evaluate", "load", "load_dataset", "predict", "train"]
+__all__ = ["Dataset", "Model", "Prediction", "TuneResult", "evaluate", "load", "load_dataset", "predict", "train", "tune"]

@@ -12,6 +12,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     predict,
     share,
     train,
+    tune,
 )
 from neuroflow.cli.app import app, run_app
 

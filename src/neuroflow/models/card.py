@@ -71,7 +71,7 @@ def card_text(config: dict, history: list[dict] | None = None, network=None) -> 
     weights = config.get("weights", {})
     if weights.get("sha256"):
         lines.append(f"Weights: `{weights.get('file')}` (safetensors), sha256 `{weights['sha256']}`.")
-    lines += ["", *_lineage(config), "## Training data and preprocessing", "", *_data(config), ""]
+    lines += ["", *_lineage(config), *_search(config), "## Training data and preprocessing", "", *_data(config), ""]
     lines += ["## Training procedure", "", *_procedure(config, history or []), ""]
     lines += ["## Evaluation results", "", *_evaluation(config), ""]
     lines += ["## Intended use and limitations", "", *_limitations(config), ""]
@@ -120,6 +120,26 @@ def _lineage(config: dict) -> list[str]:
         "",
         f"This model started from **{parent.get('name')}** (weights sha256 `{parent.get('sha256')}`), "
         f"copying {lineage.get('tensors_copied', 0)} weight tensors, {head}{frozen_text}.",
+        "",
+    ]
+
+
+def _search(config: dict) -> list[str]:
+    """The hyperparameter search that chose the settings, as `neuroflow tune` records it in config["tuning"]."""
+    tuning = config.get("tuning")
+    if not tuning:
+        return []
+    return [
+        "## Hyperparameter search",
+        "",
+        f"The settings were chosen by `neuroflow tune`: trial {tuning['best_trial']} of {tuning['finished_trials']} finished trials "
+        f"({tuning['pruned']} pruned early) in study **{tuning['study']}**, by {tuning['metric']} on the validation split ({tuning['value']:.4g}).",
+        "",
+        "| parameter | searched | chosen |",
+        "|---|---|---|",
+        *[f"| {k} | {tuning['space'].get(k, '')} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {tuning['space'].get(k, '')} | {v} |" for k, v in tuning["params"].items()],
+        "",
+        "The validation split chose these settings, so its figures flatter the model; the test split was not used in the search.",
         "",
     ]
 

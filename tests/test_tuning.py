@@ -1,0 +1,194 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import neuroflow as nf
+from neuroflow.errors import TrainingStopped, UsageError
+from neuroflow.tuning import open_study, tune
+
+TINY = {"epochs": {"low": 2, "high": 4}}
+
+
+@pytest.fixture(autouse=True)
+def _one_thread(monkeypatch):
+    # Tiny networks run faster on one thread, and two workers on a 2-core machine must not fight over cores.
+    monkeypatch.setenv("NEUROFLOW_THREADS", "1")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return nf.load_dataset("iris")
+
+
+def finished_numbers(study):
+    return sorted(t.number for t in study.trials if t.state.name in ("COMPLETE", "PRUNED"))
+
+
+def test_in_memory_study_returns_summary_and_a_working_best_model(iris):
+    result = nf.tune(iris, model="iris-mlp", trials=3, space=TINY, progress="quiet")
+    s = result.summary
+    assert s["counts"]["complete"] + s["counts"]["pruned"] == 3 and s["storage"] == "memory"
+    assert [r["trial"] for r in s["trials"]] == [0, 1, 2] and set(s["trials"][0]) >= {"lr", "batch_size", "units", "epochs", "val_accuracy", "time_s"}
+    assert 2 <= s["best"]["params"]["epochs"] <= 4 and 0.001 <= s["best"]["params"]["lr"] <= 0.1
+    assert s["best"]["value"] == max(r["val_accuracy"] for r in s["trials"] if r["state"] == "complete")
+    preds = nf.predict(result.best_model, [[5.1, 3.5, 1.4, 0.2]])
+    assert preds[0].label in iris.class_names
+    assert result.best_model.config["tuning"]["best_trial"] == s["best"]["trial"]
+
+
+def test_same_seed_same_trials(iris):
+    runs = [nf.tune(iris, trials=4, space=TINY, seed=3, progress="quiet").summary["trials"] for _ in range(2)]
+    strip = [[{k: v for k, v in r.items() if k != "time_s"} for r in rows] for rows in runs]
+    assert strip[0] == strip[1]
+    other = nf.tune(iris, trials=4, space=TINY, seed=4, progress="quiet").summary["trials"]
+    assert [r["lr"] for r in other] != [r["lr"] for r in runs[0]]
+
+
+def test_rerun_continues_until_the_study_holds_n_trials(iris, tmp_path):
+    db = tmp_path / "study.db"  # a stored study without an output folder: no result files, quicker
+    first = tune(iris, trials=3, space=TINY, storage=str(db), progress="quiet").summary
+    again = tune(iris, trials=5, space=TINY, storage=str(db), progress="quiet").summary
+    assert first["ran_here"] == [0, 1, 2] and again["ran_here"] == [3, 4]
+    assert again["counts"]["complete"] + again["counts"]["pruned"] == 5
+    done = tune(iris, trials=5, space=TINY, storage=str(db), progress="quiet").summary
+    assert done["ran_here"] == [] and len(done["trials"]) == 5
+    # The trials a rerun samples are those a single run of 5 samples: the sampler is seeded per trial number.
+    single = tune(iris, trials=5, space=TINY, progress="quiet").summary["trials"]
+    assert [r["lr"] for r in single] == [r["lr"] for r in done["trials"]]
+
+
+def test_results_files_and_best_model_folder(iris, tmp_path):
+    result = tune(iris, trials=6, space=TINY, out=tmp_path, progress="quiet")
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["best"] == json.loads(json.dumps(result.summary["best"]))
+    rows = (tmp_path / "trials.csv").read_text().splitlines()
+    assert rows[0].startswith("trial,state,val_accuracy,lr,batch_size,units,epochs") and len(rows) == 7
+    for png in ("optimization_history.png", "param_importances.png"):
+        assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and (tmp_path / png).stat().st_size > 5000
+    assert set(s["importances"]) == {"lr", "batch_size", "units", "epochs"}
+    loaded = nf.load(tmp_path / "best-model")
+    x = iris.x_test[:5]
+    assert np.array_equal(loaded.network(__import__("torch").from_numpy(x)).detach().numpy(),
+                          result.best_model.network(__import__("torch").from_numpy(x)).detach().numpy())
+    card = (tmp_path / "best-model" / "README.md").read_text()
+    assert "## Hyperparameter search" in card and f"trial {s['best']['trial']} of 6 finished trials" in card
+    assert "| lr | log-uniform 0.001 … 0.1 |" in card and "accuracy" in card
+    spec = (tmp_path / "best-spec.yaml").read_text()
+    assert f"epochs: {s['best']['params']['epochs']}" in spec
+    assert not (tmp_path / "results.lock").exists()
+
+
+def test_a_study_begun_for_another_metric_is_refused(iris, tmp_path):
+    tune(iris, trials=1, space=TINY, out=tmp_path, progress="quiet")
+    with pytest.raises(UsageError, match="was begun with metric 'val_accuracy', not 'val_loss'"):
+        tune(iris, trials=2, space=TINY, out=tmp_path, metric="val_loss", progress="quiet")
+
+
+def test_bad_storage_urls_get_one_line_without_the_password(iris, tmp_path):
+    with pytest.raises(UsageError) as err:
+        tune(iris, trials=1, space=TINY, storage="postgresql://ann:s3cret@localhost/studies", progress="quiet")
+    assert "s3cret" not in str(err.value) and "postgresql://ann:***@localhost/studies" in str(err.value)
+    with pytest.raises(UsageError, match="not a database URL"):
+        tune(iris, trials=1, space=TINY, storage="nodb://x", progress="quiet")
+
+
+def test_a_loss_that_becomes_nan_prunes_the_trial(iris, monkeypatch):
+    import neuroflow.training.loop as loop
+
+    def exploding(*args, **kwargs):
+        raise TrainingStopped("the loss became NaN/Inf at epoch 2, batch 1", "try a smaller --lr")
+
+    monkeypatch.setattr(loop, "fit", exploding)
+    result = tune(iris, trials=2, space=TINY, progress="quiet")
+    assert result.summary["counts"]["pruned"] == 2 and result.best_model is None
+    assert "NaN/Inf" in result.study.trials[0].user_attrs["pruned_because"]
+
+
+@pytest.mark.filterwarnings("ignore")  # optuna's notes about its experimental heartbeat
+def test_a_killed_workers_trial_is_failed_and_does_not_block(iris, tmp_path, monkeypatch):
+    import neuroflow.tuning as tuning
+
+    monkeypatch.setattr(tuning, "HEARTBEAT_S", 1)
+    monkeypatch.setattr(tuning, "GRACE_S", 1)
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    signature = {"data": "iris", "target": "species", "model": "iris-mlp", "metric": "val_accuracy", "seed": 0}
+    rdb, study = open_study(url, "iris-iris-mlp", "maximize", None, signature)
+    orphan = study.ask()  # a worker that started a trial and was killed
+    rdb.record_heartbeat(orphan._trial_id)
+    time.sleep(2.5)
+    s = tune(iris, trials=2, space=TINY, storage=url, progress="quiet").summary
+    assert s["counts"] == {"complete": 2, "pruned": 0, "fail": 1, "running": 0, "waiting": 0}
+    assert s["trials"][0]["state"] == "fail"
+
+
+def _tune_process(db, out, trials, env_extra=None):
+    env = {**os.environ, "NEUROFLOW_THREADS": "1", "MPLBACKEND": "Agg", **(env_extra or {})}
+    args = [sys.executable, "-m", "neuroflow", "tune", "iris", "--trials", str(trials), "--storage", str(db), "--study", "shared", "--out", str(out)]
+    return args, env
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_sqlite_study_and_lose_no_trial(tmp_path):
+    import optuna
+
+    space = tmp_path / "space.yaml"
+    space.write_text("epochs: {low: 3, high: 12}\n")
+    db = tmp_path / "study.db"
+    procs = []
+    for name in ("a", "b"):
+        args, env = _tune_process(db, tmp_path / name, 10)
+        procs.append(subprocess.Popen([*args, "--space", str(space), "--json", "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    ran = [set(json.loads(o[0])["ran_here"]) for o in outs]
+    study = optuna.load_study(study_name="shared", storage=f"sqlite:///{db}")
+    numbers = [t.number for t in study.trials]
+    assert not ran[0] & ran[1], "a trial was run by both workers"
+    assert ran[0] | ran[1] == set(numbers) == set(range(len(numbers))), "a trial was lost or is not recorded"
+    assert all(t.state.name in ("COMPLETE", "PRUNED") for t in study.trials)
+    assert all("values" in t.user_attrs for t in study.trials)
+    # "Until the study holds 10": exact unless both workers start the last trial in the same instant.
+    assert 10 <= len(numbers) <= 11 and ran[0] and ran[1]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_trials_and_the_same_command_continues(tmp_path):
+    import optuna
+
+    space = tmp_path / "space.yaml"
+    space.write_text("epochs: 400\n")  # trials long enough to be caught in the middle
+    db = tmp_path / "study.db"
+    args, env = _tune_process(db, tmp_path / "out", 3)
+    args += ["--space", str(space), "--pruner", "none"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        if db.exists():
+            with __import__("contextlib").suppress(Exception):
+                trials = optuna.load_study(study_name="shared", storage=f"sqlite:///{db}").trials
+                if any(t.state.name == "COMPLETE" for t in trials) and trials[-1].state.name == "RUNNING":
+                    break
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.count("\n") == 1 and err.startswith("error: tuning interrupted during trial") and "Run the same command again to continue" in err
+    again = subprocess.run(args + ["--json", "-q"], env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    states = [t.state.name for t in optuna.load_study(study_name="shared", storage=f"sqlite:///{db}").trials]
+    assert states.count("COMPLETE") == 3 and states.count("FAIL") == 1 and "RUNNING" not in states
+
+
+@pytest.mark.slow
+def test_iris_twenty_trials_reaches_095(tmp_path):
+    result = tune("iris", trials=20, out=tmp_path, progress="quiet")
+    assert result.summary["best"]["value"] >= 0.95
+    model = nf.load(tmp_path / "best-model")
+    report = nf.evaluate(model, "iris")
+    assert report["accuracy"] >= 0.9
