@@ -8,6 +8,7 @@ from __future__ import annotations
 from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     basics,
     convolve,
+    data,
     evaluate,
     predict,
     share,

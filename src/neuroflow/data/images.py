@@ -1,0 +1,240 @@
+"""Own pictures → model input: open any image file safely, then prepare it the way the training data was made.
+
+'digit' prepares a photo or drawing the way MNIST digits were made; 'resize' converts and resizes only.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from neuroflow.errors import DataError
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+MAX_PIXELS = 50_000_000  # refused before decoding: a bigger header may be a decompression bomb
+GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
+MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
+STROKE_PX = 2.8  # MNIST's median stroke width in pixels (same estimate as _thicken); thinner pen lines are widened
+READABLE = "give a PNG, JPEG, BMP, GIF, TIFF or WebP picture"
+
+
+def open_image(path: str | os.PathLike):
+    """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError naming the file."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise DataError(f"image {path} {'is a folder' if path.is_dir() else 'does not exist'}", READABLE)
+    if path.stat().st_size == 0:
+        raise DataError(f"image {path} is an empty file (0 bytes)", READABLE)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:  # reads only the header: the size is checked before any decoding
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise DataError(f"image {path} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)",
+                                    f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first")
+                if width * height == 0:
+                    raise DataError(f"image {path} has no pixels ({width}x{height})", READABLE)
+                img.load()
+                return ImageOps.exif_transpose(img)
+    except Image.DecompressionBombError:
+        raise DataError(f"image {path} is larger than Pillow will decode", f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first") from None
+    except UnidentifiedImageError:
+        raise DataError(f"{path} is not a picture neuroflow can read", READABLE) from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as err:
+        raise DataError(f"cannot read image {path} ({err})", "the file may be truncated or damaged; save it again") from None
+
+
+def to_array(img, channels: int = 1) -> np.ndarray:
+    """Any Pillow mode → uint8 (H, W) grey or (H, W, 3) colour; transparency is laid on a contrasting background."""
+    from PIL import Image
+
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        grey = np.asarray(img, dtype=np.float64)
+        top = grey.max()
+        # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what is there
+        scale = 255 / 65535 if 255 < top <= 65535 else (255.0 if 0 < top <= 1 and img.mode == "F" else 1.0)
+        if top > 65535:
+            grey = (grey - grey.min()) * (255 / max(np.ptp(grey), 1e-12))
+            scale = 1.0
+        grey = np.clip(np.rint(grey * scale), 0, 255).astype(np.uint8)
+        return grey if channels == 1 else np.repeat(grey[..., None], 3, axis=2)
+    if img.mode == "LAB":  # Pillow cannot convert LAB; its first band is the lightness
+        grey = np.asarray(img)[..., 0]
+        return grey if channels == 1 else np.repeat(grey[..., None], 3, axis=2)
+    if img.mode == "P" or "transparency" in img.info:
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "La", "RGBa", "PA"):
+        rgba = np.asarray(img.convert("RGBA"), dtype=np.float32)
+        alpha = rgba[..., 3:] / 255
+        rgb = rgba[..., :3]
+        luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+        weight = alpha[..., 0]
+        ink = float((luma * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
+        # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays visible.
+        background = 255.0 if ink < 128 else 0.0
+        img = Image.fromarray(np.rint(rgb * alpha + background * (1 - alpha)).astype(np.uint8), "RGB")
+    if img.mode not in ("1", "L", "RGB"):
+        img = img.convert("RGB")  # CMYK, YCbCr, HSV: through RGB so the grey is the usual luma
+    mode = "L" if channels == 1 else "RGB"
+    return np.asarray(img if img.mode == mode else img.convert(mode))
+
+
+def is_grey(img) -> bool:
+    """True when a picture holds no colour: a grey mode, or colour channels that are all equal."""
+    if img.mode in GREY_MODES:
+        return True
+    rgb = to_array(img, 3)
+    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
+
+
+def prepare_digit(img) -> np.ndarray:
+    """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in 20×20, centred by mass."""
+    from PIL import Image
+    from scipy import ndimage
+
+    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
+    h, w = grey.shape
+    ring = max(1, round(0.04 * min(h, w)))
+    border = np.concatenate([grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()])
+    paper = float(np.median(border))
+    if paper - grey.min() > grey.max() - paper:  # the ink differs most from the paper by being darker
+        grey = 255 - grey
+    # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows uneven light.
+    ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 4))
+    # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke still does.
+    k = max(1, min(h, w) // 10)
+    top = float(np.partition(ink.ravel(), -k)[-k])
+    if top < 8:  # nothing stands out from the paper: an empty picture stays empty
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
+    mask = ink > 0.3 * top
+    labels, count = ndimage.label(mask)
+    if count > 1:  # specks of noise are small next to the strokes of the digit
+        sizes = ndimage.sum(mask, labels, index=np.arange(1, count + 1))
+        mask = np.isin(labels, 1 + np.flatnonzero(sizes >= 0.05 * sizes.max()))
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    mask = mask[box]
+    near = ndimage.binary_dilation(mask, iterations=2)  # keeps the strokes' soft edges, drops the specks
+    ink = np.where(near & (ink[box] > 0.15 * top), ink[box], 0)
+    ink = np.clip(ink * (255 / max(float(np.percentile(ink[mask], 90)), 1e-6)), 0, 255)
+    ink = _thicken(ink, mask)
+    scale = MNIST_BOX / max(ink.shape)
+    size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+    small = np.clip(np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.LANCZOS)), 0, None)
+    if small.max() <= 0:
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
+    small = small * (255 / small.max())
+    cy, cx = ndimage.center_of_mass(small)
+    top_row = int(np.clip(round(MNIST_SIZE / 2 - cy), 0, MNIST_SIZE - small.shape[0]))
+    left = int(np.clip(round(MNIST_SIZE / 2 - cx), 0, MNIST_SIZE - small.shape[1]))
+    out = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    out[top_row : top_row + small.shape[0], left : left + small.shape[1]] = small
+    return np.rint(out).astype(np.uint8)
+
+
+def _shrink(grey: np.ndarray, longest: int) -> np.ndarray:
+    """Block-average a big photo to at most `longest` pixels a side: plenty for a 20-pixel digit, and fast."""
+    factor = -(-max(grey.shape) // longest)
+    if factor <= 1:
+        return grey
+    h, w = grey.shape[0] // factor * factor, grey.shape[1] // factor * factor
+    return grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+
+
+def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Widen a thin pen line so that, shrunk into 20×20, it is about as wide as an MNIST stroke."""
+    from scipy import ndimage
+
+    edge = mask & ~ndimage.binary_erosion(mask)
+    width = 2 * mask.sum() / max(edge.sum(), 1)  # a stroke's area over half its outline
+    wanted = STROKE_PX * max(ink.shape) / MNIST_BOX
+    grow = int(round((wanted - width) / 2))
+    if grow < 1:
+        return ink
+    # Shrink very large crops first so the dilation stays cheap; the result is resized to 20×20 anyway.
+    factor = max(1, max(ink.shape) // 160)
+    if factor > 1:
+        ink = ink[: ink.shape[0] // factor * factor, : ink.shape[1] // factor * factor]
+        ink = ink.reshape(ink.shape[0] // factor, factor, ink.shape[1] // factor, factor).max(axis=(1, 3))
+        grow = max(1, round(grow / factor))
+    yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
+    return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
+
+
+def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
+    """Plain conversion to grey or colour and resize to height × width: uint8 (H, W, C)."""
+    from PIL import Image
+
+    arr = to_array(img, channels)
+    if arr.shape[:2] != (height, width):
+        arr = np.asarray(Image.fromarray(arr).resize((width, height), Image.LANCZOS, reducing_gap=3.0))
+    return arr.reshape(height, width, channels)
+
+
+def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np.ndarray:
+    """A picture (path or Pillow image) → uint8 (H, W, C) as the model's preprocessing says; raw: resize only."""
+    from PIL import Image
+
+    img = path_or_img if isinstance(path_or_img, Image.Image) else open_image(path_or_img)
+    height, width, channels = (int(preprocessing[k]) for k in ("height", "width", "channels"))
+    prepare = preprocessing.get("prepare", "resize")
+    if raw or prepare == "resize":
+        return prepare_resize(img, height, width, channels)
+    if prepare != "digit":
+        raise DataError(f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
+                        "update neuroflow, or predict with --no-preprocess")
+    digit = prepare_digit(img)
+    if (height, width) != digit.shape:
+        digit = np.asarray(Image.fromarray(digit).resize((width, height), Image.LANCZOS))
+    return np.repeat(digit[..., None], channels, axis=2)
+
+
+def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    """Picture files from files and folders (folders: every image inside, sorted, hidden files skipped)."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    files: list[Path] = []
+    for item in map(Path, paths):
+        item = item.expanduser()
+        if item.is_dir():
+            found = sorted(p for p in item.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(item).parts))
+            if not found:
+                raise DataError(f"folder {item} holds no pictures", f"put {', '.join(IMAGE_EXTENSIONS)} files in it")
+            files += found
+        elif item.is_file():
+            files.append(item)
+        else:
+            raise DataError(f"{item} does not exist", "check the path of the picture or folder")
+    if not files:
+        raise DataError("no pictures given", "name picture files or a folder of them")
+    return files
+
+
+def load_images(paths, preprocessing: dict | None = None, raw: bool = False) -> tuple[np.ndarray, list[str]]:
+    """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file names."""
+    preprocessing = preprocessing or {"height": MNIST_SIZE, "width": MNIST_SIZE, "channels": 1, "prepare": "digit"}
+    files = list_images(paths)
+    return np.stack([prepare_for_model(f, preprocessing, raw=raw) for f in files]), [f.name for f in files]
+
+
+def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when shrinking)."""
+    import torch
+    import torch.nn.functional as F
+
+    squeeze = x.ndim == 3
+    x4 = x[..., None] if squeeze else x
+    out = np.empty((len(x4), *size, x4.shape[3]), np.uint8)
+    for start in range(0, len(x4), 8192):  # chunks keep the float copy small
+        chunk = torch.from_numpy(np.ascontiguousarray(x4[start : start + 8192])).permute(0, 3, 1, 2).float()
+        resized = F.interpolate(chunk, size=size, mode="bilinear", antialias=True, align_corners=False)
+        out[start : start + len(chunk)] = resized.round_().clamp_(0, 255).permute(0, 2, 3, 1).to(torch.uint8).numpy()
+    return out[..., 0] if squeeze else out
