@@ -84,6 +84,13 @@ def test_a_thin_pen_line_is_thickened_like_an_mnist_stroke():
     assert (out > 127).sum() / 20 >= 2.0  # at least ~2 bright pixels across the stroke, per row of the digit
 
 
+def test_a_bold_digit_cropped_tight_keeps_its_strokes():
+    img = Image.new("L", (100, 140), 230)
+    ImageDraw.Draw(img).ellipse([5, 5, 95, 135], outline=20, width=35)  # a marker-pen zero filling the photo
+    out = prepare_digit(img)
+    assert out[14, 14] == 0 and (out > 200).sum() > 150 and out[:, 14].max() > 200  # a ring, not a blob or a gap
+
+
 def test_blank_picture_gives_an_empty_field():
     assert not prepare_digit(Image.new("L", (50, 80), 200)).any()
 

@@ -107,7 +107,7 @@ def prepare_digit(img) -> np.ndarray:
     if paper - grey.min() > grey.max() - paper:  # the ink differs most from the paper by being darker
         grey = 255 - grey
     # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows uneven light.
-    ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 4))
+    ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 2))
     # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke still does.
     k = max(1, min(h, w) // 10)
     top = float(np.partition(ink.ravel(), -k)[-k])

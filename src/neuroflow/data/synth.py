@@ -65,8 +65,12 @@ def _canvas(rng: np.random.Generator, size_range: tuple[int, int]):
     light = rng.random() < 0.6
     paper = rng.uniform(170, 255) if light else rng.uniform(0, 70)
     ink = rng.uniform(0, 90) if light else rng.uniform(180, 255)
-    tint = lambda level: tuple(int(np.clip(level + rng.normal(0, 12), 0, 255)) for _ in range(3))  # noqa: E731
-    return (side, height), tint(paper), tint(ink)
+    return (side, height), _tint(paper, rng), _tint(ink, rng)
+
+
+def _tint(level: float, rng: np.random.Generator) -> tuple[int, int, int]:
+    r, g, b = (int(np.clip(level + rng.normal(0, 12), 0, 255)) for _ in range(3))
+    return r, g, b
 
 
 def _stroke_mask(digit: int, size: tuple[int, int], rng: np.random.Generator):
