@@ -126,3 +126,21 @@ def test_onnx_predict_does_not_import_torch(iris, tmp_path):
     code = f"import sys; from neuroflow.cli.main import run_app; run_app(['predict', {str(path)!r}, {str(rows)!r}]); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "Prediction is 'setosa'" in out and out.strip().endswith("False"), out
+
+
+def test_pictures_through_onnx_match_the_folder(cnn, tmp_path, cli):
+    pytest.importorskip("neuroflow.data.images")
+    from PIL import Image
+
+    model, ds, path = cnn
+    folder = tmp_path / "bars"
+    model.save(folder)
+    for i, pixels in enumerate(ds.x_test[:6]):
+        Image.fromarray(pixels[:, :, 0]).save(tmp_path / f"p{i}.png")
+    pictures = sorted(tmp_path.glob("p*.png"))
+    here = nf.predict(nf.load(folder), pictures)
+    there = onnx_predict(load_onnx(path), pictures)
+    assert [r.label for r in there] == [r.label for r in here] == [ds.class_names[y] for y in predict_array(model.network, ds.x_test[:6], model.preprocessing).numpy().argmax(1)]
+    assert np.allclose([list(r.probabilities.values()) for r in there], [list(r.probabilities.values()) for r in here], atol=1e-5)
+    res = cli("predict", path, *pictures, "--format", "json")
+    assert res.code == 0 and [r["prediction"] for r in json.loads(res.out)] == [r.label for r in here]
