@@ -54,6 +54,8 @@ RECIPES: dict[str, dict] = {
         "schedule": "onecycle",
         "batch_size": 128,
         "epochs": 3,
+        # Synthetic non-digits in every batch teach the unknown-input score what "not a digit" is.
+        "outlier_exposure": 0.5,
     },
     "image-cnn": {
         "description": "Default for image folders: two Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam.",

@@ -26,7 +26,7 @@ POSITIONAL = {
     "Flatten": [],
     "GlobalAveragePooling2D": [],
 }
-TRAINING_KEYS = {"optimizer", "lr", "batch_size", "epochs", "loss", "augment", "name", "description", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping"}
+TRAINING_KEYS = {"optimizer", "lr", "batch_size", "epochs", "loss", "augment", "name", "description", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping", "outlier_exposure"}
 
 
 def read_spec(source) -> dict:

@@ -41,11 +41,12 @@ class TrainSettings:
     betas: list[float] | None = None
     weight_decay: float = 0.0
     label_smoothing: float = 0.0
+    outlier_exposure: float = 0.0  # weight of the uniform-output loss on synthetic non-examples (images)
 
     def resolved(self, spec: dict) -> TrainSettings:
         """Flags win over the spec, the spec over Keras-like defaults; every value checked."""
         s = TrainSettings(**asdict(self))
-        for f in ("epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping"):
+        for f in ("epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping", "outlier_exposure"):
             if getattr(s, f) in (None, 0.0) and spec.get(f) is not None:
                 setattr(s, f, spec[f])
         s.epochs = 10 if s.epochs is None else s.epochs
@@ -154,7 +155,8 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
     params = [p for p in network.parameters() if p.requires_grad]
     optimizer = make_optimizer(settings, params)
     scheduler = make_scheduler(settings, optimizer, steps)
-    generators = {"shuffle": torch.Generator().manual_seed(settings.seed), "augment": torch.Generator().manual_seed(settings.seed + 1)}
+    generators = {name: torch.Generator().manual_seed(settings.seed + i) for i, name in enumerate(("shuffle", "augment", "outliers"))}
+    outliers_per_batch = max(1, settings.batch_size // 4) if settings.outlier_exposure and is_image_cls(dataset) else 0
     history: list[dict] = []
     best_state, best_loss, stale, start_epoch, elapsed = None, math.inf, 0, 1, 0.0
     if resume:
@@ -180,8 +182,16 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                 xb, yb = train.batch(idx)
                 if augmenter is not None:
                     xb = augmenter(xb, generators["augment"])
-                logits = network(xb)
-                loss = _loss(logits, yb, is_cls, settings.label_smoothing)
+                if outliers_per_batch:
+                    from neuroflow.data.outliers import make_outliers, uniform_loss
+
+                    extra = make_outliers(xb, outliers_per_batch, generators["outliers"])
+                    both = network(torch.cat([xb, extra]))
+                    logits = both[: len(yb)]
+                    loss = _loss(logits, yb, is_cls, settings.label_smoothing) + settings.outlier_exposure * uniform_loss(both[len(yb) :])
+                else:
+                    logits = network(xb)
+                    loss = _loss(logits, yb, is_cls, settings.label_smoothing)
                 if not torch.isfinite(loss):
                     if settings.on_nan == "stop":
                         raise _nan_stop(epoch, step, run_dir)
@@ -244,6 +254,10 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
         "lineage": lineage,
     }
     return Model(network, config, history)
+
+
+def is_image_cls(dataset) -> bool:
+    return dataset.kind == "image" and dataset.task == "classification"
 
 
 def _loss(logits, y, is_cls: bool, label_smoothing: float):
