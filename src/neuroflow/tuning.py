@@ -177,7 +177,24 @@ def run_trials(study, runner, trials: int, timeout: float | None) -> str:
         if c["complete"] + c["pruned"] + c["running"] >= trials:  # other workers are running the last ones
             time.sleep(POLL_S)
             continue
-        runner.run(study, study.ask(), c["complete"] + c["pruned"], trials)
+        trial = study.ask()
+        if _surplus(study, trial, trials):
+            continue
+        runner.run(study, trial, c["complete"] + c["pruned"], trials)
+
+
+def _surplus(study, trial, trials: int) -> bool:
+    """Two workers that count N-1 at the same instant both ask for a trial: the database numbered them, so the
+    later one stands down (marked failed and 'surplus', left out of every count and table) and N stays exact."""
+    from optuna.trial import TrialState
+
+    live = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+    ahead = sum(1 for t in study.get_trials(deepcopy=False, states=live) if t.number < trial.number and not t.user_attrs.get("surplus"))
+    if ahead < trials:
+        return False
+    trial.set_user_attr("surplus", True)
+    study.tell(trial, state=TrialState.FAIL)
+    return True
 
 
 class _Runner:

@@ -12,9 +12,14 @@ METRICS = {"val_accuracy": "maximize", "val_loss": "minimize", "val_mae": "minim
 
 def counts(study) -> dict[str, int]:
     out = {"complete": 0, "pruned": 0, "fail": 0, "running": 0, "waiting": 0}
-    for t in study.get_trials(deepcopy=False):
+    for t in study_trials(study):
         out[t.state.name.lower()] += 1
     return out
+
+
+def study_trials(study) -> list:
+    """The study's trials but those a worker stood down from before running them (see tuning._surplus)."""
+    return [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("surplus")]
 
 
 def finished(study) -> int:
@@ -47,7 +52,7 @@ def summarise(study, metric: str, space_text: dict, trials: int, ran: list[int],
 def trial_rows(study, metric: str, names: list[str]) -> list[dict]:
     """Number, state, metric (a pruned trial's last reported one), the trial's values, epochs run and seconds."""
     rows = []
-    for t in study.get_trials(deepcopy=False):
+    for t in study_trials(study):
         value = t.value if t.value is not None else t.intermediate_values[max(t.intermediate_values)] if t.intermediate_values else None
         values = t.user_attrs.get("values", t.params)
         rows.append({"trial": t.number, "state": t.state.name.lower(), metric: value, **{k: values.get(k) for k in names},
