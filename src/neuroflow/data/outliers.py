@@ -13,7 +13,7 @@ import torch
 def make_outliers(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
     """`count` non-examples (N, C, H, W) in [0, 1], built from the float batch `x` (N, C, H, W)."""
     n, c, h, w = x.shape
-    kinds = torch.randint(0, 3, (count,), generator=generator)
+    kinds = torch.randint(0, 4, (count,), generator=generator)
     src = x[torch.randint(0, n, (count,), generator=generator)]
     out = src.clone(memory_format=torch.contiguous_format)
     tiles = kinds == 0
@@ -31,7 +31,39 @@ def make_outliers(x: torch.Tensor, count: int, generator: torch.Generator) -> to
         blobs = torch.nn.functional.interpolate(coarse, size=(h, w), mode="bilinear", align_corners=False)
         level = torch.rand(k, 1, 1, 1, generator=generator)
         out[noise] = (blobs > level).float() * torch.rand(k, 1, 1, 1, generator=generator)
+    strokes = kinds == 3
+    if strokes.any():
+        bank = scribbles((h, w))
+        pick = torch.randint(0, len(bank), (int(strokes.sum()),), generator=generator)
+        out[strokes] = bank[pick].unsqueeze(1).expand(-1, c, -1, -1) * torch.rand(len(pick), 1, 1, 1, generator=generator).add_(0.5).clamp_(max=1)
     return out.contiguous(memory_format=torch.channels_last) if x.is_contiguous(memory_format=torch.channels_last) else out
+
+
+_SCRIBBLES: dict[tuple[int, int], torch.Tensor] = {}
+
+
+def scribbles(size: tuple[int, int], n: int = 2048) -> torch.Tensor:
+    """A bank of pen scribbles (1–3 random strokes) the size of the images: stroke-like, yet no class.
+
+    Drawn once per size with Pillow from a fixed seed, so training stays deterministic.
+    """
+    if size not in _SCRIBBLES:
+        import numpy as np
+        from PIL import Image, ImageDraw, ImageFilter
+
+        rng = np.random.default_rng(20240611)
+        h, w = size
+        bank = np.zeros((n, h, w), np.float32)
+        for i in range(n):
+            img = Image.new("L", (w * 2, h * 2))
+            draw = ImageDraw.Draw(img)
+            for _ in range(rng.integers(1, 4)):
+                points = [tuple(p) for p in (rng.uniform(0.2, 0.8, (rng.integers(2, 6), 2)) * (w * 2, h * 2))]
+                draw.line(points, fill=255, width=int(rng.integers(3, 7)), joint="curve")
+            small = img.filter(ImageFilter.GaussianBlur(1)).resize((w, h), Image.BILINEAR)
+            bank[i] = np.asarray(small, np.float32) / 255.0
+        _SCRIBBLES[size] = torch.from_numpy(bank)
+    return _SCRIBBLES[size]
 
 
 def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -> torch.Tensor:

@@ -82,15 +82,32 @@ def fit_detector(model, data, method: str | None = None, target_accept: float = 
     model.detector = {"means": means, "precision": precision}
     vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing)
     val_scores = scores_for(method, vf, vl, model.temperature, model.detector)
-    threshold = float(np.quantile(val_scores, target_accept))
+    # The quantile a little above the target (one-sided 97.5% bound of a binomial share), so that at
+    # least `target_accept` of new in-distribution inputs are accepted, not just of this validation set.
+    margin = 1.96 * np.sqrt(target_accept * (1 - target_accept) / max(len(val_scores), 1))
+    threshold = float(np.quantile(val_scores, min(target_accept + margin, 0.999)))
     model.config["ood"] = {
         "method": method,
         "threshold": threshold,
         "target_accept": target_accept,
         "fitted_on": f"{len(idx)} training examples (class means, shared covariance), threshold on {len(data.y_val)} validation examples",
-        "reports": {},
+        "reports": synthetic_reports(model, val_scores),
     }
     return model.config["ood"]
+
+
+def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
+    """For digit models, the check's figures against generated non-digits (recorded in the card)."""
+    prep = model.preprocessing
+    if not (prep.get("prepare") == "digit" and model.input_shape == (28, 28, 1)):
+        return {}
+    from neuroflow.data.synth import not_digits
+
+    reports = {}
+    for kind in ("letters", "noise", "shapes"):
+        x = not_digits(kind, n, seed=12345)[..., None]
+        reports[f"generated {kind} ({n})"] = detection_figures(val_scores, score_inputs(model, x))
+    return reports
 
 
 def score_inputs(model, x: np.ndarray, logits: np.ndarray | None = None) -> np.ndarray:
@@ -130,6 +147,11 @@ def evaluate_ood(model, other, *, data_dir: str | None = None, out: str | Path |
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         report["histogram_png"] = str(score_histogram_png({what_in: s_in, what_out: s_out}, threshold, out_dir / "unknown_scores.png", "Unknown-input scores"))
+    if model.path is not None and out_dir == model.path:
+        from neuroflow.evaluation.evaluate import refresh_card
+
+        model.config["ood"].setdefault("reports", {})[what_out] = {k: report[k] for k in ("auroc", "aupr", "fpr_at_95_tpr")}
+        refresh_card(model, model.config.get("metrics", {}))
     return report
 
 
