@@ -57,6 +57,23 @@ RECIPES: dict[str, dict] = {
         # Synthetic non-digits in every batch teach the unknown-input score what "not a digit" is.
         "outlier_exposure": 0.5,
     },
+    "mnist-fast": {
+        "description": "The fastest way to 99% on MNIST here: the lesson's CNN slimmed to 8 and 16 filters, one-cycle Adam, 3 epochs.",
+        "layers": [
+            {"type": "Conv2D", "filters": 8, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2},
+            {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2},
+            {"type": "Flatten"},
+            {"type": "Dense", "units": 128, "activation": "relu"},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "optimizer": "adam",
+        "lr": 0.005,
+        "schedule": "onecycle",
+        "batch_size": 128,
+        "epochs": 3,
+    },
     "image-cnn": {
         "description": "Default for image folders: two Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam.",
         "layers": [
