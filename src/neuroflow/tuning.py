@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -17,10 +16,16 @@ from pathlib import Path
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.tuning_results import METRICS, best_trial, counts, finished, summarise, write_results
 from neuroflow.tuning_space import apply, build_space, describe, read_space, suggest
+from neuroflow.tuning_study import (
+    Heartbeat,
+    open_study,
+    quiet_optuna,
+    redact,
+    stand_down,
+    storage_url,
+)
 
 PRUNERS = ("median", "hyperband", "none")
-# A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so others stop waiting.
-HEARTBEAT_S, GRACE_S = 10, 60
 POLL_S = 0.5
 REPORTS_PER_TRIAL = 20  # each report is a database write (~10 ms on SQLite): more than a tiny epoch of Iris
 
@@ -51,18 +56,14 @@ def tune(data, model=None, *, trials: int, timeout: float | None = None, space=N
     usable = ("val_accuracy", "val_loss") if dataset.task == "classification" else ("val_loss", "val_mae")
     if metric not in usable:
         raise UsageError(f"--metric {metric} does not fit {dataset.task}", f"use {' or '.join(usable)}")
-    out_dir = Path(out) if out is not None else None
-    if out_dir is not None:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise UsageError(f"{out_dir} is a file", "give a folder for --out")
-        out_dir.mkdir(parents=True, exist_ok=True)
-    url = storage_url(storage, out_dir)
-    where = redact(url) if url else "memory"
+    out_dir = _out_folder(out)
     name = study or f"{dataset.name.removesuffix('.csv')}-{label}"
     signature = {"data": dataset.name, "target": dataset.preprocessing.get("target"), "model": label, "metric": metric, "seed": seed}
     say = (lambda text: None) if progress == "quiet" else print
-    with warnings.catch_warnings():
-        _quiet_optuna()
+    with _no_empty_folder(out_dir), warnings.catch_warnings():
+        url = storage_url(storage, out_dir)
+        where = redact(url) if url else "memory"
+        quiet_optuna()
         rdb, optuna_study = open_study(url, name, METRICS[metric], make_pruner(pruner, full_space), signature)
         optuna_study.set_user_attr("space", describe(full_space))
         say(f"Study {name} in {where}: {finished(optuna_study)} finished trials; running until {trials}.")
@@ -96,59 +97,27 @@ def prepare(data, model=None, space=None, *, target=None, task=None, data_dir=No
     return dataset, spec, label, build_space(spec, user, Path(space).name if isinstance(space, str | Path) else "space")
 
 
-def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
-    """A database URL: as given, an SQLite file for a plain path, OUT/study.db by default, None for memory."""
-    if storage is None:
-        return f"sqlite:///{(out_dir / 'study.db').resolve()}" if out_dir is not None else None
-    if "://" in storage:
-        return storage
-    path = Path(storage).expanduser().resolve()
-    if not path.parent.is_dir():
-        raise UsageError(f"folder {path.parent} for the study database does not exist", "create it first or give another --storage")
-    return f"sqlite:///{path}"
+def _out_folder(out) -> Path | None:
+    if out is None:
+        return None
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file", "give a folder for --out")
+    if out.is_dir() and any(out.iterdir()) and not any((out / f).exists() for f in ("study.db", "summary.json", "trials.csv")):
+        raise UsageError(f"{out} exists and holds no tuning results", "choose another --out, or empty that folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
-def redact(url: str) -> str:
-    """The URL without its password, fit to print and to record in summary.json and the model card."""
-    from sqlalchemy.engine import make_url
-
+@contextlib.contextmanager
+def _no_empty_folder(out: Path | None):
+    """A run that fails before writing anything (a bad storage URL, say) leaves no empty --out folder behind."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL sqlalchemy can read; open_study says so
-        return url
-
-
-def open_study(url: str | None, name: str, direction: str, pruner, signature: dict):
-    """(RDBStorage or None, study), created or loaded; a study begun with other data, model or metric is refused."""
-    import optuna
-    import sqlalchemy.exc
-
-    rdb = None
-    if url is not None:
-        kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-        for attempt in range(6):  # workers starting together can race to create the tables
-            try:
-                rdb = optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S)
-                break
-            except ImportError as err:
-                raise UsageError(f"the database driver {err.name} for {redact(url)} is not installed", "install it, e.g. pip install psycopg2-binary for postgresql:// URLs") from None
-            except sqlalchemy.exc.ArgumentError:
-                raise UsageError(f"--storage {redact(url)} is not a database URL", "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db") from None
-            except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
-                if attempt == 5:
-                    first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
-                    raise UsageError(f"cannot open the study database {redact(url)}: {first}", "check the URL, that the server runs and that you may write there") from None
-                time.sleep(0.3 * (attempt + 1))
-    study = optuna.create_study(storage=rdb, study_name=name, direction=direction, pruner=pruner, load_if_exists=True)
-    recorded = study.user_attrs.get("neuroflow")
-    if recorded is None:
-        study.set_user_attr("neuroflow", signature)
-    for key, value in (recorded or {}).items():
-        if signature.get(key) != value:
-            raise UsageError(f"study {name!r} was begun with {key} {value!r}, not {signature.get(key)!r}", "continue it with the same settings, or start another with --study NAME")
-    if study.direction.name.lower() != direction:
-        raise UsageError(f"study {name!r} is set to {study.direction.name.lower()}, but {signature['metric']} needs {direction}", "give another --study NAME")
-    return rdb, study
+        yield
+    except BaseException:
+        if out is not None and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+        raise
 
 
 def make_pruner(name: str, space: dict):
@@ -178,23 +147,10 @@ def run_trials(study, runner, trials: int, timeout: float | None) -> str:
             time.sleep(POLL_S)
             continue
         trial = study.ask()
-        if _surplus(study, trial, trials):
+        if stand_down(study, trial, trials):
             continue
         runner.run(study, trial, c["complete"] + c["pruned"], trials)
-
-
-def _surplus(study, trial, trials: int) -> bool:
-    """Two workers that count N-1 at the same instant both ask for a trial: the database numbered them, so the
-    later one stands down (marked failed and 'surplus', left out of every count and table) and N stays exact."""
-    from optuna.trial import TrialState
-
-    live = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-    ahead = sum(1 for t in study.get_trials(deepcopy=False, states=live) if t.number < trial.number and not t.user_attrs.get("surplus"))
-    if ahead < trials:
-        return False
-    trial.set_user_attr("surplus", True)
-    study.tell(trial, state=TrialState.FAIL)
-    return True
+        runner.current = None  # a Ctrl-C from here on falls between trials
 
 
 class _Runner:
@@ -225,7 +181,7 @@ class _Runner:
                     raise optuna.TrialPruned()
 
         values: dict = {}
-        with _Heartbeat(self.rdb, trial):
+        with Heartbeat(self.rdb, trial):
             try:
                 values = suggest(self.space, trial)
                 trial.set_user_attr("values", values)
@@ -271,39 +227,6 @@ class _Runner:
             fit_temperature(model, self.dataset)
             fit_detector(model, self.dataset)
         return model
-
-
-class _Heartbeat:
-    """Records every HEARTBEAT_S that the worker running this trial is alive (database studies only)."""
-
-    def __init__(self, rdb, trial):
-        self.rdb, self.trial_id, self.stop = rdb, trial._trial_id, threading.Event()
-
-    def __enter__(self):
-        if self.rdb is not None:
-            self.rdb.record_heartbeat(self.trial_id)
-            self.thread = threading.Thread(target=self._beat, daemon=True)
-            self.thread.start()
-        return self
-
-    def _beat(self):
-        while not self.stop.wait(HEARTBEAT_S):
-            with contextlib.suppress(Exception):  # a busy database: the next beat will do
-                self.rdb.record_heartbeat(self.trial_id)
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        if self.rdb is not None:
-            self.thread.join()
-
-
-def _quiet_optuna() -> None:
-    """Optuna's own log lines and notes would interleave with ours; errors still reach the user as one line."""
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed to be used with Study.optimize")
 
 
 def _epoch_range(space: dict) -> tuple[int, int]:

@@ -77,3 +77,12 @@ def test_bad_space_is_one_line_and_exit_2(cli, tmp_path, text, words):
 def test_bad_flags_are_one_line_and_exit_2(cli, tmp_path, args, words):
     res = cli("tune", "iris", *args, "--out", tmp_path / "o")
     assert res.code == 2 and res.err.startswith(f"error: {words}") and res.err.count("\n") == 1
+
+
+def test_a_folder_of_something_else_is_not_used_for_results(cli, tmp_path, tiny):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    res = cli("tune", "iris", "--trials", 2, "--space", tiny, "--out", busy)
+    assert res.code == 2 and "busy exists and holds no tuning results" in res.err
+    assert [p.name for p in busy.iterdir()] == ["notes.txt"]
