@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pytest
 
 import neuroflow as nf
@@ -73,9 +72,8 @@ def test_results_files_and_best_model_folder(iris, tmp_path):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and (tmp_path / png).stat().st_size > 5000
     assert set(s["importances"]) == {"lr", "batch_size", "units", "epochs"}
     loaded = nf.load(tmp_path / "best-model")
-    x = iris.x_test[:5]
-    assert np.array_equal(loaded.network(__import__("torch").from_numpy(x)).detach().numpy(),
-                          result.best_model.network(__import__("torch").from_numpy(x)).detach().numpy())
+    rows = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]]
+    assert [(p.label, p.probability) for p in nf.predict(loaded, rows)] == [(p.label, p.probability) for p in nf.predict(result.best_model, rows)]
     card = (tmp_path / "best-model" / "README.md").read_text()
     assert "## Hyperparameter search" in card and f"trial {s['best']['trial']} of 6 finished trials" in card
     assert "| lr | log-uniform 0.001 … 0.1 |" in card and "accuracy" in card
