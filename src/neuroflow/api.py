@@ -34,6 +34,7 @@ def train(
     seed: int = 0,
     early_stopping: int | None = None,
     augment: str | None = None,
+    augment_test: bool = False,
     on_nan: str = "stop",
     out: str | Path | None = None,
     resume: bool = False,
@@ -61,6 +62,13 @@ def train(
         prep = parent.preprocessing if parent is not None else {}
         size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
         data = load_dataset(str(data), target=target, task=task, data_dir=data_dir, seed=seed, image_size=size)
+    if augment_test:
+        from neuroflow.errors import UsageError
+        from neuroflow.evaluation.evaluate import invert_test_split
+
+        if data.kind != "image" or "invert" not in str(augment or ""):
+            raise UsageError("--augment-test inverts the test images, so it needs image data and --augment invert", "add --augment invert, or leave out --augment-test")
+        invert_test_split(data)
     spec = resolve_model(model, data.kind, data.name)
     settings = TrainSettings(epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, seed=seed,
                              early_stopping=early_stopping, augment=augment, on_nan=on_nan)

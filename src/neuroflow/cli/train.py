@@ -41,6 +41,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Same seed, same machine: same weights."),
     early_stopping: int = typer.Option(None, "--early-stopping", help="Stop after this many epochs without a lower val_loss; keep the best weights."),
     augment: str = typer.Option(None, "--augment", help="e.g. 'invert' or 'invert,rotate=15,noise=0.1'."),
+    augment_test: bool = typer.Option(False, "--augment-test", help="With --augment invert: add inverted copies to the test split too, as the lesson does."),
     image_size: str = typer.Option(None, "--image-size", help="Resize images to this size, e.g. 28 or 32x32."),
     grayscale: bool = typer.Option(None, "--grayscale/--color", help="Convert images to grey (or keep colour)."),
     data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files (e.g. the MNIST IDX files)."),
@@ -62,7 +63,7 @@ def train(
         args = info["cli"]
         data, out = args["data"], resume
         target, task, model, data_dir, augment = args["target"], args["task"], args["model"], args["data_dir"], args["augment"]
-        image_size, grayscale, seed = args["image_size"], args["grayscale"], args["seed"]
+        image_size, grayscale, seed, augment_test = args["image_size"], args["grayscale"], args["seed"], args.get("augment_test", False)
         from_model, freeze, new_head = args["from_model"], args["freeze"], args["new_head"]
         epochs, batch_size, lr, optimizer, early_stopping, on_nan = (args[k] for k in ("epochs", "batch_size", "lr", "optimizer", "early_stopping", "on_nan"))
     if not data:
@@ -87,13 +88,13 @@ def train(
     if not resume:
         out_path.mkdir(parents=True, exist_ok=True)
     cli_args = {"data": data, "target": target, "task": task, "model": model, "data_dir": data_dir, "augment": augment, "image_size": size,
-                "grayscale": grayscale, "seed": seed, "from_model": from_model, "freeze": freeze, "new_head": new_head, "epochs": epochs,
+                "grayscale": grayscale, "augment_test": augment_test, "seed": seed, "from_model": from_model, "freeze": freeze, "new_head": new_head, "epochs": epochs,
                 "batch_size": batch_size, "lr": lr, "optimizer": optimizer, "early_stopping": early_stopping, "on_nan": on_nan}
     if not quiet:
         print(dataset.describe())
     try:
         trained = train_model(dataset, model, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, seed=seed,
-                              early_stopping=early_stopping, augment=augment, on_nan=on_nan, out=out_path, resume=bool(resume),
+                              early_stopping=early_stopping, augment=augment, augment_test=augment_test, on_nan=on_nan, out=out_path, resume=bool(resume),
                               parent=parent, freeze=freeze, new_head=new_head, progress=progress, license=license_, run_info=cli_args)
     except BaseException:
         _remove_if_empty(out_path)

@@ -24,10 +24,21 @@ def reload_dataset(model, data_dir: str | None = None):
         raise DataError(f"the training data {source['path']} is no longer there", "pass the data to evaluate on: neuroflow evaluate MODEL DATA")
     prep = model.preprocessing
     size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
-    return load_dataset(
+    ds = load_dataset(
         where, target=source.get("target"), task=source.get("task"), seed=source.get("seed", 0),
         data_dir=data_dir or source.get("data_dir"), image_size=size, grayscale=prep.get("channels") == 1 if size else None,
     )
+    if source.get("inverted_test"):
+        invert_test_split(ds)
+    return ds
+
+
+def invert_test_split(ds) -> None:
+    """The lesson's INVERT applied to the test split too: every test image plus its inverted copy."""
+    from neuroflow.data.augment import add_inverted
+
+    ds.x_test, ds.y_test = add_inverted(ds.x_test, ds.y_test)
+    ds.source["inverted_test"] = True
 
 
 def evaluation_arrays(model, data: str | None = None, data_dir: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
