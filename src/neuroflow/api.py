@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neuroflow.data import Dataset, load_dataset
+from neuroflow.errors import UsageError
 from neuroflow.evaluation.evaluate import evaluate
 from neuroflow.inference import Prediction, predict
 from neuroflow.models.model import Model
@@ -52,6 +53,8 @@ def train(
     from neuroflow.models.recipes import resolve_model
     from neuroflow.training import TrainSettings, fit
 
+    if parent is None and (freeze or new_head):
+        raise UsageError(f"{'--freeze' if freeze else '--new-head'} applies only when fine-tuning", "add --from MODEL_DIR (the model to start from), or leave it out")
     if parent is not None and not isinstance(parent, Model):
         parent = load(parent)
     if model is None and parent is not None:
@@ -63,7 +66,6 @@ def train(
         size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
         data = load_dataset(str(data), target=target, task=task, data_dir=data_dir, seed=seed, image_size=size)
     if augment_test:
-        from neuroflow.errors import UsageError
         from neuroflow.evaluation.evaluate import invert_test_split
 
         if data.kind != "image" or "invert" not in str(augment or ""):

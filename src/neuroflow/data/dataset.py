@@ -52,23 +52,31 @@ class Dataset:
 def stratified_split(
     y: np.ndarray, fractions: tuple[float, float], seed: int, stratify: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Indices of train, validation and test, with `fractions` = (validation, test) of the whole."""
-    from sklearn.model_selection import train_test_split
-
-    from neuroflow.errors import DataError
-
+    """Sorted indices of train, validation and test, with `fractions` = (validation, test) of the whole."""
+    n = len(y)
     val_frac, test_frac = fractions
-    index = np.arange(len(y))
-    strat = y if stratify else None
-    try:
-        rest, test = train_test_split(index, test_size=test_frac, random_state=seed, stratify=strat)
-        strat_rest = y[rest] if stratify else None
-        train, val = train_test_split(
-            rest, test_size=val_frac / (1 - test_frac), random_state=seed, stratify=strat_rest
-        )
-    except ValueError as err:
-        raise DataError(
-            f"cannot split {len(y)} rows into train/validation/test ({err})",
-            "give more rows, or fewer classes with very few rows each",
-        ) from None
-    return np.sort(train), np.sort(val), np.sort(test)
+    n_test, n_val = round(n * test_frac), round(n * val_frac)
+    if n - n_test - n_val < 1 or n_test < 1 or n_val < 1:
+        from neuroflow.errors import DataError
+
+        raise DataError(f"cannot split {n} rows into train/validation/test", "give more rows")
+    labels = y if stratify else np.zeros(n, dtype=np.int64)
+    rest, test = stratified_holdout(labels, n_test, seed)
+    keep, val = stratified_holdout(labels[rest], n_val, seed + 1)
+    return rest[keep], rest[val], test
+
+
+def stratified_holdout(y: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted indices of the rest and of `size` held-out rows, each class held out in proportion (seeded).
+
+    numpy only: importing scikit-learn costs longer than reading MNIST or training Iris.
+    """
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(y, return_counts=True)
+    share = counts * size / len(y)
+    take = np.floor(share).astype(int)
+    take[np.argsort(take - share)[: size - take.sum()]] += 1  # largest remainders get the rows rounding lost
+    held = np.concatenate([rng.permutation(np.flatnonzero(y == k))[:t] for k, t in zip(classes, take, strict=True)])
+    mask = np.zeros(len(y), bool)
+    mask[held] = True
+    return np.flatnonzero(~mask), np.flatnonzero(mask)

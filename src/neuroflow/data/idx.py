@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroflow.data.dataset import Dataset
+from neuroflow.data.dataset import Dataset, stratified_holdout
 from neuroflow.errors import DataError
 
 IDX_DATASETS = ("mnist", "fashion-mnist")
@@ -164,20 +164,6 @@ def load_idx_dataset(
     )
 
 
-def stratified_holdout(y: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted indices of the rest and of `size` held-out rows, each class held out in proportion (seeded).
-
-    numpy only: scikit-learn's import alone costs longer than reading MNIST.
-    """
-    rng = np.random.default_rng(seed)
-    classes, counts = np.unique(y, return_counts=True)
-    share = counts * size / len(y)
-    take = np.floor(share).astype(int)
-    take[np.argsort(take - share)[: size - take.sum()]] += 1  # largest remainders get the rows rounding lost
-    held = np.concatenate([rng.permutation(np.flatnonzero(y == k))[:t] for k, t in zip(classes, take, strict=True)])
-    mask = np.zeros(len(y), bool)
-    mask[held] = True
-    return np.flatnonzero(~mask), np.flatnonzero(mask)
 
 
 def file_md5(path: str | os.PathLike) -> str:

@@ -27,6 +27,10 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         raise DataError(f"{path} is a folder, not a CSV file", "give the CSV file itself")
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty", "give a CSV with a header row and at least a few rows of data")
+    from neuroflow.data.images import IMAGE_EXTENSIONS
+
+    if path.suffix.lower() in IMAGE_EXTENSIONS:
+        raise DataError(f"{path} is a picture, but a table (CSV rows) is needed here", "give a .csv file with the table's columns; pictures go to image models")
     try:
         df = pd.read_csv(path, sep=None, engine="python", encoding="utf-8") if path.suffix.lower() == ".tsv" else pd.read_csv(path, encoding="utf-8")
     except UnicodeDecodeError:
@@ -194,11 +198,25 @@ def load_csv(path, *, target: str | None, task: str | None = None, seed: int = 0
 
 
 def iris_frame() -> pd.DataFrame:
-    """Iris as a table with the species as text, as a user's own CSV would have it."""
+    """Iris as a table with the species as text, as a user's own CSV would have it.
+
+    Read from the CSV that scikit-learn ships, without importing scikit-learn (a second of start-up).
+    """
+    import importlib.util
+
+    columns = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    spec = importlib.util.find_spec("sklearn")
+    csv = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "iris.csv" if spec else None
+    if csv is not None and csv.is_file():
+        with open(csv, encoding="utf-8") as fh:
+            names = fh.readline().strip().split(",")[2:]
+            df = pd.read_csv(fh, header=None, names=[*columns, "species"])
+        df["species"] = np.asarray(names)[df["species"].to_numpy()]
+        return df
     from sklearn.datasets import load_iris as sk_iris
 
     bunch = sk_iris()
-    df = pd.DataFrame(bunch.data, columns=["sepal_length", "sepal_width", "petal_length", "petal_width"])
+    df = pd.DataFrame(bunch.data, columns=columns)
     df["species"] = bunch.target_names[bunch.target]
     return df
 

@@ -38,12 +38,20 @@ def calibration_figures(probs: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def classification_metrics(y: np.ndarray, probs: np.ndarray, class_names: list[str]) -> dict:
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+def confusion_matrix(y: np.ndarray, pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """Rows: true class, columns: predicted class."""
+    return np.bincount(y * n_classes + pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
+
+def classification_metrics(y: np.ndarray, probs: np.ndarray, class_names: list[str]) -> dict:
+    # numpy rather than scikit-learn: the same figures without a second of import at the end of training
     pred = probs.argmax(1)
-    labels = list(range(len(class_names)))
-    precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=labels, zero_division=0)
+    matrix = confusion_matrix(y, pred, len(class_names))
+    tp = np.diag(matrix).astype(float)
+    support, predicted = matrix.sum(1), matrix.sum(0)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(tp), where=(precision + recall) > 0)
     return {
         "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
         **calibration_figures(probs, y),
@@ -51,15 +59,15 @@ def classification_metrics(y: np.ndarray, probs: np.ndarray, class_names: list[s
             {"class": name, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
             for name, p, r, f, s in zip(class_names, precision, recall, f1, support, strict=True)
         ],
-        "confusion_matrix": confusion_matrix(y, pred, labels=labels).tolist(),
+        "confusion_matrix": matrix.tolist(),
     }
 
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
-    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-
+    err = y_pred - y_true
+    total = ((y_true - y_true.mean()) ** 2).sum()
     return {
-        "mae": float(mean_absolute_error(y_true, y_pred)),
-        "rmse": float(np.sqrt(mean_squared_error(y_true, y_pred))),
-        "r2": float(r2_score(y_true, y_pred)),
+        "mae": float(np.abs(err).mean()),
+        "rmse": float(np.sqrt((err**2).mean())),
+        "r2": float(1 - (err**2).sum() / total) if total > 0 else float("nan"),
     }

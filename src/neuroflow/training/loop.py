@@ -25,6 +25,7 @@ from neuroflow.training.batches import ArrayData, image_scale, predict_logits
 from neuroflow.training.progress import Progress
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+ZERO_DEFAULTS = ("weight_decay", "label_smoothing", "outlier_exposure")
 
 
 @dataclass
@@ -47,12 +48,13 @@ class TrainSettings:
         """Flags win over the spec, the spec over Keras-like defaults; every value checked."""
         s = TrainSettings(**asdict(self))
         for f in ("epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas", "weight_decay", "label_smoothing", "early_stopping", "outlier_exposure"):
-            if getattr(s, f) in (None, 0.0) and spec.get(f) is not None:
+            # only None means "not given" (0 is a value to check), except for the fields whose default is 0.0
+            if (getattr(s, f) is None or (f in ZERO_DEFAULTS and getattr(s, f) == 0.0)) and spec.get(f) is not None:
                 setattr(s, f, spec[f])
         s.epochs = 10 if s.epochs is None else s.epochs
         s.batch_size = 32 if s.batch_size is None else s.batch_size
         s.lr = 0.001 if s.lr is None else s.lr
-        s.optimizer = (s.optimizer or "adam").lower()
+        s.optimizer = str(s.optimizer or "adam").lower()
         _check_int("epochs", s.epochs, 1, 100_000)
         _check_int("batch size", s.batch_size, 1, 1_000_000)
         _check_int("seed", s.seed, 0, 2**63 - 1)
@@ -129,7 +131,9 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
     settings = settings.resolved(spec)
     run_dir = Path(out) if out else None
     tune_malloc()
-    threads = configure_torch()
+    # Tables are tiny matrices: one thread avoids waking a second for microseconds of work (and the
+    # large slow-downs that brings when the other core is busy); images use every core.
+    threads = configure_torch(1 if dataset.kind == "table" else None)
     seed_everything(settings.seed)
     spec, network = build_network(spec, dataset.input_shape, dataset.n_outputs, dataset.task)
     lineage = apply_parent(network, parent, new_head) if parent is not None else {}
