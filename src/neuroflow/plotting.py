@@ -5,13 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def pyplot():
-    import matplotlib
+class _Figures:
+    """The two pyplot calls neuroflow uses, on matplotlib's Figure API: no pyplot import, no GUI state."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    @staticmethod
+    def subplots(nrows: int = 1, ncols: int = 1, figsize=None, squeeze: bool = True, **kwargs):
+        from matplotlib.figure import Figure
 
-    return plt
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots(nrows, ncols, squeeze=squeeze, **kwargs)
+
+    @staticmethod
+    def close(fig) -> None:
+        """Nothing to close: a Figure made without pyplot is freed like any object."""
+
+
+def pyplot() -> type[_Figures]:
+    return _Figures
 
 
 def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:

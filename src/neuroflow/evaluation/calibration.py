@@ -9,20 +9,37 @@ import numpy as np
 
 
 def fit_temperature_to(logits: np.ndarray, y: np.ndarray) -> float:
-    """The T > 0 that minimises NLL of softmax(logits / T) on (logits, y)."""
-    from scipy.optimize import minimize_scalar
+    """The T > 0 that minimises NLL of softmax(logits / T) on (logits, y).
 
+    A coarse grid over log T, then golden-section refinement: NLL is smooth and unimodal in log T,
+    and this avoids importing scipy's optimiser (a second at the end of every training run).
+    """
     from neuroflow.evaluation.metrics import calibration_figures, softmax
-
-    def nll(log_t: float) -> float:
-        return calibration_figures(softmax(logits, float(np.exp(log_t))), y)["nll"]
 
     if (logits.argmax(1) == y).all():
         # With no mistakes to learn from, NLL keeps falling as T → 0: sharpening would only be
         # overconfidence fitted to a lucky split, so leave the probabilities as trained.
         return 1.0
-    best = minimize_scalar(nll, bounds=(np.log(0.25), np.log(20.0)), method="bounded", options={"xatol": 1e-4})
-    return float(np.exp(best.x))
+
+    def nll(log_t: float) -> float:
+        return calibration_figures(softmax(logits, float(np.exp(log_t))), y)["nll"]
+
+    grid = np.linspace(np.log(0.25), np.log(20.0), 25)
+    best = int(np.argmin([nll(g) for g in grid]))
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    ratio = (np.sqrt(5) - 1) / 2
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fa, fb = nll(a), nll(b)
+    while hi - lo > 1e-4:
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - ratio * (hi - lo)
+            fa = nll(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + ratio * (hi - lo)
+            fb = nll(b)
+    return float(np.exp((lo + hi) / 2))
 
 
 def fit_temperature(model, data) -> float:
