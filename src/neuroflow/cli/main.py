@@ -10,6 +10,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     convolve,
     data,
     evaluate,
+    filters,
     predict,
     share,
     train,

@@ -48,7 +48,7 @@ class Network(nn.Module):
         out = []
         for b, layer in zip(self.built, self.layers, strict=True):
             x = layer(x)
-            out.append((b, x))
+            out.append((b, x.clone()))  # a later in-place ReLU (an Activation layer) would overwrite it
         return out
 
     def head_index(self) -> int:
