@@ -91,8 +91,8 @@ def fit_detector(model, data, method: str | None = None, target_accept: float = 
         "threshold": threshold,
         "target_accept": target_accept,
         "fitted_on": f"{len(idx)} training examples (class means, shared covariance), threshold on {len(data.y_val)} validation examples",
-        "reports": synthetic_reports(model, val_scores),
     }
+    model.config["ood"]["reports"] = synthetic_reports(model, val_scores)  # scoring them reads the method set above
     return model.config["ood"]
 
 
