@@ -56,10 +56,14 @@ def stratified_split(
     n = len(y)
     val_frac, test_frac = fractions
     n_test, n_val = round(n * test_frac), round(n * val_frac)
-    if n - n_test - n_val < 1 or n_test < 1 or n_val < 1:
+    classes = len(np.unique(y)) if stratify else 1
+    if n - n_test - n_val < classes or n_test < classes or n_val < classes:
         from neuroflow.errors import DataError
 
-        raise DataError(f"cannot split {n} rows into train/validation/test", "give more rows")
+        raise DataError(
+            f"cannot split {n} rows into train/validation/test with every class in each",
+            f"give more rows: at least about {int(np.ceil(classes / min(val_frac, test_frac)))} for {classes} classes",
+        )
     labels = y if stratify else np.zeros(n, dtype=np.int64)
     rest, test = stratified_holdout(labels, n_test, seed)
     keep, val = stratified_holdout(labels[rest], n_val, seed + 1)

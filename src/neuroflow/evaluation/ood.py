@@ -23,8 +23,8 @@ FIT_LIMIT = 20_000  # training examples used to fit class means and covariance
 
 
 @torch.inference_mode()
-def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-    """Penultimate features (the input of the last layer) and logits, in large batches."""
+def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024, space: str = "features") -> tuple[np.ndarray, np.ndarray]:
+    """Penultimate features (the input of the last layer), or the inputs themselves, and logits."""
     from neuroflow.training.batches import image_scale, to_input
 
     network.eval()
@@ -35,7 +35,7 @@ def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size:
         h = to_input(xt[i : i + batch_size], scale)
         for layer in network.layers[:-1]:
             h = layer(h)
-        feats.append(h.float().clone())
+        feats.append(h.float().clone() if space == "features" else to_input(xt[i : i + batch_size], scale).reshape(len(h), -1).float())
         logits.append(network.layers[-1](h))
     return torch.cat(feats).numpy(), torch.cat(logits).numpy()
 
@@ -77,10 +77,10 @@ def fit_detector(model, data, method: str | None = None, target_accept: float = 
         raise UsageError(f"target accept share {target_accept} is out of range", "give a share between 0.5 and 1, e.g. 0.95")
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(len(data.y_train), size=min(FIT_LIMIT, len(data.y_train)), replace=False))
-    feats, _ = features_and_logits(model.network, data.x_train[idx], model.preprocessing)
+    feats, _ = features_and_logits(model.network, data.x_train[idx], model.preprocessing, space=_space(model))
     means, precision = fit_gaussians(feats, data.y_train[idx], len(model.class_names))
     model.detector = {"means": means, "precision": precision}
-    vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing)
+    vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing, space=_space(model))
     val_scores = scores_for(method, vf, vl, model.temperature, model.detector)
     # The quantile a little above the target (one-sided 97.5% bound of a binomial share), so that at
     # least `target_accept` of new in-distribution inputs are accepted, not just of this validation set.
@@ -88,12 +88,19 @@ def fit_detector(model, data, method: str | None = None, target_accept: float = 
     threshold = float(np.quantile(val_scores, min(target_accept + margin, 0.999)))
     model.config["ood"] = {
         "method": method,
+        "space": _space(model),
         "threshold": threshold,
         "target_accept": target_accept,
         "fitted_on": f"{len(idx)} training examples (class means, shared covariance), threshold on {len(data.y_val)} validation examples",
     }
     model.config["ood"]["reports"] = synthetic_reports(model, val_scores)  # scoring them reads the method set above
     return model.config["ood"]
+
+
+def _space(model) -> str:
+    """Where distances are measured: a table's standardised inputs (a handful of well-scaled columns,
+    steady even with few rows), an image model's penultimate features (pixels are too many)."""
+    return "inputs" if model.kind == "table" else "features"
 
 
 def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
@@ -111,7 +118,7 @@ def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
 
 
 def score_inputs(model, x: np.ndarray, logits: np.ndarray | None = None) -> np.ndarray:
-    feats, lg = features_and_logits(model.network, x, model.preprocessing)
+    feats, lg = features_and_logits(model.network, x, model.preprocessing, space=model.config["ood"].get("space", "features"))
     return scores_for(model.config["ood"]["method"], feats, lg, model.temperature, model.detector)
 
 
