@@ -68,7 +68,7 @@ def test_regression_table_reports_r2(cli, tmp_path):
     path = tmp_path / "diabetes.csv"
     diabetes_table().to_csv(path, index=False)
     report = json.loads(cli("evaluate", _train(cli, path, "progression", tmp_path / "d"), "--json").out)
-    assert report["task"] == "regression" and report["r2"] >= 0.3
+    assert report["task"] == "regression" and report["r2"] >= 0.4
     assert (tmp_path / "d" / "predicted_vs_true.png").exists()
 
 
