@@ -54,7 +54,8 @@ class DoctorReport:
         flags = ", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in self.cpu["features"].items())
         lines.append(f"ok CPU {self.cpu['model']} ({flags})")
         for entry in self.data_dirs:
-            lines.append(f"ok data folder {entry['path']} ({'exists' if entry['exists'] else 'not created yet'})")
+            state = "exists" if entry["exists"] else ("a FILE, not a folder" if Path(entry["path"]).exists() else "not created yet")
+            lines.append(f"{ok(state != 'a FILE, not a folder')}data folder {entry['path']} ({state})")
         lines.append(f"{ok(self.cache['writable'])}cache {self.cache['path']} ({'writable' if self.cache['writable'] else 'NOT writable'})")
         if self.problems:
             lines.append("Problems:")
@@ -84,6 +85,9 @@ def run_checks(data_dir: str | None = None) -> DoctorReport:
             threads = configure_torch()
         except Exception as err:  # a broken torch install is what doctor is for
             problems.append(f"torch does not import ({err}): reinstall with 'pip install torch==2.13.0'")
+    for folder in data_dirs(data_dir):
+        if folder.exists() and not folder.is_dir():
+            problems.append(f"data folder {folder} is a file: give a folder with --data-dir or $NEUROFLOW_DATA")
     cache = cache_dir()
     writable = _writable(cache)
     if not writable:

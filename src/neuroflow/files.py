@@ -24,6 +24,16 @@ def check_parent(path: Path) -> None:
         raise UsageError(f"{parent} is a file, not a folder", "choose another --out")
 
 
+def check_folder(path: Path, flag: str = "--out") -> None:
+    """A folder that may be created at `path`: refuse a file there or at any folder above it."""
+    path = Path(path)
+    for p in (path, *path.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise UsageError(f"{flag} {path}: {p} is a file, not a folder", f"choose another {flag}")
+            return
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     """Open a temp file beside `path`; on success fsync and rename it over `path`, else remove it."""

@@ -53,6 +53,8 @@ def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXEL
         raise DataError(f"image {path} is larger than {max_pixels / 1e6:g} megapixels", too_big) from None
     except UnidentifiedImageError:
         raise DataError(f"{path} is not a picture neuroflow can read", "give a PNG, JPEG, BMP, GIF, TIFF or WebP file") from None
+    except PermissionError:
+        raise  # not a damaged file: the command line's one line names the path and the permissions
     except (OSError, SyntaxError, ValueError, EOFError) as err:
         raise DataError(f"cannot read image {path} ({err})", "the file may be truncated or damaged; save it again") from None
     return Picture(pixels, alpha, path)

@@ -19,6 +19,8 @@ def read_matrix_file(path: Path) -> np.ndarray:
     """A kernel saved as JSON (a list of rows, or {"kernel": rows}) or as CSV / text rows."""
     try:
         content = path.read_text(encoding="utf-8-sig")
+    except PermissionError:
+        raise  # not a bad kernel: the command line's one line names the path and the permissions
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"cannot read kernel file {path} ({err})", "give a CSV or JSON file of numbers") from None
     what = f"kernel file {path}"
@@ -69,6 +71,8 @@ def _number(value: object, what: str) -> float:
         number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else float(Fraction(str(value)))
     except (ValueError, ZeroDivisionError, TypeError):
         raise UsageError(f"{what} has {value!r}, which is not a number", "use numbers such as 1, -0.5 or 1/16") from None
+    except OverflowError:  # Fraction("1e400") is exact, but too big for a float
+        raise UsageError(f"{what} has {value!r}, which is too large", "use ordinary numbers") from None
     if not math.isfinite(number):
         raise UsageError(f"{what} has {value!r}, which is not finite", "use ordinary numbers")
     return number

@@ -176,6 +176,8 @@ def convolve(image: np.ndarray, kernel: Kernel | np.ndarray | Sequence | str, mo
     import scipy.ndimage as ndi
 
     kern = _weights(kernel)
+    if not math.isfinite(cval):
+        raise UsageError(f"--cval {cval} is not a finite number", "give the value past the edge as a number, e.g. --cval 0")
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.size == 0:
         raise DataError(f"an image must be a non-empty (H, W) or (H, W, channels) array, not shape {image.shape}")

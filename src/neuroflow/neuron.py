@@ -66,8 +66,13 @@ def neuron_output(
     if not all(math.isfinite(v) for v in values):
         raise UsageError("inputs, weights and bias must be finite numbers", "remove nan/inf")
     products = tuple(float(x) * float(w) for x, w in zip(inputs, weights, strict=True))
-    total = math.fsum(products)
-    z = total + float(bias)
+    try:  # finite inputs can still overflow a float
+        total = math.fsum(products)
+        z = total + float(bias)
+    except OverflowError:
+        z = math.inf
+    if not all(math.isfinite(v) for v in (*products, z)):
+        raise UsageError("the weighted sum is too large to compute (it overflows to infinity)", "use smaller inputs, weights or bias")
     return NeuronResult(
         inputs=tuple(map(float, inputs)),
         weights=tuple(map(float, weights)),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neuroflow.errors import TrainingStopped, UsageError
+from neuroflow.files import check_folder
 from neuroflow.tuning_results import METRICS, best_trial, counts, finished, summarise, write_results
 from neuroflow.tuning_space import apply, build_space, describe, read_space, suggest
 from neuroflow.tuning_study import (
@@ -103,6 +104,7 @@ def _out_folder(out) -> Path | None:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file", "give a folder for --out")
+    check_folder(out)  # nor under a file
     if out.is_dir() and any(out.iterdir()) and not any((out / f).exists() for f in ("study.db", "summary.json", "trials.csv")):
         raise UsageError(f"{out} exists and holds no tuning results", "choose another --out, or empty that folder")
     out.mkdir(parents=True, exist_ok=True)

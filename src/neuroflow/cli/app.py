@@ -70,6 +70,8 @@ def run_app(argv: list[str] | None = None) -> int:
     try:
         argv = _join_multi_values(sys.argv[1:] if argv is None else list(argv))
         result = typer.main.get_command(app).main(args=argv, standalone_mode=False, prog_name="neuroflow")
+        if result == 130:  # typer turns Ctrl-C into a silent Exit(130), returned when not standalone
+            fail("interrupted", 130)
         if isinstance(result, int):  # click returns an Exit's code when not standalone
             return result
     except NeuroflowError as err:

@@ -7,7 +7,7 @@ import json
 import typer
 
 from neuroflow.cli.app import app
-from neuroflow.errors import UsageError
+from neuroflow.errors import CheckFailed, UsageError
 
 
 def _numbers(values: list[str] | str, flag: str) -> list[float]:
@@ -61,5 +61,6 @@ def doctor(
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(report.text())
-    if not report.healthy:
-        raise typer.Exit(1)
+    if not report.healthy:  # the report above lists them all; one line on stderr says the check failed
+        more = f" (and {len(report.problems) - 1} more, listed above)" if len(report.problems) > 1 else ""
+        raise CheckFailed(f"doctor found a problem: {report.problems[0]}{more}")

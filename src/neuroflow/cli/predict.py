@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
@@ -24,6 +25,12 @@ def predict(
 
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"--format {fmt!r} is not known", "use table, csv or json")
+    if show:  # checked before predicting, so a bad name wastes nothing
+        from neuroflow.files import check_parent
+
+        if Path(show).suffix.lower() != ".png" or Path(show).is_dir():
+            raise UsageError(f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png")
+        check_parent(Path(show))
     if model.lower().endswith(".onnx"):  # an exported file runs in onnxruntime, without torch
         from neuroflow.export_runtime import load_onnx as load
         from neuroflow.export_runtime import predict as run

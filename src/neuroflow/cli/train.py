@@ -9,6 +9,7 @@ import typer
 
 from neuroflow.cli.app import app
 from neuroflow.errors import UsageError
+from neuroflow.files import check_folder
 
 
 def _image_size(text: str | None) -> tuple[int, int] | None:
@@ -23,6 +24,11 @@ def _image_size(text: str | None) -> tuple[int, int] | None:
     if len(parts) != 2 or not all(1 <= p <= 4096 for p in parts):
         raise UsageError(f"--image-size {text!r} is out of range", "give one or two whole numbers from 1 to 4096")
     return parts[0], parts[1]
+
+
+# What a checkpoint must record of the command line that started it, for --resume to repeat it.
+RESUME_KEYS = {"data", "target", "task", "model", "data_dir", "augment", "image_size", "grayscale", "seed", "from_model", "freeze", "new_head",
+               "epochs", "batch_size", "lr", "optimizer", "early_stopping", "on_nan"}
 
 
 @app.command()
@@ -60,7 +66,9 @@ def train(
         from neuroflow.training.checkpoint import read_info
 
         info = read_info(Path(resume))
-        args = info["cli"]
+        args = info.get("cli")
+        if not isinstance(args, dict) or not set(args) >= RESUME_KEYS:
+            raise UsageError(f"{resume} holds a checkpoint that 'neuroflow train' did not start", "resume it the way it was started, e.g. in Python: nf.train(..., out=FOLDER, resume=True)")
         data, out = args["data"], resume
         target, task, model, data_dir, augment = args["target"], args["task"], args["model"], args["data_dir"], args["augment"]
         image_size, grayscale, seed, augment_test = args["image_size"], args["grayscale"], args["seed"], args.get("augment_test", False)
@@ -83,8 +91,11 @@ def train(
     if out is None:
         out = str(Path("models") / f"{dataset.name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}")
     out_path = Path(out)
+    if not resume:
+        check_folder(out_path)
     if not resume and out_path.exists() and any(out_path.iterdir()) and not (out_path / "config.json").exists() and not (out_path / "checkpoint").exists():
         raise UsageError(f"{out_path} exists and is not a neuroflow model folder", "choose another --out, or empty that folder")
+    new_folders = [p for p in (out_path, *out_path.parents) if not p.exists()]  # removed again if training fails
     if not resume:
         out_path.mkdir(parents=True, exist_ok=True)
     cli_args = {"data": data, "target": target, "task": task, "model": model, "data_dir": data_dir, "augment": augment, "image_size": size,
@@ -97,7 +108,8 @@ def train(
                               early_stopping=early_stopping, augment=augment, augment_test=augment_test, on_nan=on_nan, out=out_path, resume=bool(resume),
                               parent=parent, freeze=freeze, new_head=new_head, progress=progress, license=license_, run_info=cli_args)
     except BaseException:
-        _remove_if_empty(out_path)
+        for folder in new_folders:
+            _remove_if_empty(folder)
         raise
     if not quiet:
         from neuroflow.evaluation.evaluate import evaluate

@@ -38,9 +38,11 @@ def download(name: str, data_dir: str | os.PathLike | None = None, log: Callable
     Files already there with the right md5 are kept, so a second run downloads nothing.
     """
     from neuroflow.config import data_dirs
+    from neuroflow.files import check_folder
 
     name = idx_name(name)
     folder = data_dirs(data_dir)[0] / name
+    check_folder(folder, "--data-dir")
     folder.mkdir(parents=True, exist_ok=True)
     for stem in FILES.values():
         filename = f"{stem}.gz"

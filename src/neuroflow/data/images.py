@@ -47,6 +47,8 @@ def open_image(path: str | os.PathLike):
         raise DataError(f"image {path} is larger than Pillow will decode", f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first") from None
     except UnidentifiedImageError:
         raise DataError(f"{path} is not a picture neuroflow can read", READABLE) from None
+    except PermissionError:
+        raise  # not a damaged file: the command line's one line names the path and the permissions
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as err:
         raise DataError(f"cannot read image {path} ({err})", "the file may be truncated or damaged; save it again") from None
 

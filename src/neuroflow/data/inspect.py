@@ -35,7 +35,7 @@ def _table_report(name: str, df, target: str | None) -> dict:
     if target is not None and target not in df.columns:
         raise DataError(f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}")
     rows = describe_table(df, target)
-    width = max(len(r["column"]) for r in rows) + 2
+    width = max(len("column"), *(len(r["column"]) for r in rows)) + 2
     lines = [f"{name}: {len(df)} rows, {len(df.columns)} columns", f"{'column':{width}}{'type':10}{'missing':>8}{'unique':>8}  plan"]
     lines += [f"{r['column']:{width}}{r['type']:10}{r['missing']:>8}{r['unique']:>8}  {r['plan']}" for r in rows]
     report = {"name": name, "kind": "table", "rows": len(df), "columns": rows}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neuroflow.data.dataset import Dataset
-from neuroflow.errors import DataError
+from neuroflow.errors import DataError, UsageError
 
 BUILTIN_DATASETS = {
     "iris": "150 iris flowers, 4 measurements, 3 species (scikit-learn, offline)",
@@ -32,8 +32,10 @@ def load_dataset(
 ) -> Dataset:
     """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
     key = str(data).strip()
+    _check_options(task, seed)
     if key.lower() in BUILTIN_DATASETS and not Path(key).exists():
         key = key.lower()
+        _check_builtin_options(key, target, task)
         if key == "iris":
             from neuroflow.data.tabular import load_iris
 
@@ -54,6 +56,8 @@ def load_dataset(
     if path.is_dir():
         from neuroflow.data.folders import load_image_folder
 
+        _check_builtin_options(key, target, task)
+
         return load_image_folder(path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale)
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
         from neuroflow.data.tabular import load_csv
@@ -63,3 +67,20 @@ def load_dataset(
         f"{path} is not a CSV file or an image folder",
         "give a .csv table with --target, a folder of class-named subfolders, or a built-in name",
     )
+
+
+def _check_options(task: str | None, seed: int) -> None:
+    if task not in (None, "classification", "regression"):
+        raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise UsageError(f"--seed {seed!r} is out of range", "give a whole number from 0 to 4294967295")
+
+
+def _check_builtin_options(key: str, target: str | None, task: str | None) -> None:
+    """--target and --task choose what a CSV predicts; for built-in data and image folders that is fixed."""
+    if key == "iris" and target not in (None, "species"):
+        raise UsageError(f"iris predicts 'species', not {target!r}", "to predict another column, save the table as CSV and pass it with --target")
+    if key != "iris" and target is not None:
+        raise UsageError(f"--target is for CSV tables, and {key} is image data", "leave out --target: the classes are the labels (or the subfolders)")
+    if task == "regression":
+        raise UsageError(f"{key} is classification data; --task regression is for CSV tables with a numeric target", "leave out --task")

@@ -31,8 +31,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 
     if path.suffix.lower() in IMAGE_EXTENSIONS:
         raise DataError(f"{path} is a picture, but a table (CSV rows) is needed here", "give a .csv file with the table's columns; pictures go to image models")
+    options = {"sep": None, "engine": "python"} if path.suffix.lower() == ".tsv" else {}
     try:
-        df = pd.read_csv(path, sep=None, engine="python", encoding="utf-8") if path.suffix.lower() == ".tsv" else pd.read_csv(path, encoding="utf-8")
+        df = pd.read_csv(path, encoding="utf-8", **options)
+        # pandas renames a repeated name to "a.1"; the header read as a plain row shows the repeat
+        header = [str(c) for c in pd.read_csv(path, encoding="utf-8", header=None, nrows=1, dtype=str, **options).iloc[0] if isinstance(c, str)]
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text", "save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet program)") from None
     except pd.errors.EmptyDataError:
@@ -41,8 +44,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         raise DataError(f"{path} cannot be read as CSV ({' '.join(str(err).split())[:120]})", "check that every row has the same number of fields") from None
     if df.empty:
         raise DataError(f"{path} has a header but no rows", "add rows of data below the header")
-    if df.columns.duplicated().any():
-        dup = df.columns[df.columns.duplicated()][0]
+    dup = next((name for i, name in enumerate(header) if name in header[:i]), None)
+    if dup is not None:
         raise DataError(f"{path} has the column name {dup!r} twice", "give every column a unique name")
     df.columns = [str(c) for c in df.columns]
     return df

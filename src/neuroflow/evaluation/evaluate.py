@@ -85,6 +85,10 @@ def evaluate(model, data=None, *, data_dir: str | None = None, out: str | Path |
     from neuroflow.evaluation import metrics, plots
     from neuroflow.training.loop import predict_array
 
+    if out is not None:
+        from neuroflow.files import check_folder
+
+        check_folder(Path(out))  # before the work, so a bad --out wastes nothing
     if data is not None and not isinstance(data, str | Path):  # a Dataset object
         x, y, what = data.x_test, data.y_test, f"{data.name} test split ({len(data.y_test)} examples)"
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import math
 from pathlib import Path
 
 from neuroflow.errors import SpecError
@@ -43,6 +44,8 @@ def read_spec(source) -> dict:
                 import yaml
 
                 raw = yaml.safe_load(text)
+        except PermissionError:
+            raise  # not a bad spec: the command line's one line names the path and the permissions
         except (UnicodeDecodeError, ValueError) as err:
             raise SpecError(f"cannot read spec {path}: {' '.join(str(err).split())[:200]}", "check that it is valid YAML or JSON") from None
         except Exception as err:  # yaml.YAMLError and friends
@@ -60,8 +63,36 @@ def normalise(raw) -> dict:
     if unknown:
         raise SpecError(f"unknown spec key(s): {', '.join(sorted(unknown))}", f"known keys: layers, {', '.join(sorted(TRAINING_KEYS))}")
     spec = copy.deepcopy({k: v for k, v in raw.items() if k != "layers"})
+    _check_training_values(spec)
     spec["layers"] = [_layer(item, i) for i, item in enumerate(raw["layers"], 1)]
     return spec
+
+
+# Keras' loss names for what the training loop does: cross-entropy for classes, mean squared error for numbers.
+LOSSES = {"sparse_categorical_crossentropy": "classification", "categorical_crossentropy": "classification",
+          "crossentropy": "classification", "mse": "regression", "mean_squared_error": "regression"}
+RANGES = {"betas": (0, 1), "weight_decay": (0, 10), "label_smoothing": (0, 1), "outlier_exposure": (0, 10)}
+
+
+def _check_training_values(spec: dict) -> None:
+    """Types and ranges of the spec's training keys that the loop takes as they are (it checks epochs, batch size, lr)."""
+    for key in ("optimizer", "schedule", "name", "description"):
+        if spec.get(key) is not None and not isinstance(spec[key], str):
+            raise SpecError(f"spec key {key!r} should be a word, not {spec[key]!r}", "see 'neuroflow models --json' for examples")
+    if spec.get("loss") is not None and spec["loss"] not in LOSSES:
+        raise SpecError(f"unknown loss {spec['loss']!r}", "leave 'loss' out: classifiers train with sparse_categorical_crossentropy and regression with mse")
+    for key, (low, high) in RANGES.items():
+        value = spec.get(key)
+        if value is None:
+            continue
+        values = value if key == "betas" and isinstance(value, list) and len(value) == 2 else [value]
+        if (key == "betas" and len(values) != 2) or not all(_in_range(v, low, high) for v in values):
+            what = "two numbers, each" if key == "betas" else "a number"
+            raise SpecError(f"spec key {key!r} is {value!r}, out of range", f"give {what} from {low} up to (not including) {high}")
+
+
+def _in_range(value, low: float, high: float) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and low <= value < high
 
 
 def _layer(item, index: int) -> dict:
@@ -131,6 +162,8 @@ def build_network(spec: dict, input_shape: tuple[int, ...], n_outputs: int, task
     from neuroflow.models.network import Network
 
     spec = resolve_auto(spec, n_outputs, task)
+    if LOSSES.get(spec.get("loss"), task) != task:
+        raise SpecError(f"loss {spec['loss']!r} is for {LOSSES[spec['loss']]}, but this is {task}", "leave 'loss' out: neuroflow picks the loss from the task")
     network = Network.from_spec(spec["layers"], input_shape)
     out = network.output_shape
     if out != (n_outputs,):

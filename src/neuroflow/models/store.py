@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from neuroflow import __version__
-from neuroflow.errors import ModelFileError
+from neuroflow.errors import ModelFileError, SpecError
 
 FORMAT = "neuroflow-model"
 FORMAT_VERSION = 1
@@ -103,11 +103,16 @@ def check_config(text: str, path: Path, cfg_path: str) -> dict:
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ModelFileError(f"{cfg_path} is not a neuroflow model config", "give a folder written by neuroflow")
     version = config.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{cfg_path}: field 'format_version' should be a whole number, not {version!r}", "the model folder is damaged; copy it again")
+    if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path} uses model format version {version}, newer than this neuroflow reads ({FORMAT_VERSION})",
             "upgrade neuroflow to load it",
         )
+    from neuroflow.models.config_check import check_fields
+
+    check_fields(config, cfg_path)
     return config
 
 
@@ -178,7 +183,10 @@ def load_model(path: str | Path):
     except (SafetensorError, OSError, ValueError) as err:
         raise ModelFileError(f"{weights} is not a readable safetensors file ({err})", "copy the model folder again") from None
     n_out = len(config["class_names"]) if config["task"] == "classification" else 1
-    _, network = build_network(config["spec"], tuple(config["input"]["shape"]), n_out, config["task"])
+    try:
+        _, network = build_network(config["spec"], tuple(config["input"]["shape"]), n_out, config["task"])
+    except SpecError as err:  # the config was checked field by field; here its parts do not fit together
+        raise ModelFileError(f"the network in {path / 'config.json'} cannot be built: {err.message}", "the model folder is damaged or was edited by hand; copy it again from its source") from None
     expected_state = network.state_dict()
     for key, value in expected_state.items():
         if key not in tensors:
@@ -191,11 +199,21 @@ def load_model(path: str | Path):
     network.load_state_dict(tensors)
     network.eval()
     history_file = path / "history.json"
-    history = json.loads(history_file.read_text()) if history_file.is_file() else []
+    history = _read_history(history_file) if history_file.is_file() else []
     model = Model(network, config, history, path=path)
     if config.get("ood", {}).get("file"):
         model.detector = _load_detector(path, config["ood"])
     return model
+
+
+def _read_history(file: Path) -> list:
+    try:
+        history = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelFileError(f"{file} is not valid JSON ({err})", "the model folder is damaged; copy it again") from None
+    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+        raise ModelFileError(f"{file} is not a list of epochs", "the model folder is damaged; copy it again")
+    return history
 
 
 def _load_detector(path: Path, ood: dict) -> dict:

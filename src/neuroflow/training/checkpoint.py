@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from neuroflow.errors import UsageError
+from neuroflow.errors import ModelFileError, UsageError
 
 FOLDER = "checkpoint"
 
@@ -61,22 +61,39 @@ def has_checkpoint(run_dir: Path) -> bool:
 def read_info(run_dir: Path) -> dict:
     if not has_checkpoint(run_dir):
         raise UsageError(f"{run_dir} has no checkpoint to resume from", "give the --out folder of a training run that was interrupted")
-    return json.loads((run_dir / FOLDER / "state.json").read_text())
+    try:
+        info = json.loads((run_dir / FOLDER / "state.json").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        info = None
+    if not isinstance(info, dict) or not isinstance(info.get("epoch"), int) or not isinstance(info.get("history"), list):
+        raise _damaged(run_dir, "state.json")
+    return info
+
+
+def _damaged(run_dir: Path, name: str) -> ModelFileError:
+    return ModelFileError(f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used)",
+                          f"start the training again (delete {run_dir / FOLDER} or choose another --out)")
 
 
 def restore_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict) -> tuple[dict, dict | None]:
     """Put every saved state back; returns (info, best_state)."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     info = read_info(run_dir)
-    tensors = load_file(str(run_dir / FOLDER / "state.safetensors"))
-    network.load_state_dict({k[len("network/"):]: v for k, v in tensors.items() if k.startswith("network/")})
-    optimizer.load_state_dict(_unflatten_optimizer(tensors, info["optimizer"]))
-    if scheduler is not None and info.get("scheduler"):
-        scheduler.load_state_dict(info["scheduler"])
-    torch.set_rng_state(tensors["rng/torch"])
-    for name, gen in generators.items():
-        gen.set_state(tensors[f"rng/{name}"])
+    try:
+        tensors = load_file(str(run_dir / FOLDER / "state.safetensors"))
+        network.load_state_dict({k[len("network/"):]: v for k, v in tensors.items() if k.startswith("network/")})
+        optimizer.load_state_dict(_unflatten_optimizer(tensors, info["optimizer"]))
+        if scheduler is not None and info.get("scheduler"):
+            scheduler.load_state_dict(info["scheduler"])
+        torch.set_rng_state(tensors["rng/torch"])
+        for name, gen in generators.items():
+            gen.set_state(tensors[f"rng/{name}"])
+    except PermissionError:
+        raise  # not damaged: the command line's one line names the path and the permissions
+    except (SafetensorError, OSError, KeyError, TypeError, ValueError, RuntimeError):  # RuntimeError: tensors of the wrong shape
+        raise _damaged(run_dir, "state.safetensors") from None
     best = {k[len("best/"):]: v for k, v in tensors.items() if k.startswith("best/")} if info.get("has_best") else None
     return info, best
 
