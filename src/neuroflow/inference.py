@@ -73,9 +73,15 @@ def image_inputs(model, paths, raw: bool = False) -> tuple[np.ndarray, list[str]
     """Picture files or folders → model-ready uint8 arrays, names, and truths from file names."""
     from neuroflow.data.images import list_images, prepare_for_model
 
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    for p in map(Path, paths):
+        if p.suffix.lower() in (".csv", ".tsv") and p.is_file():
+            raise DataError(f"{p} is not a picture but a table (CSV rows), and this model takes pictures", "give picture files or a folder of them; CSV rows go to table models")
     files = list_images(paths)
     x = np.stack([prepare_for_model(f, model.preprocessing, raw=raw) for f in files])
-    names = [f.name for f in files]
+    # Inside a folder, the path below it: circle/1.png and square/1.png must not both print as 1.png.
+    folders = [Path(p).expanduser() for p in paths if Path(p).expanduser().is_dir()]
+    names = [next((f.relative_to(d).as_posix() for d in folders if f.is_relative_to(d)), f.name) for f in files]
     classes = set(model.class_names or [])
     truths = [f.stem if f.stem in classes else (f.parent.name if f.parent.name in classes else None) for f in files]
     return x, names, truths if any(t is not None for t in truths) else None

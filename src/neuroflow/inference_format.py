@@ -31,7 +31,8 @@ def format_predictions(results, model, fmt: str = "table", reject: bool = False)
         names = model.class_names
         width = max(len("Image"), *(len(r.name) for r in results)) + 2
         cw = max(5, *(len(n) + 1 for n in names))
-        lines += ["", f"{'Image':{width}}" + "".join(f"{n:>{cw}}" for n in names) + "  verdict" * any(r.score is not None for r in results)]
+        # Each column is cw - 1 wide plus a space, in the header as in the rows, so names sit over their numbers.
+        lines += ["", f"{'Image':{width}}" + "".join(f"{n:>{cw - 1}} " for n in names) + " verdict" * any(r.score is not None for r in results)]
         for r in results:
             row = f"{r.name:{width}}" + "".join(f"{r.probabilities[n]:>{cw - 1}.0%} " for n in names)
             if r.score is not None:
@@ -64,5 +65,5 @@ def show_grid(model, inputs, results, path, raw: bool = False) -> None:
         raise UsageError("--show draws pictures, but this model takes table rows", "leave out --show")
     x, _, _ = image_inputs(model, inputs, raw=raw)
     captions = [f"{r.name}\n{'unknown' if not r.known else r.label} {r.probability:.0%}" for r in results]
-    image_grid_png(x, captions, path, "What the model saw")
+    image_grid_png(x, captions, path, "What the model saw", cols=min(8, len(x)))
     print(f"wrote {path}")

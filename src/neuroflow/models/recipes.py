@@ -75,11 +75,16 @@ RECIPES: dict[str, dict] = {
         "epochs": 3,
     },
     "image-cnn": {
-        "description": "Default for image folders: two Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam.",
+        "description": "Default for image folders: three Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam, one-cycle, batch 16.",
+        # Three blocks, so the last one sees most of a 28×28 picture before global pooling drops where things
+        # are (two blocks reached 0.71 test accuracy on digits at 28×28); global pooling keeps the size of the
+        # network the same for a folder of 128×128 photos.
         "layers": [
             {"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"},
             {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
             {"type": "Conv2D", "filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
+            {"type": "Conv2D", "filters": 128, "kernel_size": 3, "padding": "same", "activation": "relu"},
             {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
             {"type": "GlobalAveragePooling2D"},
             {"type": "Dense", "units": 64, "activation": "relu"},
@@ -87,9 +92,12 @@ RECIPES: dict[str, dict] = {
             {"type": "Dense", "units": "auto", "activation": "auto"},
         ],
         "optimizer": "adam",
-        "lr": 0.001,
-        "batch_size": 64,
-        "epochs": 10,
+        # Folders of pictures are small, so an epoch is few steps (digits: 1,077 pictures, 17 steps at batch 64,
+        # which left 0.29 test accuracy at 28×28): small batches and a one-cycle learning rate that peaks high.
+        "lr": 0.003,
+        "schedule": "onecycle",
+        "batch_size": 16,
+        "epochs": 15,
     },
 }
 

@@ -91,7 +91,9 @@ def make_optimizer(settings: TrainSettings, params):
 
 def make_scheduler(settings: TrainSettings, optimizer, steps_per_epoch: int):
     total = settings.epochs * steps_per_epoch
-    if settings.schedule == "onecycle":
+    # One-cycle needs steps to warm up and cool down: torch divides by zero at 4 steps and sets lr 0 at 1,
+    # as a small folder trained for an epoch or two gives; so few steps keep the learning rate constant.
+    if settings.schedule == "onecycle" and total >= 8:
         return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=settings.lr, total_steps=total, pct_start=0.25, div_factor=10, final_div_factor=100)
     if settings.schedule == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
