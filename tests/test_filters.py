@@ -75,7 +75,7 @@ def test_write_filters_files_and_csvs_that_convolve_reads(grey_model, shapes, tm
     for i in range(4):
         np.testing.assert_allclose(parse_kernel(str(out / "kernels" / f"kernel_0{i + 1}.csv")).parts[0], weights[i, 0], rtol=1e-5)
     x, _, _ = layer_outputs(grey_model, shapes / "square" / "2.png")
-    np.testing.assert_array_equal(np.asarray(Image.open(out / "input.png"))[..., 0], x[..., 0])
+    np.testing.assert_array_equal(np.asarray(Image.open(out / "input.png")), x[..., 0])  # grey, as the model saw it
     assert [m["shape"] for m in report["feature_maps"]] == [[12, 12, 4], [6, 6, 4], [3, 3, 4]]
     assert report["prediction"]["label"] in grey_model.class_names and 0 < report["prediction"]["probability"] <= 1
     width, height = Image.open(out / "feature_maps_conv2d_1.png").size

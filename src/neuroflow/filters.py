@@ -89,6 +89,8 @@ def layer_outputs(model, image, raw: bool = False) -> tuple[np.ndarray, list, np
 def write_filters(model, out: str | Path, image: str | Path | None = None, raw: bool = False) -> dict:
     """Write DIR/kernels.png, DIR/kernels/*.csv and, for `image`, DIR/input.png and one
     DIR/feature_maps_<layer>.png per Conv2D / pooling layer. Returns what was written and found."""
+    from PIL import Image
+
     from neuroflow.files import atomic_file
 
     if isinstance(model, str | Path):
@@ -123,7 +125,8 @@ def write_filters(model, out: str | Path, image: str | Path | None = None, raw: 
         x, maps, output = computed
         report["input"] = {"image": str(image), "prepared": "resize only" if raw else model.preprocessing.get("prepare", "resize"),
                            "shape": list(x.shape)}
-        report["files"].append(str(_save(_picture(x), out / "input.png")))
+        native = Image.fromarray(x[..., 0] if x.shape[2] == 1 else x)  # grey stays one channel, so convolve reads it as the model did
+        report["files"].append(str(_save(native, out / "input.png")))
         report["feature_maps"] = []
         for b, values in maps:
             path = _save(map_grid(b, values, x, Path(str(image)).name), out / f"feature_maps_{b.name}.png")
