@@ -145,6 +145,16 @@ def zip_bytes(entries: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+# A checkpoint as 'neuroflow train' records it, with damaged tensors.
+CHECKPOINT = {
+    "run/checkpoint/state.json": json.dumps({"epoch": 1, "history": [], "cli": {
+        "data": "iris", "target": None, "task": None, "model": None, "data_dir": None, "augment": None, "image_size": None, "grayscale": None,
+        "seed": 0, "from_model": None, "freeze": None, "new_head": False, "epochs": 3, "batch_size": None, "lr": None, "optimizer": None,
+        "early_stopping": None, "on_nan": "stop"}, "optimizer": {"state": {}, "param_groups": []}, "scheduler": None, "has_best": False}),
+    "run/checkpoint/state.safetensors": b"junk",
+}
+
+
 def case(id_, args, phrase, files=None, code=2):
     return pytest.param(args, phrase, files or {}, code, id=id_)
 
@@ -161,10 +171,14 @@ CASES = [
     case("train-no-target", "train data.csv", "which column to predict", {"data.csv": TINY}),
     case("train-one-class", "train data.csv --target b", "single class", {"data.csv": "a,b\n1,x\n2,x\n3,x\n"}),
     case("train-wrong-extension", "train data.png", "is not a csv file or an image folder", {"data.png": JUNK}),
+    case("train-infinite-feature", "train data.csv --target b", "column 'a' has an infinite value (data.csv, row 3)", {"data.csv": TINY.replace("\n3,", "\ninf,")}),
+    case("train-infinite-target", "train data.csv --target a", "column 'a' has an infinite value", {"data.csv": TINY.replace("\n3,", "\n-inf,")}),
+    case("train-numbers-too-large", "train data.csv --target b", "too large to standardise", {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")}),
     case("inspect-empty-csv", "inspect data.csv", "is empty", {"data.csv": ""}),
     case("predict-picture-to-table-model", "predict {iris} p.png", "is a picture, but a table"),
     case("predict-missing-columns", "predict {iris} rows.csv", "lacks column(s)", {"rows.csv": "a,b\n1,2\n"}),
     case("predict-text-in-number-column", "predict {iris} rows.csv", "is not a number", {"rows.csv": ROWS.replace("5.1", "tall")}),
+    case("predict-infinite-value", "predict {iris} rows.csv", "has an infinite value (row 1)", {"rows.csv": ROWS.replace("5.1", "inf")}),
     case("predict-folder-as-csv", "predict {iris} rows", "is a folder, not a csv file", {"rows": DIR}),
     case("evaluate-csv-without-target", "evaluate {iris} rows.csv", "no column 'species'", {"rows.csv": ROWS}),
     # data files: pictures and picture folders
@@ -295,12 +309,9 @@ CASES = [
     case("export-format-unknown", "export {iris} --format tflite --out m.onnx", "--format 'tflite' is not known"),
     case("resume-without-checkpoint", "train --resume run", "has no checkpoint to resume from", {"run": DIR}),
     case("resume-damaged-state", "train --resume run", "checkpoint in run is damaged", {"run/checkpoint/state.json": "{oops"}),
-    case("resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", {
-        "run/checkpoint/state.json": json.dumps({"epoch": 1, "history": [], "cli": {"data": "iris", "target": None, "task": None, "model": None,
-            "data_dir": None, "augment": None, "image_size": None, "grayscale": None, "seed": 0, "from_model": None, "freeze": None,
-            "new_head": False, "epochs": 3, "batch_size": None, "lr": None, "optimizer": None, "early_stopping": None, "on_nan": "stop"},
-            "optimizer": {"state": {}, "param_groups": []}, "scheduler": None, "has_best": False}),
-        "run/checkpoint/state.safetensors": b"junk"}),
+    case("resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT),
+    case("resume-with-new-epochs", "train --resume run --epochs 100", "so --epochs cannot change", CHECKPOINT),
+    case("resume-with-other-data", "train digits --resume run", "so data cannot change", CHECKPOINT),
     case("resume-not-from-cli", "train --resume run", "did not start", {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "cli": null}'}),
     case("tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"),
     case("tune-trials-missing", "tune iris", "tune needs --trials"),

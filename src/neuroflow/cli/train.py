@@ -69,6 +69,12 @@ def train(
         args = info.get("cli")
         if not isinstance(args, dict) or not set(args) >= RESUME_KEYS:
             raise UsageError(f"{resume} holds a checkpoint that 'neuroflow train' did not start", "resume it the way it was started, e.g. in Python: nf.train(..., out=FOLDER, resume=True)")
+        given = {"--target": target, "--task": task, "--model": model, "--from": from_model, "--freeze": freeze, "--epochs": epochs,
+                 "--batch-size": batch_size, "--lr": lr, "--optimizer": optimizer, "--early-stopping": early_stopping, "--augment": augment,
+                 "--image-size": image_size, "--data-dir": data_dir, "--out": out}
+        ignored = [flag for flag, value in given.items() if value is not None] + (["DATA"] if data and data != args["data"] else [])
+        if ignored:  # the run goes on with the settings it started with; a changed flag would be silently ignored
+            raise UsageError(f"--resume continues {resume} with the settings it started with, so {', '.join(ignored)} cannot change", "leave them out, or start a new run with another --out")
         data, out = args["data"], resume
         target, task, model, data_dir, augment = args["target"], args["task"], args["model"], args["data_dir"], args["augment"]
         image_size, grayscale, seed, augment_test = args["image_size"], args["grayscale"], args["seed"], args.get("augment_test", False)

@@ -6,6 +6,7 @@ can take raw rows later and treat them exactly as training did.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -78,8 +79,11 @@ def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
         missing = bool(col.isna().any())
         if column_kind(col) == "numeric":
             values = col.astype(float)
-            mean = float(values.mean()) if values.notna().any() else 0.0
-            std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in words
+                mean = float(values.mean()) if values.notna().any() else 0.0
+                std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
+            if not (math.isfinite(mean) and math.isfinite(std)):
+                raise DataError(f"column {name!r} has numbers too large to standardise", "rescale it (e.g. other units) so its values stay below about 1e150")
             columns.append({"name": name, "kind": "numeric", "mean": mean, "std": std if std > 1e-12 else 1.0, "missing_indicator": missing})
         else:
             counts = col.dropna().astype(str).value_counts()
@@ -88,7 +92,10 @@ def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
     prep = {"type": "table", "columns": columns, "target": target, "task": task}
     if task == "regression" and target is not None:
         y = df[target].astype(float)
-        prep["target_mean"], prep["target_std"] = float(y.mean()), float(y.std(ddof=0) or 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            prep["target_mean"], prep["target_std"] = float(y.mean()), float(y.std(ddof=0) or 1.0)
+        if not (math.isfinite(prep["target_mean"]) and math.isfinite(prep["target_std"])):
+            raise DataError(f"the target {target!r} has numbers too large to standardise", "rescale it (e.g. other units) so its values stay below about 1e150")
     return prep
 
 
@@ -115,6 +122,7 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
             bad = values.isna().to_numpy() & ~isna
             if bad.any():
                 raise DataError(f"column {c['name']!r} has a value that is not a number: {col[bad].iloc[0]!r}", "fix that cell or leave it blank")
+            _check_finite(values, "row ")
             filled = values.fillna(c["mean"]).to_numpy(dtype=np.float64)
             parts.append(((filled - c["mean"]) / c["std"])[:, None])
         else:
@@ -152,6 +160,8 @@ def table_dataset(df: pd.DataFrame, target: str | None, *, name: str, task: str 
     blank = [c for c in df.columns if df[c].isna().all()]
     if blank:
         raise DataError(f"column {blank[0]!r} is blank in every row", "remove the column or fill it in")
+    for c in df.columns:
+        _check_finite(df[c], f"{name}, row ")
     df = df[df[target].notna()].reset_index(drop=True)
     if task not in (None, "classification", "regression"):
         raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
@@ -186,6 +196,15 @@ def table_dataset(df: pd.DataFrame, target: str | None, *, name: str, task: str 
         class_names=class_names, preprocessing=prep, feature_names=feature_names(prep),
         source={**source, "target": target, "task": task, "seed": seed, "fractions": list(fractions)},
     )
+
+
+def _check_finite(col: pd.Series, where: str) -> None:
+    """Infinity parses as a number but poisons every fitted mean and every loss: refuse it where it enters."""
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return
+    inf = np.isinf(col.to_numpy(dtype=float))
+    if inf.any():
+        raise DataError(f"column {col.name!r} has an infinite value ({where}{int(np.argmax(inf)) + 1})", "replace it with a real number or leave the cell blank")
 
 
 def _natural(label: str):
