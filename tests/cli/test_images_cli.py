@@ -14,6 +14,7 @@ from PIL import Image
 
 from tests.images import SHAPES, shapes_folder
 
+TINY = ["Conv2D(4, 3, padding='same', activation='relu')", "MaxPool2D(2)", "Flatten()", "Dense('auto', activation='auto')"]
 LINE = re.compile(r"^(\S+): (circle|square|triangle) \((\d+\.\d)%\)( [✓✗])?")
 
 
@@ -24,7 +25,9 @@ def shapes(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("images_cli")
     shapes_folder(root / "shapes", n=30)
-    assert run_app(["train", str(root / "shapes"), "--image-size", "16", "--out", str(root / "m"), "--quiet"]) == 0
+    with pytest.MonkeyPatch.context() as mp:  # tiny pictures: a second thread only waits when the other core is busy
+        mp.setenv("NEUROFLOW_THREADS", "1")
+        assert run_app(["train", str(root / "shapes"), "--image-size", "16", "--out", str(root / "m"), "--quiet"]) == 0
     return root
 
 
@@ -38,9 +41,11 @@ def test_train_folder_records_size_colour_and_classes(shapes):
 
 def test_grayscale_and_colour_flags(cli, shapes, tmp_path):
     grey = shapes_folder(tmp_path / "grey", n=6, colour=False)
+    (tmp_path / "tiny.yaml").write_text(json.dumps({"layers": TINY}))
     for folder, flag, channels in ((shapes / "shapes", "--grayscale", 1), (grey, "--color", 3), (grey, None, 1)):
         out = tmp_path / f"m{channels}{flag}"
-        res = cli("train", folder, "--image-size", "10x12", *([flag] if flag else []), "--epochs", "1", "--out", out, "--quiet")
+        res = cli("train", folder, "--image-size", "10x12", *([flag] if flag else []), "--model", tmp_path / "tiny.yaml",
+                  "--epochs", "1", "--out", out, "--quiet")
         assert res.code == 0, res.err
         assert json.loads((out / "config.json").read_text())["input"]["shape"] == [10, 12, channels]
 
@@ -97,7 +102,7 @@ def test_no_preprocess_skips_the_digit_preparation(cli, tmp_path):
 
     ds = nf.load_dataset("digits", image_size=(28, 28))
     assert ds.preprocessing["prepare"] == "digit"
-    nf.train(ds, epochs=1, progress="quiet", post_fit=False, out=tmp_path / "d28")
+    nf.train(ds, TINY, epochs=1, progress="quiet", post_fit=False, out=tmp_path / "d28")
     page = np.full((90, 60), 255, np.uint8)
     page[20:70, 27:33] = 0  # a dark one on white paper: prepared, it becomes light on black like the training digits
     Image.fromarray(page).save(tmp_path / "one.png")
