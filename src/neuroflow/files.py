@@ -42,6 +42,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     if path.is_dir():
         raise UsageError(f"{path} is a folder", "give a file name for the output")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model folder is meant to be shared
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh
@@ -71,6 +72,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} is a file, not a folder", "choose another --out")
     tmp = Path(tempfile.mkdtemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"))
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
         for child in tmp.iterdir():
@@ -87,3 +89,9 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
