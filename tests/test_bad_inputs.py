@@ -25,7 +25,7 @@ DIR = object()  # in a case's files: make an empty folder here
 
 @pytest.fixture(scope="session")
 def models(tmp_path_factory) -> dict[str, Path]:
-    """A tiny iris classifier (2 epochs) and a tiny picture classifier (1 epoch), shared by every case."""
+    """A tiny iris classifier (2 epochs), picture classifier and regression model (1 epoch), shared by every case."""
     import neuroflow as nf
 
     root = tmp_path_factory.mktemp("models")
@@ -34,7 +34,9 @@ def models(tmp_path_factory) -> dict[str, Path]:
         _pictures(pictures / label, 6)
     nf.train("iris", epochs=2, progress="quiet", out=root / "iris")
     nf.train(str(pictures), epochs=1, progress="quiet", out=root / "image")
-    return {"iris": root / "iris", "image": root / "image", "pictures": pictures}
+    (root / "houses.csv").write_text("rooms,price\n" + "".join(f"{i % 5 + 1},{100 + 7.5 * i}\n" for i in range(20)))
+    nf.train(str(root / "houses.csv"), target="price", epochs=1, progress="quiet", out=root / "regression")
+    return {"iris": root / "iris", "image": root / "image", "regression": root / "regression", "pictures": pictures}
 
 
 def _pictures(folder: Path, n: int, size: int = 8) -> None:
@@ -174,11 +176,16 @@ CASES = [
     case("train-infinite-feature", "train data.csv --target b", "column 'a' has an infinite value (data.csv, row 3)", {"data.csv": TINY.replace("\n3,", "\ninf,")}),
     case("train-infinite-target", "train data.csv --target a", "column 'a' has an infinite value", {"data.csv": TINY.replace("\n3,", "\n-inf,")}),
     case("train-numbers-too-large", "train data.csv --target b", "too large to standardise", {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")}),
+    case("inspect-empty-name", ["inspect", ""], "no data was given"),
+    case("tune-empty-name", ["tune", "", "--trials", "1"], "no data was given"),
     case("inspect-empty-csv", "inspect data.csv", "is empty", {"data.csv": ""}),
     case("predict-picture-to-table-model", "predict {iris} p.png", "is a picture, but a table"),
     case("predict-missing-columns", "predict {iris} rows.csv", "lacks column(s)", {"rows.csv": "a,b\n1,2\n"}),
     case("predict-text-in-number-column", "predict {iris} rows.csv", "is not a number", {"rows.csv": ROWS.replace("5.1", "tall")}),
     case("predict-infinite-value", "predict {iris} rows.csv", "has an infinite value (row 1)", {"rows.csv": ROWS.replace("5.1", "inf")}),
+    case("evaluate-text-in-numeric-target", "evaluate {regression} rows.csv", "the target 'price' has a value that is not a number: 'cheap'",
+         {"rows.csv": "rooms,price\n2,120\n3,cheap\n"}),
+    case("evaluate-infinite-target", "evaluate {regression} rows.csv", "column 'price' has an infinite value (row 2)", {"rows.csv": "rooms,price\n2,120\n3,inf\n"}),
     case("predict-folder-as-csv", "predict {iris} rows", "is a folder, not a csv file", {"rows": DIR}),
     case("evaluate-csv-without-target", "evaluate {iris} rows.csv", "no column 'species'", {"rows.csv": ROWS}),
     # data files: pictures and picture folders
@@ -406,7 +413,7 @@ def assert_one_line(res, code: int, phrase: str) -> None:
 
 
 def prepare(tmp_path: Path, models: dict, files: dict, monkeypatch, args: str) -> None:
-    first = args.split()[0]
+    first = args.split()[0] if isinstance(args, str) else args[0]
     if first != "nosuchcommand" and first not in {n.split()[0] for n in commands()}:  # a command still being written
         pytest.skip(f"no '{first}' command in this build")
     monkeypatch.chdir(tmp_path)  # so default outputs (models/..., augment_preview.png) land where they are watched
@@ -415,10 +422,10 @@ def prepare(tmp_path: Path, models: dict, files: dict, monkeypatch, args: str) -
         _write(tmp_path / name, content, models)
 
 
-def command(args: str, models: dict) -> list[str]:
+def command(args: str | list[str], models: dict) -> list[str]:
     import shlex
 
-    return [a.format(**{k: str(v) for k, v in models.items()}) for a in shlex.split(args)]
+    return [a.format(**{k: str(v) for k, v in models.items()}) for a in (shlex.split(args) if isinstance(args, str) else args)]
 
 
 @pytest.mark.parametrize(("args", "phrase", "files", "code"), CASES)
@@ -545,6 +552,6 @@ def commands() -> list[str]:
 def test_every_command_has_bad_input_cases():
     """A new command gets cases here: each command and subcommand appears in at least two cases."""
     names = commands()
-    used = [" ".join(p.values[0].split()[:2]) for p in CASES + UNREADABLE + READ_ONLY]
+    used = [" ".join(p.values[0].split()[:2] if isinstance(p.values[0], str) else p.values[0][:2]) for p in CASES + UNREADABLE + READ_ONLY]
     thin = [n for n in names if sum(u == n or u.split()[0] == n for u in used) < 2]
     assert not thin, f"commands with fewer than two bad-input cases: {thin}"

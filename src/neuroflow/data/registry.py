@@ -32,6 +32,8 @@ def load_dataset(
 ) -> Dataset:
     """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
     key = str(data).strip()
+    if not key:  # Path("") is the current folder, which would be read as an image folder
+        raise UsageError("no DATA was given (an empty name)", f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder")
     _check_options(task, seed)
     if key.lower() in BUILTIN_DATASETS and not Path(key).exists():
         key = key.lower()

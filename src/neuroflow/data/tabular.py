@@ -137,7 +137,12 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
 
 def encode_target(y: pd.Series, prep: dict, class_names: list[str] | None) -> np.ndarray:
     if prep["task"] == "regression":
-        return ((y.astype(float).to_numpy() - prep["target_mean"]) / prep["target_std"]).astype(np.float32)
+        values = pd.to_numeric(y, errors="coerce")
+        bad = values.isna() & y.notna()
+        if bad.any():
+            raise DataError(f"the target {y.name!r} has a value that is not a number: {y[bad].iloc[0]!r}", "a regression target holds numbers; fix that cell")
+        _check_finite(values, "row ")
+        return ((values.to_numpy(dtype=float) - prep["target_mean"]) / prep["target_std"]).astype(np.float32)
     index = {name: i for i, name in enumerate(class_names)}
     return np.array([index[_label(v)] for v in y], dtype=np.int64)
 
