@@ -555,3 +555,24 @@ def test_every_command_has_bad_input_cases():
     used = [" ".join(p.values[0].split()[:2] if isinstance(p.values[0], str) else p.values[0][:2]) for p in CASES + UNREADABLE + READ_ONLY]
     thin = [n for n in names if sum(u == n or u.split()[0] == n for u in used) < 2]
     assert not thin, f"commands with fewer than two bad-input cases: {thin}"
+
+
+def test_a_model_folder_that_cannot_be_replaced_is_kept_as_it_was(models, tmp_path, monkeypatch):
+    """Saving over a model folder when the final rename fails (disk full, a lock): the old folder stays, whole."""
+    import neuroflow as nf
+
+    target = tmp_path / "model"
+    shutil.copytree(models["iris"], target)
+    before = snapshot(tmp_path, models)
+    model = nf.load(models["iris"])
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(src).name.startswith(".model.") and Path(src).name.endswith(".tmp") and Path(dst) == target:
+            raise OSError(28, "No space left on device", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="No space left"):
+        model.save(target)
+    assert snapshot(tmp_path, models) == before

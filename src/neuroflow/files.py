@@ -42,9 +42,9 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     if path.is_dir():
         raise UsageError(f"{path} is a folder", "give a file name for the output")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model folder is meant to be shared
     try:
         with os.fdopen(fd, mode) as fh:
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model folder is meant to be shared
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -72,14 +72,14 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} is a file, not a folder", "choose another --out")
     tmp = Path(tempfile.mkdtemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"))
-    os.chmod(tmp, 0o777 & ~_umask())
+    old = None
     try:
+        os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
         for child in tmp.iterdir():
             if child.is_file():
                 with open(child, "rb") as fh:
                     os.fsync(fh.fileno())
-        old = None
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
@@ -88,6 +88,8 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not path.exists():
+            os.replace(old, path)  # the new folder could not take its place: the previous one goes back
         raise
 
 
