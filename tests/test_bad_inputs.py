@@ -337,6 +337,7 @@ CASES = [
     case("convolve-kernel-nan", "convolve p.png --kernel [[nan,1],[1,1]] --out o.png", "'nan', which is not a number"),
     case("convolve-kernel-overflow", "convolve p.png --kernel [[1e400]] --out o.png", "'1e400', which is too large"),
     case("convolve-kernel-file-broken", "convolve p.png --kernel k.json --out o.png", "is not valid json", {"k.json": "[[1,2],[3"}),
+    case("convolve-kernel-too-large", "convolve p.png --kernel k.csv --out o.png", "the kernel is 1x102, larger than 101x101", {"k.csv": ",".join(["1"] * 102) + "\n"}),
     case("convolve-size-zero", "convolve p.png --kernel gaussian-blur --size 0 --out o.png", "--size 0 is out of range"),
     case("convolve-size-huge", "convolve p.png --kernel box-blur --size 100000 --out o.png", "--size 100000 is out of range"),
     case("convolve-size-for-sharpen", "convolve p.png --kernel sharpen --size 5 --out o.png", "do not apply to sharpen"),

@@ -125,12 +125,20 @@ def parse_kernel(text_or_path: str | Path, size: int | None = None, sigma: float
     if (is_numbers or path.is_file()) and (size is not None or sigma is not None):
         raise UsageError("--size and --sigma apply only to box-blur and gaussian-blur", "leave them out for your own numbers")
     if is_numbers:
-        return Kernel("custom", (read_matrix(text),), "typed on the command line")
+        return Kernel("custom", (_fits(read_matrix(text)),), "typed on the command line")
     if path.is_file():
-        return Kernel(path.name, (read_matrix_file(path),), f"from {path}")
+        return Kernel(path.name, (_fits(read_matrix_file(path)),), f"from {path}")
     if path.suffix.lower() in (".csv", ".json", ".txt") or "/" in text:
         raise DataError(f"kernel file {path} does not exist", "check the path, or give a kernel name or numbers")
     return get_kernel(text, size, sigma)
+
+
+def _fits(weights: np.ndarray) -> np.ndarray:
+    """Your own kernel, at most MAX_SIZE wide and high: every output pixel costs one product per weight."""
+    if max(weights.shape) > MAX_SIZE:
+        raise UsageError(f"the kernel is {weights.shape[0]}x{weights.shape[1]}, larger than {MAX_SIZE}x{MAX_SIZE}",
+                         f"give at most {MAX_SIZE} rows of at most {MAX_SIZE} numbers (kernels are usually 3x3 to 7x7)")
+    return weights
 
 
 def _weights(kernel: Kernel | np.ndarray | Sequence | str) -> Kernel:
@@ -141,7 +149,7 @@ def _weights(kernel: Kernel | np.ndarray | Sequence | str) -> Kernel:
     array = np.asarray(kernel, dtype=float)
     if array.ndim != 2 or array.size == 0:
         raise UsageError(f"a kernel must be a non-empty 2-D matrix, not shape {array.shape}", "give rows of numbers")
-    return Kernel("custom", (array,))
+    return Kernel("custom", (_fits(array),))
 
 
 def mode_name(mode: str) -> str:
