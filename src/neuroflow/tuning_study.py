@@ -15,6 +15,8 @@ from neuroflow.errors import UsageError
 
 # A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so others stop waiting.
 HEARTBEAT_S, GRACE_S = 10, 60
+DRIVERS = {"postgresql": "install it with: pip install psycopg2-binary",
+           "mysql": "install it with: pip install PyMySQL, and write the URL as mysql+pymysql://user:password@host/db"}
 
 
 def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
@@ -51,8 +53,9 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
             try:
                 rdb = optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S)
                 break
-            except ImportError as err:
-                raise UsageError(f"the database driver {err.name} for {redact(url)} is not installed", "install it, e.g. pip install psycopg2-binary for postgresql:// URLs") from None
+            except ImportError:  # optuna's message does not name the module, so name the usual one
+                fix = DRIVERS.get(url.split(":", 1)[0].split("+")[0], "install the Python driver of that database")
+                raise UsageError(f"the database driver for {redact(url)} is not installed", fix) from None
             except sqlalchemy.exc.ArgumentError:
                 raise UsageError(f"--storage {redact(url)} is not a database URL", "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db") from None
             except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
