@@ -82,14 +82,9 @@ def load_onnx(path: str | Path) -> OnnxModel:
 
 def predict(model: OnnxModel, inputs, *, raw: bool = False) -> list:
     """Like neuroflow.predict, for an OnnxModel: raw table rows or pictures in, Predictions out."""
-    from neuroflow.inference import Prediction, image_inputs, table_inputs
+    from neuroflow.inference import Prediction, prepare_inputs
 
-    if model.kind == "table":
-        x, names, truths = table_inputs(model, inputs)
-    elif isinstance(inputs, np.ndarray):
-        x, names, truths = inputs, [f"image {i + 1}" for i in range(len(inputs))], None
-    else:
-        x, names, truths = image_inputs(model, [inputs] if isinstance(inputs, str | Path) else inputs, raw=raw)
+    x, names, truths = prepare_inputs(model, inputs, raw)
     out = model.run(x)
     truths = truths or [None] * len(names)
     if model.task == "regression":

@@ -119,12 +119,15 @@ def _unknown_scores(model, x, logits):
     return scores, scores <= model.config["ood"]["threshold"]
 
 
+def prepare_inputs(model, inputs, raw: bool = False) -> tuple[np.ndarray, list[str], list | None]:
+    """Raw inputs → (model-ready array, names, truths), for a model folder or an ONNX export alike."""
+    if model.kind == "table":
+        return table_inputs(model, inputs)
+    if isinstance(inputs, np.ndarray):
+        return inputs, [f"image {i + 1}" for i in range(len(inputs))], None
+    return image_inputs(model, [inputs] if isinstance(inputs, str | Path) else inputs, raw=raw)
+
+
 def predict(model, inputs, *, raw: bool = False) -> list[Prediction]:
     """Predict for raw inputs: table rows (CSV path, DataFrame, dicts, lists) or picture paths/folders."""
-    if model.kind == "table":
-        x, names, truths = table_inputs(model, inputs)
-    elif isinstance(inputs, np.ndarray):
-        x, names, truths = inputs, [f"image {i + 1}" for i in range(len(inputs))], None
-    else:
-        x, names, truths = image_inputs(model, [inputs] if isinstance(inputs, str | Path) else inputs, raw=raw)
-    return predict_arrays(model, x, names, truths)
+    return predict_arrays(model, *prepare_inputs(model, inputs, raw))

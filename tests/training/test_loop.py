@@ -78,3 +78,13 @@ def test_resume_continues_bit_for_bit(tmp_path):
     wf, wr = _weights(full), _weights(resumed)
     assert all(torch.equal(wf[k], wr[k]) for k in wf)
     assert [h["loss"] for h in full.history] == [h["loss"] for h in resumed.history]
+
+
+def test_same_seed_same_weights_with_augmentation_and_outlier_exposure():
+    ds = load_dataset("digits")
+    spec = {"layers": ["Conv2D(4, 3, padding='same', activation='relu')", "MaxPool2D(2)", "Flatten()", "Dense(units='auto', activation='auto')"],
+            "outlier_exposure": 0.5, "batch_size": 64}
+    runs = [fit(ds, resolve_model(spec, "image", "digits"), TrainSettings(epochs=1, seed=5, augment="invert,rotate=10,noise=0.05,shift=0.1"), progress="quiet") for _ in range(2)]
+    wa, wb = _weights(runs[0]), _weights(runs[1])
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert runs[0].history[0]["loss"] == runs[1].history[0]["loss"]
