@@ -194,10 +194,11 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                     extra = make_outliers(xb, outliers_per_batch, generators["outliers"])
                     both = network(torch.cat([xb, extra]))
                     logits = both[: len(yb)]
-                    loss = _loss(logits, yb, is_cls, settings.label_smoothing) + settings.outlier_exposure * uniform_loss(both[len(yb) :])
+                    data_loss = _loss(logits, yb, is_cls, settings.label_smoothing)
+                    loss = data_loss + settings.outlier_exposure * uniform_loss(both[len(yb) :])
                 else:
                     logits = network(xb)
-                    loss = _loss(logits, yb, is_cls, settings.label_smoothing)
+                    loss = data_loss = _loss(logits, yb, is_cls, settings.label_smoothing)
                 if not torch.isfinite(loss):
                     if settings.on_nan == "stop":
                         raise _nan_stop(epoch, step, run_dir)
@@ -212,7 +213,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                 if first_step_s is None:
                     first_step_s = time.perf_counter() - t_fit
                 n = len(yb)
-                total_loss += loss.item() * n
+                total_loss += data_loss.item() * n  # the loss on the data, comparable with val_loss
                 seen += n
                 if is_cls:
                     total_correct += int((logits.argmax(1) == yb).sum())
