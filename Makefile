@@ -35,11 +35,11 @@ demo: install
 	$(PY) -c "import neuroflow as nf; m = nf.load('demo-out/iris'); print('reloaded:', m)"
 
 test: install-test
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check --no-cache src tests benchmarks
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: install-test
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check --no-cache src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 
 bench: install

@@ -46,9 +46,9 @@ def machine() -> str:
 
 def predict_latency(data_dir: str, model_dir: Path) -> dict:
     import numpy as np
-    from neuroflow.data.idx import load_idx_dataset
 
     import neuroflow as nf
+    from neuroflow.data.idx import load_idx_dataset
     from neuroflow.inference import predict_arrays
 
     model = nf.load(model_dir)

@@ -13,9 +13,9 @@ import time
 def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, compile_: str, batch: int) -> dict:
     import torch
     import torch.nn.functional as F
-    from neuroflow.data.idx import load_idx_dataset
 
     from neuroflow.config import configure_torch, tune_malloc
+    from neuroflow.data.idx import load_idx_dataset
     from neuroflow.models.recipes import resolve_model
     from neuroflow.models.spec import build_network
     from neuroflow.training.batches import ArrayData

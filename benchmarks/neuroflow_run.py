@@ -14,7 +14,6 @@ import time
 def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True) -> dict:
     t_start = time.perf_counter()
     from neuroflow.data.idx import load_idx_dataset
-
     from neuroflow.evaluation.evaluate import evaluate
     from neuroflow.models.recipes import resolve_model
     from neuroflow.training import TrainSettings, fit
