@@ -87,17 +87,9 @@ def load_image_folder(
         x[i] = prepare_resize(img, height, width, 3)
     if grayscale if grayscale is not None else all_grey:
         x = _luma(x)
-    train, val, test = stratified_split(y, fractions, seed, stratify=True)
-    return Dataset(
+    return _split_images(
+        x, y, fractions, seed,
         name=root.name,
-        kind="image",
-        task="classification",
-        x_train=x[train],
-        y_train=y[train],
-        x_val=x[val],
-        y_val=y[val],
-        x_test=x[test],
-        y_test=y[test],
         class_names=list(classes),
         preprocessing={"type": "image", "height": height, "width": width, "channels": int(x.shape[3]),
                        "scale": 1 / 255, "prepare": "resize"},
@@ -140,17 +132,9 @@ def load_sklearn_digits(seed: int = 0, fractions: tuple[float, float] = (0.2, 0.
 
         x = resize_batch(x, (height, width))
     x = x.reshape(len(x), height, width, 1)
-    train, val, test = stratified_split(y, fractions, seed, stratify=True)
-    return Dataset(
+    return _split_images(
+        x, y, fractions, seed,
         name="digits",
-        kind="image",
-        task="classification",
-        x_train=x[train],
-        y_train=y[train],
-        x_val=x[val],
-        y_val=y[val],
-        x_test=x[test],
-        y_test=y[test],
         class_names=[str(d) for d in range(10)],
         preprocessing={"type": "image", "height": height, "width": width, "channels": 1, "scale": 1 / 255,
                        "prepare": "digit" if (height, width) == (28, 28) else "resize"},
@@ -177,3 +161,13 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     """(N, H, W, 3) → (N, H, W, 1) with Pillow's grey weights, so training matches a picture converted at predict time."""
     grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return np.rint(grey).astype(np.uint8)[..., None]
+
+
+def _split_images(x: np.ndarray, y: np.ndarray, fractions: tuple[float, float], seed: int, **fields) -> Dataset:
+    """A classification Dataset of images, split into train/validation/test by class."""
+    train, val, test = stratified_split(y, fractions, seed, stratify=True)
+    return Dataset(
+        kind="image", task="classification",
+        x_train=x[train], y_train=y[train], x_val=x[val], y_val=y[val], x_test=x[test], y_test=y[test],
+        **fields,
+    )
