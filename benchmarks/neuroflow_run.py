@@ -21,18 +21,20 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
     ds = load_idx_dataset("mnist", data_dir=data_dir)
     ds.x_train, ds.y_train = ds.x_train[:limit], ds.y_train[:limit]
     spec = resolve_model(recipe, "image", "mnist")
-    if same_settings:  # the reference's constant learning rate, so only speed differs
-        spec.update(lr=0.001, schedule=None, batch_size=128)
+    if same_settings:  # the reference's work and constant learning rate, so only speed differs
+        spec.update(lr=0.001, schedule=None, batch_size=128, outlier_exposure=0.0)
     t_load = time.perf_counter() - t_start
     t0 = time.perf_counter()
     model = fit(ds, spec, TrainSettings(epochs=epochs, seed=0), progress="quiet")
-    train_s = sum(h["time_s"] for h in model.history)
+    train_s = sum(h["train_time_s"] for h in model.history)  # the steps, as the reference times them
+    epochs_s = sum(h["time_s"] for h in model.history)
     wall_s = time.perf_counter() - t0
     report = evaluate(model, ds, update_card=False)
     return {
         "name": f"neuroflow ({recipe})",
         "images_per_s": epochs * len(ds.x_train) / train_s,
         "train_s": train_s,
+        "epochs_s": epochs_s,
         "fit_wall_s": wall_s,
         "time_to_first_batch_s": t_load + model.config["training"]["time_to_first_batch_s"],
         "test_accuracy": report["accuracy"],

@@ -133,7 +133,7 @@ def _value(name: str, value, label: str):
     """One value checked against the parameter's type and bounds."""
     kind, low, high, _ = PARAMS[name]
     if kind is str:
-        from neuroflow.training.loop import OPTIMIZERS
+        from neuroflow.training.optimizers import OPTIMIZERS
 
         if not isinstance(value, str) or value.lower() not in OPTIMIZERS:
             raise UsageError(f"{label}: {value!r} is not an optimizer", f"choose from: {', '.join(OPTIMIZERS)}")

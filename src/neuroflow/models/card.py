@@ -191,7 +191,7 @@ def _procedure(config: dict, history: list[dict]) -> list[str]:
             out.append(f"| {words} | {value} |")
     if history:
         last = history[-1]
-        figures = ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k not in ("epoch", "time_s") and isinstance(v, int | float))
+        figures = ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k not in ("epoch", "time_s", "train_time_s") and isinstance(v, int | float))
         out += ["", f"Last epoch ({last.get('epoch')}): {figures}. Per-epoch figures are in `history.json`.", "", "![loss curve](loss_curve.png)"]
     return out
 

@@ -8,7 +8,9 @@ A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -157,12 +159,37 @@ def _dense(args, shape, name):
     return BuiltLayer(name, "Dense", _wrap(linear, act), (units,), _count(linear), act)
 
 
+_DROPOUT = threading.local()
+
+
+@contextmanager
+def dropout_generator(generator: torch.Generator | None) -> Iterator[None]:
+    """Dropout layers run on this thread draw their masks from `generator` (training splits a batch across threads)."""
+    _DROPOUT.generator = generator
+    try:
+        yield
+    finally:
+        _DROPOUT.generator = None
+
+
+class Dropout(nn.Dropout):
+    """nn.Dropout whose masks come from the generator the training loop gives this thread, so a batch
+    split across threads is reproducible; without one (or when not training) it is nn.Dropout."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        generator = getattr(_DROPOUT, "generator", None)
+        if generator is None or not self.training or self.p == 0:
+            return super().forward(x)
+        keep = torch.empty_like(x).bernoulli_(1 - self.p, generator=generator)
+        return x * keep.div_(1 - self.p)
+
+
 @register("Dropout")
 def _dropout(args, shape, name):
 
     rate = _pop(args, "rate", 0.5, "Dropout", lambda v: isinstance(v, int | float) and 0 <= v < 1, "between 0 and 1")
     _done(args, "Dropout")
-    return BuiltLayer(name, "Dropout", nn.Dropout(float(rate)), shape, 0)
+    return BuiltLayer(name, "Dropout", Dropout(float(rate)), shape, 0)
 
 
 @register("Activation")

@@ -89,7 +89,8 @@ def restore_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generato
             scheduler.load_state_dict(info["scheduler"])
         torch.set_rng_state(tensors["rng/torch"])
         for name, gen in generators.items():
-            gen.set_state(tensors[f"rng/{name}"])
+            if f"rng/{name}" in tensors or not name.startswith("dropout"):  # a run saved with fewer batch parts keeps fresh ones
+                gen.set_state(tensors[f"rng/{name}"])
     except PermissionError:
         raise  # not damaged: the command line's one line names the path and the permissions
     except (SafetensorError, OSError, KeyError, TypeError, ValueError, RuntimeError):  # RuntimeError: tensors of the wrong shape

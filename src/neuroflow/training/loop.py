@@ -19,12 +19,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from neuroflow.data.outliers import make_outliers, uniform_loss
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.training import checkpoint as ckpt
 from neuroflow.training.batches import ArrayData, image_scale, predict_logits
+from neuroflow.training.optimizers import OPTIMIZERS, make_optimizer, make_scheduler, optimizer_step
 from neuroflow.training.progress import Progress
+from neuroflow.training.steps import StepRunner, split_workers
 
-OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 ZERO_DEFAULTS = ("weight_decay", "label_smoothing", "outlier_exposure")
 
 
@@ -74,30 +76,6 @@ class TrainSettings:
 def _check_int(name: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise UsageError(f"{name} must be a whole number from {low} to {high:,}, not {value!r}", f"fix the {name}")
-
-
-def make_optimizer(settings: TrainSettings, params):
-    # Keras' epsilon (1e-7) and RMSprop rho (0.9), so lessons' hyperparameters carry over.
-    name, lr = settings.optimizer, settings.lr
-    betas = tuple(settings.betas) if settings.betas else (0.9, 0.999)
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=betas, eps=1e-7, weight_decay=settings.weight_decay)
-    if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, betas=betas, eps=1e-7, weight_decay=settings.weight_decay or 0.01)
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=settings.weight_decay)
-    return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7, weight_decay=settings.weight_decay)
-
-
-def make_scheduler(settings: TrainSettings, optimizer, steps_per_epoch: int):
-    total = settings.epochs * steps_per_epoch
-    # One-cycle needs steps to warm up and cool down: torch divides by zero at 4 steps and sets lr 0 at 1,
-    # as a small folder trained for an epoch or two gives; so few steps keep the learning rate constant.
-    if settings.schedule == "onecycle" and total >= 8:
-        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=settings.lr, total_steps=total, pct_start=0.25, div_factor=10, final_div_factor=100)
-    if settings.schedule == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
-    return None
 
 
 class _StopOnSignal:
@@ -163,6 +141,12 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
     scheduler = make_scheduler(settings, optimizer, steps)
     generators = {name: torch.Generator().manual_seed(settings.seed + i) for i, name in enumerate(("shuffle", "augment", "outliers"))}
     outliers_per_batch = max(1, settings.batch_size // 4) if settings.outlier_exposure and is_image_cls(dataset) else 0
+    workers = split_workers(network, threads, settings.batch_size, dataset.kind == "image")
+    for i in range(workers):  # each part of a split batch draws its Dropout masks from its own generator
+        generators[f"dropout{i}"] = torch.Generator().manual_seed(settings.seed + 100 + i)
+    is_cls = dataset.task == "classification"
+    runner = StepRunner(network, params, lambda logits, y: _loss(logits, y, is_cls, settings.label_smoothing), outlier_loss=uniform_loss,
+                        outlier_weight=settings.outlier_exposure, workers=workers, generators=[generators[f"dropout{i}"] for i in range(workers)], threads=threads)
     history: list[dict] = []
     best_state, best_loss, stale, start_epoch, elapsed = None, math.inf, 0, 1, 0.0
     if resume:
@@ -170,13 +154,12 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
         history, start_epoch, elapsed = info["history"], info["epoch"] + 1, info["elapsed_s"]
         best_loss, stale = info["best_loss"], info["stale"]
 
-    is_cls = dataset.task == "classification"
     display = Progress(settings.epochs, steps, progress)
     if resume:
         display.note(f"Resuming from epoch {start_epoch - 1} in {run_dir}")
     nan_batches, first_step_s, t_fit = 0, None, time.perf_counter()
     network.train()
-    with _StopOnSignal() as stop:
+    with _StopOnSignal() as stop, contextlib.closing(runner):
         for epoch in range(start_epoch, settings.epochs + 1):
             if history and settings.early_stopping and stale >= settings.early_stopping:
                 break
@@ -184,44 +167,37 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
             t0 = time.perf_counter()
             perm = torch.randperm(len(train), generator=generators["shuffle"])
             total_loss, total_correct, seen = 0.0, 0, 0
-            for step, idx in enumerate(perm.split(settings.batch_size), 1):
-                xb, yb = train.batch(idx)
-                if augmenter is not None:
-                    xb = augmenter(xb, generators["augment"])
-                if outliers_per_batch:
-                    from neuroflow.data.outliers import make_outliers, uniform_loss
-
-                    extra = make_outliers(xb, outliers_per_batch, generators["outliers"])
-                    both = network(torch.cat([xb, extra]))
-                    logits = both[: len(yb)]
-                    data_loss = _loss(logits, yb, is_cls, settings.label_smoothing)
-                    loss = data_loss + settings.outlier_exposure * uniform_loss(both[len(yb) :])
-                else:
-                    logits = network(xb)
-                    loss = data_loss = _loss(logits, yb, is_cls, settings.label_smoothing)
-                if not torch.isfinite(loss):
-                    if settings.on_nan == "stop":
-                        raise _nan_stop(epoch, step, run_dir)
-                    nan_batches += 1
-                    optimizer.zero_grad(set_to_none=True)
-                    continue
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                if scheduler is not None:
-                    scheduler.step()
-                if first_step_s is None:
-                    first_step_s = time.perf_counter() - t_fit
-                n = len(yb)
-                total_loss += data_loss.item() * n  # the loss on the data, comparable with val_loss
-                seen += n
-                if is_cls:
-                    total_correct += int((logits.argmax(1) == yb).sum())
-                display.step(step, _logs(total_loss, total_correct, seen, is_cls, dataset))
-                if stop.signal:
-                    raise _interrupted(stop.signal, epoch, run_dir)
+            with runner.threads_for_steps():
+                for step, idx in enumerate(perm.split(settings.batch_size), 1):
+                    xb, yb = train.batch(idx)
+                    if augmenter is not None:
+                        xb = augmenter(xb, generators["augment"])
+                    extra = make_outliers(xb, outliers_per_batch, generators["outliers"]) if outliers_per_batch else None
+                    result = runner(xb, yb, extra)
+                    if not torch.isfinite(result.loss):
+                        if settings.on_nan == "stop":
+                            raise _nan_stop(epoch, step, run_dir)
+                        nan_batches += 1
+                        continue
+                    for p, g in zip(params, result.grads, strict=True):
+                        p.grad = g
+                    optimizer_step(optimizer, scheduler)
+                    if scheduler is not None:
+                        scheduler.step()
+                    if first_step_s is None:
+                        first_step_s = time.perf_counter() - t_fit
+                    n = len(yb)
+                    total_loss += result.data_loss.item() * n  # the loss on the data, comparable with val_loss
+                    seen += n
+                    if is_cls:
+                        total_correct += int((result.logits.argmax(1) == yb).sum())
+                    display.step(step, _logs(total_loss, total_correct, seen, is_cls, dataset))
+                    if stop.signal:
+                        raise _interrupted(stop.signal, epoch, run_dir)
+            train_s = time.perf_counter() - t0
             logs = {"epoch": epoch, **_logs(total_loss, total_correct, seen, is_cls, dataset), **_validate(network, val, is_cls, dataset)}
             logs["time_s"] = round(time.perf_counter() - t0, 3)
+            logs["train_time_s"] = round(train_s, 3)  # the steps alone, without validation
             elapsed += logs["time_s"]
             history.append(logs)
             if on_epoch_end is not None:  # e.g. tuning reports the epoch and may raise to prune the trial
@@ -314,4 +290,4 @@ def predict_array(network, x: np.ndarray, preprocessing: dict, batch_size: int =
     return predict_logits(network, x, image_scale(preprocessing), batch_size)
 
 
-__all__ = ["TrainSettings", "fit", "make_optimizer", "predict_array"]
+__all__ = ["OPTIMIZERS", "TrainSettings", "fit", "make_optimizer", "predict_array"]

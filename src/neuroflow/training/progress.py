@@ -46,4 +46,4 @@ class Progress:
 
 
 def _fmt(logs: dict) -> str:
-    return "".join(f" - {k}: {v:.4f}" for k, v in logs.items() if isinstance(v, float) and k != "time_s")
+    return "".join(f" - {k}: {v:.4f}" for k, v in logs.items() if isinstance(v, float) and not k.endswith("time_s"))

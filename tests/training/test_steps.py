@@ -1,0 +1,120 @@
+"""The training step's fast paths compute what the plain ones do: split batches, ReLU after pooling, the plain optimizer step."""
+
+import subprocess
+import sys
+
+import torch
+import torch.nn.functional as F
+
+import neuroflow as nf
+from neuroflow.data import load_dataset
+from neuroflow.data.outliers import uniform_loss
+from neuroflow.models.layers import Dropout, dropout_generator
+from neuroflow.models.spec import build_network
+from neuroflow.training.optimizers import plain_step
+from neuroflow.training.steps import StepRunner, split_workers
+
+SPEC = {"layers": [
+    {"type": "Conv2D", "filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"type": "MaxPool2D", "pool_size": 2},
+    {"type": "Conv2D", "filters": 6, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
+    {"type": "Flatten"},
+    {"type": "Dense", "units": 16, "activation": "relu"},
+    {"type": "Dense", "units": "auto", "activation": "auto"},
+]}
+
+
+def _network(spec=SPEC, shape=(10, 10, 1), seed=0):
+    torch.manual_seed(seed)
+    return build_network(spec, shape, 3, "classification")[1]
+
+
+def _layer_by_layer(network, x):
+    for layer in network.layers:
+        x = layer(x)
+    return x
+
+
+def test_relu_after_max_pool_gives_the_same_outputs_and_gradients():
+    net = _network()
+    x = torch.randn(8, 1, 10, 10).contiguous(memory_format=torch.channels_last)  # odd 5×5 maps: the 'same' pool pads
+    fast, plain = net(x), _layer_by_layer(net, x)
+    assert torch.equal(fast, plain)
+    g_fast = torch.autograd.grad(fast.sum(), list(net.parameters()))
+    g_plain = torch.autograd.grad(_layer_by_layer(net, x).sum(), list(net.parameters()))
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(g_fast, g_plain, strict=True))
+
+
+def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
+    net = _network()
+    params = list(net.parameters())
+    x = torch.rand(37, 1, 10, 10).contiguous(memory_format=torch.channels_last)  # parts of 19 and 18 rows
+    y = torch.randint(0, 3, (37,))
+    extra = torch.rand(9, 1, 10, 10).contiguous(memory_format=torch.channels_last)
+    runners = [StepRunner(net, params, F.cross_entropy, outlier_loss=uniform_loss, outlier_weight=0.5, workers=w, threads=2) for w in (1, 2)]
+    try:
+        one, split = (r(x, y, extra) for r in runners)
+    finally:
+        for r in runners:
+            r.close()
+    assert torch.allclose(one.loss, split.loss, atol=1e-6) and torch.allclose(one.data_loss, split.data_loss, atol=1e-6)
+    assert torch.allclose(one.logits, split.logits, atol=1e-6)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(one.grads, split.grads, strict=True))
+    whole = F.cross_entropy(net(x), y)
+    assert torch.allclose(one.data_loss, whole, atol=1e-6)
+
+
+def test_batches_split_only_for_image_networks_without_batchnorm():
+    net = _network()
+    assert split_workers(net, 2, 128, is_image=True) == 2
+    assert split_workers(net, 1, 128, is_image=True) == 1
+    assert split_workers(net, 2, 32, is_image=True) == 1  # parts of 16 cost more than they gain
+    assert split_workers(net, 2, 128, is_image=False) == 1
+    with_bn = _network({"layers": [{"type": "Conv2D", "filters": 4, "kernel_size": 3}, {"type": "BatchNormalization"}, {"type": "Flatten"}, {"type": "Dense", "units": "auto"}]})
+    assert split_workers(with_bn, 2, 128, is_image=True) == 1
+
+
+def test_dropout_masks_come_from_the_thread_generator():
+    drop = Dropout(0.5).train()
+    x = torch.ones(1000)
+    with dropout_generator(torch.Generator().manual_seed(3)):
+        a = drop(x)
+    with dropout_generator(torch.Generator().manual_seed(3)):
+        b = drop(x)
+    assert torch.equal(a, b)
+    assert set(a.unique().tolist()) == {0.0, 2.0} and 0.4 < (a == 0).float().mean() < 0.6
+    assert torch.equal(drop.eval()(x), x)
+
+
+def test_same_seed_same_weights_with_split_batches_and_dropout(monkeypatch):
+    monkeypatch.setenv("NEUROFLOW_THREADS", "2")  # two parts per batch even on a one-core machine
+    ds = load_dataset("digits")
+    spec = {"layers": [*SPEC["layers"][:5], {"type": "Dense", "units": 32, "activation": "relu"}, {"type": "Dropout", "rate": 0.3},
+                       {"type": "Dense", "units": "auto", "activation": "auto"}], "batch_size": 64, "lr": 0.01}
+    runs = [nf.train(ds, model=spec, epochs=2, seed=5, progress="quiet", post_fit=False) for _ in range(2)]
+    a, b = (r.network.state_dict() for r in runs)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert runs[0].history[-1]["val_accuracy"] > 0.5
+
+
+def test_plain_optimizer_step_matches_optimizer_step():
+    from neuroflow.training import TrainSettings
+    from neuroflow.training.optimizers import make_optimizer
+
+    for name in ("adam", "adamw", "sgd", "rmsprop"):
+        params = [torch.nn.Parameter(torch.linspace(-1, 1, 12).reshape(3, 4)) for _ in range(2)]
+        opts = [make_optimizer(TrainSettings(optimizer=name).resolved({}), [p]) for p in params]
+        for _ in range(3):
+            for p in params:
+                p.grad = torch.cos(p.detach() * 3)
+            opts[0].step()
+            plain_step(opts[1])
+        assert torch.equal(params[0], params[1]), name
+
+
+def test_training_a_table_does_not_load_torch_dynamo():
+    code = ("import sys, neuroflow as nf; nf.train('iris', model='iris-mlp', epochs=3, progress='quiet'); "
+            "print('torch._dynamo' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.strip() == "False"  # torch.optim's import of it costs more than training Iris
