@@ -45,10 +45,15 @@ def configure_torch(threads: int | None = None) -> int:
     import torch
 
     if threads is None:
-        threads = env_threads() or len(os.sched_getaffinity(0))
+        threads = env_threads() or usable_cores()
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (all of them where the system cannot say, as on macOS)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def env_threads() -> int | None:

@@ -6,14 +6,13 @@ Reports library versions, torch threads, CPU features and where data and cache l
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import platform
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from neuroflow.config import cache_dir, data_dirs
+from neuroflow.config import cache_dir, data_dirs, usable_cores
 
 LIBRARIES = ["torch", "numpy", "pandas", "scikit-learn", "matplotlib", "Pillow", "scipy", "safetensors", "onnxruntime", "optuna"]
 REQUIRED = {"torch", "numpy", "pandas", "scikit-learn", "matplotlib", "Pillow", "safetensors"}
@@ -116,7 +115,7 @@ def cpu_info() -> dict[str, object]:
         pass
     return {
         "model": model,
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cores": usable_cores(),
         "features": {"AVX2": "avx2" in flags, "FMA": "fma" in flags, "AVX-512": "avx512f" in flags},
     }
 

@@ -1,8 +1,85 @@
-"""Matplotlib with the Agg backend, imported only when a picture is drawn, saved atomically as PNG."""
+"""Matplotlib with the Agg backend, imported only when a picture is drawn, saved atomically as PNG.
+
+Importing matplotlib and drawing the first figure take about 1 s here, as long as the rest of training
+Iris; so `neuroflow train` starts a helper process (neuroflow.plot_helper) that does both on another
+core while torch loads and the model trains, then draws the loss curve and confusion matrix there.
+Without a second core, or if the helper fails, pictures are drawn in this process as before.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import select
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+
+HELPER_TIMEOUT_S = 120
+DRAWINGS: dict[str, Callable] = {}  # what the helper may be asked to draw
+_helper: subprocess.Popen | None = None
+
+
+def start_helper() -> None:
+    """Start the helper process (no-op on one core, or once matplotlib is loaded here)."""
+    global _helper
+    from neuroflow.config import usable_cores
+
+    if _helper is not None or usable_cores() < 2 or "matplotlib.figure" in sys.modules:
+        return
+    try:
+        _helper = subprocess.Popen([sys.executable, "-m", "neuroflow.plot_helper"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        _helper = None
+
+
+def stop_helper() -> None:
+    """End the helper: it exits when its input ends."""
+    global _helper
+    proc, _helper = _helper, None
+    if proc is not None:
+        try:
+            proc.communicate(timeout=10)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+
+
+def drawing(fn: Callable) -> Callable:
+    """Let the helper draw with `fn` while it runs (the arguments must be JSON values); else draw here."""
+    name = f"{fn.__module__}:{fn.__qualname__}"
+    DRAWINGS[name] = fn
+
+    @functools.wraps(fn)
+    def draw(*args, **kwargs):
+        done = _ask_helper(name, args, kwargs) if _helper is not None else None
+        return Path(done) if done is not None else fn(*args, **kwargs)
+
+    return draw
+
+
+def _ask_helper(name: str, args: tuple, kwargs: dict) -> str | None:
+    """The path the helper wrote, or None (the helper is stopped and the caller draws here)."""
+    global _helper
+    try:
+        request = json.dumps({"draw": name, "args": [str(a) if isinstance(a, Path) else a for a in args], "kwargs": kwargs}) + "\n"
+    except (TypeError, ValueError):  # e.g. numpy arrays: drawn here
+        return None
+    reply = None
+    try:
+        _helper.stdin.write(request.encode("utf-8"))
+        _helper.stdin.flush()
+        ready, _, _ = select.select([_helper.stdout], [], [], HELPER_TIMEOUT_S)
+        reply = json.loads(_helper.stdout.readline()) if ready else None
+    except (OSError, ValueError):
+        pass
+    if isinstance(reply, dict) and isinstance(reply.get("path"), str):
+        return reply["path"]
+    proc, _helper = _helper, None
+    proc.kill()
+    proc.wait()
+    return None
 
 
 class _Figures:
@@ -35,8 +112,13 @@ def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
     return path
 
 
+@drawing
 def loss_curve(history: list[dict], path: str | Path, title: str = "Loss curve") -> Path:
     """Training and validation loss (and the metric, if any) per epoch, as in the lesson's graph."""
+    return save_figure(loss_curve_figure(history, title), path)
+
+
+def loss_curve_figure(history: list[dict], title: str):
     plt = pyplot()
     epochs = [h["epoch"] for h in history]
     metric = next((k for k in ("accuracy", "mae") if history and k in history[0]), None)
@@ -56,4 +138,4 @@ def loss_curve(history: list[dict], path: str | Path, title: str = "Loss curve")
         ax.set(xlabel="epoch", ylabel=metric, title=metric.capitalize())
         ax.legend()
         ax.grid(alpha=0.3)
-    return save_figure(fig, path)
+    return fig

@@ -58,6 +58,17 @@ def train(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
 ) -> None:
     """Train a model and write its folder: config.json, model.safetensors, README.md, history.json, loss_curve.png."""
+    args = dict(locals())
+    from neuroflow import plotting
+
+    plotting.start_helper()  # loads matplotlib on another core while torch loads and the model trains
+    try:
+        _train(**args)
+    finally:
+        plotting.stop_helper()
+
+
+def _train(data, target, task, model, from_model, freeze, new_head, epochs, batch_size, lr, optimizer, seed, early_stopping, augment, augment_test, image_size, grayscale, data_dir, out, resume, on_nan, license_, quiet) -> None:
     from neuroflow.api import train as train_model
     from neuroflow.data import load_dataset
 

@@ -9,10 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroflow.plotting import pyplot, save_figure
+from neuroflow.plotting import drawing, pyplot, save_figure
 
 
+@drawing
 def confusion_matrix_png(matrix: list[list[int]], class_names: list[str], path: Path, title: str = "Confusion matrix") -> Path:
+    return save_figure(confusion_matrix_figure(matrix, class_names, title), path)
+
+
+def confusion_matrix_figure(matrix: list[list[int]], class_names: list[str], title: str):
     plt = pyplot()
     m = np.asarray(matrix)
     size = max(4.0, 0.5 * len(class_names) + 2)
@@ -25,7 +30,7 @@ def confusion_matrix_png(matrix: list[list[int]], class_names: list[str], path: 
         for i in range(m.shape[0]):
             for j in range(m.shape[1]):
                 ax.text(j, i, str(m[i, j]), ha="center", va="center", color="white" if m[i, j] > m.max() / 2 else "black", fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
 def predicted_vs_true_png(y_true: np.ndarray, y_pred: np.ndarray, path: Path, title: str = "Predicted vs true") -> Path:

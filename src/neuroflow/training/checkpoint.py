@@ -6,7 +6,9 @@ process killed at any moment leaves the previous complete epoch to resume from.
 
 from __future__ import annotations
 
+import copy
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -37,21 +39,59 @@ def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
 
 
 def save_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> None:
+    write_checkpoint(run_dir, *snapshot(network=network, optimizer=optimizer, scheduler=scheduler, generators=generators, best_state=best_state, info=info))
+
+
+def snapshot(*, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> tuple[dict, dict]:
+    """Copies of every state (tensors, JSON part), so training can go on changing the originals."""
+    tensors = {f"network/{k}": v.detach().clone().contiguous() for k, v in network.state_dict().items()}
+    opt_tensors, opt_rest = _flatten_optimizer(optimizer.state_dict())
+    tensors.update({k: v.clone() for k, v in opt_tensors.items()})
+    tensors["rng/torch"] = torch.get_rng_state()
+    for name, gen in generators.items():
+        tensors[f"rng/{name}"] = gen.get_state()
+    if best_state is not None:  # already a copy, replaced (never changed) when a better epoch comes
+        tensors.update({f"best/{k}": v.contiguous() for k, v in best_state.items()})
+    meta = copy.deepcopy({**info, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+    return tensors, meta
+
+
+def write_checkpoint(run_dir: Path, tensors: dict, meta: dict) -> None:
     from safetensors.torch import save_file
 
     from neuroflow.files import atomic_folder, write_json
 
-    tensors = {f"network/{k}": v.detach().contiguous() for k, v in network.state_dict().items()}
-    opt_tensors, opt_rest = _flatten_optimizer(optimizer.state_dict())
-    tensors.update(opt_tensors)
-    tensors["rng/torch"] = torch.get_rng_state()
-    for name, gen in generators.items():
-        tensors[f"rng/{name}"] = gen.get_state()
-    if best_state is not None:
-        tensors.update({f"best/{k}": v.contiguous() for k, v in best_state.items()})
     with atomic_folder(run_dir / FOLDER) as tmp:
         save_file(tensors, str(tmp / "state.safetensors"))
-        write_json(tmp / "state.json", {**info, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+        write_json(tmp / "state.json", meta)
+
+
+class CheckpointWriter:
+    """Writes each epoch's checkpoint on a background thread, so the disk's fsync overlaps the next epoch.
+
+    One write at a time; `wait()` returns when the last one is complete on disk (raising its error, if
+    any), and is called before anything reports what is saved.
+    """
+
+    def __init__(self, run_dir: Path):
+        self.run_dir = run_dir
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="neuroflow-checkpoint")
+        self._pending: Future | None = None
+
+    def save(self, **state) -> None:
+        self.wait()
+        self._pending = self._pool.submit(write_checkpoint, self.run_dir, *snapshot(**state))
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def has_checkpoint(run_dir: Path) -> bool:

@@ -159,7 +159,8 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
         display.note(f"Resuming from epoch {start_epoch - 1} in {run_dir}")
     nan_batches, first_step_s, t_fit = 0, None, time.perf_counter()
     network.train()
-    with _StopOnSignal() as stop, contextlib.closing(runner):
+    writer = ckpt.CheckpointWriter(run_dir) if run_dir is not None else None
+    with _StopOnSignal() as stop, contextlib.closing(runner), contextlib.closing(writer) if writer else contextlib.nullcontext():
         for epoch in range(start_epoch, settings.epochs + 1):
             if history and settings.early_stopping and stale >= settings.early_stopping:
                 break
@@ -176,7 +177,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                     result = runner(xb, yb, extra)
                     if not torch.isfinite(result.loss):
                         if settings.on_nan == "stop":
-                            raise _nan_stop(epoch, step, run_dir)
+                            raise _nan_stop(epoch, step, run_dir, writer)
                         nan_batches += 1
                         continue
                     for p, g in zip(params, result.grads, strict=True):
@@ -193,7 +194,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                         total_correct += int((result.logits.argmax(1) == yb).sum())
                     display.step(step, _logs(total_loss, total_correct, seen, is_cls, dataset))
                     if stop.signal:
-                        raise _interrupted(stop.signal, epoch, run_dir)
+                        raise _interrupted(stop.signal, epoch, run_dir, writer)
             train_s = time.perf_counter() - t0
             logs = {"epoch": epoch, **_logs(total_loss, total_correct, seen, is_cls, dataset), **_validate(network, val, is_cls, dataset)}
             logs["time_s"] = round(time.perf_counter() - t0, 3)
@@ -211,7 +212,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                 stale += 1
             if run_dir is not None:
                 info = {"epoch": epoch, "history": history, "elapsed_s": elapsed, "best_loss": best_loss, "stale": stale, "settings": asdict(settings), "cli": run_info}
-                ckpt.save_checkpoint(run_dir, network=network, optimizer=optimizer, scheduler=scheduler, generators=generators, best_state=best_state, info=info)
+                writer.save(network=network, optimizer=optimizer, scheduler=scheduler, generators=generators, best_state=best_state, info=info)
     if settings.early_stopping and best_state is not None:
         network.load_state_dict(best_state)
         display.note(f"Early stopping: kept the weights of epoch {min(history, key=lambda h: h['val_loss'])['epoch']} (lowest val_loss).")
@@ -267,7 +268,9 @@ def _validate(network, val: ArrayData, is_cls: bool, dataset) -> dict:
     return {"val_loss": float((err**2).mean()), "val_mae": float(err.abs().mean()) * std}
 
 
-def _nan_stop(epoch: int, step: int, run_dir) -> TrainingStopped:
+def _nan_stop(epoch: int, step: int, run_dir, writer) -> TrainingStopped:
+    if writer is not None:
+        writer.wait()
     saved = f"; the last good epoch is saved in {run_dir}/checkpoint" if run_dir and ckpt.has_checkpoint(run_dir) else ""
     return TrainingStopped(
         f"the loss became NaN/Inf at epoch {epoch}, batch {step}{saved}",
@@ -275,7 +278,9 @@ def _nan_stop(epoch: int, step: int, run_dir) -> TrainingStopped:
     )
 
 
-def _interrupted(signame: str, epoch: int, run_dir) -> TrainingStopped:
+def _interrupted(signame: str, epoch: int, run_dir, writer) -> TrainingStopped:
+    if writer is not None:
+        writer.wait()  # the message names the epochs on disk
     if run_dir is not None and ckpt.has_checkpoint(run_dir):
         done = ckpt.read_info(run_dir)["epoch"]
         err = TrainingStopped(f"stopped by {signame} during epoch {epoch}; epochs 1–{done} are saved in {run_dir}", f"continue with: neuroflow train --resume {run_dir}")
