@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -118,3 +119,37 @@ def test_training_a_table_does_not_load_torch_dynamo():
             "print('torch._dynamo' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert out.stdout.strip() == "False"  # torch.optim's import of it costs more than training Iris
+
+
+def test_checkpoint_writer_keeps_the_newest_epoch_and_reports_errors(tmp_path, monkeypatch):
+    from neuroflow.training import checkpoint as ckpt
+
+    net = _network()
+    opt = torch.optim.Adam(net.parameters())
+    state = {"network": net, "optimizer": opt, "scheduler": None, "generators": {"g": torch.Generator()}, "best_state": None}
+    writer = ckpt.CheckpointWriter(tmp_path)
+    for epoch in range(1, 21):  # faster than the disk: some are replaced before their turn
+        writer.save(**state, info={"epoch": epoch, "history": [{"loss": 1.0}] * epoch})
+    writer.wait()
+    assert ckpt.read_info(tmp_path)["epoch"] == 20 and len(ckpt.read_info(tmp_path)["history"]) == 20
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ckpt, "write_checkpoint", full)
+    writer.save(**state, info={"epoch": 21, "history": []})
+    with pytest.raises(OSError, match="No space"):
+        writer.close()
+    assert ckpt.read_info(tmp_path)["epoch"] == 20  # the last complete checkpoint stays
+
+
+def test_predicting_an_image_runs_the_network_once():
+    from neuroflow.inference import predict_arrays
+
+    ds = load_dataset("digits")
+    model = nf.train(ds, model={"layers": SPEC["layers"]}, epochs=1, progress="quiet")
+    assert model.config["ood"]["method"] == "energy"
+    calls = []
+    model.network.layers[0][0].register_forward_hook(lambda *a: calls.append(1))  # the first Conv2D itself
+    (pred,) = predict_arrays(model, ds.x_test[:1], ["x"])
+    assert len(calls) == 1 and pred.score is not None

@@ -27,7 +27,8 @@ def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size:
     """Penultimate features (the input of the last layer), or the inputs themselves, and logits."""
     from neuroflow.training.batches import image_scale, to_input
 
-    network.eval()
+    if network.training:
+        network.eval()
     scale = image_scale(preprocessing)
     feats, logits = [], []
     xt = torch.from_numpy(np.ascontiguousarray(x))
@@ -118,8 +119,12 @@ def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
 
 
 def score_inputs(model, x: np.ndarray, logits: np.ndarray | None = None) -> np.ndarray:
-    feats, lg = features_and_logits(model.network, x, model.preprocessing, space=model.config["ood"].get("space", "features"))
-    return scores_for(model.config["ood"]["method"], feats, lg, model.temperature, model.detector)
+    """The unknown-input score of each input; given the logits, only Mahalanobis runs the network again."""
+    method = model.config["ood"]["method"]
+    feats = None
+    if logits is None or method == "mahalanobis":
+        feats, logits = features_and_logits(model.network, x, model.preprocessing, space=model.config["ood"].get("space", "features"))
+    return scores_for(method, feats, logits, model.temperature, model.detector)
 
 
 def detection_figures(in_scores: np.ndarray, out_scores: np.ndarray) -> dict:

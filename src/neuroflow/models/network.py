@@ -43,7 +43,7 @@ class Network(nn.Module):
         while i < len(layers):
             if i + 1 < len(layers) and _relu_before_max_pool(layers[i], layers[i + 1]):
                 # max(relu(a), relu(b)) == relu(max(a, b)): pooling first gives the same numbers and
-                # gradients with the ReLU on a quarter of the values (measured in benchmarks/RESULTS.md).
+                # gradients with the ReLU on a quarter of the values.
                 x = torch.relu_(layers[i + 1](layers[i][0](x)))
                 i += 2
             else:

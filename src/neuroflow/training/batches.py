@@ -46,7 +46,9 @@ def predict_logits(network, data: ArrayData | np.ndarray, scale: float | None = 
     if isinstance(data, np.ndarray):
         data = ArrayData(data, np.zeros(len(data)), scale)
     was_training = network.training
-    network.eval()
+    if was_training:  # a loaded model is in eval mode already; switching costs more than a small prediction
+        network.eval()
     out = [network(data.inputs(slice(i, i + batch_size))) for i in range(0, len(data), batch_size)]
-    network.train(was_training)
+    if was_training:
+        network.train()
     return torch.cat(out) if out else torch.zeros(0)

@@ -1,4 +1,7 @@
-"""Per-epoch checkpoints: weights, optimizer state, RNG states, epoch and history, written atomically.
+"""Checkpoints after every epoch: weights, optimizer state, RNG states, epoch and history, written atomically.
+
+They are written on a background thread; when epochs end faster than the disk writes, the newest
+epoch's checkpoint replaces the one waiting its turn.
 
 Tensors go to safetensors and everything else to JSON (no pickle), in a folder swapped in whole, so a
 process killed at any moment leaves the previous complete epoch to resume from.
@@ -8,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -67,25 +71,54 @@ def write_checkpoint(run_dir: Path, tensors: dict, meta: dict) -> None:
 
 
 class CheckpointWriter:
-    """Writes each epoch's checkpoint on a background thread, so the disk's fsync overlaps the next epoch.
+    """Writes checkpoints on a background thread, so the disk's fsync overlaps the next epoch.
 
-    One write at a time; `wait()` returns when the last one is complete on disk (raising its error, if
-    any), and is called before anything reports what is saved.
+    One write at a time: an epoch that ends while the previous epoch is still being written replaces
+    any checkpoint waiting its turn (epochs of a few milliseconds, as Iris has, would otherwise wait
+    for the disk). `wait()` returns once the newest checkpoint is complete on disk, raising a write's
+    error; it is called before anything reports what is saved, and at the end of training.
     """
 
     def __init__(self, run_dir: Path):
         self.run_dir = run_dir
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="neuroflow-checkpoint")
-        self._pending: Future | None = None
+        self._idle = threading.Condition()
+        self._waiting: tuple[dict, dict] | None = None
+        self._running = False
+        self._error: BaseException | None = None
 
     def save(self, **state) -> None:
-        self.wait()
-        self._pending = self._pool.submit(write_checkpoint, self.run_dir, *snapshot(**state))
+        snap = snapshot(**state)
+        with self._idle:
+            self._raise_error()
+            self._waiting = snap
+            if not self._running:
+                self._running = True
+                self._pool.submit(self._drain)
+
+    def _drain(self) -> None:
+        while True:
+            with self._idle:
+                snap, self._waiting = self._waiting, None
+                if snap is None or self._error is not None:
+                    self._running = False
+                    self._idle.notify_all()
+                    return
+            try:
+                write_checkpoint(self.run_dir, *snap)
+            except BaseException as err:  # reported by the next save() or wait()
+                with self._idle:
+                    self._error = err
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
 
     def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
+        with self._idle:
+            self._idle.wait_for(lambda: not self._running)
+            self._raise_error()
 
     def close(self) -> None:
         try:
