@@ -19,7 +19,7 @@ import torch.nn as nn
 
 from neuroflow.models.layers import dropout_generator
 
-MIN_PART = 32  # smaller parts lose more to per-operation overhead than a second core gains
+MIN_PART = 32  # no part smaller than this: per-operation overhead grows as parts shrink (the benchmark measures parts of 64)
 
 
 def split_workers(network: nn.Module, threads: int, batch_size: int, is_image: bool) -> int:
