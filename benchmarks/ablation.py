@@ -38,7 +38,7 @@ def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: s
     opt = torch.optim.Adam(params, lr=1e-3, fused=adam == "fused")
     step_net = torch.compile(net) if compile_ == "on" else net
     workers = threads if split == "on" else 1
-    runner = StepRunner(step_net, params, F.cross_entropy, workers=workers, generators=[torch.Generator().manual_seed(i) for i in range(workers)], threads=threads)
+    runner = StepRunner(step_net, params, F.cross_entropy, workers=workers, generators=[torch.Generator().manual_seed(i) for i in range(workers)])
     t_compile = 0.0
     perm = torch.randperm(len(data))
     net.train()

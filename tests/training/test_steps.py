@@ -53,7 +53,7 @@ def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
     x = torch.rand(37, 1, 10, 10).contiguous(memory_format=torch.channels_last)  # parts of 19 and 18 rows
     y = torch.randint(0, 3, (37,))
     extra = torch.rand(9, 1, 10, 10).contiguous(memory_format=torch.channels_last)
-    runners = [StepRunner(net, params, F.cross_entropy, outlier_loss=uniform_loss, outlier_weight=0.5, workers=w, threads=2) for w in (1, 2)]
+    runners = [StepRunner(net, params, F.cross_entropy, outlier_loss=uniform_loss, outlier_weight=0.5, workers=w) for w in (1, 2)]
     try:
         one, split = (r(x, y, extra) for r in runners)
     finally:

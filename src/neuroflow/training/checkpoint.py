@@ -42,10 +42,6 @@ def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
     return {"state": state, "param_groups": rest["param_groups"]}
 
 
-def save_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> None:
-    write_checkpoint(run_dir, *snapshot(network=network, optimizer=optimizer, scheduler=scheduler, generators=generators, best_state=best_state, info=info))
-
-
 def snapshot(*, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> tuple[dict, dict]:
     """Copies of every state (tensors, JSON part), so training can go on changing the originals."""
     tensors = {f"network/{k}": v.detach().clone().contiguous() for k, v in network.state_dict().items()}

@@ -146,7 +146,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
         generators[f"dropout{i}"] = torch.Generator().manual_seed(settings.seed + 100 + i)
     is_cls = dataset.task == "classification"
     runner = StepRunner(network, params, lambda logits, y: _loss(logits, y, is_cls, settings.label_smoothing), outlier_loss=uniform_loss,
-                        outlier_weight=settings.outlier_exposure, workers=workers, generators=[generators[f"dropout{i}"] for i in range(workers)], threads=threads)
+                        outlier_weight=settings.outlier_exposure, workers=workers, generators=[generators[f"dropout{i}"] for i in range(workers)])
     history: list[dict] = []
     best_state, best_loss, stale, start_epoch, elapsed = None, math.inf, 0, 1, 0.0
     if resume:

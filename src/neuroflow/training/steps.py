@@ -39,10 +39,10 @@ class StepResult:
 
 class StepRunner:
     def __init__(self, network: nn.Module, params: list[torch.Tensor], data_loss: Callable, *, outlier_loss: Callable | None = None,
-                 outlier_weight: float = 0.0, workers: int = 1, generators: list[torch.Generator] | None = None, threads: int = 1):
+                 outlier_weight: float = 0.0, workers: int = 1, generators: list[torch.Generator] | None = None):
         self.network, self.params, self.data_loss = network, params, data_loss
         self.outlier_loss, self.outlier_weight = outlier_loss, outlier_weight
-        self.workers, self.threads = workers, threads
+        self.workers = workers
         self.generators = generators or [None] * workers
         self._pool = ThreadPoolExecutor(workers - 1, thread_name_prefix="neuroflow-step", initializer=torch.set_num_threads, initargs=(1,)) if workers > 1 else None
 
@@ -56,11 +56,12 @@ class StepRunner:
         if self.workers == 1:
             yield
             return
+        threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
             yield
         finally:
-            torch.set_num_threads(self.threads)
+            torch.set_num_threads(threads)
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor, extra: torch.Tensor | None = None) -> StepResult:
         n, m = len(y), 0 if extra is None else len(extra)

@@ -10,19 +10,7 @@ import pytest
 import neuroflow as nf
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.tuning import tune
-
-TINY = {"epochs": {"low": 2, "high": 4}}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread(monkeypatch):
-    # Tiny networks run faster on one thread, and two workers on a 2-core machine must not fight over cores.
-    monkeypatch.setenv("NEUROFLOW_THREADS", "1")
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return nf.load_dataset("iris")
+from tests.tuning import TINY
 
 
 def finished_numbers(study):

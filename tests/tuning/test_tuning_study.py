@@ -2,22 +2,10 @@ import time
 
 import pytest
 
-import neuroflow as nf
 from neuroflow.errors import UsageError
 from neuroflow.tuning import tune
 from neuroflow.tuning_study import open_study, stand_down
-
-TINY = {"epochs": {"low": 2, "high": 4}}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread(monkeypatch):
-    monkeypatch.setenv("NEUROFLOW_THREADS", "1")
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return nf.load_dataset("iris")
+from tests.tuning import TINY
 
 
 def test_bad_storage_urls_get_one_line_without_the_password_or_an_empty_folder(iris, tmp_path):
