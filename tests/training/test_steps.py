@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 
 import pytest
 import torch
@@ -114,10 +115,35 @@ def test_plain_optimizer_step_matches_optimizer_step():
         assert torch.equal(params[0], params[1]), name
 
 
-def test_training_a_table_does_not_load_torch_dynamo():
-    code = ("import sys, neuroflow as nf; nf.train('iris', model='iris-mlp', epochs=3, progress='quiet'); "
+def test_optimizer_step_with_a_schedule_matches_step_without_warnings(monkeypatch):
+    from neuroflow.training import TrainSettings
+    from neuroflow.training.optimizers import make_optimizer, make_scheduler, optimizer_step
+
+    settings = TrainSettings(optimizer="adam", schedule="onecycle", epochs=2, lr=0.1).resolved({})
+    params = [torch.nn.Parameter(torch.linspace(-1, 1, 12).reshape(3, 4)) for _ in range(2)]
+    opts = [make_optimizer(settings, [p]) for p in params]
+    scheds = [make_scheduler(settings, o, 5) for o in opts]
+    for _ in range(10):  # the reference first: its step() imports torch._dynamo
+        params[0].grad = torch.cos(params[0].detach() * 3)
+        opts[0].step()
+        scheds[0].step()
+    monkeypatch.delitem(sys.modules, "torch._dynamo", raising=False)  # as in a process that never imported it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "lr_scheduler.step() before optimizer.step()"
+        for _ in range(10):
+            params[1].grad = torch.cos(params[1].detach() * 3)
+            optimizer_step(opts[1])
+            scheds[1].step()
+    assert torch.equal(params[0], params[1])
+    assert scheds[0].get_last_lr() == scheds[1].get_last_lr()
+
+
+@pytest.mark.parametrize("schedule", [None, "onecycle"])
+def test_training_a_table_does_not_load_torch_dynamo(schedule):
+    code = ("import sys, neuroflow as nf; from neuroflow.models.recipes import recipe; "
+            f"nf.train('iris', model=recipe('iris-mlp') | {{'schedule': {schedule!r}}}, epochs=3, progress='quiet'); "
             "print('torch._dynamo' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert out.stdout.strip() == "False"  # torch.optim's import of it costs more than training Iris
 
 

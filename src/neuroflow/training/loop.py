@@ -182,7 +182,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                         continue
                     for p, g in zip(params, result.grads, strict=True):
                         p.grad = g
-                    optimizer_step(optimizer, scheduler)
+                    optimizer_step(optimizer)
                     if scheduler is not None:
                         scheduler.step()
                     if first_step_s is None:
