@@ -109,14 +109,17 @@ def main() -> None:
     if not args.quick:
         say("## Recipes as shipped")
         say("")
-        say("| recipe | epochs | training steps s | epochs with validation s | test accuracy | val accuracy per epoch | peak RSS MiB |")
-        say("|---|---|---|---|---|---|---|")
-        for recipe, epochs in (("mnist-cnn", 3), ("mnist-fast", None)):
-            from neuroflow.models.recipes import recipe as get_recipe
+        say("mnist-fast runs with three seeds: its 99% should not hang on one lucky start.")
+        say("")
+        say("| recipe | seed | epochs | training steps s | epochs with validation s | test accuracy | val accuracy per epoch | peak RSS MiB |")
+        say("|---|---|---|---|---|---|---|---|")
+        from neuroflow.models.recipes import recipe as get_recipe
 
-            epochs = epochs or get_recipe(recipe)["epochs"]
-            r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe")
-            say(f"| {recipe} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |")
+        for recipe, seeds in (("mnist-cnn", (0,)), ("mnist-fast", (0, 1, 2))):
+            epochs = get_recipe(recipe)["epochs"]
+            for seed in seeds:
+                r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
+                say(f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |")
         say("")
     rounds = 3
     say(f"## Training settings (lesson's CNN, {min(limit, 12800)} images per run, {rounds} interleaved rounds, median)")

@@ -11,7 +11,7 @@ import sys
 import time
 
 
-def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True) -> dict:
+def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True, seed: int = 0) -> dict:
     t_start = time.perf_counter()
     from neuroflow.data.idx import load_idx_dataset
     from neuroflow.evaluation.evaluate import evaluate
@@ -25,7 +25,7 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
         spec.update(lr=0.001, schedule=None, batch_size=128, outlier_exposure=0.0)
     t_load = time.perf_counter() - t_start
     t0 = time.perf_counter()
-    model = fit(ds, spec, TrainSettings(epochs=epochs, seed=0), progress="quiet")
+    model = fit(ds, spec, TrainSettings(epochs=epochs, seed=seed), progress="quiet")
     train_s = sum(h["train_time_s"] for h in model.history)  # the steps, as the reference times them
     epochs_s = sum(h["time_s"] for h in model.history)
     wall_s = time.perf_counter() - t0
@@ -39,6 +39,7 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
         "time_to_first_batch_s": t_load + model.config["training"]["time_to_first_batch_s"],
         "test_accuracy": report["accuracy"],
         "epochs": epochs,
+        "seed": seed,
         "val_accuracy_per_epoch": [round(h["val_accuracy"], 4) for h in model.history],
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -46,4 +47,4 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
 
 if __name__ == "__main__":
     print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "mnist-cnn",
-                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same")))
+                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same", int(sys.argv[6]) if len(sys.argv) > 6 else 0)))
