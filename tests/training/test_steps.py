@@ -153,20 +153,27 @@ def test_checkpoint_writer_keeps_the_newest_epoch_and_reports_errors(tmp_path, m
     net = _network()
     opt = torch.optim.Adam(net.parameters())
     state = {"network": net, "optimizer": opt, "scheduler": None, "generators": {"g": torch.Generator()}, "best_state": None}
-    writer = ckpt.CheckpointWriter(tmp_path)
-    for epoch in range(1, 21):  # faster than the disk: some are replaced before their turn
+    written = []
+    write = ckpt.write_checkpoint
+    monkeypatch.setattr(ckpt, "write_checkpoint", lambda run_dir, tensors, meta: (written.append(meta["epoch"]), write(run_dir, tensors, meta)))
+    writer = ckpt.CheckpointWriter(tmp_path, min_interval_s=30)
+    for epoch in range(1, 21):  # within the interval: each replaces the one waiting its turn
         writer.save(**state, info={"epoch": epoch, "history": [{"loss": 1.0}] * epoch})
-    writer.wait()
+    writer.wait()  # writes the newest now
+    assert written == [1, 20]
     assert ckpt.read_info(tmp_path)["epoch"] == 20 and len(ckpt.read_info(tmp_path)["history"]) == 20
+    writer.save(**state, info={"epoch": 21, "history": []})
+    writer.wait()
+    assert written == [1, 20, 21]
 
     def full(*args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ckpt, "write_checkpoint", full)
-    writer.save(**state, info={"epoch": 21, "history": []})
+    writer.save(**state, info={"epoch": 22, "history": []})
     with pytest.raises(OSError, match="No space"):
         writer.close()
-    assert ckpt.read_info(tmp_path)["epoch"] == 20  # the last complete checkpoint stays
+    assert ckpt.read_info(tmp_path)["epoch"] == 21  # the last complete checkpoint stays
 
 
 def test_predicting_an_image_runs_the_network_once():
