@@ -101,13 +101,14 @@ def pyplot() -> type[_Figures]:
     return _Figures
 
 
-def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
+def save_figure(fig, path: str | Path, dpi: int = 110, tight: bool = True) -> Path:
+    """`tight` fits the picture to what is drawn, which draws it twice; figures with set margins skip it."""
     from neuroflow.files import atomic_file
 
     plt = pyplot()
     path = Path(path)
     with atomic_file(path) as fh:
-        fig.savefig(fh, format="png", dpi=dpi, bbox_inches="tight")
+        fig.savefig(fh, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     plt.close(fig)
     return path
 
@@ -115,7 +116,7 @@ def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
 @drawing
 def loss_curve(history: list[dict], path: str | Path, title: str = "Loss curve") -> Path:
     """Training and validation loss (and the metric, if any) per epoch, as in the lesson's graph."""
-    return save_figure(loss_curve_figure(history, title), path)
+    return save_figure(loss_curve_figure(history, title), path, tight=False)
 
 
 def loss_curve_figure(history: list[dict], title: str):
@@ -138,4 +139,7 @@ def loss_curve_figure(history: list[dict], title: str):
         ax.set(xlabel="epoch", ylabel=metric, title=metric.capitalize())
         ax.legend()
         ax.grid(alpha=0.3)
+    # Set margins instead of a tight bounding box: the labels are the same every time, and the second
+    # drawing a tight box needs was 0.15 s of `neuroflow train iris`.
+    fig.subplots_adjust(left=0.08 if metric else 0.13, right=0.98, bottom=0.12, top=0.91, wspace=0.22)
     return fig
