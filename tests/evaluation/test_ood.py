@@ -12,6 +12,22 @@ def test_detection_figures_on_separable_scores():
     assert figs["auroc"] == 1.0 and figs["fpr_at_95_tpr"] == 0.0 and figs["aupr"] == 1.0
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_auroc_and_average_precision_match_scikit_learn(seed):
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from neuroflow.evaluation.metrics import auroc, average_precision
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 400))
+    labels = np.r_[0, 1, rng.integers(0, 2, n)]
+    scores = rng.normal(labels * rng.uniform(0, 2), 1)
+    if seed % 2:  # many ties, as rounded scores or a saturated score give
+        scores = np.round(scores, 1)
+    assert auroc(labels, scores) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
+    assert average_precision(labels, scores) == pytest.approx(average_precision_score(labels, scores), abs=1e-12)
+
+
 def test_mahalanobis_is_small_near_a_class_and_large_far_away():
     rng = np.random.default_rng(0)
     feats = np.r_[rng.normal(0, 1, (200, 3)), rng.normal(5, 1, (200, 3))]

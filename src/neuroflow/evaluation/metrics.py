@@ -71,3 +71,36 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
         "rmse": float(np.sqrt((err**2).mean())),
         "r2": float(1 - (err**2).sum() / total) if total > 0 else float("nan"),
     }
+
+
+def _ranked_counts(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """True and false positives above each distinct score, highest score first (as scikit-learn counts them)."""
+    order = np.argsort(scores, kind="mergesort")[::-1]
+    scores, labels = scores[order], labels[order]
+    last = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]  # the last index of each run of equal scores
+    tps = np.cumsum(labels)[last]
+    return tps, last + 1 - tps
+
+
+def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve, positives = labels 1 (ties count half); scikit-learn's roc_auc_score.
+
+    Here in numpy because importing scikit-learn's metrics takes ~2 s, a tenth of training mnist-fast.
+    """
+    labels, scores = np.asarray(labels, dtype=np.float64), np.asarray(scores, dtype=np.float64)
+    tps, fps = _ranked_counts(labels, scores)
+    if tps[-1] == 0 or fps[-1] == 0:
+        raise ValueError("AUROC needs both positive and negative examples")
+    tpr, fpr = np.r_[0.0, tps / tps[-1]], np.r_[0.0, fps / fps[-1]]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))  # the trapezoid rule
+
+
+def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the precision-recall curve as a step sum, positives = labels 1; scikit-learn's average_precision_score."""
+    labels, scores = np.asarray(labels, dtype=np.float64), np.asarray(scores, dtype=np.float64)
+    tps, fps = _ranked_counts(labels, scores)
+    if tps[-1] == 0:
+        raise ValueError("average precision needs positive examples")
+    recall = tps / tps[-1]
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * tps / (tps + fps)))
+

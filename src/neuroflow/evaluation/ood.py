@@ -129,14 +129,14 @@ def score_inputs(model, x: np.ndarray, logits: np.ndarray | None = None) -> np.n
 
 def detection_figures(in_scores: np.ndarray, out_scores: np.ndarray) -> dict:
     """AUROC, AUPR (unknown inputs as the positive class) and the FPR at 95% TPR of known inputs."""
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    from neuroflow.evaluation.metrics import auroc, average_precision
 
     labels = np.r_[np.zeros(len(in_scores)), np.ones(len(out_scores))]
     scores = np.r_[in_scores, out_scores]
     threshold = np.quantile(in_scores, 0.95)  # accepts 95% of known inputs
     return {
-        "auroc": float(roc_auc_score(labels, scores)),
-        "aupr": float(average_precision_score(labels, scores)),
+        "auroc": auroc(labels, scores),
+        "aupr": average_precision(labels, scores),
         "fpr_at_95_tpr": float((out_scores <= threshold).mean()),
     }
 
