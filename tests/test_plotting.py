@@ -23,6 +23,7 @@ plotting.start_helper()
 assert plotting._helper is not None
 plotting.loss_curve({HISTORY!r}, {str(tmp_path / 'loss.png')!r}, 'Loss')
 plots.confusion_matrix_png([[5, 1], [0, 4]], ['cat', 'dog'], {str(tmp_path / 'cm.png')!r})
+plots.image_grid_png([[[[0]] * 8] * 8, [[[255]] * 8] * 8], ['dark', 'light'], {str(tmp_path / 'grid.png')!r}, 'Grid')
 plotting.stop_helper()
 print('matplotlib.figure' in sys.modules)
 """
@@ -30,7 +31,8 @@ print('matplotlib.figure' in sys.modules)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
     assert _png_size(tmp_path / "loss.png")[0] > 500 and _png_size(tmp_path / "cm.png")[0] > 200
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cm.png", "loss.png"]  # no temp files left
+    assert _png_size(tmp_path / "grid.png")[0] > 200
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cm.png", "grid.png", "loss.png"]  # no temp files left
 
 
 def test_a_dead_helper_means_drawing_here(tmp_path, monkeypatch):

@@ -74,8 +74,10 @@ def score_histogram_png(scores: dict[str, np.ndarray], threshold: float | None, 
     return save_figure(fig, path)
 
 
-def image_grid_png(images: np.ndarray, captions: list[str], path: Path, title: str = "", cols: int = 8) -> Path:
-    """A grid of uint8 images (N, H, W, C) with a caption under each."""
+@drawing
+def image_grid_png(images, captions: list[str], path: Path, title: str = "", cols: int = 8) -> Path:
+    """A grid of uint8 images (N, H, W, C; an array, or nested lists for the helper) with a caption under each."""
+    images = np.asarray(images, dtype=np.uint8)
     plt = pyplot()
     n = len(images)
     rows = max(1, -(-n // cols))
