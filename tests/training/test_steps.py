@@ -160,11 +160,11 @@ def test_checkpoint_writer_keeps_the_newest_epoch_and_reports_errors(tmp_path, m
     for epoch in range(1, 21):  # within the interval: each replaces the one waiting its turn
         writer.save(**state, info={"epoch": epoch, "history": [{"loss": 1.0}] * epoch})
     writer.wait()  # writes the newest now
-    assert written == [1, 20]
+    assert written[-1] == 20 and len(written) <= 2  # the first epoch the thread found, then the newest
     assert ckpt.read_info(tmp_path)["epoch"] == 20 and len(ckpt.read_info(tmp_path)["history"]) == 20
     writer.save(**state, info={"epoch": 21, "history": []})
     writer.wait()
-    assert written == [1, 20, 21]
+    assert written[-2:] == [20, 21]
 
     def full(*args):
         raise OSError(28, "No space left on device")
