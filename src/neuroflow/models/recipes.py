@@ -60,7 +60,7 @@ RECIPES: dict[str, dict] = {
     "mnist-fast": {
         "description": "The fastest way to 99% on MNIST here: the lesson's CNN slimmed to 8 and 16 filters of 3×3, one-cycle Adam, 3 epochs.",
         # 3×3 kernels do a third of the 5×5 ones' work; with the higher learning rate, seeds 0-6 all reached
-        # 0.9907-0.9923 test accuracy in 3 epochs (2 epochs: 0.9895-0.9904), in 12-14 s of training here
+        # 0.9907-0.9923 test accuracy in 3 epochs (2 epochs: 0.9895-0.9904), in 11-14 s of training here
         # (python -m benchmarks.neuroflow_run DATA_DIR EPOCHS 55000 mnist-fast recipe SEED).
         "layers": [
             {"type": "Conv2D", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
