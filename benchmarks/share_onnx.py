@@ -5,24 +5,17 @@ Run: .venv/bin/python -m benchmarks.share_onnx [MNIST_DIR]   (iris-mlp, and the 
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.timing import median_seconds
+
 
 def median_us(fn, runs: int) -> float:
-    for _ in range(20):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+    return median_seconds(fn, runs, warmup=20) * 1e6
 
 
 def main(mnist_dir: str) -> None:

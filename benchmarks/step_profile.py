@@ -8,13 +8,13 @@ and the floor those figures put under a 60,000-image epoch.
 
 from __future__ import annotations
 
-import statistics
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from benchmarks.timing import median_seconds
 
 PART = 64  # images per core: a batch of 128 split in two, as neuroflow trains it
 # forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of conv1)
@@ -30,18 +30,6 @@ def lesson_cnn() -> nn.Module:
     ).to(memory_format=torch.channels_last)
 
 
-def timed(fn, runs: int) -> float:
-    """Median seconds of `fn` over `runs` calls, after a few warm-up calls."""
-    for _ in range(3):
-        fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     from neuroflow.config import tune_malloc
 
@@ -49,7 +37,7 @@ def main() -> None:
     torch.set_num_threads(1)
     torch.manual_seed(0)
     a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
-    gemm = 2 * 2048**3 / timed(lambda: a @ b, 5) / 1e9
+    gemm = 2 * 2048**3 / median_seconds(lambda: a @ b, 5) / 1e9
     net = lesson_cnn()
     params = list(net.parameters())
     xs = [torch.randn(PART, 1, 28, 28).contiguous(memory_format=torch.channels_last) for _ in range(2)]
@@ -65,7 +53,7 @@ def main() -> None:
         part(0)
         other.result()
 
-    alone, together = timed(lambda: part(0), 60), timed(both, 60)
+    alone, together = median_seconds(lambda: part(0), 60), median_seconds(both, 60)
     print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
     print(f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
           f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)")
