@@ -16,6 +16,7 @@ $(VENV)/bin/python:
 $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e .
+	$(PY) -m compileall -q src  # bytecode now, as a non-editable install has (so it is there even under PYTHONDONTWRITEBYTECODE)
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

@@ -57,7 +57,11 @@ def snapshot(*, network, optimizer, scheduler, generators: dict, best_state: dic
         tensors[f"rng/{name}"] = gen.get_state()
     if best_state is not None:  # already a copy, replaced (never changed) when a better epoch comes
         tensors.update({f"best/{k}": v.contiguous() for k, v in best_state.items()})
-    meta = copy.deepcopy({**info, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+    # history grows by one flat dict per epoch: deep-copied whole at every epoch, its cost grew with the square of the epochs
+    history = [dict(h) for h in info.get("history", [])]
+    rest = {k: v for k, v in info.items() if k != "history"}
+    meta = copy.deepcopy({**rest, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+    meta["history"] = history
     return tensors, meta
 
 
