@@ -74,10 +74,12 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"))
     old = None
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
+        mask = _umask()
+        os.chmod(tmp, 0o777 & ~mask)
         yield tmp
         for child in tmp.iterdir():
             if child.is_file():
+                os.chmod(child, 0o666 & ~mask)  # safetensors writes 0600: the weights would be the one file others cannot read
                 with open(child, "rb") as fh:
                     os.fsync(fh.fileno())
         if path.exists():

@@ -1,19 +1,21 @@
 """Matplotlib with the Agg backend, imported only when a picture is drawn, saved atomically as PNG.
 
 Importing matplotlib and drawing the first figure take about 1 s here, as long as the rest of training
-Iris; so `neuroflow train` starts a helper process (neuroflow.plot_helper) that does both on another
-core while torch loads and the model trains, then draws the loss curve and confusion matrix there.
+Iris; so `neuroflow train` and `neuroflow evaluate` start a helper process (neuroflow.plot_helper) that
+does both on another core while torch loads and the model trains or is evaluated, then draws the loss
+curve, confusion matrix and image grids there.
 Without a second core, or if the helper fails, pictures are drawn in this process as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import select
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HELPER_TIMEOUT_S = 120
@@ -32,6 +34,16 @@ def start_helper() -> None:
         _helper = subprocess.Popen([sys.executable, "-m", "neuroflow.plot_helper"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         _helper = None
+
+
+@contextlib.contextmanager
+def helper() -> Iterator[None]:
+    """A helper process for the length of a command that draws (train, evaluate)."""
+    start_helper()
+    try:
+        yield
+    finally:
+        stop_helper()
 
 
 def stop_helper() -> None:

@@ -28,6 +28,12 @@ def test_folder_has_the_contract_files(iris_model):
     assert not list(path.parent.glob(".*tmp"))
 
 
+def test_every_file_of_the_folder_has_the_same_permissions(iris_model):
+    _, path = iris_model  # safetensors writes its files 0600; others could read all but the weights
+    modes = {p.name: p.stat().st_mode & 0o777 for p in path.iterdir()}
+    assert len(set(modes.values())) == 1, modes
+
+
 def test_reload_in_fresh_process_gives_identical_predictions(iris_model, tmp_path):
     model, path = iris_model
     rows = [[5.1, 3.3, 1.7, 0.5], [6.9, 3.1, 5.4, 2.1]]

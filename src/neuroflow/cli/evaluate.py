@@ -19,14 +19,17 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE/RMSE/R² for regression)."""
-    from neuroflow.api import load
-    from neuroflow.evaluation.evaluate import evaluate as run
-    from neuroflow.evaluation.report import format_report
+    from neuroflow import plotting
 
-    loaded = load(model)
-    report = run(loaded, data, data_dir=data_dir, out=out)
-    if ood:
-        from neuroflow.evaluation.ood import evaluate_ood
+    with plotting.helper():  # loads matplotlib on another core while torch loads and the model is evaluated
+        from neuroflow.api import load
+        from neuroflow.evaluation.evaluate import evaluate as run
+        from neuroflow.evaluation.report import format_report
 
-        report["ood"] = evaluate_ood(loaded, ood, data_dir=data_dir, out=out)
+        loaded = load(model)
+        report = run(loaded, data, data_dir=data_dir, out=out)
+        if ood:
+            from neuroflow.evaluation.ood import evaluate_ood
+
+            report["ood"] = evaluate_ood(loaded, ood, data_dir=data_dir, out=out)
     print(json.dumps(report, indent=2) if as_json else format_report(report, loaded))

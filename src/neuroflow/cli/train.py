@@ -61,11 +61,8 @@ def train(
     args = dict(locals())
     from neuroflow import plotting
 
-    plotting.start_helper()  # loads matplotlib on another core while torch loads and the model trains
-    try:
+    with plotting.helper():  # loads matplotlib on another core while torch loads and the model trains
         _train(**args)
-    finally:
-        plotting.stop_helper()
 
 
 def _train(data, target, task, model, from_model, freeze, new_head, epochs, batch_size, lr, optimizer, seed, early_stopping, augment, augment_test, image_size, grayscale, data_dir, out, resume, on_nan, license_, quiet) -> None:
