@@ -132,7 +132,7 @@ def _wrong_grid(x, y, probs, class_names, path) -> str | None:
         return None
     worst = wrong[np.argsort(-probs[wrong, pred[wrong]])][:24]
     captions = [f"true {class_names[y[i]]}\nsaid {class_names[pred[i]]} {probs[i, pred[i]]:.0%}" for i in worst]
-    # as lists, so that `neuroflow train`'s helper process draws them (an array would be drawn here)
+    # as lists, so that the helper process of `neuroflow train` and `evaluate` draws them (an array would be drawn here)
     return str(plots.image_grid_png(x[worst].tolist(), captions, path, "Most confidently wrong test images"))
 
 

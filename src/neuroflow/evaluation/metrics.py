@@ -103,4 +103,3 @@ def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
         raise ValueError("average precision needs positive examples")
     recall = tps / tps[-1]
     return float(np.sum(np.diff(np.r_[0.0, recall]) * tps / (tps + fps)))
-
