@@ -206,7 +206,9 @@ def _evaluation(config: dict) -> list[str]:
     picture = "![confusion matrix](confusion_matrix.png)" if config["task"] == "classification" else "![predicted vs true](predicted_vs_true.png)"
     out += ["", picture]
     calibration = config.get("calibration")
-    if calibration:
+    if calibration and calibration.get("reason"):
+        out += ["", f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}."]
+    elif calibration:
         before, after = calibration.get("validation_before", {}), calibration.get("validation_after", {})
         if "ece" in before and "ece" in after:
             out += ["", f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
@@ -274,7 +276,9 @@ def info_text(config: dict) -> str:
         ("training", f"{ran} epochs ({settings}), {training.get('wall_time_s', '?')} s on {training.get('machine', '?')}"),
         ("metrics", ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()) or "not evaluated yet (run 'neuroflow evaluate')"),
     ]
-    if config.get("calibration"):
+    if config.get("calibration", {}).get("reason"):
+        rows.append(("calibration", f"none: {config['calibration']['reason']}"))
+    elif config.get("calibration"):
         rows.append(("calibration", f"temperature scaling, T = {config['calibration']['temperature']:.3f}"))
     if config.get("ood"):
         rows.append(("unknown check", f"{config['ood'].get('method')}, accepts {config['ood'].get('target_accept', 0.95):.0%} of validation inputs"))
