@@ -21,10 +21,17 @@ class ArrayData:
         return len(self.x)
 
     def inputs(self, index: torch.Tensor | slice) -> torch.Tensor:
-        return to_input(self.x[index], self.scale)
+        return to_input(_rows(self.x, index), self.scale)
 
     def batch(self, index: torch.Tensor | slice) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.inputs(index), self.y[index]
+        return self.inputs(index), _rows(self.y, index)
+
+
+def _rows(t: torch.Tensor, index: torch.Tensor | slice) -> torch.Tensor:
+    # index_select copies whole rows; t[index] goes element by element. For 128 of 55,000 MNIST images:
+    # 6 µs against 104 µs (python -m timeit -s "import torch; x = torch.zeros(55000, 28, 28, 1,
+    # dtype=torch.uint8); i = torch.randperm(55000)[:128]" "x.index_select(0, i)", then "x[i]").
+    return t.index_select(0, index) if isinstance(index, torch.Tensor) else t[index]
 
 
 def to_input(x: torch.Tensor, scale: float | None) -> torch.Tensor:

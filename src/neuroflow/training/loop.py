@@ -175,7 +175,7 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
                         xb = augmenter(xb, generators["augment"])
                     extra = make_outliers(xb, outliers_per_batch, generators["outliers"]) if outliers_per_batch else None
                     result = runner(xb, yb, extra)
-                    if not torch.isfinite(result.loss):
+                    if not math.isfinite(result.loss.item()):
                         if settings.on_nan == "stop":
                             raise _nan_stop(epoch, step, run_dir, writer)
                         nan_batches += 1
