@@ -1,0 +1,32 @@
+import inspect
+import subprocess
+import sys
+
+from neuroflow.torch_import import frame_info_without_context
+
+CHECK = """
+import importlib.machinery, importlib.resources, inspect, sys
+from neuroflow import torch_import
+full = inspect.getframeinfo
+torch_import.install()
+import torch
+assert inspect.getframeinfo is full, "getframeinfo is the standard one again"
+assert not any(type(f).__name__ == "_TorchFinder" for f in sys.meta_path), "the hook removed itself"
+assert isinstance(torch.__loader__, importlib.machinery.SourceFileLoader) and torch.__spec__.loader is torch.__loader__
+assert importlib.resources.files("torch").joinpath("__init__.py").is_file()
+assert float(torch.ones(3).sum()) == 3.0
+print("ok")
+"""
+
+
+def test_torch_imports_through_the_hook_and_leaves_nothing_behind():
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_the_hook_gives_torch_the_same_file_and_line():
+    frame = inspect.currentframe()
+    full, quick = inspect.getframeinfo(frame), frame_info_without_context(frame)
+    assert (quick.filename, quick.lineno, quick.function) == (full.filename, full.lineno, full.function)
+    assert quick.code_context is None and full.code_context is not None
