@@ -104,7 +104,7 @@ def main() -> None:
     say("")
     say(f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median round; rounds: {', '.join(f'{r[0]:.2f}×' for r in ratios)}); "
         f"{ours_epoch:.1f} s vs {ref_epoch:.1f} s per 60,000-image epoch of training steps; "
-        f"neuroflow's epochs with their validation took {statistics.median(epochs_s):.1f} s.")
+        f"neuroflow's {limit:,}-image epochs with their validation took {statistics.median(epochs_s):.1f} s (median round).")
     say("")
     if not args.quick:
         say("## Recipes as shipped")
