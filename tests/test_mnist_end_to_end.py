@@ -68,6 +68,8 @@ def test_acceptance_and_accuracy_on_accepted(invert_model, mnist):
 def test_temperature_scaling_calibrates(invert_model, mnist):
     _, logits = features_and_logits(invert_model.network, mnist.x_test, invert_model.preprocessing)
     assert calibration_figures(softmax(logits, invert_model.temperature), mnist.y_test)["ece"] <= 0.015
+    assert invert_model.config["calibration"]["method"] == "temperature scaling"  # enough validation mistakes to fit T
+    assert "Probabilities are calibrated by temperature scaling: T = " in (invert_model.path / "README.md").read_text()
 
 
 def test_a_cat_is_not_a_digit(invert_model, tmp_path):

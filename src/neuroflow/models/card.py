@@ -193,7 +193,18 @@ def _procedure(config: dict, history: list[dict]) -> list[str]:
         last = history[-1]
         figures = ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k not in ("epoch", "time_s", "train_time_s") and isinstance(v, int | float))
         out += ["", f"Last epoch ({last.get('epoch')}): {figures}. Per-epoch figures are in `history.json`.", "", "![loss curve](loss_curve.png)"]
-    return out
+    return out + _calibration(config.get("calibration"))
+
+
+def _calibration(calibration: dict | None) -> list[str]:
+    """Fitted after training, so the card says it from the start, not only after `neuroflow evaluate`."""
+    if calibration and calibration.get("reason"):
+        return ["", f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}."]
+    before, after = (calibration or {}).get("validation_before", {}), (calibration or {}).get("validation_after", {})
+    if "ece" in before and "ece" in after:
+        return ["", f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
+                f"validation ECE {before['ece']:.3f} before, {after['ece']:.3f} after."]
+    return []
 
 
 def _evaluation(config: dict) -> list[str]:
@@ -205,14 +216,6 @@ def _evaluation(config: dict) -> list[str]:
     out += [f"| {k} | {v:.4f} | {METRIC_WORDS.get(k, '')} |" if isinstance(v, float) else f"| {k} | {v} | {METRIC_WORDS.get(k, '')} |" for k, v in metrics.items()]
     picture = "![confusion matrix](confusion_matrix.png)" if config["task"] == "classification" else "![predicted vs true](predicted_vs_true.png)"
     out += ["", picture]
-    calibration = config.get("calibration")
-    if calibration and calibration.get("reason"):
-        out += ["", f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}."]
-    elif calibration:
-        before, after = calibration.get("validation_before", {}), calibration.get("validation_after", {})
-        if "ece" in before and "ece" in after:
-            out += ["", f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
-                    f"validation ECE {before['ece']:.3f} before, {after['ece']:.3f} after."]
     return out
 
 
