@@ -24,11 +24,11 @@ def install() -> None:
         sys.meta_path.insert(0, _TorchFinder())
 
 
+_FULL = inspect.getframeinfo
+
+
 def frame_info_without_context(frame, context: int = 1) -> inspect.Traceback:
     return _FULL(frame, 0)
-
-
-_FULL = inspect.getframeinfo
 
 
 class _TorchFinder:  # a meta path finder

@@ -60,14 +60,14 @@ def fit_temperature(model, data) -> float:
     logits = predict_array(model.network, data.x_val, model.preprocessing).numpy()
     t = fit_temperature_to(logits, data.y_val)
     wrong = mistakes(logits, data.y_val)
-    model.config["calibration"] = {
-        "method": "temperature scaling" if wrong >= MIN_MISTAKES else "none",
+    calibration = model.config["calibration"] = {
+        "method": "temperature scaling",
         "temperature": t,
         "fitted_on": f"validation split ({len(data.y_val)} examples, {wrong} misclassified)",
         "validation_before": calibration_figures(softmax(logits), data.y_val),
         "validation_after": calibration_figures(softmax(logits, t), data.y_val),
     }
-    if wrong < MIN_MISTAKES:
-        model.config["calibration"]["reason"] = (f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, "
-                                                 f"fewer than the {MIN_MISTAKES} a temperature is fitted from")
+    if wrong < MIN_MISTAKES:  # fit_temperature_to left T at 1
+        calibration["method"] = "none"
+        calibration["reason"] = f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer than the {MIN_MISTAKES} a temperature is fitted from"
     return t

@@ -198,9 +198,10 @@ def _procedure(config: dict, history: list[dict]) -> list[str]:
 
 def _calibration(calibration: dict | None) -> list[str]:
     """Fitted after training, so the card says it from the start, not only after `neuroflow evaluate`."""
-    if calibration and calibration.get("reason"):
+    calibration = calibration or {}
+    if calibration.get("reason"):
         return ["", f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}."]
-    before, after = (calibration or {}).get("validation_before", {}), (calibration or {}).get("validation_after", {})
+    before, after = calibration.get("validation_before", {}), calibration.get("validation_after", {})
     if "ece" in before and "ece" in after:
         return ["", f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
                 f"validation ECE {before['ece']:.3f} before, {after['ece']:.3f} after."]
