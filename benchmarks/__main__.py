@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -71,7 +73,8 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     parser.add_argument("--epochs", type=int, default=1, help="epochs for the plain-PyTorch vs neuroflow comparison")
     parser.add_argument("--limit", type=int, default=55000, help="training images used")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of the plain-PyTorch vs neuroflow comparison (single rounds move by ±15%% here)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the plain-PyTorch vs neuroflow comparison")
+    parser.add_argument("--window", type=float, default=2.0, help="seconds each of the two trainings runs before the other takes its turn")
     parser.add_argument("--quick", action="store_true", help="small slices only (a smoke run, not for RESULTS.md)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile (slow to compile)")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
@@ -88,23 +91,34 @@ def main() -> None:
     say("")
     say(f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} epoch(s), batch 128, Adam lr 0.001)")
     say("")
-    say(f"Run in turn, {args.rounds} round(s) of each (this machine's speed drifts by 10% and more within minutes, so a ratio is taken within each round and the median round reported).")
+    say(f"Both train at once as separate processes, taking turns in {args.window:g}-second windows while the other is paused "
+        "(benchmarks/alternate.py): this machine's speed moves by 10-30% within seconds, and runs one after the other "
+        f"saw different machines. A step counts if it ran inside one of its process's windows; windows k of the two form a pair, "
+        f"and the ratio quoted is the median pair's ratio of median step times, over {args.rounds} round(s).")
     say("")
-    say("| round | run | images/s | train s | time to first batch s | test accuracy | peak RSS MiB |")
+    say("| round | run | images/s while running | s per 60,000 images | time to first batch s | test accuracy | peak RSS MiB |")
     say("|---|---|---|---|---|---|---|")
-    ratios, epochs_s = [], []
+    pairs, round_ratios, step_s = [], [], {"ref": [], "ours": []}
     for n in range(1, args.rounds + 1):
-        ref = child("reference", args.data_dir, args.epochs, limit)
-        ours = child("neuroflow_run", args.data_dir, args.epochs, limit, "mnist-cnn", "same")
-        for r in (ref, ours):
-            say(f"| {n} | {r['name']} | {r['images_per_s']:.0f} | {r['train_s']:.1f} | {r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | {r['peak_rss_mib']:.0f} |")
-        ratios.append((ours["images_per_s"] / ref["images_per_s"], 60000 / ours["images_per_s"], 60000 / ref["images_per_s"]))
-        epochs_s.append(ours["epochs_s"])
-    ratio, ours_epoch, ref_epoch = sorted(ratios)[len(ratios) // 2]
+        (ref, ours), (ref_windows, our_windows) = alternate(
+            [["benchmarks.reference", args.data_dir, args.epochs, limit, "gate"],
+             ["benchmarks.neuroflow_run", args.data_dir, args.epochs, limit, "mnist-cnn", "same", 0, "gate"]], args.window)
+        ref_steps, our_steps = steps_in_windows(ref["stamps"], ref_windows), steps_in_windows(ours["stamps"], our_windows)
+        step_s["ref"] += ref_steps
+        step_s["ours"] += our_steps
+        for r, steps in ((ref, ref_steps), (ours, our_steps)):
+            ips = 128 / statistics.median(steps)
+            say(f"| {n} | {r['name']} | {ips:.0f} | {60000 / ips:.1f} | {r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | {r['peak_rss_mib']:.0f} |")
+        these = paired_ratios(window_medians(ref["stamps"], ref_windows), window_medians(ours["stamps"], our_windows))
+        pairs += these
+        round_ratios.append(statistics.median(these))
+    ratio = statistics.median(pairs)
+    ours_epoch, ref_epoch = (60000 / 128 * statistics.median(step_s[k]) for k in ("ours", "ref"))
+    q1, _, q3 = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else (ratio, ratio, ratio)
     say("")
-    say(f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median round; rounds: {', '.join(f'{r[0]:.2f}×' for r in ratios)}); "
-        f"{ours_epoch:.1f} s vs {ref_epoch:.1f} s per 60,000-image epoch of training steps; "
-        f"neuroflow's {limit:,}-image epochs with their validation took {statistics.median(epochs_s):.1f} s (median round).")
+    say(f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median of {len(pairs)} window pairs, middle half {q1:.2f}-{q3:.2f}×; "
+        f"rounds' medians: {', '.join(f'{r:.2f}×' for r in round_ratios)}); median steps make a 60,000-image epoch "
+        f"{ours_epoch:.1f} s for neuroflow and {ref_epoch:.1f} s for plain PyTorch.")
     say("")
     if not args.quick:
         say("## Recipes as shipped")
@@ -121,10 +135,12 @@ def main() -> None:
                 r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
                 say(f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |")
         say("")
-    rounds = 3
-    say(f"## Training settings (lesson's CNN, {min(limit, 12800)} images per run, {rounds} interleaved rounds, median)")
+    rounds, ablation_images = 3, min(limit, 12800)
+    say(f"## Training settings (lesson's CNN, {ablation_images} images per run, {rounds} rounds)")
     say("")
-    say("Each row adds one setting to the row above it; neuroflow trains with the starred row's settings.")
+    say("Each row adds one setting to the row above it; neuroflow trains with the starred row's settings. In each round every "
+        f"setting trains in its own process, all taking turns in {args.window / 2:g}-second windows (as above); images/s is the "
+        "batch over the median step that ran inside its windows, over all rounds.")
     say("")
     say("| setting | images/s | s per 60k epoch |")
     say("|---|---|---|")
@@ -134,14 +150,15 @@ def main() -> None:
                 ("channels_last", "tuned", "fused", "after-pool", "off", "off", 128), (*base, 128), (*base, 256)]
     if args.compile:
         settings.append((*base[:-1], "on", 128))
-    results: dict[str, list[dict]] = {}
+    names, steps, compile_s = [""] * len(settings), [[] for _ in settings], [0.0] * len(settings)
     for _ in range(rounds):
-        for s in settings:
-            r = child("ablation", args.data_dir, min(limit, 12800), *s)
-            results.setdefault(r["setting"], []).append(r)
-    for (name, rs), s in zip(results.items(), settings, strict=True):
-        ips = statistics.median(r["images_per_s"] for r in rs)
-        extra = f" (compile {rs[0]['compile_s']:.1f} s)" if rs[0]["compile_s"] else ""
+        results, windows = alternate([["benchmarks.ablation", args.data_dir, ablation_images, *s, "gate"] for s in settings], args.window / 2)
+        for i, (r, w) in enumerate(zip(results, windows, strict=True)):
+            names[i], compile_s[i] = r["setting"], r["compile_s"]
+            steps[i] += [t / r["batch"] for t in steps_in_windows(r["stamps"], w)]
+    for name, s, per_image, c in zip(names, settings, steps, compile_s, strict=True):
+        ips = 1 / statistics.median(per_image)
+        extra = f" (compile {c:.1f} s)" if c else ""
         star = " ★" if s == (*base, 128) else ""
         say(f"| {name}{extra}{star} | {ips:.0f} | {60000 / ips:.1f} |")
     say("")

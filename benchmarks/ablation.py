@@ -2,7 +2,8 @@
 
 Settings: memory layout, glibc malloc thresholds, Adam (for-loop or fused), ReLU before or after
 max-pooling, the batch split across cores or not, torch.compile, batch size. Each setting runs in its
-own process (malloc settings cannot be undone), printing one JSON line.
+own process (malloc settings cannot be undone), printing one JSON line; with "gate" it follows
+benchmarks/alternate.py's protocol, so all settings take turns on the machine.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 
 
-def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: str, split: str, compile_: str, batch: int) -> dict:
+def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: str, split: str, compile_: str, batch: int, gate: bool = False) -> dict:
     import torch
     import torch.nn.functional as F
 
@@ -42,7 +43,10 @@ def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: s
     t_compile = 0.0
     perm = torch.randperm(len(data))
     net.train()
-    times = []
+    times, stamps = [], []
+    if gate:
+        print("ready", flush=True)
+        sys.stdin.readline()
     with runner.threads_for_steps():
         for i, idx in enumerate(perm.split(batch)):
             xb, yb = data.batch(idx)
@@ -56,13 +60,15 @@ def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: s
                 t_compile = time.perf_counter() - t
             elif i > 0:  # the first step builds oneDNN's kernels
                 times.append(time.perf_counter() - t)
+            if len(yb) == batch:
+                stamps.append(time.perf_counter())
     runner.close()
     seconds = sum(times)
     n = batch * len(times)
     return {"setting": f"layout={layout} malloc={malloc} adam={adam} relu={relu} split={split} compile={compile_} batch={batch}",
-            "images_per_s": n / seconds, "s_per_60k_epoch": 60000 / (n / seconds), "compile_s": t_compile}
+            "images_per_s": n / seconds, "s_per_60k_epoch": 60000 / (n / seconds), "compile_s": t_compile, "batch": batch, "stamps": stamps}
 
 
 if __name__ == "__main__":
     a = sys.argv
-    print(json.dumps(main(a[1], int(a[2]), a[3], a[4], a[5], a[6], a[7], a[8], int(a[9]))))
+    print(json.dumps(main(a[1], int(a[2]), a[3], a[4], a[5], a[6], a[7], a[8], int(a[9]), len(a) > 10 and a[10] == "gate")))

@@ -1,6 +1,7 @@
 """neuroflow training the lesson's CNN on the same data and settings as benchmarks/reference.py.
 
-Run as a child process so its peak memory is its own; prints one JSON line.
+Run as a child process so its peak memory is its own; prints one JSON line. With "gate" it follows
+benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full batch).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 
 
-def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True, seed: int = 0) -> dict:
+def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True, seed: int = 0, gate: bool = False) -> dict:
     t_start = time.perf_counter()
     from neuroflow.data.idx import load_idx_dataset
     from neuroflow.evaluation.evaluate import evaluate
@@ -24,6 +25,11 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
     if same_settings:  # the reference's work and constant learning rate, so only speed differs
         spec.update(lr=0.001, schedule=None, batch_size=128, outlier_exposure=0.0)
     t_load = time.perf_counter() - t_start
+    stamps: list[float] = []
+    if gate:
+        _stamp_full_batches(stamps, limit % spec["batch_size"] == 0)
+        print("ready", flush=True)
+        sys.stdin.readline()
     t0 = time.perf_counter()
     model = fit(ds, spec, TrainSettings(epochs=epochs, seed=seed), progress="quiet")
     train_s = sum(h["train_time_s"] for h in model.history)  # the steps, as the reference times them
@@ -42,9 +48,24 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
         "seed": seed,
         "val_accuracy_per_epoch": [round(h["val_accuracy"], 4) for h in model.history],
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "stamps": stamps,
     }
+
+
+def _stamp_full_batches(stamps: list[float], last_is_full: bool) -> None:
+    """Stamp the end of every full-batch step through the loop's progress display (called once a step)."""
+    import neuroflow.training.loop as loop
+
+    class Stamped(loop.Progress):
+        def step(self, step: int, logs: dict) -> None:
+            if step < self.steps or last_is_full:
+                stamps.append(time.perf_counter())
+            super().step(step, logs)
+
+    loop.Progress = Stamped
 
 
 if __name__ == "__main__":
     print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "mnist-cnn",
-                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same", int(sys.argv[6]) if len(sys.argv) > 6 else 0)))
+                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same", int(sys.argv[6]) if len(sys.argv) > 6 else 0,
+                          (sys.argv[7] if len(sys.argv) > 7 else "") == "gate")))

@@ -1,7 +1,8 @@
 """The lesson's CNN trained the way a user writes it in plain PyTorch: TensorDataset + DataLoader.
 
 Batch 128, Adam, default (NCHW) layout, float32 copies of the images. Run as a child process by
-benchmarks/__main__.py so its peak memory is its own.
+benchmarks/__main__.py so its peak memory is its own; with "gate" it follows benchmarks/alternate.py's
+protocol (it waits to be told to train, and stamps the end of each full batch).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def lesson_cnn() -> nn.Sequential:
     )
 
 
-def main(data_dir: str, epochs: int, limit: int) -> dict:
+def main(data_dir: str, epochs: int, limit: int, gate: bool = False) -> dict:
     from neuroflow.data.idx import load_idx_dataset
 
     t_start = time.perf_counter()
@@ -37,7 +38,12 @@ def main(data_dir: str, epochs: int, limit: int) -> dict:
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)
     loss_fn = nn.CrossEntropyLoss()
-    first_batch = None
+    first_batch, stamps, waited = None, [], 0.0
+    if gate:
+        print("ready", flush=True)
+        t = time.perf_counter()
+        sys.stdin.readline()
+        waited = time.perf_counter() - t
     t0 = time.perf_counter()
     for _ in range(epochs):
         model.train()
@@ -47,7 +53,9 @@ def main(data_dir: str, epochs: int, limit: int) -> dict:
             loss.backward()
             opt.step()
             if first_batch is None:
-                first_batch = time.perf_counter() - t_start
+                first_batch = time.perf_counter() - t_start - waited
+            if gate and len(yb) == 128:
+                stamps.append(time.perf_counter())
     train_s = time.perf_counter() - t0
     model.eval()
     with torch.no_grad():
@@ -59,9 +67,9 @@ def main(data_dir: str, epochs: int, limit: int) -> dict:
         "time_to_first_batch_s": first_batch,
         "test_accuracy": acc,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "stamps": stamps,
     }
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else torch.get_num_threads())
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), (sys.argv[4] if len(sys.argv) > 4 else "") == "gate")))
