@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     parser.add_argument("--epochs", type=int, default=1, help="epochs for the plain-PyTorch vs neuroflow comparison")
     parser.add_argument("--limit", type=int, default=55000, help="training images used")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of the plain-PyTorch vs neuroflow comparison")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the plain-PyTorch vs neuroflow comparison")
     parser.add_argument("--window", type=float, default=2.0, help="seconds each of the two trainings runs before the other takes its turn")
     parser.add_argument("--quick", action="store_true", help="small slices only (a smoke run, not for RESULTS.md)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile (slow to compile)")
