@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.ablation import MALLOC_SETTING, STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +35,11 @@ def wall(cmd: list[str], runs: int, cwd: Path) -> list[float]:
         subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
         times.append(time.perf_counter() - t)
     return times
+
+
+def _changed(before: str, after: str) -> str:
+    """The words of setting `before` that `after` changes, e.g. 'split=off'."""
+    return " ".join(a for a, b in zip(before.split(), after.split(), strict=True) if a != b)
 
 
 def machine() -> str:
@@ -135,32 +141,29 @@ def main() -> None:
                 r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
                 say(f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |")
         say("")
-    rounds, ablation_images = 3, min(limit, 12800)
-    say(f"## Training settings (lesson's CNN, {ablation_images} images per run, {rounds} rounds)")
+    ablation_images, ablation_s = min(limit, 12800), 20 if args.quick else 90
+    say(f"## Training settings (lesson's CNN, batches from {ablation_images} images)")
     say("")
-    say("Each row adds one setting to the row above it; neuroflow trains with the starred row's settings. In each round every "
-        f"setting trains in its own process, all taking turns in {args.window / 2:g}-second windows (as above); images/s is the "
-        "batch over the median step that ran inside its windows, over all rounds.")
+    say("Each setting is compared with the one named beside it, a moment apart, many times over: the settings take turns "
+        f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is the median over turns of the two settings' "
+        "time per image. glibc's malloc settings cannot be undone in a process, so that row compares two processes taking turns "
+        f"in {args.window / 2:g}-second windows (as above). neuroflow trains with the starred row's settings.")
     say("")
-    say("| setting | images/s | s per 60k epoch |")
-    say("|---|---|---|")
-    base = ("channels_last", "tuned", "fused", "after-pool", "on", "off")
-    settings = [("nchw", "default", "default", "before-pool", "off", "off", 128), ("channels_last", "default", "default", "before-pool", "off", "off", 128),
-                ("channels_last", "tuned", "default", "before-pool", "off", "off", 128), ("channels_last", "tuned", "fused", "before-pool", "off", "off", 128),
-                ("channels_last", "tuned", "fused", "after-pool", "off", "off", 128), (*base, 128), (*base, 256)]
-    if args.compile:
-        settings.append((*base[:-1], "on", 128))
-    names, steps, compile_s = [""] * len(settings), [[] for _ in settings], [0.0] * len(settings)
-    for _ in range(rounds):
-        results, windows = alternate([["benchmarks.ablation", args.data_dir, ablation_images, *s, "gate"] for s in settings], args.window / 2)
-        for i, (r, w) in enumerate(zip(results, windows, strict=True)):
-            names[i], compile_s[i] = r["setting"], r["compile_s"]
-            steps[i] += [t / r["batch"] for t in steps_in_windows(r["stamps"], w)]
-    for name, s, per_image, c in zip(names, settings, steps, compile_s, strict=True):
-        ips = 1 / statistics.median(per_image)
-        extra = f" (compile {c:.1f} s)" if c else ""
-        star = " ★" if s == (*base, 128) else ""
-        say(f"| {name}{extra}{star} | {ips:.0f} | {60000 / ips:.1f} |")
+    say("| setting | images/s | s per 60k epoch | speed-up | compared with |")
+    say("|---|---|---|---|---|")
+    mallocs, windows = alternate([["benchmarks.ablation", "malloc", args.data_dir, 2 * ablation_images, m] for m in ("default", "tuned")], args.window / 2)
+    medians = [window_medians(r["stamps"], w) for r, w in zip(mallocs, windows, strict=True)]
+    malloc_name = "layout={} adam={} relu={} split={} compile={} batch={}".format(*MALLOC_SETTING)
+    for r, w, gains in zip(mallocs, windows, (None, paired_ratios(*medians)), strict=True):
+        ips = 128 / statistics.median(steps_in_windows(r["stamps"], w))
+        gain = f"{statistics.median(gains):.2f}× ({len(gains)} windows)" if gains else ""
+        say(f"| malloc={r['malloc']} {malloc_name} | {ips:.0f} | {60000 / ips:.1f} | {gain} | {'malloc=default' if gains else ''} |")
+    rows = child("ablation", "compare", args.data_dir, ablation_images, ablation_s, *(["compile"] if args.compile else []))
+    for r in rows[1:]:  # the first is the tuned-malloc row above, in this process
+        extra = f" (compile {r['compile_s']:.1f} s)" if r["compile_s"] else ""
+        star = " ★" if r["base"] else ""
+        say(f"| malloc=tuned {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | "
+            f"{r['speedup']:.2f}× ({r['turns']} turns) | {_changed(r['vs'], r['setting'])} |")
     say("")
     say("## Start-up, end to end and prediction")
     say("")

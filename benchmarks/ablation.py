@@ -1,74 +1,149 @@
-"""One training setting of the lesson's CNN, timed on a slice of MNIST.
+"""Training settings of the lesson's CNN, each timed against the setting before it.
 
-Settings: memory layout, glibc malloc thresholds, Adam (for-loop or fused), ReLU before or after
-max-pooling, the batch split across cores or not, torch.compile, batch size. Each setting runs in its
-own process (malloc settings cannot be undone), printing one JSON line; with "gate" it follows
-benchmarks/alternate.py's protocol, so all settings take turns on the machine.
+Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pooling, the batch split
+across cores or not, torch.compile, batch size. `compare` builds one network per setting in one
+process (the same seed and data) and runs them in turn, a few steps each, over and over: a setting's
+speed-up over the one before is the median, over turns, of the two's time per image a moment apart,
+so the machine's drift (10-30% within seconds here) reaches both alike.
+
+glibc's malloc thresholds cannot be undone inside a process, so that setting is compared by running
+this module as two processes (`python -m benchmarks.ablation malloc DATA_DIR IMAGES default|tuned`)
+that take turns through benchmarks/alternate.py. `python -m benchmarks.ablation compare DATA_DIR
+IMAGES SECONDS [compile]` runs the other settings and prints them as JSON.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import time
+from collections.abc import Callable
+
+STEPS_PER_TURN = 8
 
 
-def main(data_dir: str, limit: int, layout: str, malloc: str, adam: str, relu: str, split: str, compile_: str, batch: int, gate: bool = False) -> dict:
+def load(data_dir: str, limit: int):
+    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.training.batches import ArrayData
+
+    ds = load_idx_dataset("mnist", data_dir=data_dir)
+    return ArrayData(ds.x_train[:limit], ds.y_train[:limit], 1 / 255)
+
+
+def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int) -> Callable[[int], float]:
+    """A function that trains `k` more steps of this setting and returns the seconds per image."""
     import torch
     import torch.nn.functional as F
 
-    from neuroflow.config import configure_torch, tune_malloc
-    from neuroflow.data.idx import load_idx_dataset
     from neuroflow.models.recipes import resolve_model
     from neuroflow.models.spec import build_network
-    from neuroflow.training.batches import ArrayData
     from neuroflow.training.steps import StepRunner
 
-    if malloc == "tuned":
-        tune_malloc()
-    threads = configure_torch()
-    ds = load_idx_dataset("mnist", data_dir=data_dir)
     torch.manual_seed(0)
     _, net = build_network(resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification")
-    data = ArrayData(ds.x_train[:limit], ds.y_train[:limit], 1 / 255)
     if layout == "nchw":
         net = net.to(memory_format=torch.contiguous_format)
     if relu == "before-pool":  # each layer in turn, as the spec lists them
         net.forward = lambda x: [x := layer(x) for layer in net.layers][-1]
     params = list(net.parameters())
     opt = torch.optim.Adam(params, lr=1e-3, fused=adam == "fused")
-    step_net = torch.compile(net) if compile_ == "on" else net
     workers = threads if split == "on" else 1
-    runner = StepRunner(step_net, params, F.cross_entropy, workers=workers, generators=[torch.Generator().manual_seed(i) for i in range(workers)])
-    t_compile = 0.0
-    perm = torch.randperm(len(data))
+    runner = StepRunner(torch.compile(net) if compile_ == "on" else net, params, F.cross_entropy, workers=workers,
+                        generators=[torch.Generator().manual_seed(i) for i in range(workers)])
+    shuffle = torch.Generator().manual_seed(0)
+
+    def batches():
+        while True:
+            yield from torch.randperm(len(data), generator=shuffle)[: len(data) // batch * batch].split(batch)
+
+    order = batches()
     net.train()
-    times, stamps = [], []
-    if gate:
-        print("ready", flush=True)
-        sys.stdin.readline()
-    with runner.threads_for_steps():
-        for i, idx in enumerate(perm.split(batch)):
-            xb, yb = data.batch(idx)
-            if layout == "nchw":
-                xb = xb.contiguous()
+
+    def steps(k: int) -> float:
+        with runner.threads_for_steps():
             t = time.perf_counter()
-            for p, g in zip(params, runner(xb, yb).grads, strict=True):
-                p.grad = g
-            opt.step()
-            if i == 0 and compile_ == "on":
-                t_compile = time.perf_counter() - t
-            elif i > 0:  # the first step builds oneDNN's kernels
-                times.append(time.perf_counter() - t)
-            if len(yb) == batch:
-                stamps.append(time.perf_counter())
-    runner.close()
-    seconds = sum(times)
-    n = batch * len(times)
-    return {"setting": f"layout={layout} malloc={malloc} adam={adam} relu={relu} split={split} compile={compile_} batch={batch}",
-            "images_per_s": n / seconds, "s_per_60k_epoch": 60000 / (n / seconds), "compile_s": t_compile, "batch": batch, "stamps": stamps}
+            for _ in range(k):
+                xb, yb = data.batch(next(order))
+                if layout == "nchw":
+                    xb = xb.contiguous()
+                for p, g in zip(params, runner(xb, yb).grads, strict=True):
+                    p.grad = g
+                opt.step()
+            return (time.perf_counter() - t) / (k * batch)
+
+    return steps
+
+
+BASE = ("channels_last", "fused", "after-pool", "on", "off", 128)  # what neuroflow trains with
+SETTINGS = [  # (setting, index of the setting it is compared with)
+    (("nchw", "default", "before-pool", "off", "off", 128), None),
+    (("channels_last", "default", "before-pool", "off", "off", 128), 0),
+    (("channels_last", "fused", "before-pool", "off", "off", 128), 1),
+    (("channels_last", "fused", "after-pool", "off", "off", 128), 2),
+    (BASE, 3),
+    (("channels_last", "fused", "after-pool", "on", "off", 256), 4),
+]
+COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128), 4)
+
+
+def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = False) -> list[dict]:
+    """Each setting's images/s and its speed-up over the one it is compared with, from turns of STEPS_PER_TURN steps."""
+    from neuroflow.config import configure_torch, tune_malloc
+
+    tune_malloc()
+    threads = configure_torch()
+    data = load(data_dir, limit)
+    settings = SETTINGS + ([COMPILED] if with_compile else [])
+    runs, compile_s = [], []
+    for s, _ in settings:
+        t = time.perf_counter()
+        run = trainer(data, threads, *s)
+        run(2)  # builds oneDNN's kernels (and compiles, with torch.compile)
+        compile_s.append(time.perf_counter() - t if s[4] == "on" else 0.0)
+        runs.append(run)
+    per_image: list[list[float]] = [[] for _ in settings]
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for i, run in enumerate(runs):
+            per_image[i].append(run(STEPS_PER_TURN))
+    rows = []
+    for i, (s, vs) in enumerate(settings):
+        gains = [a / b for a, b in zip(per_image[vs], per_image[i], strict=True)] if vs is not None else []
+        rows.append({"setting": describe(s), "base": s == BASE, "vs": None if vs is None else describe(settings[vs][0]),
+                     "images_per_s": 1 / statistics.median(per_image[i]), "turns": len(per_image[i]),
+                     "speedup": statistics.median(gains) if gains else None, "compile_s": compile_s[i]})
+    return rows
+
+
+def describe(s: tuple) -> str:
+    return "layout={} adam={} relu={} split={} compile={} batch={}".format(*s)
+
+
+MALLOC_SETTING = ("nchw", "default", "before-pool", "off", "off", 128)
+
+
+def malloc_child(data_dir: str, limit: int, malloc: str) -> dict:
+    """One process of the malloc comparison, following benchmarks/alternate.py's protocol."""
+    from neuroflow.config import configure_torch, tune_malloc
+
+    if malloc == "tuned":
+        tune_malloc()
+    threads = configure_torch()
+    run = trainer(load(data_dir, limit), threads, *MALLOC_SETTING)
+    run(2)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    stamps = []
+    for _ in range(limit // 128):
+        run(1)
+        stamps.append(time.perf_counter())
+    return {"malloc": malloc, "batch": 128, "stamps": stamps}
 
 
 if __name__ == "__main__":
     a = sys.argv
-    print(json.dumps(main(a[1], int(a[2]), a[3], a[4], a[5], a[6], a[7], a[8], int(a[9]), len(a) > 10 and a[10] == "gate")))
+    if a[1] == "malloc":
+        print(json.dumps(malloc_child(a[2], int(a[3]), a[4])))
+    else:
+        print(json.dumps(compare(a[2], int(a[3]), float(a[4]), len(a) > 5 and a[5] == "compile")))

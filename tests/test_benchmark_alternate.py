@@ -30,3 +30,14 @@ def test_only_steps_inside_one_window_count():
 
 def test_pairs_are_windows_of_the_same_turn_both_have():
     assert paired_ratios([2.0, None, 3.0, 4.0], [1.0, 1.0, 2.0]) == [2.0, 1.5]
+
+
+@pytest.mark.slow
+def test_settings_are_compared_turn_by_turn_in_one_process(mnist_dir):
+    from benchmarks.ablation import BASE, SETTINGS, compare, describe
+
+    rows = compare(str(mnist_dir), 512, seconds=0.5)
+    assert [r["setting"] for r in rows] == [describe(s) for s, _ in SETTINGS]
+    assert [r["base"] for r in rows].count(True) == 1 and rows[[s for s, _ in SETTINGS].index(BASE)]["base"]
+    assert rows[0]["speedup"] is None and all(r["speedup"] > 0 and r["turns"] >= 1 for r in rows[1:])
+    assert rows[-1]["vs"] == describe(BASE)  # batch 256 is compared with what neuroflow trains with
