@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.ablation import MALLOC_SETTING, STEPS_PER_TURN
+from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
 
 HERE = Path(__file__).resolve().parent
@@ -146,24 +146,23 @@ def main() -> None:
     say("")
     say("Each setting is compared with the one named beside it, a moment apart, many times over: the settings take turns "
         f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is the median over turns of the two settings' "
-        "time per image. glibc's malloc settings cannot be undone in a process, so that row compares two processes taking turns "
-        f"in {args.window / 2:g}-second windows (as above). neuroflow trains with the starred row's settings.")
+        "time per image. neuroflow trains with the starred row's settings.")
     say("")
     say("| setting | images/s | s per 60k epoch | speed-up | compared with |")
     say("|---|---|---|---|---|")
-    mallocs, windows = alternate([["benchmarks.ablation", "malloc", args.data_dir, 2 * ablation_images, m] for m in ("default", "tuned")], args.window / 2)
-    medians = [window_medians(r["stamps"], w) for r, w in zip(mallocs, windows, strict=True)]
-    malloc_name = "layout={} adam={} relu={} split={} compile={} batch={}".format(*MALLOC_SETTING)
-    for r, w, gains in zip(mallocs, windows, (None, paired_ratios(*medians)), strict=True):
-        ips = 128 / statistics.median(steps_in_windows(r["stamps"], w))
-        gain = f"{statistics.median(gains):.2f}× ({len(gains)} windows)" if gains else ""
-        say(f"| malloc={r['malloc']} {malloc_name} | {ips:.0f} | {60000 / ips:.1f} | {gain} | {'malloc=default' if gains else ''} |")
-    rows = child("ablation", "compare", args.data_dir, ablation_images, ablation_s, *(["compile"] if args.compile else []))
-    for r in rows[1:]:  # the first is the tuned-malloc row above, in this process
+    setting_rows = child("ablation", "compare", args.data_dir, ablation_images, ablation_s, *(["compile"] if args.compile else []))
+    for r in setting_rows:
         extra = f" (compile {r['compile_s']:.1f} s)" if r["compile_s"] else ""
         star = " ★" if r["base"] else ""
-        say(f"| malloc=tuned {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | "
-            f"{r['speedup']:.2f}× ({r['turns']} turns) | {_changed(r['vs'], r['setting'])} |")
+        gain = f"{r['speedup']:.2f}× ({r['turns']} turns)" if r["vs"] else ""
+        say(f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | {gain} | {_changed(r['vs'], r['setting']) if r['vs'] else ''} |")
+    say("")
+    mallocs, windows = alternate([["benchmarks.ablation", "malloc", args.data_dir, 2 * ablation_images, m] for m in ("default", "tuned")], args.window / 2)
+    gains = paired_ratios(*(window_medians(r["stamps"], w) for r, w in zip(mallocs, windows, strict=True)))
+    default_ips, tuned_ips = (128 / statistics.median(steps_in_windows(r["stamps"], w)) for r, w in zip(mallocs, windows, strict=True))
+    say(f"glibc's malloc settings (`tune_malloc`, above in every row) cannot be undone in a process, so they are compared with glibc's defaults "
+        f"as two processes training the starred setting, taking turns in {args.window / 2:g}-second windows (as above): "
+        f"{statistics.median(gains):.2f}× ({len(gains)} window pairs; {tuned_ips:.0f} against {default_ips:.0f} images/s).")
     say("")
     say("## Start-up, end to end and prediction")
     say("")

@@ -32,7 +32,7 @@ def load(data_dir: str, limit: int):
 
 
 def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int) -> Callable[[int], float]:
-    """A function that trains `k` more steps of this setting and returns the seconds per image."""
+    """A function that trains `k` more steps of this setting and returns the seconds per image (stamping each step's end)."""
     import torch
     import torch.nn.functional as F
 
@@ -60,7 +60,7 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     order = batches()
     net.train()
 
-    def steps(k: int) -> float:
+    def steps(k: int, stamps: list[float] | None = None) -> float:
         with runner.threads_for_steps():
             t = time.perf_counter()
             for _ in range(k):
@@ -70,6 +70,8 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
                 for p, g in zip(params, runner(xb, yb).grads, strict=True):
                     p.grad = g
                 opt.step()
+                if stamps is not None:
+                    stamps.append(time.perf_counter())
             return (time.perf_counter() - t) / (k * batch)
 
     return steps
@@ -120,24 +122,19 @@ def describe(s: tuple) -> str:
     return "layout={} adam={} relu={} split={} compile={} batch={}".format(*s)
 
 
-MALLOC_SETTING = ("nchw", "default", "before-pool", "off", "off", 128)
-
-
 def malloc_child(data_dir: str, limit: int, malloc: str) -> dict:
-    """One process of the malloc comparison, following benchmarks/alternate.py's protocol."""
+    """One process of the malloc comparison (the setting neuroflow trains with), following benchmarks/alternate.py's protocol."""
     from neuroflow.config import configure_torch, tune_malloc
 
     if malloc == "tuned":
         tune_malloc()
     threads = configure_torch()
-    run = trainer(load(data_dir, limit), threads, *MALLOC_SETTING)
+    run = trainer(load(data_dir, limit), threads, *BASE)
     run(2)
     print("ready", flush=True)
     sys.stdin.readline()
-    stamps = []
-    for _ in range(limit // 128):
-        run(1)
-        stamps.append(time.perf_counter())
+    stamps: list[float] = []
+    run(limit // 128, stamps)
     return {"malloc": malloc, "batch": 128, "stamps": stamps}
 
 
