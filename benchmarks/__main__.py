@@ -150,19 +150,17 @@ def main() -> None:
     say("")
     say("| setting | images/s | s per 60k epoch | speed-up | compared with |")
     say("|---|---|---|---|---|")
-    setting_rows = child("ablation", "compare", args.data_dir, ablation_images, ablation_s, *(["compile"] if args.compile else []))
+    setting_rows = child("ablation", args.data_dir, ablation_images, ablation_s, *(["compile"] if args.compile else []))
     for r in setting_rows:
         extra = f" (compile {r['compile_s']:.1f} s)" if r["compile_s"] else ""
         star = " ★" if r["base"] else ""
         gain = f"{r['speedup']:.2f}× ({r['turns']} turns)" if r["vs"] else ""
         say(f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | {gain} | {_changed(r['vs'], r['setting']) if r['vs'] else ''} |")
     say("")
-    mallocs, windows = alternate([["benchmarks.ablation", "malloc", args.data_dir, 2 * ablation_images, m] for m in ("default", "tuned")], args.window / 2)
-    gains = paired_ratios(*(window_medians(r["stamps"], w) for r, w in zip(mallocs, windows, strict=True)))
-    default_ips, tuned_ips = (128 / statistics.median(steps_in_windows(r["stamps"], w)) for r, w in zip(mallocs, windows, strict=True))
-    say(f"glibc's malloc settings (`tune_malloc`, above in every row) cannot be undone in a process, so they are compared with glibc's defaults "
-        f"as two processes training the starred setting, taking turns in {args.window / 2:g}-second windows (as above): "
-        f"{statistics.median(gains):.2f}× ({len(gains)} window pairs; {tuned_ips:.0f} against {default_ips:.0f} images/s).")
+    cost = child("augment_cost")
+    say(f"Random augmentation ({cost['augment']}) makes a step of the lesson's CNN (batch 128, one thread) {cost['ratio']:.2f}× as long "
+        f"(median of {cost['turns']} turns with and without it: {cost['augmented_ms']:.1f} ms against {cost['plain_ms']:.1f} ms; "
+        "the target is at most 1.5×; `python -m benchmarks.augment_cost`).")
     say("")
     say("## Start-up, end to end and prediction")
     say("")

@@ -6,10 +6,7 @@ process (the same seed and data) and runs them in turn, a few steps each, over a
 speed-up over the one before is the median, over turns, of the two's time per image a moment apart,
 so the machine's drift (10-30% within seconds here) reaches both alike.
 
-glibc's malloc thresholds cannot be undone inside a process, so that setting is compared by running
-this module as two processes (`python -m benchmarks.ablation malloc DATA_DIR IMAGES default|tuned`)
-that take turns through benchmarks/alternate.py. `python -m benchmarks.ablation compare DATA_DIR
-IMAGES SECONDS [compile]` runs the other settings and prints them as JSON.
+`python -m benchmarks.ablation DATA_DIR IMAGES SECONDS [compile]` prints the rows as JSON.
 """
 
 from __future__ import annotations
@@ -32,7 +29,7 @@ def load(data_dir: str, limit: int):
 
 
 def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int) -> Callable[[int], float]:
-    """A function that trains `k` more steps of this setting and returns the seconds per image (stamping each step's end)."""
+    """A function that trains `k` more steps of this setting and returns the seconds per image."""
     import torch
     import torch.nn.functional as F
 
@@ -60,7 +57,7 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     order = batches()
     net.train()
 
-    def steps(k: int, stamps: list[float] | None = None) -> float:
+    def steps(k: int) -> float:
         with runner.threads_for_steps():
             t = time.perf_counter()
             for _ in range(k):
@@ -70,8 +67,6 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
                 for p, g in zip(params, runner(xb, yb).grads, strict=True):
                     p.grad = g
                 opt.step()
-                if stamps is not None:
-                    stamps.append(time.perf_counter())
             return (time.perf_counter() - t) / (k * batch)
 
     return steps
@@ -91,9 +86,8 @@ COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128), 4)
 
 def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = False) -> list[dict]:
     """Each setting's images/s and its speed-up over the one it is compared with, from turns of STEPS_PER_TURN steps."""
-    from neuroflow.config import configure_torch, tune_malloc
+    from neuroflow.config import configure_torch
 
-    tune_malloc()
     threads = configure_torch()
     data = load(data_dir, limit)
     settings = SETTINGS + ([COMPILED] if with_compile else [])
@@ -122,25 +116,6 @@ def describe(s: tuple) -> str:
     return "layout={} adam={} relu={} split={} compile={} batch={}".format(*s)
 
 
-def malloc_child(data_dir: str, limit: int, malloc: str) -> dict:
-    """One process of the malloc comparison (the setting neuroflow trains with), following benchmarks/alternate.py's protocol."""
-    from neuroflow.config import configure_torch, tune_malloc
-
-    if malloc == "tuned":
-        tune_malloc()
-    threads = configure_torch()
-    run = trainer(load(data_dir, limit), threads, *BASE)
-    run(2)
-    print("ready", flush=True)
-    sys.stdin.readline()
-    stamps: list[float] = []
-    run(limit // 128, stamps)
-    return {"malloc": malloc, "batch": 128, "stamps": stamps}
-
-
 if __name__ == "__main__":
     a = sys.argv
-    if a[1] == "malloc":
-        print(json.dumps(malloc_child(a[2], int(a[3]), a[4])))
-    else:
-        print(json.dumps(compare(a[2], int(a[3]), float(a[4]), len(a) > 5 and a[5] == "compile")))
+    print(json.dumps(compare(a[1], int(a[2]), float(a[3]), len(a) > 4 and a[4] == "compile")))

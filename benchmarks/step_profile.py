@@ -31,9 +31,6 @@ def lesson_cnn() -> nn.Module:
 
 
 def main() -> None:
-    from neuroflow.config import tune_malloc
-
-    tune_malloc()
     torch.set_num_threads(1)
     torch.manual_seed(0)
     a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)

@@ -59,31 +59,3 @@ def usable_cores() -> int:
 def env_threads() -> int | None:
     value = os.environ.get("NEUROFLOW_THREADS")
     return int(value) if value and value.isdigit() and int(value) > 0 else None
-
-
-def tune_malloc() -> None:
-    """Keep glibc from mapping and unmapping each step's activations (measured ~15% faster epochs).
-
-    Same effect as MALLOC_MMAP_THRESHOLD_=32MB and MALLOC_TRIM_THRESHOLD_=1GB; a no-op off glibc.
-    """
-    import ctypes
-    import ctypes.util
-
-    global _MALLOC_TUNED
-    if _MALLOC_TUNED:
-        return
-    _MALLOC_TUNED = True
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    mallopt(m_mmap_threshold, 32 * 1024 * 1024)
-    mallopt(m_trim_threshold, 1024 * 1024 * 1024)
-
-
-_MALLOC_TUNED = False

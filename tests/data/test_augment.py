@@ -3,8 +3,6 @@ format, stays in [0, 1] and does what it says; the lesson's INVERT doubles the d
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 import torch
@@ -132,39 +130,3 @@ def test_preview_writes_originals_beside_versions(tmp_path):
     cell_w, cell_h = 12 * 7, 10 * 7  # small pictures are enlarged to ~84 px
     assert img.size == (5 * (cell_w + 4) + 4, 16 + 4 * (cell_h + 4) + 4)
     assert [p.name for p in tmp_path.iterdir()] == ["grid.png"]
-
-
-@pytest.mark.slow
-def test_random_augmentation_costs_less_than_half_a_training_step():
-    """The cost target: an epoch with augmentation at most 1.5x one without (lesson CNN, batch 128, 1 thread)."""
-    import torch.nn as nn
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        net = nn.Sequential(nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 5, padding=2),
-                            nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1568, 128), nn.ReLU(), nn.Linear(128, 10))
-        net = net.to(memory_format=torch.channels_last)
-        opt = torch.optim.Adam(net.parameters())
-        x, y = batch(n=128), torch.zeros(128, dtype=torch.long)
-        aug, g = Augmenter.from_spec("rotate=15,scale=0.1,shift=0.1,blur=1,noise=0.05"), torch.Generator().manual_seed(0)
-
-        def step(augment: bool) -> None:
-            xb = aug(x, g) if augment else x
-            opt.zero_grad()
-            nn.functional.cross_entropy(net(xb), y).backward()
-            opt.step()
-
-        def best_of(augment: bool) -> float:
-            times = []
-            for _ in range(7):
-                start = time.perf_counter()
-                step(augment)
-                times.append(time.perf_counter() - start)
-            return min(times)
-
-        step(True)
-        plain, augmented = best_of(False), best_of(True)
-    finally:
-        torch.set_num_threads(threads)
-    assert augmented / plain < 1.5, (plain, augmented)

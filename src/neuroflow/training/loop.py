@@ -103,14 +103,13 @@ def fit(dataset, spec: dict, settings: TrainSettings, *, out: str | Path | None 
         parent=None, freeze: str | None = None, new_head: bool = False, progress: str = "auto", name: str | None = None, run_info: dict | None = None,
         on_epoch_end: Callable[[dict], None] | None = None):
     """Train `spec` on `dataset`; returns a Model (not saved: the caller saves it)."""
-    from neuroflow.config import configure_torch, seed_everything, tune_malloc
+    from neuroflow.config import configure_torch, seed_everything
     from neuroflow.models.model import Model
     from neuroflow.models.spec import build_network
     from neuroflow.training.finetune import apply_parent, freeze_layers
 
     settings = settings.resolved(spec)
     run_dir = Path(out) if out else None
-    tune_malloc()
     # Tables are tiny matrices: one thread avoids waking a second for microseconds of work (and the
     # large slow-downs that brings when the other core is busy); images use every core.
     threads = configure_torch(1 if dataset.kind == "table" else None)
