@@ -1,7 +1,7 @@
 """Training settings of the lesson's CNN, each timed against the setting before it.
 
 Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pooling, the batch split
-across cores or not, torch.compile, batch size. `compare` builds one network per setting in one
+across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare` builds one network per setting in one
 process (the same seed and data) and runs them in turn, a few steps each, over and over: a setting's
 speed-up over the one before is the median, over turns, of the two's time per image a moment apart,
 so the machine's drift (10-30% within seconds here) reaches both alike.
@@ -28,7 +28,7 @@ def load(data_dir: str, limit: int):
     return ArrayData(ds.x_train[:limit], ds.y_train[:limit], 1 / 255)
 
 
-def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int) -> Callable[[int], float]:
+def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int, denormal: str) -> Callable[[int], float]:
     """A function that trains `k` more steps of this setting and returns the seconds per image."""
     import torch
     import torch.nn.functional as F
@@ -48,6 +48,9 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     workers = threads if split == "on" else 1
     runner = StepRunner(torch.compile(net) if compile_ == "on" else net, params, F.cross_entropy, workers=workers,
                         generators=[torch.Generator().manual_seed(i) for i in range(workers)])
+    flush = denormal == "flush"
+    if runner._pool is not None:  # the floating-point mode is per thread; this pool thread is this setting's own
+        runner._pool.submit(torch.set_flush_denormal, flush).result()
     shuffle = torch.Generator().manual_seed(0)
 
     def batches():
@@ -58,6 +61,7 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     net.train()
 
     def steps(k: int) -> float:
+        torch.set_flush_denormal(flush)  # this thread runs every setting in turn
         with runner.threads_for_steps():
             t = time.perf_counter()
             for _ in range(k):
@@ -72,16 +76,17 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     return steps
 
 
-BASE = ("channels_last", "fused", "after-pool", "on", "off", 128)  # what neuroflow trains with
+BASE = ("channels_last", "fused", "after-pool", "on", "off", 128, "keep")  # what neuroflow trains with
 SETTINGS = [  # (setting, index of the setting it is compared with)
-    (("nchw", "default", "before-pool", "off", "off", 128), None),
-    (("channels_last", "default", "before-pool", "off", "off", 128), 0),
-    (("channels_last", "fused", "before-pool", "off", "off", 128), 1),
-    (("channels_last", "fused", "after-pool", "off", "off", 128), 2),
+    (("nchw", "default", "before-pool", "off", "off", 128, "keep"), None),
+    (("channels_last", "default", "before-pool", "off", "off", 128, "keep"), 0),
+    (("channels_last", "fused", "before-pool", "off", "off", 128, "keep"), 1),
+    (("channels_last", "fused", "after-pool", "off", "off", 128, "keep"), 2),
     (BASE, 3),
-    (("channels_last", "fused", "after-pool", "on", "off", 256), 4),
+    (("channels_last", "fused", "after-pool", "on", "off", 256, "keep"), 4),
+    (("channels_last", "fused", "after-pool", "on", "off", 128, "flush"), 4),
 ]
-COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128), 4)
+COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128, "keep"), 4)
 
 
 def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = False) -> list[dict]:
@@ -113,7 +118,7 @@ def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = Fals
 
 
 def describe(s: tuple) -> str:
-    return "layout={} adam={} relu={} split={} compile={} batch={}".format(*s)
+    return "layout={} adam={} relu={} split={} compile={} batch={} denormal={}".format(*s)
 
 
 if __name__ == "__main__":
