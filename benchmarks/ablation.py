@@ -1,10 +1,11 @@
-"""Training settings of the lesson's CNN, each timed against the setting before it.
+"""Training settings of the lesson's CNN, each timed against the setting it changes.
 
 Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pooling, the batch split
-across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare` builds one network per setting in one
-process (the same seed and data) and runs them in turn, a few steps each, over and over: a setting's
-speed-up over the one before is the median, over turns, of the two's time per image a moment apart,
-so the machine's drift (10-30% within seconds here) reaches both alike.
+across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare`
+builds one network per setting in one process (the same seed and data) and runs them in turn, a few
+steps each, over and over: a setting's speed-up over the one it changes is the median, over turns, of
+the two's time per image a moment apart, so the machine's drift (10-30% within seconds here) reaches
+both alike.
 
 `python -m benchmarks.ablation DATA_DIR IMAGES SECONDS [compile]` prints the rows as JSON.
 """
