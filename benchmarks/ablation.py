@@ -62,18 +62,22 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     net.train()
 
     def steps(k: int) -> float:
-        torch.set_flush_denormal(flush)  # this thread runs every setting in turn
-        with runner.threads_for_steps():
-            t = time.perf_counter()
-            for _ in range(k):
-                xb, yb = data.batch(next(order))
-                if layout == "nchw":
-                    xb = xb.contiguous()
-                for p, g in zip(params, runner(xb, yb).grads, strict=True):
-                    p.grad = g
-                opt.step()
-            return (time.perf_counter() - t) / (k * batch)
+        torch.set_flush_denormal(flush)  # this thread runs every setting in turn, so each turn sets it and puts it back
+        try:
+            with runner.threads_for_steps():
+                t = time.perf_counter()
+                for _ in range(k):
+                    xb, yb = data.batch(next(order))
+                    if layout == "nchw":
+                        xb = xb.contiguous()
+                    for p, g in zip(params, runner(xb, yb).grads, strict=True):
+                        p.grad = g
+                    opt.step()
+                return (time.perf_counter() - t) / (k * batch)
+        finally:
+            torch.set_flush_denormal(False)
 
+    steps.close = runner.close
     return steps
 
 
@@ -109,6 +113,8 @@ def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = Fals
     while time.perf_counter() < deadline:
         for i, run in enumerate(runs):
             per_image[i].append(run(STEPS_PER_TURN))
+    for run in runs:
+        run.close()
     rows = []
     for i, (s, vs) in enumerate(settings):
         gains = [a / b for a, b in zip(per_image[vs], per_image[i], strict=True)] if vs is not None else []
