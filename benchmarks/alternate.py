@@ -87,13 +87,14 @@ def _until_stopped(p: subprocess.Popen) -> None:
         time.sleep(0.0005)
 
 
+def steps_per_window(stamps: list[float], windows: list[tuple[float, float]]) -> list[list[float]]:
+    """Per window, the seconds of each step that began and ended inside it."""
+    return [[b - a for a, b in pairwise(stamps) if start <= a and b <= end] for start, end in windows]
+
+
 def window_medians(stamps: list[float], windows: list[tuple[float, float]]) -> list[float | None]:
     """Per window, the median seconds of the steps that began and ended inside it (None if none did)."""
-    out = []
-    for start, end in windows:
-        steps = [b - a for a, b in pairwise(stamps) if start <= a and b <= end]
-        out.append(statistics.median(steps) if steps else None)
-    return out
+    return [statistics.median(steps) if steps else None for steps in steps_per_window(stamps, windows)]
 
 
 def paired_ratios(slow: list[float | None], fast: list[float | None]) -> list[float]:
@@ -105,5 +106,5 @@ def paired_ratios(slow: list[float | None], fast: list[float | None]) -> list[fl
 
 
 def steps_in_windows(stamps: list[float], windows: list[tuple[float, float]]) -> list[float]:
-    """Every counted step's seconds (inside one window), in order."""
-    return [b - a for a, b in pairwise(stamps) if any(start <= a and b <= end for start, end in windows)]
+    """Every counted step's seconds (inside one window), in order (the windows follow one another)."""
+    return [step for steps in steps_per_window(stamps, windows) for step in steps]

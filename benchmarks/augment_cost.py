@@ -18,14 +18,13 @@ def main(turns: int = 40) -> dict:
     import torch
     import torch.nn as nn
 
+    from benchmarks.reference import lesson_cnn
     from neuroflow.data.augment import Augmenter
     from neuroflow.training.batches import to_input
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    net = nn.Sequential(nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 5, padding=2),
-                        nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1568, 128), nn.ReLU(), nn.Linear(128, 10))
-    net = net.to(memory_format=torch.channels_last)
+    net = lesson_cnn().to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters())
     x = to_input(torch.randint(0, 256, (128, 28, 28, 1), dtype=torch.uint8), 1 / 255)
     y = torch.randint(0, 10, (128,))
