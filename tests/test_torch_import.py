@@ -2,6 +2,8 @@ import inspect
 import subprocess
 import sys
 
+import pytest
+
 from neuroflow.torch_import import frame_info_without_context
 
 CHECK = """
@@ -30,3 +32,27 @@ def test_the_hook_gives_torch_the_same_file_and_line():
     full, quick = inspect.getframeinfo(frame), frame_info_without_context(frame)
     assert (quick.filename, quick.lineno, quick.function) == (full.filename, full.lineno, full.function)
     assert quick.code_context is None and full.code_context is not None
+
+
+
+GC_CHECK = """
+import gc, sys
+from neuroflow import torch_import
+if sys.argv[1] == "off":
+    gc.disable()
+torch_import.install()
+import torch
+if sys.argv[1] == "off":  # the caller's choice stands, and nothing is frozen
+    assert not gc.isenabled() and gc.get_freeze_count() == 0
+else:
+    assert gc.isenabled(), "the collector runs again after torch's import"
+    assert gc.get_freeze_count() > 10000, "torch's objects are frozen"
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("collector", ["on", "off"])
+def test_the_collector_runs_again_after_torch_and_skips_its_objects(collector):
+    out = subprocess.run([sys.executable, "-c", GC_CHECK, collector], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
