@@ -21,10 +21,15 @@ print("ok")
 """
 
 
-def test_torch_imports_through_the_hook_and_leaves_nothing_behind():
-    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120)
+def run_fresh(code: str, *args: str) -> None:
+    """Run `code` in a new Python process (torch not loaded yet) and check it printed "ok"."""
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_torch_imports_through_the_hook_and_leaves_nothing_behind():
+    run_fresh(CHECK)
 
 
 def test_the_hook_gives_torch_the_same_file_and_line():
@@ -32,7 +37,6 @@ def test_the_hook_gives_torch_the_same_file_and_line():
     full, quick = inspect.getframeinfo(frame), frame_info_without_context(frame)
     assert (quick.filename, quick.lineno, quick.function) == (full.filename, full.lineno, full.function)
     assert quick.code_context is None and full.code_context is not None
-
 
 
 GC_CHECK = """
@@ -53,6 +57,4 @@ print("ok")
 
 @pytest.mark.parametrize("collector", ["on", "off"])
 def test_the_collector_runs_again_after_torch_and_skips_its_objects(collector):
-    out = subprocess.run([sys.executable, "-c", GC_CHECK, collector], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
+    run_fresh(GC_CHECK, collector)
