@@ -3,11 +3,15 @@
 `python -m benchmarks.step_profile` prints, for one core: the matrix-multiply rate (the practical
 ceiling for convolutions), the time of one part of a split batch (64 images, forward and backward)
 alone and with a second part on the other core at the same time, the operations that take the time,
-and the floor those figures put under a 60,000-image epoch.
+and the floor those figures put under a 60,000-image epoch. Then, for neuroflow's own step on both
+cores (its network, StepRunner and fused Adam, batch 128): how long the parts take together and how
+long each piece the main thread runs alone takes, while the other core waits.
 """
 
 from __future__ import annotations
 
+import statistics
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import torch
@@ -40,20 +44,31 @@ def main() -> None:
     xs = [torch.randn(PART, 1, 28, 28).contiguous(memory_format=torch.channels_last) for _ in range(2)]
     y = torch.randint(0, 10, (PART,))
 
-    def part(i: int):
-        return torch.autograd.grad(F.cross_entropy(net(xs[i]), y), params)
+    def part(i: int) -> float:
+        start = time.perf_counter()
+        torch.autograd.grad(F.cross_entropy(net(xs[i]), y), params)
+        return time.perf_counter() - start
 
     pool = ThreadPoolExecutor(1, initializer=torch.set_num_threads, initargs=(1,))
+    uneven = []  # per step, the slower part's time over the faster one's: the step waits for the slower
 
     def both():
         other = pool.submit(part, 1)
-        part(0)
-        other.result()
+        mine = part(0)
+        theirs = other.result()
+        uneven.append(max(mine, theirs) / min(mine, theirs))
 
-    alone, together = median_seconds(lambda: part(0), 60), median_seconds(both, 60)
+    alone_s, together_s = [], []
+    for turn in range(20):  # in turns, so both see the same machine
+        alone_s.append(median_seconds(lambda: part(0), 3, warmup=3 if turn == 0 else 0))
+        together_s.append(median_seconds(both, 3, warmup=3 if turn == 0 else 0))
+    alone, together = statistics.median(alone_s), statistics.median(together_s)
     print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
     print(f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
           f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)")
+    uneven.sort()
+    print(f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the faster's time in the median step, "
+          f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile")
     print(f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, {PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone")
     floor = 60000 / (2 * PART) * (PART * FLOP_PER_IMAGE / (gemm * 1e9))
     print(f"a 60,000-image epoch: {60000 / (2 * PART) * together:.1f} s of parts at this rate; "
@@ -66,6 +81,55 @@ def main() -> None:
     print("\nwhere one part's time goes (20 parts):")
     print(prof.key_averages(group_by_input_shape=True).table(sort_by="self_cpu_time_total", row_limit=10, max_name_column_width=34, max_shapes_column_width=48))
     pool.shutdown()
+    step_pieces()
+
+
+def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
+    """Median ms of each piece of neuroflow's training step, as its training loop runs them."""
+    import numpy as np
+
+    from neuroflow.config import configure_torch
+    from neuroflow.models.recipes import resolve_model
+    from neuroflow.models.spec import build_network
+    from neuroflow.training.batches import ArrayData
+    from neuroflow.training.optimizers import optimizer_step
+    from neuroflow.training.steps import StepRunner, split_workers
+
+    threads = configure_torch()
+    torch.manual_seed(0)
+    _, net = build_network(resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification")
+    params = list(net.parameters())
+    optimizer = torch.optim.Adam(params, lr=1e-3, eps=1e-7, fused=True)
+    workers = split_workers(net, threads, batch, True)
+    runner = StepRunner(net, params, F.cross_entropy, workers=workers, generators=[torch.Generator().manual_seed(i) for i in range(workers)])
+    rng = np.random.default_rng(0)
+    data = ArrayData(rng.integers(0, 256, (batch * 20, 28, 28, 1), dtype=np.uint8), rng.integers(0, 10, batch * 20), 1 / 255)
+    order = torch.randperm(len(data)).split(batch)
+    pieces: dict[str, list[float]] = {k: [] for k in ("batch", "parts and gradient sum", "Adam", "loss and accuracy", "step")}
+    total_loss, correct = 0.0, 0
+    net.train()
+    with runner.threads_for_steps():
+        for i in range(steps):
+            t0 = time.perf_counter()
+            xb, yb = data.batch(order[i % len(order)])
+            t1 = time.perf_counter()
+            result = runner(xb, yb)
+            t2 = time.perf_counter()
+            for p, g in zip(params, result.grads, strict=True):
+                p.grad = g
+            optimizer_step(optimizer)
+            t3 = time.perf_counter()
+            total_loss += result.data_loss.item()  # the loop's running figures
+            correct += int((result.logits.argmax(1) == yb).sum())
+            t4 = time.perf_counter()
+            for name, seconds in zip(pieces, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), strict=True):
+                pieces[name].append(seconds)
+    runner.close()
+    ms = {name: statistics.median(v[steps // 10 :]) * 1e3 for name, v in pieces.items()}
+    alone = ms["batch"] + ms["Adam"] + ms["loss and accuracy"]
+    print(f"\nneuroflow's step on {workers} core(s), batch {batch}, median of {steps - steps // 10} steps: " + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items()))
+    print(f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, {alone / ms['step']:.0%} of the step")
+    return ms
 
 
 if __name__ == "__main__":
