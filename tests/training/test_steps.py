@@ -14,7 +14,7 @@ from neuroflow.data.outliers import uniform_loss
 from neuroflow.models.layers import Dropout, dropout_generator
 from neuroflow.models.spec import build_network
 from neuroflow.training.optimizers import plain_step
-from neuroflow.training.steps import StepRunner, split_workers
+from neuroflow.training.steps import StepRunner, flushes_denormals, split_workers
 
 SPEC = {"layers": [
     {"type": "Conv2D", "filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu"},
@@ -65,6 +65,26 @@ def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(one.grads, split.grads, strict=True))
     whole = F.cross_entropy(net(x), y)
     assert torch.allclose(one.data_loss, whole, atol=1e-6)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_steps_flush_denormals_on_every_step_thread_and_put_the_mode_back(workers):
+    net = _network()
+    runner = StepRunner(net, list(net.parameters()), F.cross_entropy, workers=workers)
+    try:
+        assert not flushes_denormals()
+        with runner.threads_for_steps():
+            assert flushes_denormals()
+            if runner._pool is not None:
+                assert runner._pool.submit(flushes_denormals).result()
+        assert not flushes_denormals(), "the caller's thread computes with denormals again"
+        torch.set_flush_denormal(True)  # a caller that flushes already keeps flushing
+        with StepRunner(net, list(net.parameters()), F.cross_entropy, flush_denormal=False).threads_for_steps():
+            assert not flushes_denormals()
+        assert flushes_denormals()
+    finally:
+        torch.set_flush_denormal(False)
+        runner.close()
 
 
 def test_batches_split_only_for_image_networks_without_batchnorm():

@@ -5,6 +5,11 @@ operation; giving each core its own part of the batch (one torch thread each, gr
 fixed order) is faster (figures in benchmarks/RESULTS.md). Each part's losses are weighted by its share
 of the batch, so the parts add up to the whole batch's mean loss and gradient; each part's Dropout
 draws from its own generator, so the same seed gives the same weights on the same machine.
+
+Steps run with denormal floats flushed to zero (tiny values such as Adam's second moments of
+near-zero gradients, which x86 cores compute slowly): 1.01-1.03× faster in four `make bench`
+settings tables. The mode is per thread, so it is set on each step thread and put back on the
+caller's thread after the steps.
 """
 
 from __future__ import annotations
@@ -37,14 +42,24 @@ class StepResult:
     grads: list[torch.Tensor | None]
 
 
+def flushes_denormals() -> bool:
+    """Whether this thread flushes denormal floats to zero (torch sets the mode but cannot report it)."""
+    return float(torch.tensor(1e-40) * 1.0) == 0.0
+
+
+def _step_thread(flush_denormal: bool) -> None:
+    torch.set_num_threads(1)
+    torch.set_flush_denormal(flush_denormal)
+
+
 class StepRunner:
     def __init__(self, network: nn.Module, params: list[torch.Tensor], data_loss: Callable, *, outlier_loss: Callable | None = None,
-                 outlier_weight: float = 0.0, workers: int = 1, generators: list[torch.Generator] | None = None):
+                 outlier_weight: float = 0.0, workers: int = 1, generators: list[torch.Generator] | None = None, flush_denormal: bool = True):
         self.network, self.params, self.data_loss = network, params, data_loss
         self.outlier_loss, self.outlier_weight = outlier_loss, outlier_weight
-        self.workers = workers
+        self.workers, self.flush_denormal = workers, flush_denormal
         self.generators = generators or [None] * workers
-        self._pool = ThreadPoolExecutor(workers - 1, thread_name_prefix="neuroflow-step", initializer=torch.set_num_threads, initargs=(1,)) if workers > 1 else None
+        self._pool = ThreadPoolExecutor(workers - 1, thread_name_prefix="neuroflow-step", initializer=_step_thread, initargs=(flush_denormal,)) if workers > 1 else None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -52,16 +67,17 @@ class StepRunner:
 
     @contextlib.contextmanager
     def threads_for_steps(self) -> Iterator[None]:
-        """One torch thread per part while steps run (torch's thread count is process-wide)."""
-        if self.workers == 1:
-            yield
-            return
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
+        """One torch thread per part while steps run (torch's thread count is process-wide), and this thread's denormal mode."""
+        threads, flushing = torch.get_num_threads(), flushes_denormals()
+        if self.workers > 1:
+            torch.set_num_threads(1)
+        torch.set_flush_denormal(self.flush_denormal)
         try:
             yield
         finally:
-            torch.set_num_threads(threads)
+            torch.set_flush_denormal(flushing)
+            if self.workers > 1:
+                torch.set_num_threads(threads)
 
     def __call__(self, x: torch.Tensor, y: torch.Tensor, extra: torch.Tensor | None = None) -> StepResult:
         n, m = len(y), 0 if extra is None else len(extra)
