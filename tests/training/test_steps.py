@@ -68,23 +68,26 @@ def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_steps_flush_denormals_on_every_step_thread_and_put_the_mode_back(workers):
+def test_flushing_denormals_reaches_every_step_thread_and_the_mode_is_put_back(workers):
     net = _network()
-    runner = StepRunner(net, list(net.parameters()), F.cross_entropy, workers=workers)
+    runners = [StepRunner(net, list(net.parameters()), F.cross_entropy, workers=workers, flush_denormal=flush) for flush in (True, False)]
     try:
         assert not flushes_denormals()
-        with runner.threads_for_steps():
+        with runners[0].threads_for_steps():
             assert flushes_denormals()
-            if runner._pool is not None:
-                assert runner._pool.submit(flushes_denormals).result()
+            if workers > 1:
+                assert runners[0]._pool.submit(flushes_denormals).result()
         assert not flushes_denormals(), "the caller's thread computes with denormals again"
-        torch.set_flush_denormal(True)  # a caller that flushes already keeps flushing
-        with StepRunner(net, list(net.parameters()), F.cross_entropy, flush_denormal=False).threads_for_steps():
+        torch.set_flush_denormal(True)  # a caller that flushes already: kept during steps that keep denormals, flushing after
+        with runners[1].threads_for_steps():
             assert not flushes_denormals()
+            if workers > 1:
+                assert not runners[1]._pool.submit(flushes_denormals).result()
         assert flushes_denormals()
     finally:
         torch.set_flush_denormal(False)
-        runner.close()
+        for r in runners:
+            r.close()
 
 
 def test_batches_split_only_for_image_networks_without_batchnorm():
