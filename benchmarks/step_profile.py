@@ -58,10 +58,13 @@ def main() -> None:
         theirs = other.result()
         uneven.append(max(mine, theirs) / min(mine, theirs))
 
+    for _ in range(3):  # warm-up, not counted
+        part(0), both()
+    uneven.clear()
     alone_s, together_s = [], []
-    for turn in range(20):  # in turns, so both see the same machine
-        alone_s.append(median_seconds(lambda: part(0), 3, warmup=3 if turn == 0 else 0))
-        together_s.append(median_seconds(both, 3, warmup=3 if turn == 0 else 0))
+    for _ in range(20):  # in turns, so both see the same machine
+        alone_s.append(median_seconds(lambda: part(0), 3, warmup=0))
+        together_s.append(median_seconds(both, 3, warmup=0))
     alone, together = statistics.median(alone_s), statistics.median(together_s)
     print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
     print(f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "

@@ -11,6 +11,7 @@ take about three quarters of the direct convolution's time, before any tile is t
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 
@@ -36,18 +37,25 @@ def matrices(points=POINTS, m: int = OUT, r: int = KERNEL) -> tuple[np.ndarray, 
     return at, g, bt
 
 
+@functools.cache
+def tile_transforms() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The 2-D transforms on flattened tiles (output 4×36, filter 36×25, input 36×36), made once."""
+    at, g, bt = (torch.tensor(a, dtype=torch.float32) for a in matrices())
+    return torch.kron(at, at), torch.kron(g, g), torch.kron(bt, bt)
+
+
 def winograd_conv(x: torch.Tensor, w: torch.Tensor, padding: int = 2) -> torch.Tensor:
     """F.conv2d(x, w, padding=padding) for 5×5 kernels and even output sizes, by Winograd F(2×2, 5×5)."""
-    at, g, bt = (torch.tensor(a, dtype=torch.float32) for a in matrices())
+    out_t, filter_t, input_t = tile_transforms()
     n, c, h, wd = x.shape
     k = w.shape[0]
     th, tw = h // OUT, wd // OUT
     xp = F.pad(x.permute(0, 2, 3, 1), (0, 0, padding, padding, padding, padding))  # NHWC
     tiles = xp.unfold(1, 6, OUT).unfold(2, 6, OUT)  # N, th, tw, C, 6, 6
-    v = (tiles.reshape(-1, 36) @ torch.kron(bt, bt).T).view(n * th * tw, c, 36).permute(2, 0, 1)  # 36, tiles, C
-    u = (w.reshape(k * c, 25) @ torch.kron(g, g).T).view(k, c, 36).permute(2, 1, 0)  # 36, C, K
+    v = (tiles.reshape(-1, 36) @ input_t.T).view(n * th * tw, c, 36).permute(2, 0, 1)  # 36, tiles, C
+    u = (w.reshape(k * c, 25) @ filter_t.T).view(k, c, 36).permute(2, 1, 0)  # 36, C, K
     m = torch.bmm(v, u)  # the 36 products
-    y = m.permute(1, 2, 0).reshape(-1, 36) @ torch.kron(at, at).T  # tiles·K, 4
+    y = m.permute(1, 2, 0).reshape(-1, 36) @ out_t.T  # tiles·K, 4
     return y.view(n, th, tw, k, OUT, OUT).permute(0, 3, 1, 4, 2, 5).reshape(n, k, h, wd)
 
 
