@@ -29,7 +29,17 @@ def load(data_dir: str, limit: int):
     return ArrayData(ds.x_train[:limit], ds.y_train[:limit], 1 / 255)
 
 
-def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, compile_: str, batch: int, denormal: str) -> Callable[[int], float]:
+def trainer(
+    data,
+    threads: int,
+    layout: str,
+    adam: str,
+    relu: str,
+    split: str,
+    compile_: str,
+    batch: int,
+    denormal: str,
+) -> Callable[[int], float]:
     """A function that trains `k` more steps of this setting and returns the seconds per image."""
     import torch
     import torch.nn.functional as F
@@ -39,7 +49,9 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     from neuroflow.training.steps import StepRunner
 
     torch.manual_seed(0)
-    _, net = build_network(resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification")
+    _, net = build_network(
+        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
+    )
     if layout == "nchw":
         net = net.to(memory_format=torch.contiguous_format)
     if relu == "before-pool":  # each layer in turn, as the spec lists them
@@ -47,13 +59,21 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     params = list(net.parameters())
     opt = torch.optim.Adam(params, lr=1e-3, fused=adam == "fused")
     workers = threads if split == "on" else 1
-    runner = StepRunner(torch.compile(net) if compile_ == "on" else net, params, F.cross_entropy, workers=workers,
-                        generators=[torch.Generator().manual_seed(i) for i in range(workers)], flush_denormal=denormal == "flush")
+    runner = StepRunner(
+        torch.compile(net) if compile_ == "on" else net,
+        params,
+        F.cross_entropy,
+        workers=workers,
+        generators=[torch.Generator().manual_seed(i) for i in range(workers)],
+        flush_denormal=denormal == "flush",
+    )
     shuffle = torch.Generator().manual_seed(0)
 
     def batches():
         while True:
-            yield from torch.randperm(len(data), generator=shuffle)[: len(data) // batch * batch].split(batch)
+            yield from torch.randperm(len(data), generator=shuffle)[
+                : len(data) // batch * batch
+            ].split(batch)
 
     order = batches()
     net.train()
@@ -80,7 +100,15 @@ def trainer(data, threads: int, layout: str, adam: str, relu: str, split: str, c
     return steps
 
 
-BASE = ("channels_last", "fused", "after-pool", "on", "off", 128, "keep")  # what neuroflow trains with
+BASE = (
+    "channels_last",
+    "fused",
+    "after-pool",
+    "on",
+    "off",
+    128,
+    "keep",
+)  # what neuroflow trains with
 SETTINGS = [  # (setting, index of the setting it is compared with)
     (("nchw", "default", "before-pool", "off", "off", 128, "keep"), None),
     (("channels_last", "default", "before-pool", "off", "off", 128, "keep"), 0),
@@ -116,10 +144,22 @@ def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = Fals
         run.close()
     rows = []
     for i, (s, vs) in enumerate(settings):
-        gains = [a / b for a, b in zip(per_image[vs], per_image[i], strict=True)] if vs is not None else []
-        rows.append({"setting": describe(s), "base": s == BASE, "vs": None if vs is None else describe(settings[vs][0]),
-                     "images_per_s": 1 / statistics.median(per_image[i]), "turns": len(per_image[i]),
-                     "speedup": statistics.median(gains) if gains else None, "compile_s": compile_s[i]})
+        gains = (
+            [a / b for a, b in zip(per_image[vs], per_image[i], strict=True)]
+            if vs is not None
+            else []
+        )
+        rows.append(
+            {
+                "setting": describe(s),
+                "base": s == BASE,
+                "vs": None if vs is None else describe(settings[vs][0]),
+                "images_per_s": 1 / statistics.median(per_image[i]),
+                "turns": len(per_image[i]),
+                "speedup": statistics.median(gains) if gains else None,
+                "compile_s": compile_s[i],
+            }
+        )
     return rows
 
 

@@ -27,9 +27,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alternate(commands: list[list], window_s: float = 1.0) -> tuple[list[dict], list[list[tuple[float, float]]]]:
+def alternate(
+    commands: list[list], window_s: float = 1.0
+) -> tuple[list[dict], list[list[tuple[float, float]]]]:
     """Run the commands (children that follow the protocol above) in turn; their results and windows."""
-    procs = [subprocess.Popen([sys.executable, "-m", *map(str, cmd)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for cmd in commands]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", *map(str, cmd)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for cmd in commands
+    ]
     windows: list[list[tuple[float, float]]] = [[] for _ in procs]
     try:
         for p in procs:
@@ -79,7 +90,9 @@ def _until_stopped(p: subprocess.Popen) -> None:
     deadline = time.perf_counter() + 5
     while time.perf_counter() < deadline:
         try:
-            states = [(t / "stat").read_text().rsplit(")", 1)[1].split()[0] for t in task_dir.iterdir()]
+            states = [
+                (t / "stat").read_text().rsplit(")", 1)[1].split()[0] for t in task_dir.iterdir()
+            ]
         except (FileNotFoundError, ProcessLookupError, IndexError):
             return  # it exited meanwhile
         if all(s in ("T", "t", "Z", "X") for s in states):
@@ -89,12 +102,16 @@ def _until_stopped(p: subprocess.Popen) -> None:
 
 def steps_per_window(stamps: list[float], windows: list[tuple[float, float]]) -> list[list[float]]:
     """Per window, the seconds of each step that began and ended inside it."""
-    return [[b - a for a, b in pairwise(stamps) if start <= a and b <= end] for start, end in windows]
+    return [
+        [b - a for a, b in pairwise(stamps) if start <= a and b <= end] for start, end in windows
+    ]
 
 
 def window_medians(stamps: list[float], windows: list[tuple[float, float]]) -> list[float | None]:
     """Per window, the median seconds of the steps that began and ended inside it (None if none did)."""
-    return [statistics.median(steps) if steps else None for steps in steps_per_window(stamps, windows)]
+    return [
+        statistics.median(steps) if steps else None for steps in steps_per_window(stamps, windows)
+    ]
 
 
 def paired_ratios(slow: list[float | None], fast: list[float | None]) -> list[float]:

@@ -43,8 +43,13 @@ def main(turns: int = 40) -> dict:
     for _ in range(turns):
         plain.append(step(False))
         augmented.append(step(True))
-    return {"augment": AUGMENT, "plain_ms": statistics.median(plain) * 1e3, "augmented_ms": statistics.median(augmented) * 1e3,
-            "ratio": statistics.median(a / p for a, p in zip(augmented, plain, strict=True)), "turns": turns}
+    return {
+        "augment": AUGMENT,
+        "plain_ms": statistics.median(plain) * 1e3,
+        "augmented_ms": statistics.median(augmented) * 1e3,
+        "ratio": statistics.median(a / p for a, p in zip(augmented, plain, strict=True)),
+        "turns": turns,
+    }
 
 
 if __name__ == "__main__":

@@ -25,9 +25,22 @@ def digits(ds, classes: np.ndarray, n_train: int, n_val: int, seed: int):
             idx = np.sort(rng.choice(idx, size=min(n, len(idx)), replace=False))
         return x[idx], np.searchsorted(classes, y[idx])
 
-    (xtr, ytr), (xva, yva), (xte, yte) = pick(ds.x_train, ds.y_train, n_train), pick(ds.x_val, ds.y_val, n_val), pick(ds.x_test, ds.y_test, 0)
-    return replace(ds, name=f"mnist-{classes[0]}to{classes[-1]}", x_train=xtr, y_train=ytr, x_val=xva, y_val=yva, x_test=xte, y_test=yte,
-                   class_names=[str(c) for c in classes])
+    (xtr, ytr), (xva, yva), (xte, yte) = (
+        pick(ds.x_train, ds.y_train, n_train),
+        pick(ds.x_val, ds.y_val, n_val),
+        pick(ds.x_test, ds.y_test, 0),
+    )
+    return replace(
+        ds,
+        name=f"mnist-{classes[0]}to{classes[-1]}",
+        x_train=xtr,
+        y_train=ytr,
+        x_val=xva,
+        y_val=yva,
+        x_test=xte,
+        y_test=yte,
+        class_names=[str(c) for c in classes],
+    )
 
 
 def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> None:
@@ -37,22 +50,44 @@ def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> N
     mnist = load_idx_dataset("mnist", data_dir=mnist_dir)
     with tempfile.TemporaryDirectory() as tmp:
         first = digits(mnist, np.arange(5), 30_000, 1_000, 0)
-        parent = nf.train(first, model="mnist-cnn", epochs=1, progress="quiet", post_fit=False, out=Path(tmp) / "mnist-0to4")
-        print(f"shared model: mnist-cnn on digits 0-4, {len(first.y_train):,} pictures, 1 epoch: test accuracy {nf.evaluate(parent, first)['accuracy']:.4f}")
+        parent = nf.train(
+            first,
+            model="mnist-cnn",
+            epochs=1,
+            progress="quiet",
+            post_fit=False,
+            out=Path(tmp) / "mnist-0to4",
+        )
+        print(
+            f"shared model: mnist-cnn on digits 0-4, {len(first.y_train):,} pictures, 1 epoch: test accuracy {nf.evaluate(parent, first)['accuracy']:.4f}"
+        )
         wins = 0
         for seed in seeds:
             task = digits(mnist, np.arange(5, 10), n, 500, seed)
-            common = {"epochs": epochs, "batch_size": batch, "seed": seed, "progress": "quiet", "post_fit": False}
+            common = {
+                "epochs": epochs,
+                "batch_size": batch,
+                "seed": seed,
+                "progress": "quiet",
+                "post_fit": False,
+            }
             scratch = nf.train(task, model="mnist-cnn", **common)
             tuned = nf.train(task, parent=parent.path, freeze="features", new_head=True, **common)
             a, b = (nf.evaluate(m, task)["accuracy"] for m in (scratch, tuned))
             wins += b > a
-            print(f"seed {seed}: digits 5-9 from {len(task.y_train)} pictures, {epochs} epochs, batch {batch}, tested on {len(task.y_test):,}: "
-                  f"from scratch {a:.4f}, fine-tuned (--freeze features --new-head) {b:.4f}")
+            print(
+                f"seed {seed}: digits 5-9 from {len(task.y_train)} pictures, {epochs} epochs, batch {batch}, tested on {len(task.y_test):,}: "
+                f"from scratch {a:.4f}, fine-tuned (--freeze features --new-head) {b:.4f}"
+            )
         print(f"fine-tuned beat from-scratch in {wins} of {len(seeds)} seeds")
 
 
 if __name__ == "__main__":
     args = sys.argv[1:] + [None] * 5
-    main(int(args[0] or 500), int(args[1] or 3), int(args[2] or 32), [int(s) for s in (args[3] or "0,1,2").split(",")],
-         args[4] or str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"))
+    main(
+        int(args[0] or 500),
+        int(args[1] or 3),
+        int(args[2] or 32),
+        [int(s) for s in (args[3] or "0,1,2").split(",")],
+        args[4] or str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"),
+    )

@@ -27,7 +27,9 @@ def main() -> None:
         photo = rng.uniform(0, 255, (3000, 4000, 3)).astype(dtype)
         for kernel in ("sharpen", "box-blur", "sobel"):
             seconds = best_of(3, lambda p=photo, k=kernel: convolve(p, k, mode="reflect"))
-            print(f"4000x3000x3 {np.dtype(dtype).name:7s} {kernel:8s} mode reflect  {seconds:.3f} s (best of 3)")
+            print(
+                f"4000x3000x3 {np.dtype(dtype).name:7s} {kernel:8s} mode reflect  {seconds:.3f} s (best of 3)"
+            )
 
 
 if __name__ == "__main__":

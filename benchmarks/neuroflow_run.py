@@ -12,7 +12,15 @@ import sys
 import time
 
 
-def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same_settings: bool = True, seed: int = 0, gate: bool = False) -> dict:
+def main(
+    data_dir: str,
+    epochs: int,
+    limit: int,
+    recipe: str = "mnist-cnn",
+    same_settings: bool = True,
+    seed: int = 0,
+    gate: bool = False,
+) -> dict:
     t_start = time.perf_counter()
     from neuroflow.data.idx import load_idx_dataset
     from neuroflow.evaluation.evaluate import evaluate
@@ -32,7 +40,9 @@ def main(data_dir: str, epochs: int, limit: int, recipe: str = "mnist-cnn", same
         sys.stdin.readline()
     t0 = time.perf_counter()
     model = fit(ds, spec, TrainSettings(epochs=epochs, seed=seed), progress="quiet")
-    train_s = sum(h["train_time_s"] for h in model.history)  # the steps, as the reference times them
+    train_s = sum(
+        h["train_time_s"] for h in model.history
+    )  # the steps, as the reference times them
     epochs_s = sum(h["time_s"] for h in model.history)
     wall_s = time.perf_counter() - t0
     report = evaluate(model, ds, update_card=False)
@@ -66,6 +76,16 @@ def _stamp_full_batches(stamps: list[float], last_is_full: bool) -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "mnist-cnn",
-                          (sys.argv[5] if len(sys.argv) > 5 else "same") == "same", int(sys.argv[6]) if len(sys.argv) > 6 else 0,
-                          (sys.argv[7] if len(sys.argv) > 7 else "") == "gate")))
+    print(
+        json.dumps(
+            main(
+                sys.argv[1],
+                int(sys.argv[2]),
+                int(sys.argv[3]),
+                sys.argv[4] if len(sys.argv) > 4 else "mnist-cnn",
+                (sys.argv[5] if len(sys.argv) > 5 else "same") == "same",
+                int(sys.argv[6]) if len(sys.argv) > 6 else 0,
+                (sys.argv[7] if len(sys.argv) > 7 else "") == "gate",
+            )
+        )
+    )

@@ -31,7 +31,10 @@ def main() -> None:
     kinds = ["letters", "symbols", "noise", "blank", "shapes", "scrambled"]
     print(f"model {args.model}: T = {t:.3f}; known inputs: MNIST test ({len(ds.x_test)})")
     print(f"{'method':12}" + "".join(f"{k:>18}" for k in kinds))
-    sets = {k: not_digits(k, args.n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None) for k in kinds}
+    sets = {
+        k: not_digits(k, args.n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None)
+        for k in kinds
+    }
     for method in METHODS:
         s_in = scores_for(method, f_in, l_in, t, model.detector)
         cells = []
@@ -46,9 +49,16 @@ def main() -> None:
     s_in = scores_for(model.config["ood"]["method"], f_in, l_in, t, model.detector)
     accepted = s_in <= threshold
     pred = l_in.argmax(1)
-    print(f"accepted MNIST test digits: {accepted.mean():.4f}; accuracy on accepted {(pred[accepted] == ds.y_test[accepted]).mean():.4f} vs all {(pred == ds.y_test).mean():.4f}")
-    before, after = calibration_figures(softmax(l_in), ds.y_test), calibration_figures(softmax(l_in, t), ds.y_test)
-    print(f"test ECE before {before['ece']:.4f} after {after['ece']:.4f}; NLL before {before['nll']:.4f} after {after['nll']:.4f}")
+    print(
+        f"accepted MNIST test digits: {accepted.mean():.4f}; accuracy on accepted {(pred[accepted] == ds.y_test[accepted]).mean():.4f} vs all {(pred == ds.y_test).mean():.4f}"
+    )
+    before, after = (
+        calibration_figures(softmax(l_in), ds.y_test),
+        calibration_figures(softmax(l_in, t), ds.y_test),
+    )
+    print(
+        f"test ECE before {before['ece']:.4f} after {after['ece']:.4f}; NLL before {before['nll']:.4f} after {after['nll']:.4f}"
+    )
     _ = np
 
 

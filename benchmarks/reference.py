@@ -19,9 +19,17 @@ from torch.utils.data import DataLoader, TensorDataset
 
 def lesson_cnn() -> nn.Sequential:
     return nn.Sequential(
-        nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(7 * 7 * 32, 128), nn.ReLU(), nn.Dropout(0.4), nn.Linear(128, 10),
+        nn.Conv2d(1, 16, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(7 * 7 * 32, 128),
+        nn.ReLU(),
+        nn.Dropout(0.4),
+        nn.Linear(128, 10),
     )
 
 
@@ -72,4 +80,13 @@ def main(data_dir: str, epochs: int, limit: int, gate: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), (sys.argv[4] if len(sys.argv) > 4 else "") == "gate")))
+    print(
+        json.dumps(
+            main(
+                sys.argv[1],
+                int(sys.argv[2]),
+                int(sys.argv[3]),
+                (sys.argv[4] if len(sys.argv) > 4 else "") == "gate",
+            )
+        )
+    )

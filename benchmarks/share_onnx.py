@@ -22,17 +22,27 @@ def main(mnist_dir: str) -> None:
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
     from neuroflow.evaluation.metrics import softmax
-    from neuroflow.export import export_onnx
-    from neuroflow.export_runtime import load_onnx
-    from neuroflow.export_runtime import predict as onnx_predict
+    from neuroflow.export.runtime import load_onnx
+    from neuroflow.export.runtime import predict as onnx_predict
+    from neuroflow.export.to_onnx import export_onnx
     from neuroflow.training.loop import predict_array
 
     iris = nf.load_dataset("iris")
     mnist = load_idx_dataset("mnist", data_dir=mnist_dir)
     mnist.x_train, mnist.y_train = mnist.x_train[:10_000], mnist.y_train[:10_000]
     cases = [
-        ("iris-mlp", nf.train(iris, model="iris-mlp", progress="quiet"), np.concatenate([iris.x_train, iris.x_val, iris.x_test]), [[5.1, 3.3, 1.7, 0.5]]),
-        ("mnist-cnn", nf.train(mnist, model="mnist-cnn", epochs=1, progress="quiet"), mnist.x_test, mnist.x_test[:1]),
+        (
+            "iris-mlp",
+            nf.train(iris, model="iris-mlp", progress="quiet"),
+            np.concatenate([iris.x_train, iris.x_val, iris.x_test]),
+            [[5.1, 3.3, 1.7, 0.5]],
+        ),
+        (
+            "mnist-cnn",
+            nf.train(mnist, model="mnist-cnn", epochs=1, progress="quiet"),
+            mnist.x_test,
+            mnist.x_test[:1],
+        ),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         for name, model, x, one in cases:
@@ -41,14 +51,22 @@ def main(mnist_dir: str) -> None:
             out = onnx_model.run(x)
             d_logits = float(np.abs(out["logits"] - logits).max())
             d_probs = float(np.abs(out["probabilities"] - softmax(logits, model.temperature)).max())
-            net_torch = median_us(lambda m=model, v=x[:1]: predict_array(m.network, v, m.preprocessing), 300)
+            net_torch = median_us(
+                lambda m=model, v=x[:1]: predict_array(m.network, v, m.preprocessing), 300
+            )
             net_ort = median_us(lambda o=onnx_model, v=x[:1]: o.run(v), 300)
             full_torch = median_us(lambda m=model, v=one: nf.predict(m, v), 100)
             full_ort = median_us(lambda o=onnx_model, v=one: onnx_predict(o, v), 100)
-            print(f"{name}: {model.network.count_params():,} params, {len(x):,} inputs: max |Δ logits| {d_logits:.1e}, max |Δ probabilities| {d_probs:.1e}; "
-                  f"one input, network only: torch {net_torch:.0f} µs, onnxruntime {net_ort:.0f} µs; "
-                  f"one input through predict(): torch {full_torch:.0f} µs, onnxruntime {full_ort:.0f} µs")
+            print(
+                f"{name}: {model.network.count_params():,} params, {len(x):,} inputs: max |Δ logits| {d_logits:.1e}, max |Δ probabilities| {d_probs:.1e}; "
+                f"one input, network only: torch {net_torch:.0f} µs, onnxruntime {net_ort:.0f} µs; "
+                f"one input through predict(): torch {full_torch:.0f} µs, onnxruntime {full_ort:.0f} µs"
+            )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"))
+    main(
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist")
+    )

@@ -22,15 +22,27 @@ from benchmarks.timing import median_seconds
 
 PART = 64  # images per core: a batch of 128 split in two, as neuroflow trains it
 # forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of conv1)
-MACS = {"conv1": 16 * 25 * 28 * 28, "conv2": 32 * 16 * 25 * 14 * 14, "dense": 32 * 49 * 128 + 128 * 10}
+MACS = {
+    "conv1": 16 * 25 * 28 * 28,
+    "conv2": 32 * 16 * 25 * 14 * 14,
+    "dense": 32 * 49 * 128 + 128 * 10,
+}
 FLOP_PER_IMAGE = 2 * (2 * MACS["conv1"] + 3 * MACS["conv2"] + 3 * MACS["dense"])
 
 
 def lesson_cnn() -> nn.Module:
     return nn.Sequential(
-        nn.Conv2d(1, 16, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),  # ReLU after pooling, as neuroflow runs it
-        nn.Conv2d(16, 32, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),
-        nn.Flatten(), nn.Linear(32 * 49, 128), nn.ReLU(), nn.Dropout(0.4), nn.Linear(128, 10),
+        nn.Conv2d(1, 16, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.ReLU(),  # ReLU after pooling, as neuroflow runs it
+        nn.Conv2d(16, 32, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(32 * 49, 128),
+        nn.ReLU(),
+        nn.Dropout(0.4),
+        nn.Linear(128, 10),
     ).to(memory_format=torch.channels_last)
 
 
@@ -41,7 +53,9 @@ def main() -> None:
     gemm = 2 * 2048**3 / median_seconds(lambda: a @ b, 5) / 1e9
     net = lesson_cnn()
     params = list(net.parameters())
-    xs = [torch.randn(PART, 1, 28, 28).contiguous(memory_format=torch.channels_last) for _ in range(2)]
+    xs = [
+        torch.randn(PART, 1, 28, 28).contiguous(memory_format=torch.channels_last) for _ in range(2)
+    ]
     y = torch.randint(0, 10, (PART,))
 
     def part(i: int) -> float:
@@ -67,22 +81,37 @@ def main() -> None:
         together_s.append(median_seconds(both, 3, warmup=0))
     alone, together = statistics.median(alone_s), statistics.median(together_s)
     print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
-    print(f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
-          f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)")
+    print(
+        f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
+        f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)"
+    )
     uneven.sort()
-    print(f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the faster's time in the median step, "
-          f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile")
-    print(f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, {PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone")
+    print(
+        f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the faster's time in the median step, "
+        f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile"
+    )
+    print(
+        f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, {PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone"
+    )
     floor = 60000 / (2 * PART) * (PART * FLOP_PER_IMAGE / (gemm * 1e9))
-    print(f"a 60,000-image epoch: {60000 / (2 * PART) * together:.1f} s of parts at this rate; "
-          f"{floor:.1f} s if every operation ran at the matrix-multiply rate on both cores")
+    print(
+        f"a 60,000-image epoch: {60000 / (2 * PART) * together:.1f} s of parts at this rate; "
+        f"{floor:.1f} s if every operation ran at the matrix-multiply rate on both cores"
+    )
     from torch.profiler import profile
 
     with profile(record_shapes=True) as prof:
         for _ in range(20):
             part(0)
     print("\nwhere one part's time goes (20 parts):")
-    print(prof.key_averages(group_by_input_shape=True).table(sort_by="self_cpu_time_total", row_limit=10, max_name_column_width=34, max_shapes_column_width=48))
+    print(
+        prof.key_averages(group_by_input_shape=True).table(
+            sort_by="self_cpu_time_total",
+            row_limit=10,
+            max_name_column_width=34,
+            max_shapes_column_width=48,
+        )
+    )
     pool.shutdown()
     step_pieces()
 
@@ -100,15 +129,29 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
 
     threads = configure_torch()
     torch.manual_seed(0)
-    _, net = build_network(resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification")
+    _, net = build_network(
+        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
+    )
     params = list(net.parameters())
     optimizer = torch.optim.Adam(params, lr=1e-3, eps=1e-7, fused=True)
     workers = split_workers(net, threads, batch, True)
-    runner = StepRunner(net, params, F.cross_entropy, workers=workers, generators=[torch.Generator().manual_seed(i) for i in range(workers)])
+    runner = StepRunner(
+        net,
+        params,
+        F.cross_entropy,
+        workers=workers,
+        generators=[torch.Generator().manual_seed(i) for i in range(workers)],
+    )
     rng = np.random.default_rng(0)
-    data = ArrayData(rng.integers(0, 256, (batch * 20, 28, 28, 1), dtype=np.uint8), rng.integers(0, 10, batch * 20), 1 / 255)
+    data = ArrayData(
+        rng.integers(0, 256, (batch * 20, 28, 28, 1), dtype=np.uint8),
+        rng.integers(0, 10, batch * 20),
+        1 / 255,
+    )
     order = torch.randperm(len(data)).split(batch)
-    pieces: dict[str, list[float]] = {k: [] for k in ("batch", "parts and gradient sum", "Adam", "loss and accuracy", "step")}
+    pieces: dict[str, list[float]] = {
+        k: [] for k in ("batch", "parts and gradient sum", "Adam", "loss and accuracy", "step")
+    }
     total_loss, correct = 0.0, 0
     net.train()
     with runner.threads_for_steps():
@@ -125,13 +168,20 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
             total_loss += result.data_loss.item()  # the loop's running figures
             correct += int((result.logits.argmax(1) == yb).sum())
             t4 = time.perf_counter()
-            for name, seconds in zip(pieces, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), strict=True):
+            for name, seconds in zip(
+                pieces, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), strict=True
+            ):
                 pieces[name].append(seconds)
     runner.close()
     ms = {name: statistics.median(v[steps // 10 :]) * 1e3 for name, v in pieces.items()}
     alone = ms["batch"] + ms["Adam"] + ms["loss and accuracy"]
-    print(f"\nneuroflow's step on {workers} core(s), batch {batch}, median of {steps - steps // 10} steps: " + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items()))
-    print(f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, {alone / ms['step']:.0%} of the step")
+    print(
+        f"\nneuroflow's step on {workers} core(s), batch {batch}, median of {steps - steps // 10} steps: "
+        + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items())
+    )
+    print(
+        f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, {alone / ms['step']:.0%} of the step"
+    )
     return ms
 
 

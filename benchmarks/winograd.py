@@ -23,7 +23,9 @@ OUT, KERNEL = 2, 5  # F(2×2, 5×5): 2×2 outputs per 6×6 tile
 POINTS = (0.0, 1.0, -1.0, 2.0, -2.0)  # and the point at infinity
 
 
-def matrices(points=POINTS, m: int = OUT, r: int = KERNEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def matrices(
+    points=POINTS, m: int = OUT, r: int = KERNEL
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A^T (m×n), G (n×r) and B^T (n×n) of the 1-D transform: y = A^T [(G g) ⊙ (B^T d)] for y_i = Σ_k g_k d_{i+k}."""
     n = m + r - 1
     at, g = np.zeros((m, n)), np.zeros((n, r))
@@ -33,7 +35,17 @@ def matrices(points=POINTS, m: int = OUT, r: int = KERNEL) -> tuple[np.ndarray, 
     at[m - 1, n - 1] = g[n - 1, r - 1] = 1.0
     # B^T is what makes the identity hold for every g and d: one least-squares solve per column (exact here)
     products = np.array([at[i] * g[:, k] for i in range(m) for k in range(r)])
-    bt = np.stack([np.linalg.lstsq(products, [1.0 if col == i + k else 0.0 for i in range(m) for k in range(r)], rcond=None)[0] for col in range(n)], axis=1)
+    bt = np.stack(
+        [
+            np.linalg.lstsq(
+                products,
+                [1.0 if col == i + k else 0.0 for i in range(m) for k in range(r)],
+                rcond=None,
+            )[0]
+            for col in range(n)
+        ],
+        axis=1,
+    )
     return at, g, bt
 
 
@@ -52,7 +64,9 @@ def winograd_conv(x: torch.Tensor, w: torch.Tensor, padding: int = 2) -> torch.T
     th, tw = h // OUT, wd // OUT
     xp = F.pad(x.permute(0, 2, 3, 1), (0, 0, padding, padding, padding, padding))  # NHWC
     tiles = xp.unfold(1, 6, OUT).unfold(2, 6, OUT)  # N, th, tw, C, 6, 6
-    v = (tiles.reshape(-1, 36) @ input_t.T).view(n * th * tw, c, 36).permute(2, 0, 1)  # 36, tiles, C
+    v = (
+        (tiles.reshape(-1, 36) @ input_t.T).view(n * th * tw, c, 36).permute(2, 0, 1)
+    )  # 36, tiles, C
     u = (w.reshape(k * c, 25) @ filter_t.T).view(k, c, 36).permute(2, 1, 0)  # 36, C, K
     m = torch.bmm(v, u)  # the 36 products
     y = m.permute(1, 2, 0).reshape(-1, 36) @ out_t.T  # tiles·K, 4
@@ -67,7 +81,11 @@ def main(turns: int = 30, images: int = 64) -> dict:
     wc = w.contiguous(memory_format=torch.channels_last)
     v = torch.randn(36, images * 49, 16)
     u = torch.randn(36, 16, 32)
-    runs = {"direct": lambda: F.conv2d(x, wc, padding=2), "winograd": lambda: winograd_conv(x, w), "products": lambda: torch.bmm(v, u)}
+    runs = {
+        "direct": lambda: F.conv2d(x, wc, padding=2),
+        "winograd": lambda: winograd_conv(x, w),
+        "products": lambda: torch.bmm(v, u),
+    }
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(turns):
         for name, run in runs.items():
@@ -78,9 +96,13 @@ def main(turns: int = 30, images: int = 64) -> dict:
     ms = {name: statistics.median(t) * 1e3 for name, t in times.items()}
     error = float((winograd_conv(x, w) - F.conv2d(x, w, padding=2)).abs().max())
     flop = 2 * 36 * images * 49 * 16 * 32
-    print(f"conv2 forward, {images} images, one thread, median of {turns} turns: direct (oneDNN) {ms['direct']:.2f} ms, "
-          f"Winograd F(2×2,5×5) in torch operations {ms['winograd']:.2f} ms (largest difference {error:.1e})")
-    print(f"its 36 small products alone: {ms['products']:.2f} ms, {flop / ms['products'] / 1e6:.1f} GFLOP/s")
+    print(
+        f"conv2 forward, {images} images, one thread, median of {turns} turns: direct (oneDNN) {ms['direct']:.2f} ms, "
+        f"Winograd F(2×2,5×5) in torch operations {ms['winograd']:.2f} ms (largest difference {error:.1e})"
+    )
+    print(
+        f"its 36 small products alone: {ms['products']:.2f} ms, {flop / ms['products'] / 1e6:.1f} GFLOP/s"
+    )
     return ms | {"error": error}
 
 

@@ -13,8 +13,14 @@ def draw_shape(kind: str, size: int, rng: np.random.Generator, colour: bool = Tr
     """One light shape on a dark background, `size` pixels square, a little off-centre."""
     from PIL import Image, ImageDraw
 
-    bg = tuple(int(v) for v in rng.integers(0, 60, 3)) if colour else (int(rng.integers(0, 60)),) * 3
-    fg = tuple(int(v) for v in rng.integers(150, 256, 3)) if colour else (int(rng.integers(150, 256)),) * 3
+    bg = (
+        tuple(int(v) for v in rng.integers(0, 60, 3)) if colour else (int(rng.integers(0, 60)),) * 3
+    )
+    fg = (
+        tuple(int(v) for v in rng.integers(150, 256, 3))
+        if colour
+        else (int(rng.integers(150, 256)),) * 3
+    )
     img = Image.new("RGB", (size, size), bg)
     draw = ImageDraw.Draw(img)
     r = size * rng.uniform(0.28, 0.4)
@@ -28,7 +34,9 @@ def draw_shape(kind: str, size: int, rng: np.random.Generator, colour: bool = Tr
     return img
 
 
-def shapes_folder(root: Path, n: int = 20, classes=SHAPES, seed: int = 0, colour: bool = True, sizes=(24, 64)) -> Path:
+def shapes_folder(
+    root: Path, n: int = 20, classes=SHAPES, seed: int = 0, colour: bool = True, sizes=(24, 64)
+) -> Path:
     """ROOT/<shape>/<i>.png (every third one a .jpg): `n` pictures per class."""
     rng = np.random.default_rng(seed)
     for kind in classes:

@@ -34,9 +34,22 @@ def models(tmp_path_factory) -> dict[str, Path]:
         _pictures(pictures / label, 6)
     nf.train("iris", epochs=2, progress="quiet", out=root / "iris")
     nf.train(str(pictures), epochs=1, progress="quiet", out=root / "image")
-    (root / "houses.csv").write_text("rooms,price\n" + "".join(f"{i % 5 + 1},{100 + 7.5 * i}\n" for i in range(20)))
-    nf.train(str(root / "houses.csv"), target="price", epochs=1, progress="quiet", out=root / "regression")
-    return {"iris": root / "iris", "image": root / "image", "regression": root / "regression", "pictures": pictures}
+    (root / "houses.csv").write_text(
+        "rooms,price\n" + "".join(f"{i % 5 + 1},{100 + 7.5 * i}\n" for i in range(20))
+    )
+    nf.train(
+        str(root / "houses.csv"),
+        target="price",
+        epochs=1,
+        progress="quiet",
+        out=root / "regression",
+    )
+    return {
+        "iris": root / "iris",
+        "image": root / "image",
+        "regression": root / "regression",
+        "pictures": pictures,
+    }
 
 
 def _pictures(folder: Path, n: int, size: int = 8) -> None:
@@ -45,7 +58,9 @@ def _pictures(folder: Path, n: int, size: int = 8) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(len(str(folder)))
     for i in range(n):
-        Image.fromarray(rng.integers(0, 256, (size, size), dtype=np.uint8)).save(folder / f"{i}.png")
+        Image.fromarray(rng.integers(0, 256, (size, size), dtype=np.uint8)).save(
+            folder / f"{i}.png"
+        )
 
 
 def _pictures_file(path: Path, models: dict) -> None:
@@ -97,23 +112,45 @@ def pictures(n: int = 6, extra: dict | None = None):
 
 def idx(broken: str | None = None, data=None):
     """Files entry: the four MNIST IDX files, 20 tiny examples, with `broken` replaced by `data`."""
-    names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+    names = (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    )
 
     def build(path: Path, models: dict) -> None:
         path.mkdir(parents=True)
         for name in names:
-            arr = np.zeros((20, 28, 28), np.uint8) if "images" in name else np.arange(20, dtype=np.uint8) % 10
+            arr = (
+                np.zeros((20, 28, 28), np.uint8)
+                if "images" in name
+                else np.arange(20, dtype=np.uint8) % 10
+            )
             _write(path / name, idx_bytes(arr), models)
         if broken is not None:
             (path / broken).unlink()
             if data is not None:
-                _write(path / (broken + ".gz" if isinstance(data, bytes) and data[:2] == b"\x1f\x8b" else broken), data, models)
+                _write(
+                    path
+                    / (
+                        broken + ".gz"
+                        if isinstance(data, bytes) and data[:2] == b"\x1f\x8b"
+                        else broken
+                    ),
+                    data,
+                    models,
+                )
 
     return build
 
 
 def idx_bytes(arr: np.ndarray) -> bytes:
-    return struct.pack(">I", 0x0800 | arr.ndim) + b"".join(struct.pack(">I", d) for d in arr.shape) + arr.tobytes()
+    return (
+        struct.pack(">I", 0x0800 | arr.ndim)
+        + b"".join(struct.pack(">I", d) for d in arr.shape)
+        + arr.tobytes()
+    )
 
 
 def _write(path: Path, content, models: dict) -> None:
@@ -149,10 +186,35 @@ def zip_bytes(entries: dict[str, str]) -> bytes:
 
 # A checkpoint as 'neuroflow train' records it, with damaged tensors.
 CHECKPOINT = {
-    "run/checkpoint/state.json": json.dumps({"epoch": 1, "history": [], "cli": {
-        "data": "iris", "target": None, "task": None, "model": None, "data_dir": None, "augment": None, "image_size": None, "grayscale": None,
-        "seed": 0, "from_model": None, "freeze": None, "new_head": False, "epochs": 3, "batch_size": None, "lr": None, "optimizer": None,
-        "early_stopping": None, "on_nan": "stop"}, "optimizer": {"state": {}, "param_groups": []}, "scheduler": None, "has_best": False}),
+    "run/checkpoint/state.json": json.dumps(
+        {
+            "epoch": 1,
+            "history": [],
+            "cli": {
+                "data": "iris",
+                "target": None,
+                "task": None,
+                "model": None,
+                "data_dir": None,
+                "augment": None,
+                "image_size": None,
+                "grayscale": None,
+                "seed": 0,
+                "from_model": None,
+                "freeze": None,
+                "new_head": False,
+                "epochs": 3,
+                "batch_size": None,
+                "lr": None,
+                "optimizer": None,
+                "early_stopping": None,
+                "on_nan": "stop",
+            },
+            "optimizer": {"state": {}, "param_groups": []},
+            "scheduler": None,
+            "has_best": False,
+        }
+    ),
     "run/checkpoint/state.safetensors": b"junk",
 }
 
@@ -166,114 +228,557 @@ CASES = [
     case("train-missing-file", "train nowhere.csv --target a", "no such file or folder"),
     case("train-empty-csv", "train data.csv --target a", "is empty", {"data.csv": ""}),
     case("train-binary-csv", "train data.csv --target a", "is not utf-8 text", {"data.csv": JUNK}),
-    case("train-header-only", "train data.csv --target a", "has a header but no rows", {"data.csv": "a,b\n"}),
-    case("train-ragged-csv", "train data.csv --target a", "cannot be read as csv", {"data.csv": 'a,b\n1,2\n3,"4\n'}),
-    case("train-duplicate-column", "train data.csv --target a", "column name 'a' twice", {"data.csv": "a,a\n1,2\n"}),
-    case("train-unknown-target", "train data.csv --target zz", "no column 'zz'", {"data.csv": TINY}),
+    case(
+        "train-header-only",
+        "train data.csv --target a",
+        "has a header but no rows",
+        {"data.csv": "a,b\n"},
+    ),
+    case(
+        "train-ragged-csv",
+        "train data.csv --target a",
+        "cannot be read as csv",
+        {"data.csv": 'a,b\n1,2\n3,"4\n'},
+    ),
+    case(
+        "train-duplicate-column",
+        "train data.csv --target a",
+        "column name 'a' twice",
+        {"data.csv": "a,a\n1,2\n"},
+    ),
+    case(
+        "train-unknown-target", "train data.csv --target zz", "no column 'zz'", {"data.csv": TINY}
+    ),
     case("train-no-target", "train data.csv", "which column to predict", {"data.csv": TINY}),
-    case("train-one-class", "train data.csv --target b", "single class", {"data.csv": "a,b\n1,x\n2,x\n3,x\n"}),
-    case("train-wrong-extension", "train data.png", "is not a csv file or an image folder", {"data.png": JUNK}),
-    case("train-infinite-feature", "train data.csv --target b", "column 'a' has an infinite value (data.csv, row 3)", {"data.csv": TINY.replace("\n3,", "\ninf,")}),
-    case("train-infinite-target", "train data.csv --target a", "column 'a' has an infinite value", {"data.csv": TINY.replace("\n3,", "\n-inf,")}),
-    case("train-numbers-too-large", "train data.csv --target b", "too large to standardise", {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")}),
+    case(
+        "train-one-class",
+        "train data.csv --target b",
+        "single class",
+        {"data.csv": "a,b\n1,x\n2,x\n3,x\n"},
+    ),
+    case(
+        "train-wrong-extension",
+        "train data.png",
+        "is not a csv file or an image folder",
+        {"data.png": JUNK},
+    ),
+    case(
+        "train-infinite-feature",
+        "train data.csv --target b",
+        "column 'a' has an infinite value (data.csv, row 3)",
+        {"data.csv": TINY.replace("\n3,", "\ninf,")},
+    ),
+    case(
+        "train-infinite-target",
+        "train data.csv --target a",
+        "column 'a' has an infinite value",
+        {"data.csv": TINY.replace("\n3,", "\n-inf,")},
+    ),
+    case(
+        "train-numbers-too-large",
+        "train data.csv --target b",
+        "too large to standardise",
+        {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")},
+    ),
     case("inspect-empty-name", ["inspect", ""], "no data was given"),
     case("tune-empty-name", ["tune", "", "--trials", "1"], "no data was given"),
     case("inspect-empty-csv", "inspect data.csv", "is empty", {"data.csv": ""}),
     case("predict-picture-to-table-model", "predict {iris} p.png", "is a picture, but a table"),
-    case("predict-missing-columns", "predict {iris} rows.csv", "lacks column(s)", {"rows.csv": "a,b\n1,2\n"}),
-    case("predict-text-in-number-column", "predict {iris} rows.csv", "is not a number", {"rows.csv": ROWS.replace("5.1", "tall")}),
-    case("predict-infinite-value", "predict {iris} rows.csv", "has an infinite value (row 1)", {"rows.csv": ROWS.replace("5.1", "inf")}),
-    case("evaluate-text-in-numeric-target", "evaluate {regression} rows.csv", "the target 'price' has a value that is not a number: 'cheap'",
-         {"rows.csv": "rooms,price\n2,120\n3,cheap\n"}),
-    case("evaluate-infinite-target", "evaluate {regression} rows.csv", "column 'price' has an infinite value (row 2)", {"rows.csv": "rooms,price\n2,120\n3,inf\n"}),
-    case("predict-folder-as-csv", "predict {iris} rows", "is a folder, not a csv file", {"rows": DIR}),
-    case("evaluate-csv-without-target", "evaluate {iris} rows.csv", "no column 'species'", {"rows.csv": ROWS}),
+    case(
+        "predict-missing-columns",
+        "predict {iris} rows.csv",
+        "lacks column(s)",
+        {"rows.csv": "a,b\n1,2\n"},
+    ),
+    case(
+        "predict-text-in-number-column",
+        "predict {iris} rows.csv",
+        "is not a number",
+        {"rows.csv": ROWS.replace("5.1", "tall")},
+    ),
+    case(
+        "predict-infinite-value",
+        "predict {iris} rows.csv",
+        "has an infinite value (row 1)",
+        {"rows.csv": ROWS.replace("5.1", "inf")},
+    ),
+    case(
+        "evaluate-text-in-numeric-target",
+        "evaluate {regression} rows.csv",
+        "the target 'price' has a value that is not a number: 'cheap'",
+        {"rows.csv": "rooms,price\n2,120\n3,cheap\n"},
+    ),
+    case(
+        "evaluate-infinite-target",
+        "evaluate {regression} rows.csv",
+        "column 'price' has an infinite value (row 2)",
+        {"rows.csv": "rooms,price\n2,120\n3,inf\n"},
+    ),
+    case(
+        "predict-folder-as-csv", "predict {iris} rows", "is a folder, not a csv file", {"rows": DIR}
+    ),
+    case(
+        "evaluate-csv-without-target",
+        "evaluate {iris} rows.csv",
+        "no column 'species'",
+        {"rows.csv": ROWS},
+    ),
     # data files: pictures and picture folders
     case("train-folder-without-classes", "train pics", "has no class subfolders", {"pics": DIR}),
-    case("train-one-class-folder", "train pics", "only one class", {"pics/cat": lambda p, m: _pictures(p, 6)}),
-    case("train-junk-picture", "train pics", "is not a picture neuroflow can read", {"pics": pictures(extra={"cat/bad.png": JUNK})}),
-    case("train-empty-picture", "train pics", "empty file (0 bytes)", {"pics": pictures(extra={"dog/0.png": b""})}),
-    case("train-empty-class-folder", "train pics", "holds no pictures", {"pics": pictures(extra={"bird": DIR})}),
-    case("predict-csv-to-image-model", "predict {image} rows.csv", "is not a picture", {"rows.csv": ROWS}),
-    case("predict-empty-picture-folder", "predict {image} pics", "holds no pictures", {"pics": DIR}),
+    case(
+        "train-one-class-folder",
+        "train pics",
+        "only one class",
+        {"pics/cat": lambda p, m: _pictures(p, 6)},
+    ),
+    case(
+        "train-junk-picture",
+        "train pics",
+        "is not a picture neuroflow can read",
+        {"pics": pictures(extra={"cat/bad.png": JUNK})},
+    ),
+    case(
+        "train-empty-picture",
+        "train pics",
+        "empty file (0 bytes)",
+        {"pics": pictures(extra={"dog/0.png": b""})},
+    ),
+    case(
+        "train-empty-class-folder",
+        "train pics",
+        "holds no pictures",
+        {"pics": pictures(extra={"bird": DIR})},
+    ),
+    case(
+        "predict-csv-to-image-model",
+        "predict {image} rows.csv",
+        "is not a picture",
+        {"rows.csv": ROWS},
+    ),
+    case(
+        "predict-empty-picture-folder", "predict {image} pics", "holds no pictures", {"pics": DIR}
+    ),
     case("predict-missing-picture", "predict {image} nowhere.png", "does not exist"),
-    case("convolve-junk-picture", "convolve photo.png --kernel sharpen --out out.png", "is not a picture", {"photo.png": JUNK}),
-    case("convolve-text-as-picture", "convolve photo.png --kernel sharpen --out out.png", "is not a picture", {"photo.png": "hello\n"}),
-    case("convolve-empty-picture", "convolve photo.png --kernel sharpen --out out.png", "empty file", {"photo.png": b""}),
-    case("convolve-folder-as-picture", "convolve photo --kernel sharpen --out out.png", "is a folder", {"photo": DIR}),
-    case("convolve-missing-picture", "convolve photo.png --kernel sharpen --out out.png", "does not exist"),
+    case(
+        "convolve-junk-picture",
+        "convolve photo.png --kernel sharpen --out out.png",
+        "is not a picture",
+        {"photo.png": JUNK},
+    ),
+    case(
+        "convolve-text-as-picture",
+        "convolve photo.png --kernel sharpen --out out.png",
+        "is not a picture",
+        {"photo.png": "hello\n"},
+    ),
+    case(
+        "convolve-empty-picture",
+        "convolve photo.png --kernel sharpen --out out.png",
+        "empty file",
+        {"photo.png": b""},
+    ),
+    case(
+        "convolve-folder-as-picture",
+        "convolve photo --kernel sharpen --out out.png",
+        "is a folder",
+        {"photo": DIR},
+    ),
+    case(
+        "convolve-missing-picture",
+        "convolve photo.png --kernel sharpen --out out.png",
+        "does not exist",
+    ),
     # IDX files
-    case("idx-not-idx", "train mnist --data-dir idx", "is not an idx file", {"idx": idx("train-images-idx3-ubyte", JUNK)}),
-    case("idx-empty", "train mnist --data-dir idx", "is not an idx file", {"idx": idx("train-images-idx3-ubyte", b"")}),
-    case("idx-wrong-type", "train mnist --data-dir idx", "not unsigned bytes", {"idx": idx("train-labels-idx1-ubyte", b"\0\0\x09\x01" + bytes(30))}),
-    case("idx-truncated", "train mnist --data-dir idx", "is truncated", {"idx": idx("train-images-idx3-ubyte", idx_bytes(np.zeros((20, 28, 28), np.uint8))[:500])}),
-    case("idx-damaged-gzip", "train mnist --data-dir idx", "damaged or truncated gzip", {"idx": idx("train-images-idx3-ubyte", gzip.compress(JUNK * 8)[:60])}),
-    case("idx-count-mismatch", "train mnist --data-dir idx", "holds 20 images but", {"idx": idx("train-labels-idx1-ubyte", idx_bytes(np.zeros(19, np.uint8)))}),
-    case("idx-label-out-of-range", "train mnist --data-dir idx", "has label 12", {"idx": idx("train-labels-idx1-ubyte", idx_bytes(np.full(20, 12, np.uint8)))}),
-    case("idx-wrong-size", "train mnist --data-dir idx", "not 28x28", {"idx": idx("train-images-idx3-ubyte", idx_bytes(np.zeros((20, 10, 10), np.uint8)))}),
-    case("idx-file-missing", "train mnist --data-dir idx", "has only some of the mnist files", {"idx": idx("t10k-labels-idx1-ubyte")}),
-    case("idx-too-few", "train mnist --data-dir idx", "holds only 20 training images", {"idx": idx()}),
-    case("idx-none-there", "inspect mnist --data-dir idx", "cannot find the mnist idx files", {"idx": DIR}),
+    case(
+        "idx-not-idx",
+        "train mnist --data-dir idx",
+        "is not an idx file",
+        {"idx": idx("train-images-idx3-ubyte", JUNK)},
+    ),
+    case(
+        "idx-empty",
+        "train mnist --data-dir idx",
+        "is not an idx file",
+        {"idx": idx("train-images-idx3-ubyte", b"")},
+    ),
+    case(
+        "idx-wrong-type",
+        "train mnist --data-dir idx",
+        "not unsigned bytes",
+        {"idx": idx("train-labels-idx1-ubyte", b"\0\0\x09\x01" + bytes(30))},
+    ),
+    case(
+        "idx-truncated",
+        "train mnist --data-dir idx",
+        "is truncated",
+        {"idx": idx("train-images-idx3-ubyte", idx_bytes(np.zeros((20, 28, 28), np.uint8))[:500])},
+    ),
+    case(
+        "idx-damaged-gzip",
+        "train mnist --data-dir idx",
+        "damaged or truncated gzip",
+        {"idx": idx("train-images-idx3-ubyte", gzip.compress(JUNK * 8)[:60])},
+    ),
+    case(
+        "idx-count-mismatch",
+        "train mnist --data-dir idx",
+        "holds 20 images but",
+        {"idx": idx("train-labels-idx1-ubyte", idx_bytes(np.zeros(19, np.uint8)))},
+    ),
+    case(
+        "idx-label-out-of-range",
+        "train mnist --data-dir idx",
+        "has label 12",
+        {"idx": idx("train-labels-idx1-ubyte", idx_bytes(np.full(20, 12, np.uint8)))},
+    ),
+    case(
+        "idx-wrong-size",
+        "train mnist --data-dir idx",
+        "not 28x28",
+        {"idx": idx("train-images-idx3-ubyte", idx_bytes(np.zeros((20, 10, 10), np.uint8)))},
+    ),
+    case(
+        "idx-file-missing",
+        "train mnist --data-dir idx",
+        "has only some of the mnist files",
+        {"idx": idx("t10k-labels-idx1-ubyte")},
+    ),
+    case(
+        "idx-too-few", "train mnist --data-dir idx", "holds only 20 training images", {"idx": idx()}
+    ),
+    case(
+        "idx-none-there",
+        "inspect mnist --data-dir idx",
+        "cannot find the mnist idx files",
+        {"idx": DIR},
+    ),
     # specs
     case("spec-missing", "train iris --model nowhere.yaml", "spec file nowhere.yaml not found"),
     case("spec-unknown-recipe", "train iris --model nosuch", "unknown recipe 'nosuch'"),
-    case("spec-yaml-syntax", "train iris --model s.yaml", "cannot read spec", {"s.yaml": "layers: [Dense(10\n  - : :"}),
-    case("spec-json-syntax", "train iris --model s.json", "cannot read spec", {"s.json": '{"layers": ['}),
-    case("spec-binary", "train iris --model s.yaml", "cannot read spec", {"s.yaml": b"\xff\xfe\x00junk"}),
+    case(
+        "spec-yaml-syntax",
+        "train iris --model s.yaml",
+        "cannot read spec",
+        {"s.yaml": "layers: [Dense(10\n  - : :"},
+    ),
+    case(
+        "spec-json-syntax",
+        "train iris --model s.json",
+        "cannot read spec",
+        {"s.json": '{"layers": ['},
+    ),
+    case(
+        "spec-binary",
+        "train iris --model s.yaml",
+        "cannot read spec",
+        {"s.yaml": b"\xff\xfe\x00junk"},
+    ),
     case("spec-empty", "train iris --model s.yaml", "non-empty list of layers", {"s.yaml": ""}),
-    case("spec-list-of-numbers", "train iris --model s.yaml", "is not a layer", {"s.yaml": "[1, 2, 3]\n"}),
-    case("spec-unknown-key", "train iris --model s.yaml", "unknown spec key(s): foo", {"s.yaml": spec("Dense(10)") + "foo: 1\n"}),
-    case("spec-units-text", "train iris --model s.yaml", "units='ten' is not valid", {"s.yaml": spec('Dense(units="ten")')}),
-    case("spec-units-negative", "train iris --model s.yaml", "units=-5 is not valid", {"s.yaml": spec("Dense(-5)")}),
-    case("spec-unknown-layer", "train iris --model s.yaml", "unknown layer 'dense2'", {"s.yaml": spec("Dense2(10)")}),
-    case("spec-code-as-layer", "train iris --model s.yaml", "unknown layer '__import__'", {"s.yaml": spec('__import__("os")')}),
-    case("spec-unknown-activation", "train iris --model s.yaml", "unknown activation 'nosuch'", {"s.yaml": spec('Dense(10, activation="nosuch")')}),
-    case("spec-dropout-rate", "train iris --model s.yaml", "rate=1.5 is not valid", {"s.yaml": spec("Dropout(1.5)")}),
-    case("spec-conv-on-table", "train iris --model s.yaml", "needs image inputs", {"s.yaml": spec("Conv2D(4, 3)")}),
-    case("spec-unknown-loss", "train iris --model s.yaml", "unknown loss 'hinge'", {"s.yaml": spec("Dense(10)") + "loss: hinge\n"}),
-    case("spec-loss-for-other-task", "train iris --model s.yaml", "is for regression", {"s.yaml": spec("Dense(10)") + "loss: mse\n"}),
-    case("spec-optimizer-number", "train iris --model s.yaml", "'optimizer' should be a word", {"s.yaml": spec("Dense(10)") + "optimizer: 5\n"}),
-    case("spec-betas-out-of-range", "train iris --model s.yaml", "'betas' is [2, 3]", {"s.yaml": spec("Dense(10)") + "betas: [2, 3]\n"}),
-    case("spec-weight-decay-negative", "train iris --model s.yaml", "'weight_decay' is -1", {"s.yaml": spec("Dense(10)") + "weight_decay: -1\n"}),
-    case("spec-label-smoothing", "train iris --model s.yaml", "'label_smoothing' is 5", {"s.yaml": spec("Dense(10)") + "label_smoothing: 5\n"}),
-    case("spec-batch-size-zero", "train iris --model s.yaml", "batch size must be a whole number", {"s.yaml": spec("Dense(10)") + "batch_size: 0\n"}),
-    case("spec-lr-text", "train iris --model s.yaml", "learning rate fast is out of range", {"s.yaml": spec("Dense(10)") + "lr: fast\n"}),
-    case("spec-wrong-output-size", "train iris --model s.yaml", "the data needs 3 classes", {"s.yaml": spec("Dense(10)", tail=False)}),
+    case(
+        "spec-list-of-numbers",
+        "train iris --model s.yaml",
+        "is not a layer",
+        {"s.yaml": "[1, 2, 3]\n"},
+    ),
+    case(
+        "spec-unknown-key",
+        "train iris --model s.yaml",
+        "unknown spec key(s): foo",
+        {"s.yaml": spec("Dense(10)") + "foo: 1\n"},
+    ),
+    case(
+        "spec-units-text",
+        "train iris --model s.yaml",
+        "units='ten' is not valid",
+        {"s.yaml": spec('Dense(units="ten")')},
+    ),
+    case(
+        "spec-units-negative",
+        "train iris --model s.yaml",
+        "units=-5 is not valid",
+        {"s.yaml": spec("Dense(-5)")},
+    ),
+    case(
+        "spec-unknown-layer",
+        "train iris --model s.yaml",
+        "unknown layer 'dense2'",
+        {"s.yaml": spec("Dense2(10)")},
+    ),
+    case(
+        "spec-code-as-layer",
+        "train iris --model s.yaml",
+        "unknown layer '__import__'",
+        {"s.yaml": spec('__import__("os")')},
+    ),
+    case(
+        "spec-unknown-activation",
+        "train iris --model s.yaml",
+        "unknown activation 'nosuch'",
+        {"s.yaml": spec('Dense(10, activation="nosuch")')},
+    ),
+    case(
+        "spec-dropout-rate",
+        "train iris --model s.yaml",
+        "rate=1.5 is not valid",
+        {"s.yaml": spec("Dropout(1.5)")},
+    ),
+    case(
+        "spec-conv-on-table",
+        "train iris --model s.yaml",
+        "needs image inputs",
+        {"s.yaml": spec("Conv2D(4, 3)")},
+    ),
+    case(
+        "spec-unknown-loss",
+        "train iris --model s.yaml",
+        "unknown loss 'hinge'",
+        {"s.yaml": spec("Dense(10)") + "loss: hinge\n"},
+    ),
+    case(
+        "spec-loss-for-other-task",
+        "train iris --model s.yaml",
+        "is for regression",
+        {"s.yaml": spec("Dense(10)") + "loss: mse\n"},
+    ),
+    case(
+        "spec-optimizer-number",
+        "train iris --model s.yaml",
+        "'optimizer' should be a word",
+        {"s.yaml": spec("Dense(10)") + "optimizer: 5\n"},
+    ),
+    case(
+        "spec-betas-out-of-range",
+        "train iris --model s.yaml",
+        "'betas' is [2, 3]",
+        {"s.yaml": spec("Dense(10)") + "betas: [2, 3]\n"},
+    ),
+    case(
+        "spec-weight-decay-negative",
+        "train iris --model s.yaml",
+        "'weight_decay' is -1",
+        {"s.yaml": spec("Dense(10)") + "weight_decay: -1\n"},
+    ),
+    case(
+        "spec-label-smoothing",
+        "train iris --model s.yaml",
+        "'label_smoothing' is 5",
+        {"s.yaml": spec("Dense(10)") + "label_smoothing: 5\n"},
+    ),
+    case(
+        "spec-batch-size-zero",
+        "train iris --model s.yaml",
+        "batch size must be a whole number",
+        {"s.yaml": spec("Dense(10)") + "batch_size: 0\n"},
+    ),
+    case(
+        "spec-lr-text",
+        "train iris --model s.yaml",
+        "learning rate fast is out of range",
+        {"s.yaml": spec("Dense(10)") + "lr: fast\n"},
+    ),
+    case(
+        "spec-wrong-output-size",
+        "train iris --model s.yaml",
+        "the data needs 3 classes",
+        {"s.yaml": spec("Dense(10)", tail=False)},
+    ),
     # model folders, bundles, exported files
-    case("model-missing", "predict nowhere rows.csv", "model nowhere not found", {"rows.csv": ROWS}),
-    case("model-is-a-file", "info model.json", "is not a model folder or bundle", {"model.json": "{}"}),
+    case(
+        "model-missing", "predict nowhere rows.csv", "model nowhere not found", {"rows.csv": ROWS}
+    ),
+    case(
+        "model-is-a-file",
+        "info model.json",
+        "is not a model folder or bundle",
+        {"model.json": "{}"},
+    ),
     case("model-without-config", "evaluate model", "has no config.json", {"model": DIR}),
-    case("config-not-json", "info model", "is not valid json", {"model": model_copy(lambda p: (p / "config.json").write_text("{not json"))}),
-    case("config-not-utf8", "info model", "is not valid json", {"model": model_copy(lambda p: (p / "config.json").write_bytes(JUNK))}),
-    case("config-a-list", "info model", "is not a neuroflow model config", {"model": config(lambda c: [1, 2, 3])}),
-    case("config-without-spec", "predict model rows.csv", "has no 'spec' field", {"model": config(lambda c: c.pop("spec") and None), "rows.csv": ROWS}),
-    case("config-without-task", "info model", "has no 'task' field", {"model": config(lambda c: c.pop("task") and None)}),
-    case("config-without-input", "evaluate model", "has no 'input' field", {"model": config(lambda c: c.pop("input") and None)}),
-    case("config-task-number", "evaluate model", "field 'task' should be", {"model": config(lambda c: c.update(task=5))}),
-    case("config-kind-unknown", "info model", "field 'kind' should be", {"model": config(lambda c: c.update(kind="audio"))}),
-    case("config-class-names-number", "info model", "field 'class_names' should be", {"model": config(lambda c: c.update(class_names=3))}),
-    case("config-shape-text", "predict model rows.csv", "field 'input.shape' should be", {"model": config(lambda c: c["input"].update(shape="4")), "rows.csv": ROWS}),
-    case("config-preprocessing-text", "info model", "field 'preprocessing' should be", {"model": config(lambda c: c.update(preprocessing="std"))}),
-    case("config-column-without-mean", "predict model rows.csv", "preprocessing.columns", {"model": config(lambda c: c["preprocessing"]["columns"][0].pop("mean") and None), "rows.csv": ROWS}),
-    case("config-features-vs-shape", "predict model rows.csv", "makes 4 features but input.shape says 5", {"model": config(lambda c: c["input"].update(shape=[5])), "rows.csv": ROWS}),
-    case("config-weights-text", "bundle model --out m.zip", "field 'weights' should be", {"model": config(lambda c: c.update(weights="model.safetensors"))}),
-    case("config-ood-text", "export model --out m.onnx", "field 'ood' should be", {"model": config(lambda c: c.update(ood="yes"))}),
-    case("config-calibration-text", "predict model rows.csv", "field 'calibration' should be", {"model": config(lambda c: c.update(calibration="hot")), "rows.csv": ROWS}),
-    case("config-summary-number", "info model", "field 'summary' should be", {"model": config(lambda c: c.update(summary=5))}),
-    case("config-version-text", "info model", "field 'format_version' should be a whole number", {"model": config(lambda c: c.update(format_version="1"))}),
-    case("config-version-newer", "info model", "newer than this neuroflow reads", {"model": config(lambda c: c.update(format_version=99))}),
-    case("config-classes-vs-spec", "predict model rows.csv", "cannot be built", {"model": config(lambda c: c.update(class_names=["a", "b"])), "rows.csv": ROWS}),
-    case("weights-missing", "evaluate model", "has no model.safetensors", {"model": model_copy(lambda p: (p / "model.safetensors").unlink())}),
-    case("weights-empty", "evaluate model", "is truncated", {"model": model_copy(lambda p: (p / "model.safetensors").write_bytes(b""))}),
-    case("weights-pickle", "evaluate model", "it is a pickle", {"model": model_copy(lambda p: (p / "model.safetensors").write_bytes(b"\x80\x04\x95junk"))}),
-    case("weights-changed", "evaluate model", "do not match their recorded sha256", {"model": model_copy(lambda p: _flip_last_byte(p / "model.safetensors"))}),
-    case("history-not-json", "predict model rows.csv", "history.json is not valid json", {"model": model_copy(lambda p: (p / "history.json").write_text("{oops")), "rows.csv": ROWS}),
-    case("detector-missing", "predict model rows.csv", "has no detector.safetensors", {"model": model_copy(lambda p: (p / "detector.safetensors").unlink()), "rows.csv": ROWS}),
-    case("model-pickle-file", "predict model.pt rows.csv", "refusing model.pt", {"model.pt": b"\x80\x04junk", "rows.csv": ROWS}),
-    case("bundle-junk-zip", "info model.zip", "is not a model folder or bundle", {"model.zip": JUNK}),
-    case("bundle-without-config", "info model.zip", "holds no config.json", {"model.zip": zip_bytes({"hello.txt": "hi"})}),
-    case("bundle-path-escape", "predict model.zip rows.csv", "outside the folder", {"model.zip": zip_bytes({"../config.json": "{}"}), "rows.csv": ROWS}),
-    case("onnx-junk", "predict model.onnx rows.csv", "is not a readable onnx file", {"model.onnx": JUNK, "rows.csv": ROWS}),
+    case(
+        "config-not-json",
+        "info model",
+        "is not valid json",
+        {"model": model_copy(lambda p: (p / "config.json").write_text("{not json"))},
+    ),
+    case(
+        "config-not-utf8",
+        "info model",
+        "is not valid json",
+        {"model": model_copy(lambda p: (p / "config.json").write_bytes(JUNK))},
+    ),
+    case(
+        "config-a-list",
+        "info model",
+        "is not a neuroflow model config",
+        {"model": config(lambda c: [1, 2, 3])},
+    ),
+    case(
+        "config-without-spec",
+        "predict model rows.csv",
+        "has no 'spec' field",
+        {"model": config(lambda c: c.pop("spec") and None), "rows.csv": ROWS},
+    ),
+    case(
+        "config-without-task",
+        "info model",
+        "has no 'task' field",
+        {"model": config(lambda c: c.pop("task") and None)},
+    ),
+    case(
+        "config-without-input",
+        "evaluate model",
+        "has no 'input' field",
+        {"model": config(lambda c: c.pop("input") and None)},
+    ),
+    case(
+        "config-task-number",
+        "evaluate model",
+        "field 'task' should be",
+        {"model": config(lambda c: c.update(task=5))},
+    ),
+    case(
+        "config-kind-unknown",
+        "info model",
+        "field 'kind' should be",
+        {"model": config(lambda c: c.update(kind="audio"))},
+    ),
+    case(
+        "config-class-names-number",
+        "info model",
+        "field 'class_names' should be",
+        {"model": config(lambda c: c.update(class_names=3))},
+    ),
+    case(
+        "config-shape-text",
+        "predict model rows.csv",
+        "field 'input.shape' should be",
+        {"model": config(lambda c: c["input"].update(shape="4")), "rows.csv": ROWS},
+    ),
+    case(
+        "config-preprocessing-text",
+        "info model",
+        "field 'preprocessing' should be",
+        {"model": config(lambda c: c.update(preprocessing="std"))},
+    ),
+    case(
+        "config-column-without-mean",
+        "predict model rows.csv",
+        "preprocessing.columns",
+        {
+            "model": config(lambda c: c["preprocessing"]["columns"][0].pop("mean") and None),
+            "rows.csv": ROWS,
+        },
+    ),
+    case(
+        "config-features-vs-shape",
+        "predict model rows.csv",
+        "makes 4 features but input.shape says 5",
+        {"model": config(lambda c: c["input"].update(shape=[5])), "rows.csv": ROWS},
+    ),
+    case(
+        "config-weights-text",
+        "bundle model --out m.zip",
+        "field 'weights' should be",
+        {"model": config(lambda c: c.update(weights="model.safetensors"))},
+    ),
+    case(
+        "config-ood-text",
+        "export model --out m.onnx",
+        "field 'ood' should be",
+        {"model": config(lambda c: c.update(ood="yes"))},
+    ),
+    case(
+        "config-calibration-text",
+        "predict model rows.csv",
+        "field 'calibration' should be",
+        {"model": config(lambda c: c.update(calibration="hot")), "rows.csv": ROWS},
+    ),
+    case(
+        "config-summary-number",
+        "info model",
+        "field 'summary' should be",
+        {"model": config(lambda c: c.update(summary=5))},
+    ),
+    case(
+        "config-version-text",
+        "info model",
+        "field 'format_version' should be a whole number",
+        {"model": config(lambda c: c.update(format_version="1"))},
+    ),
+    case(
+        "config-version-newer",
+        "info model",
+        "newer than this neuroflow reads",
+        {"model": config(lambda c: c.update(format_version=99))},
+    ),
+    case(
+        "config-classes-vs-spec",
+        "predict model rows.csv",
+        "cannot be built",
+        {"model": config(lambda c: c.update(class_names=["a", "b"])), "rows.csv": ROWS},
+    ),
+    case(
+        "weights-missing",
+        "evaluate model",
+        "has no model.safetensors",
+        {"model": model_copy(lambda p: (p / "model.safetensors").unlink())},
+    ),
+    case(
+        "weights-empty",
+        "evaluate model",
+        "is truncated",
+        {"model": model_copy(lambda p: (p / "model.safetensors").write_bytes(b""))},
+    ),
+    case(
+        "weights-pickle",
+        "evaluate model",
+        "it is a pickle",
+        {"model": model_copy(lambda p: (p / "model.safetensors").write_bytes(b"\x80\x04\x95junk"))},
+    ),
+    case(
+        "weights-changed",
+        "evaluate model",
+        "do not match their recorded sha256",
+        {"model": model_copy(lambda p: _flip_last_byte(p / "model.safetensors"))},
+    ),
+    case(
+        "history-not-json",
+        "predict model rows.csv",
+        "history.json is not valid json",
+        {"model": model_copy(lambda p: (p / "history.json").write_text("{oops")), "rows.csv": ROWS},
+    ),
+    case(
+        "detector-missing",
+        "predict model rows.csv",
+        "has no detector.safetensors",
+        {"model": model_copy(lambda p: (p / "detector.safetensors").unlink()), "rows.csv": ROWS},
+    ),
+    case(
+        "model-pickle-file",
+        "predict model.pt rows.csv",
+        "refusing model.pt",
+        {"model.pt": b"\x80\x04junk", "rows.csv": ROWS},
+    ),
+    case(
+        "bundle-junk-zip", "info model.zip", "is not a model folder or bundle", {"model.zip": JUNK}
+    ),
+    case(
+        "bundle-without-config",
+        "info model.zip",
+        "holds no config.json",
+        {"model.zip": zip_bytes({"hello.txt": "hi"})},
+    ),
+    case(
+        "bundle-path-escape",
+        "predict model.zip rows.csv",
+        "outside the folder",
+        {"model.zip": zip_bytes({"../config.json": "{}"}), "rows.csv": ROWS},
+    ),
+    case(
+        "onnx-junk",
+        "predict model.onnx rows.csv",
+        "is not a readable onnx file",
+        {"model.onnx": JUNK, "rows.csv": ROWS},
+    ),
     case("onnx-missing", "info model.onnx", "model model.onnx not found"),
     case("finetune-image-model-on-table", "train iris --from {image}", "needs image inputs"),
     case("evaluate-other-classes", "evaluate {image} iris", "classes differ"),
@@ -282,119 +787,434 @@ CASES = [
     case("epochs-negative", "train iris --epochs -3", "--epochs must be at least 1"),
     case("epochs-huge", "train iris --epochs 100000000", "from 1 to 100,000"),
     case("epochs-not-a-number", "train iris --epochs abc", "invalid value for '--epochs'"),
-    case("batch-size-zero", "train iris --batch-size 0", "batch size must be a whole number from 1"),
-    case("batch-size-negative", "train iris --batch-size -1", "batch size must be a whole number from 1"),
+    case(
+        "batch-size-zero", "train iris --batch-size 0", "batch size must be a whole number from 1"
+    ),
+    case(
+        "batch-size-negative",
+        "train iris --batch-size -1",
+        "batch size must be a whole number from 1",
+    ),
     case("lr-zero", "train iris --lr 0", "learning rate 0.0 is out of range"),
     case("lr-nan", "train iris --lr nan", "learning rate nan is out of range"),
     case("lr-inf", "train iris --lr inf", "learning rate inf is out of range"),
     case("lr-negative", "train iris --lr -1", "learning rate -1.0 is out of range"),
     case("seed-negative", "train iris --seed -1", "--seed -1 is out of range"),
-    case("seed-huge", "augment preview digits --augment invert --seed 99999999999", "--seed 99999999999 is out of range"),
+    case(
+        "seed-huge",
+        "augment preview digits --augment invert --seed 99999999999",
+        "--seed 99999999999 is out of range",
+    ),
     case("early-stopping-zero", "train iris --early-stopping 0", "early-stopping patience must be"),
     case("optimizer-unknown", "train iris --optimizer foo", "unknown optimizer 'foo'"),
     case("task-unknown", "train iris --task foo", "unknown task 'foo'"),
-    case("task-unknown-csv", "tune data.csv --target b --task foo --trials 1", "unknown task 'foo'", {"data.csv": TINY}),
+    case(
+        "task-unknown-csv",
+        "tune data.csv --target b --task foo --trials 1",
+        "unknown task 'foo'",
+        {"data.csv": TINY},
+    ),
     case("task-regression-on-iris", "train iris --task regression", "iris is classification data"),
     case("target-on-iris", "train iris --target petal_width", "iris predicts 'species'"),
     case("target-on-pictures", "train {pictures} --target cat", "--target is for csv tables"),
     case("on-nan-unknown", "train iris --on-nan foo", "--on-nan 'foo' is not understood"),
-    case("freeze-unknown", "train iris --from {iris} --freeze bogus", "--freeze 'bogus' is not understood"),
-    case("freeze-without-from", "train iris --freeze features", "--freeze applies only when fine-tuning"),
-    case("new-head-without-from", "train iris --new-head", "--new-head applies only when fine-tuning"),
+    case(
+        "freeze-unknown",
+        "train iris --from {iris} --freeze bogus",
+        "--freeze 'bogus' is not understood",
+    ),
+    case(
+        "freeze-without-from",
+        "train iris --freeze features",
+        "--freeze applies only when fine-tuning",
+    ),
+    case(
+        "new-head-without-from", "train iris --new-head", "--new-head applies only when fine-tuning"
+    ),
     case("augment-unknown", "train {pictures} --augment bogus", "unknown augmentation 'bogus'"),
-    case("augment-out-of-range", "train {pictures} --augment rotate=500", "rotate=500 is out of range"),
-    case("augment-nan", "augment preview {pictures} --augment rotate=nan", "rotate=nan is out of range"),
+    case(
+        "augment-out-of-range",
+        "train {pictures} --augment rotate=500",
+        "rotate=500 is out of range",
+    ),
+    case(
+        "augment-nan",
+        "augment preview {pictures} --augment rotate=nan",
+        "rotate=nan is out of range",
+    ),
     case("augment-on-table", "train iris --augment invert", "invert works on images"),
     case("image-size-zero", "train {pictures} --image-size 0", "--image-size '0' is out of range"),
-    case("image-size-text", "train {pictures} --image-size abc", "--image-size 'abc' is not a size"),
-    case("image-size-huge", "train {pictures} --image-size 5000", "--image-size '5000' is out of range"),
+    case(
+        "image-size-text", "train {pictures} --image-size abc", "--image-size 'abc' is not a size"
+    ),
+    case(
+        "image-size-huge",
+        "train {pictures} --image-size 5000",
+        "--image-size '5000' is out of range",
+    ),
     case("unknown-option", "train iris --bogus", "no such option: --bogus"),
     case("unknown-command", "nosuchcommand", "no such command 'nosuchcommand'"),
     case("missing-argument", "evaluate", "missing argument 'model'"),
-    case("predict-format-unknown", "predict {iris} rows.csv --format xml", "--format 'xml' is not known", {"rows.csv": ROWS}),
-    case("predict-two-csvs", "predict {iris} rows.csv rows.csv", "takes one csv file of rows", {"rows.csv": ROWS}),
-    case("export-format-unknown", "export {iris} --format tflite --out m.onnx", "--format 'tflite' is not known"),
-    case("resume-without-checkpoint", "train --resume run", "has no checkpoint to resume from", {"run": DIR}),
-    case("resume-damaged-state", "train --resume run", "checkpoint in run is damaged", {"run/checkpoint/state.json": "{oops"}),
-    case("resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT),
-    case("resume-with-new-epochs", "train --resume run --epochs 100", "so --epochs cannot change", CHECKPOINT),
-    case("resume-with-other-data", "train digits --resume run", "so data cannot change", CHECKPOINT),
-    case("resume-not-from-cli", "train --resume run", "did not start", {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "cli": null}'}),
-    case("tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"),
+    case(
+        "predict-format-unknown",
+        "predict {iris} rows.csv --format xml",
+        "--format 'xml' is not known",
+        {"rows.csv": ROWS},
+    ),
+    case(
+        "predict-two-csvs",
+        "predict {iris} rows.csv rows.csv",
+        "takes one csv file of rows",
+        {"rows.csv": ROWS},
+    ),
+    case(
+        "export-format-unknown",
+        "export {iris} --format tflite --out m.onnx",
+        "--format 'tflite' is not known",
+    ),
+    case(
+        "resume-without-checkpoint",
+        "train --resume run",
+        "has no checkpoint to resume from",
+        {"run": DIR},
+    ),
+    case(
+        "resume-damaged-state",
+        "train --resume run",
+        "checkpoint in run is damaged",
+        {"run/checkpoint/state.json": "{oops"},
+    ),
+    case(
+        "resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT
+    ),
+    case(
+        "resume-with-new-epochs",
+        "train --resume run --epochs 100",
+        "so --epochs cannot change",
+        CHECKPOINT,
+    ),
+    case(
+        "resume-with-other-data", "train digits --resume run", "so data cannot change", CHECKPOINT
+    ),
+    case(
+        "resume-not-from-cli",
+        "train --resume run",
+        "did not start",
+        {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "cli": null}'},
+    ),
+    case(
+        "tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"
+    ),
     case("tune-trials-missing", "tune iris", "tune needs --trials"),
-    case("tune-timeout-negative", "tune iris --trials 1 --timeout -5", "--timeout must be a positive number"),
-    case("tune-timeout-nan", "tune iris --trials 1 --timeout nan", "--timeout must be a positive number"),
-    case("tune-metric-unknown", "tune iris --trials 1 --metric foo", "--metric foo does not fit classification"),
+    case(
+        "tune-timeout-negative",
+        "tune iris --trials 1 --timeout -5",
+        "--timeout must be a positive number",
+    ),
+    case(
+        "tune-timeout-nan",
+        "tune iris --trials 1 --timeout nan",
+        "--timeout must be a positive number",
+    ),
+    case(
+        "tune-metric-unknown",
+        "tune iris --trials 1 --metric foo",
+        "--metric foo does not fit classification",
+    ),
     case("tune-pruner-unknown", "tune iris --trials 1 --pruner foo", "unknown pruner 'foo'"),
-    case("tune-space-missing", "tune iris --trials 1 --space nowhere.yaml", "space file nowhere.yaml not found"),
-    case("tune-space-list", "tune iris --trials 1 --space s.yaml", "a space is a mapping", {"s.yaml": "[1, 2, 3]\n"}),
-    case("tune-space-binary", "tune iris --trials 1 --space s.yaml", "cannot read space file", {"s.yaml": JUNK}),
-    case("tune-storage-not-a-database", "tune iris --trials 1 --storage junk.db --out t", "file is not a database", {"junk.db": JUNK}),
-    case("tune-storage-driver-missing", "tune iris --trials 1 --storage postgresql://u:secret@localhost:1/db --out t", "postgresql://u:***@localhost:1/db"),
-    case("tune-space-unknown-parameter", "tune iris --trials 1 --space s.yaml", "unknown parameter 'foo'", {"s.yaml": "foo: [1, 2]\n"}),
-    case("tune-space-out-of-range", "tune iris --trials 1 --space s.yaml", "epochs is 0, out of range", {"s.yaml": "epochs: 0\n"}),
-    case("tune-storage-unknown-url", "tune iris --trials 1 --storage foo://bar --out t", "is not a database url"),
-    case("convolve-kernel-unknown", "convolve p.png --kernel nosuch --out o.png", "unknown kernel 'nosuch'"),
-    case("convolve-kernel-unclosed", "convolve p.png --kernel [[1,2],[3 --out o.png", "unclosed '['"),
-    case("convolve-kernel-ragged", "convolve p.png --kernel [[1,2],[3]] --out o.png", "the kernel is ragged"),
-    case("convolve-kernel-nan", "convolve p.png --kernel [[nan,1],[1,1]] --out o.png", "'nan', which is not a number"),
-    case("convolve-kernel-overflow", "convolve p.png --kernel [[1e400]] --out o.png", "'1e400', which is too large"),
-    case("convolve-kernel-file-broken", "convolve p.png --kernel k.json --out o.png", "is not valid json", {"k.json": "[[1,2],[3"}),
-    case("convolve-kernel-too-large", "convolve p.png --kernel k.csv --out o.png", "the kernel is 1x102, larger than 101x101", {"k.csv": ",".join(["1"] * 102) + "\n"}),
-    case("convolve-size-zero", "convolve p.png --kernel gaussian-blur --size 0 --out o.png", "--size 0 is out of range"),
-    case("convolve-size-huge", "convolve p.png --kernel box-blur --size 100000 --out o.png", "--size 100000 is out of range"),
-    case("convolve-size-for-sharpen", "convolve p.png --kernel sharpen --size 5 --out o.png", "do not apply to sharpen"),
-    case("convolve-sigma-zero", "convolve p.png --kernel gaussian-blur --sigma 0 --out o.png", "--sigma 0.0 must be a positive number"),
-    case("convolve-sigma-nan", "convolve p.png --kernel gaussian-blur --sigma nan --out o.png", "--sigma nan must be a positive number"),
-    case("convolve-mode-unknown", "convolve p.png --kernel sharpen --mode foo --out o.png", "unknown edge mode 'foo'"),
-    case("convolve-cval-nan", "convolve p.png --kernel sharpen --mode constant --cval nan --out o.png", "--cval nan is not a finite number"),
-    case("convolve-cval-without-constant", "convolve p.png --kernel sharpen --cval 3 --out o.png", "--cval only applies to --mode constant"),
-    case("convolve-explain-outside", "convolve p.png --kernel sharpen --explain 100,100", "is outside the 8x8 image"),
-    case("convolve-explain-text", "convolve p.png --kernel sharpen --explain a,b", "is not a pixel"),
+    case(
+        "tune-space-missing",
+        "tune iris --trials 1 --space nowhere.yaml",
+        "space file nowhere.yaml not found",
+    ),
+    case(
+        "tune-space-list",
+        "tune iris --trials 1 --space s.yaml",
+        "a space is a mapping",
+        {"s.yaml": "[1, 2, 3]\n"},
+    ),
+    case(
+        "tune-space-binary",
+        "tune iris --trials 1 --space s.yaml",
+        "cannot read space file",
+        {"s.yaml": JUNK},
+    ),
+    case(
+        "tune-storage-not-a-database",
+        "tune iris --trials 1 --storage junk.db --out t",
+        "file is not a database",
+        {"junk.db": JUNK},
+    ),
+    case(
+        "tune-storage-driver-missing",
+        "tune iris --trials 1 --storage postgresql://u:secret@localhost:1/db --out t",
+        "postgresql://u:***@localhost:1/db",
+    ),
+    case(
+        "tune-space-unknown-parameter",
+        "tune iris --trials 1 --space s.yaml",
+        "unknown parameter 'foo'",
+        {"s.yaml": "foo: [1, 2]\n"},
+    ),
+    case(
+        "tune-space-out-of-range",
+        "tune iris --trials 1 --space s.yaml",
+        "epochs is 0, out of range",
+        {"s.yaml": "epochs: 0\n"},
+    ),
+    case(
+        "tune-storage-unknown-url",
+        "tune iris --trials 1 --storage foo://bar --out t",
+        "is not a database url",
+    ),
+    case(
+        "convolve-kernel-unknown",
+        "convolve p.png --kernel nosuch --out o.png",
+        "unknown kernel 'nosuch'",
+    ),
+    case(
+        "convolve-kernel-unclosed", "convolve p.png --kernel [[1,2],[3 --out o.png", "unclosed '['"
+    ),
+    case(
+        "convolve-kernel-ragged",
+        "convolve p.png --kernel [[1,2],[3]] --out o.png",
+        "the kernel is ragged",
+    ),
+    case(
+        "convolve-kernel-nan",
+        "convolve p.png --kernel [[nan,1],[1,1]] --out o.png",
+        "'nan', which is not a number",
+    ),
+    case(
+        "convolve-kernel-overflow",
+        "convolve p.png --kernel [[1e400]] --out o.png",
+        "'1e400', which is too large",
+    ),
+    case(
+        "convolve-kernel-file-broken",
+        "convolve p.png --kernel k.json --out o.png",
+        "is not valid json",
+        {"k.json": "[[1,2],[3"},
+    ),
+    case(
+        "convolve-kernel-too-large",
+        "convolve p.png --kernel k.csv --out o.png",
+        "the kernel is 1x102, larger than 101x101",
+        {"k.csv": ",".join(["1"] * 102) + "\n"},
+    ),
+    case(
+        "convolve-size-zero",
+        "convolve p.png --kernel gaussian-blur --size 0 --out o.png",
+        "--size 0 is out of range",
+    ),
+    case(
+        "convolve-size-huge",
+        "convolve p.png --kernel box-blur --size 100000 --out o.png",
+        "--size 100000 is out of range",
+    ),
+    case(
+        "convolve-size-for-sharpen",
+        "convolve p.png --kernel sharpen --size 5 --out o.png",
+        "do not apply to sharpen",
+    ),
+    case(
+        "convolve-sigma-zero",
+        "convolve p.png --kernel gaussian-blur --sigma 0 --out o.png",
+        "--sigma 0.0 must be a positive number",
+    ),
+    case(
+        "convolve-sigma-nan",
+        "convolve p.png --kernel gaussian-blur --sigma nan --out o.png",
+        "--sigma nan must be a positive number",
+    ),
+    case(
+        "convolve-mode-unknown",
+        "convolve p.png --kernel sharpen --mode foo --out o.png",
+        "unknown edge mode 'foo'",
+    ),
+    case(
+        "convolve-cval-nan",
+        "convolve p.png --kernel sharpen --mode constant --cval nan --out o.png",
+        "--cval nan is not a finite number",
+    ),
+    case(
+        "convolve-cval-without-constant",
+        "convolve p.png --kernel sharpen --cval 3 --out o.png",
+        "--cval only applies to --mode constant",
+    ),
+    case(
+        "convolve-explain-outside",
+        "convolve p.png --kernel sharpen --explain 100,100",
+        "is outside the 8x8 image",
+    ),
+    case(
+        "convolve-explain-text", "convolve p.png --kernel sharpen --explain a,b", "is not a pixel"
+    ),
     case("convolve-nothing-to-do", "convolve p.png --kernel sharpen", "nothing to do"),
-    case("convolve-same-out-and-compare", "convolve p.png --kernel sharpen --out o.png --compare o.png", "name the same file"),
-    case("augment-preview-n-zero", "augment preview {pictures} --augment invert --n 0", "--n 0 is out of range"),
-    case("augment-preview-versions", "augment preview {pictures} --augment invert --versions 100", "--versions 100 is out of range"),
+    case(
+        "convolve-same-out-and-compare",
+        "convolve p.png --kernel sharpen --out o.png --compare o.png",
+        "name the same file",
+    ),
+    case(
+        "augment-preview-n-zero",
+        "augment preview {pictures} --augment invert --n 0",
+        "--n 0 is out of range",
+    ),
+    case(
+        "augment-preview-versions",
+        "augment preview {pictures} --augment invert --versions 100",
+        "--versions 100 is out of range",
+    ),
     case("augment-preview-table", "augment preview iris --augment invert", "iris is a table"),
     case("neuron-count-mismatch", "neuron --inputs 0 1 --weights 1", "2 inputs but 1 weights"),
     case("neuron-not-a-number", "neuron --inputs a b --weights 1 2", "'a', which is not a number"),
     case("neuron-nan", "neuron --inputs nan --weights 1", "must be finite numbers"),
     case("neuron-overflow", "neuron --inputs 1e308 1e308 --weights 1 1", "too large to compute"),
-    case("neuron-activation-unknown", "neuron --inputs 1 --weights 1 --activation foo", "unknown activation 'foo'"),
-    case("download-unknown-dataset", "data download cifar10 --data-dir d", "is not an idx dataset neuroflow knows", {"d": DIR}),
+    case(
+        "neuron-activation-unknown",
+        "neuron --inputs 1 --weights 1 --activation foo",
+        "unknown activation 'foo'",
+    ),
+    case(
+        "download-unknown-dataset",
+        "data download cifar10 --data-dir d",
+        "is not an idx dataset neuroflow knows",
+        {"d": DIR},
+    ),
     case("doctor-unknown-option", "doctor --bogus", "no such option: --bogus"),
     case("models-extra-argument", "models extra", "unexpected extra argument"),
     case("models-unknown-option", "models --format xml", "no such option: --format"),
-    case("doctor-data-dir-is-a-file", "doctor --data-dir d.txt", "data folder d.txt is a file", {"d.txt": "x"}, code=1),
+    case(
+        "doctor-data-dir-is-a-file",
+        "doctor --data-dir d.txt",
+        "data folder d.txt is a file",
+        {"d.txt": "x"},
+        code=1,
+    ),
     case("filters-table-model", "filters {iris} --out f", "has no learned kernels to show"),
     case("filters-missing-model", "filters nowhere --out f", "model nowhere not found"),
-    case("filters-junk-picture", "filters {image} photo.png --out f", "is not a picture neuroflow can read", {"photo.png": JUNK}),
-    case("filters-picture-is-a-folder", "filters {image} photo --out f", "is a folder", {"photo": DIR}),
-    case("filters-damaged-model", "filters model --out f", "has no 'spec' field", {"model": config(lambda c: c.pop("spec") and None)}),
+    case(
+        "filters-junk-picture",
+        "filters {image} photo.png --out f",
+        "is not a picture neuroflow can read",
+        {"photo.png": JUNK},
+    ),
+    case(
+        "filters-picture-is-a-folder",
+        "filters {image} photo --out f",
+        "is a folder",
+        {"photo": DIR},
+    ),
+    case(
+        "filters-damaged-model",
+        "filters model --out f",
+        "has no 'spec' field",
+        {"model": config(lambda c: c.pop("spec") and None)},
+    ),
     case("filters-out-is-a-file", "filters {image} --out f", "--out f is a file", {"f": "keep me"}),
     # outputs: an existing file, a missing parent, a parent that is a file, the wrong kind of file
-    case("train-out-is-a-file", "train iris --out m.txt", "m.txt is a file, not a folder", {"m.txt": "keep me"}),
-    case("train-out-under-a-file", "train iris --out m.txt/model", "m.txt is a file, not a folder", {"m.txt": "keep me"}),
-    case("train-out-foreign-folder", "train iris --out docs", "exists and is not a neuroflow model folder", {"docs/notes.txt": "mine"}),
-    case("evaluate-out-is-a-file", "evaluate {iris} --out figs", "figs is a file, not a folder", {"figs": "keep me"}),
+    case(
+        "train-out-is-a-file",
+        "train iris --out m.txt",
+        "m.txt is a file, not a folder",
+        {"m.txt": "keep me"},
+    ),
+    case(
+        "train-out-under-a-file",
+        "train iris --out m.txt/model",
+        "m.txt is a file, not a folder",
+        {"m.txt": "keep me"},
+    ),
+    case(
+        "train-out-foreign-folder",
+        "train iris --out docs",
+        "exists and is not a neuroflow model folder",
+        {"docs/notes.txt": "mine"},
+    ),
+    case(
+        "evaluate-out-is-a-file",
+        "evaluate {iris} --out figs",
+        "figs is a file, not a folder",
+        {"figs": "keep me"},
+    ),
     case("tune-out-is-a-file", "tune iris --trials 1 --out t", "t is a file", {"t": "keep me"}),
-    case("tune-out-under-a-file", "tune iris --trials 1 --out t/run", "t is a file, not a folder", {"t": "keep me"}),
-    case("tune-out-foreign-folder", "tune iris --trials 1 --out t", "holds no tuning results", {"t/notes.txt": "mine"}),
-    case("download-data-dir-is-a-file", "data download mnist --data-dir d", "d is a file, not a folder", {"d": "keep me"}),
-    case("convolve-out-is-a-folder", "convolve p.png --kernel sharpen --out o", "--out o is a folder", {"o": DIR}),
-    case("convolve-out-under-a-file", "convolve p.png --kernel sharpen --out f/o.png", "is a file, not a folder", {"f": "x"}),
-    case("convolve-out-parent-missing", "convolve p.png --kernel sharpen --out nodir/o.png", "does not exist"),
-    case("convolve-out-wrong-type", "convolve p.png --kernel sharpen --out o.xyz", "has no picture extension"),
+    case(
+        "tune-out-under-a-file",
+        "tune iris --trials 1 --out t/run",
+        "t is a file, not a folder",
+        {"t": "keep me"},
+    ),
+    case(
+        "tune-out-foreign-folder",
+        "tune iris --trials 1 --out t",
+        "holds no tuning results",
+        {"t/notes.txt": "mine"},
+    ),
+    case(
+        "download-data-dir-is-a-file",
+        "data download mnist --data-dir d",
+        "d is a file, not a folder",
+        {"d": "keep me"},
+    ),
+    case(
+        "convolve-out-is-a-folder",
+        "convolve p.png --kernel sharpen --out o",
+        "--out o is a folder",
+        {"o": DIR},
+    ),
+    case(
+        "convolve-out-under-a-file",
+        "convolve p.png --kernel sharpen --out f/o.png",
+        "is a file, not a folder",
+        {"f": "x"},
+    ),
+    case(
+        "convolve-out-parent-missing",
+        "convolve p.png --kernel sharpen --out nodir/o.png",
+        "does not exist",
+    ),
+    case(
+        "convolve-out-wrong-type",
+        "convolve p.png --kernel sharpen --out o.xyz",
+        "has no picture extension",
+    ),
     case("export-out-parent-missing", "export {iris} --out nodir/m.onnx", "does not exist"),
-    case("export-out-under-a-file", "export {iris} --out f/m.onnx", "is a file, not a folder", {"f": "x"}),
+    case(
+        "export-out-under-a-file",
+        "export {iris} --out f/m.onnx",
+        "is a file, not a folder",
+        {"f": "x"},
+    ),
     case("export-out-wrong-type", "export {iris} --out m.txt", "should end in .onnx"),
     case("bundle-out-parent-missing", "bundle {iris} --out nodir/m.zip", "does not exist"),
     case("bundle-out-wrong-type", "bundle {iris} --out m.txt", "should end in .zip"),
-    case("augment-preview-out-parent-missing", "augment preview {pictures} --augment invert --out nodir/g.png", "does not exist"),
-    case("augment-preview-out-wrong-type", "augment preview {pictures} --augment invert --out g.txt", "is not a .png or .jpg file"),
-    case("predict-show-wrong-type", "predict {image} p.png --show seen.txt", "--show seen.txt is not a .png file name"),
-    case("predict-show-existing-file", "predict {image} p.png --show notes.json", "is not a .png file name", {"notes.json": "{}"}),
-    case("predict-show-parent-missing", "predict {image} p.png --show nodir/seen.png", "does not exist"),
+    case(
+        "augment-preview-out-parent-missing",
+        "augment preview {pictures} --augment invert --out nodir/g.png",
+        "does not exist",
+    ),
+    case(
+        "augment-preview-out-wrong-type",
+        "augment preview {pictures} --augment invert --out g.txt",
+        "is not a .png or .jpg file",
+    ),
+    case(
+        "predict-show-wrong-type",
+        "predict {image} p.png --show seen.txt",
+        "--show seen.txt is not a .png file name",
+    ),
+    case(
+        "predict-show-existing-file",
+        "predict {image} p.png --show notes.json",
+        "is not a .png file name",
+        {"notes.json": "{}"},
+    ),
+    case(
+        "predict-show-parent-missing",
+        "predict {image} p.png --show nodir/seen.png",
+        "does not exist",
+    ),
 ]
 
 
@@ -418,9 +1238,13 @@ def assert_one_line(res, code: int, phrase: str) -> None:
 
 def prepare(tmp_path: Path, models: dict, files: dict, monkeypatch, args: str) -> None:
     first = args.split()[0] if isinstance(args, str) else args[0]
-    if first != "nosuchcommand" and first not in {n.split()[0] for n in commands()}:  # a command still being written
+    if first != "nosuchcommand" and first not in {
+        n.split()[0] for n in commands()
+    }:  # a command still being written
         pytest.skip(f"no '{first}' command in this build")
-    monkeypatch.chdir(tmp_path)  # so default outputs (models/..., augment_preview.png) land where they are watched
+    monkeypatch.chdir(
+        tmp_path
+    )  # so default outputs (models/..., augment_preview.png) land where they are watched
     _write(tmp_path / "p.png", _pictures_file, models)
     for name, content in files.items():
         _write(tmp_path / name, content, models)
@@ -429,11 +1253,16 @@ def prepare(tmp_path: Path, models: dict, files: dict, monkeypatch, args: str) -
 def command(args: str | list[str], models: dict) -> list[str]:
     import shlex
 
-    return [a.format(**{k: str(v) for k, v in models.items()}) for a in (shlex.split(args) if isinstance(args, str) else args)]
+    return [
+        a.format(**{k: str(v) for k, v in models.items()})
+        for a in (shlex.split(args) if isinstance(args, str) else args)
+    ]
 
 
 @pytest.mark.parametrize(("args", "phrase", "files", "code"), CASES)
-def test_bad_input_gets_one_line_and_leaves_nothing(args, phrase, files, code, cli, models, tmp_path, monkeypatch):
+def test_bad_input_gets_one_line_and_leaves_nothing(
+    args, phrase, files, code, cli, models, tmp_path, monkeypatch
+):
     prepare(tmp_path, models, files, monkeypatch, args)
     before = snapshot(tmp_path, models)
     res = cli(*command(args, models))
@@ -459,17 +1288,29 @@ UNREADABLE = [
     case("unreadable-spec", "train iris --model s.yaml", "s.yaml", {"s.yaml": spec("Dense(10)")}),
     case("unreadable-picture", "convolve p.png --kernel sharpen --out o.png", "p.png"),
     case("unreadable-config", "info model", "config.json", {"model": config(lambda c: None)}),
-    case("unreadable-kernel-file", "convolve p.png --kernel k.csv --out o.png", "k.csv", {"k.csv": "1,2\n3,4\n"}),
+    case(
+        "unreadable-kernel-file",
+        "convolve p.png --kernel k.csv --out o.png",
+        "k.csv",
+        {"k.csv": "1,2\n3,4\n"},
+    ),
     case("unreadable-rows", "predict {iris} rows.csv", "rows.csv", {"rows.csv": ROWS}),
     case("unreadable-picture-to-predict", "predict {image} p.png", "p.png"),
     case("unreadable-picture-in-folder", "train pics", "3.png", {"pics": pictures()}),
     case("unreadable-idx", "train mnist --data-dir idx", "t10k-images-idx3-ubyte", {"idx": idx()}),
-    case("unreadable-weights", "evaluate model", "model.safetensors", {"model": config(lambda c: None)}),
+    case(
+        "unreadable-weights",
+        "evaluate model",
+        "model.safetensors",
+        {"model": config(lambda c: None)},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("args", "target", "files", "code"), UNREADABLE)
-def test_unreadable_input_is_one_line(args, target, files, code, cli, models, tmp_path, monkeypatch):
+def test_unreadable_input_is_one_line(
+    args, target, files, code, cli, models, tmp_path, monkeypatch
+):
     prepare(tmp_path, models, files, monkeypatch, args)
     denied = next(tmp_path.rglob(target))
     before = snapshot(tmp_path, models)
@@ -484,7 +1325,11 @@ READ_ONLY = [
     case("read-only-compare", "convolve p.png --kernel sharpen --compare out/c.png", "out/c.png"),
     case("read-only-export", "export {iris} --out out/m.onnx", "out/m.onnx"),
     case("read-only-bundle", "bundle {iris} --out out/m.zip", "out/m.zip"),
-    case("read-only-augment-preview", "augment preview {pictures} --augment invert --out out/g.png", "out/g.png"),
+    case(
+        "read-only-augment-preview",
+        "augment preview {pictures} --augment invert --out out/g.png",
+        "out/g.png",
+    ),
     case("read-only-evaluate", "evaluate {iris} --out out", "out"),
     case("read-only-show", "predict {image} p.png --show out/seen.png", "out/seen.png"),
     case("read-only-train", "train iris --epochs 1 --out out/model", "out/model"),
@@ -493,7 +1338,9 @@ READ_ONLY = [
 
 
 @pytest.mark.parametrize(("args", "target", "files", "code"), READ_ONLY)
-def test_read_only_output_folder_is_one_line(args, target, files, code, cli, models, tmp_path, monkeypatch):
+def test_read_only_output_folder_is_one_line(
+    args, target, files, code, cli, models, tmp_path, monkeypatch
+):
     """A folder the user may not write to: creating anything in out/ is refused, as the OS would refuse it."""
     prepare(tmp_path, models, {"out": DIR, **files}, monkeypatch, args)
     out = (tmp_path / "out").resolve()
@@ -556,7 +1403,10 @@ def commands() -> list[str]:
 def test_every_command_has_bad_input_cases():
     """A new command gets cases here: each command and subcommand appears in at least two cases."""
     names = commands()
-    used = [" ".join(p.values[0].split()[:2] if isinstance(p.values[0], str) else p.values[0][:2]) for p in CASES + UNREADABLE + READ_ONLY]
+    used = [
+        " ".join(p.values[0].split()[:2] if isinstance(p.values[0], str) else p.values[0][:2])
+        for p in CASES + UNREADABLE + READ_ONLY
+    ]
     thin = [n for n in names if sum(u == n or u.split()[0] == n for u in used) < 2]
     assert not thin, f"commands with fewer than two bad-input cases: {thin}"
 
@@ -572,7 +1422,11 @@ def test_a_model_folder_that_cannot_be_replaced_is_kept_as_it_was(models, tmp_pa
     real_replace = os.replace
 
     def replace(src, dst):
-        if Path(src).name.startswith(".model.") and Path(src).name.endswith(".tmp") and Path(dst) == target:
+        if (
+            Path(src).name.startswith(".model.")
+            and Path(src).name.endswith(".tmp")
+            and Path(dst) == target
+        ):
             raise OSError(28, "No space left on device", str(dst))
         return real_replace(src, dst)
 

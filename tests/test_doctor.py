@@ -4,7 +4,17 @@ from neuroflow.doctor import run_checks
 def test_doctor_reports_versions_and_is_healthy(cli):
     res = cli("doctor")
     assert res.code == 0
-    for name in ("Python", "torch", "numpy", "pandas", "scikit-learn", "matplotlib", "AVX2", "AVX-512", "cache"):
+    for name in (
+        "Python",
+        "torch",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "matplotlib",
+        "AVX2",
+        "AVX-512",
+        "cache",
+    ):
         assert name in res.out
 
 

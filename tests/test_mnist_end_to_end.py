@@ -21,7 +21,24 @@ def invert_model(tmp_path_factory, mnist_dir):
     from neuroflow.cli.main import run_app
 
     out = tmp_path_factory.mktemp("mnist") / "inv"
-    assert run_app(["train", "mnist", "--model", "mnist-cnn", "--augment", "invert", "--data-dir", str(mnist_dir), "--out", str(out), "--quiet"]) == 0
+    assert (
+        run_app(
+            [
+                "train",
+                "mnist",
+                "--model",
+                "mnist-cnn",
+                "--augment",
+                "invert",
+                "--data-dir",
+                str(mnist_dir),
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return nf.load(out)
 
 
@@ -33,7 +50,19 @@ def mnist(mnist_dir):
 
 
 def test_lesson_cnn_three_epochs_reaches_99(cli, mnist_dir, tmp_path):
-    res = cli("train", "mnist", "--model", "mnist-cnn", "--epochs", "3", "--data-dir", mnist_dir, "--out", tmp_path / "m", "--quiet")
+    res = cli(
+        "train",
+        "mnist",
+        "--model",
+        "mnist-cnn",
+        "--epochs",
+        "3",
+        "--data-dir",
+        mnist_dir,
+        "--out",
+        tmp_path / "m",
+        "--quiet",
+    )
     assert res.code == 0, res.err
     report = json.loads(cli("evaluate", tmp_path / "m", "--json").out)
     assert report["accuracy"] >= 0.99
@@ -67,9 +96,16 @@ def test_acceptance_and_accuracy_on_accepted(invert_model, mnist):
 
 def test_temperature_scaling_calibrates(invert_model, mnist):
     _, logits = features_and_logits(invert_model.network, mnist.x_test, invert_model.preprocessing)
-    assert calibration_figures(softmax(logits, invert_model.temperature), mnist.y_test)["ece"] <= 0.015
-    assert invert_model.config["calibration"]["method"] == "temperature scaling"  # enough validation mistakes to fit T
-    assert "Probabilities are calibrated by temperature scaling: T = " in (invert_model.path / "README.md").read_text()
+    assert (
+        calibration_figures(softmax(logits, invert_model.temperature), mnist.y_test)["ece"] <= 0.015
+    )
+    assert (
+        invert_model.config["calibration"]["method"] == "temperature scaling"
+    )  # enough validation mistakes to fit T
+    assert (
+        "Probabilities are calibrated by temperature scaling: T = "
+        in (invert_model.path / "README.md").read_text()
+    )
 
 
 def test_a_cat_is_not_a_digit(invert_model, tmp_path):

@@ -15,10 +15,18 @@ def test_lesson_exercise_gives_1_25():
 
 @pytest.mark.parametrize(
     ("activation", "expected"),
-    [("relu", 0.0), ("linear", -0.5), ("step", 0.0), ("sigmoid", 1 / (1 + math.exp(0.5))), ("tanh", math.tanh(-0.5))],
+    [
+        ("relu", 0.0),
+        ("linear", -0.5),
+        ("step", 0.0),
+        ("sigmoid", 1 / (1 + math.exp(0.5))),
+        ("tanh", math.tanh(-0.5)),
+    ],
 )
 def test_activations(activation, expected):
-    assert neuron_output([1], [-1], bias=0.5, activation=activation).output == pytest.approx(expected)
+    assert neuron_output([1], [-1], bias=0.5, activation=activation).output == pytest.approx(
+        expected
+    )
 
 
 def test_mismatched_lengths_are_refused():
@@ -27,7 +35,21 @@ def test_mismatched_lengths_are_refused():
 
 
 def test_cli_prints_the_arithmetic(cli):
-    res = cli("neuron", "--inputs", "0", "0.5", "1", "--weights", "-1", "-0.5", "0.5", "--bias", "1", "--activation", "relu")
+    res = cli(
+        "neuron",
+        "--inputs",
+        "0",
+        "0.5",
+        "1",
+        "--weights",
+        "-1",
+        "-0.5",
+        "0.5",
+        "--bias",
+        "1",
+        "--activation",
+        "relu",
+    )
     assert res.code == 0
     assert "0.25 + 1 = 1.25" in res.out
     assert "max(1.25, 0) = 1.25" in res.out

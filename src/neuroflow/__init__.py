@@ -1,16 +1,16 @@
 """neuroflow: deep learning on an ordinary laptop, from the single neuron to a shared model.
 
-    import neuroflow as nf
-    ds = nf.load_dataset("iris")
-    model = nf.train(ds, model="iris-mlp", epochs=100)
-    nf.evaluate(model, ds)
-    nf.predict(model, rows)
-    model.save("iris-model"); nf.load("iris-model")
+import neuroflow as nf
+ds = nf.load_dataset("iris")
+model = nf.train(ds, model="iris-mlp", epochs=100)
+nf.evaluate(model, ds)
+nf.predict(model, rows)
+model.save("iris-model"); nf.load("iris-model")
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from neuroflow._version import __version__
 
 # Heavy parts load on first use, so `import neuroflow` stays cheap.
 _LAZY = {

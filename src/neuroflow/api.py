@@ -1,6 +1,6 @@
 """The Python API, mirroring the command line: load_dataset, train, evaluate, predict, load.
 
-    ds = nf.load_dataset("iris"); model = nf.train(ds, model="iris-mlp", epochs=60)
+ds = nf.load_dataset("iris"); model = nf.train(ds, model="iris-mlp", epochs=60)
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 from neuroflow.data import Dataset, load_dataset
 from neuroflow.errors import UsageError
 from neuroflow.evaluation.evaluate import evaluate
-from neuroflow.inference import Prediction, predict
+from neuroflow.inference.predict import Prediction, predict
 from neuroflow.models.model import Model
-from neuroflow.tuning import TuneResult, tune
+from neuroflow.tuning.run import TuneResult, tune
 
 
 def load(path: str | Path) -> Model:
@@ -54,7 +54,10 @@ def train(
     from neuroflow.training import TrainSettings, fit
 
     if parent is None and (freeze or new_head):
-        raise UsageError(f"{'--freeze' if freeze else '--new-head'} applies only when fine-tuning", "add --from MODEL_DIR (the model to start from), or leave it out")
+        raise UsageError(
+            f"{'--freeze' if freeze else '--new-head'} applies only when fine-tuning",
+            "add --from MODEL_DIR (the model to start from), or leave it out",
+        )
     if parent is not None and not isinstance(parent, Model):
         parent = load(parent)
     if model is None and parent is not None:
@@ -64,17 +67,42 @@ def train(
     if isinstance(data, str | Path):
         prep = parent.preprocessing if parent is not None else {}
         size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
-        data = load_dataset(str(data), target=target, task=task, data_dir=data_dir, seed=seed, image_size=size)
+        data = load_dataset(
+            str(data), target=target, task=task, data_dir=data_dir, seed=seed, image_size=size
+        )
     if augment_test:
         from neuroflow.evaluation.evaluate import invert_test_split
 
         if data.kind != "image" or "invert" not in str(augment or ""):
-            raise UsageError("--augment-test inverts the test images, so it needs image data and --augment invert", "add --augment invert, or leave out --augment-test")
+            raise UsageError(
+                "--augment-test inverts the test images, so it needs image data and --augment invert",
+                "add --augment invert, or leave out --augment-test",
+            )
         invert_test_split(data)
     spec = resolve_model(model, data.kind, data.name)
-    settings = TrainSettings(epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, seed=seed,
-                             early_stopping=early_stopping, augment=augment, on_nan=on_nan)
-    trained = fit(data, spec, settings, out=out, resume=resume, parent=parent, freeze=freeze, new_head=new_head, progress=progress, name=name, run_info=run_info)
+    settings = TrainSettings(
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        optimizer=optimizer,
+        seed=seed,
+        early_stopping=early_stopping,
+        augment=augment,
+        on_nan=on_nan,
+    )
+    trained = fit(
+        data,
+        spec,
+        settings,
+        out=out,
+        resume=resume,
+        parent=parent,
+        freeze=freeze,
+        new_head=new_head,
+        progress=progress,
+        name=name,
+        run_info=run_info,
+    )
     if license:
         trained.config["license"] = license
     if post_fit:
@@ -96,4 +124,15 @@ def after_training(model: Model, data: Dataset) -> None:
     fit_detector(model, data)
 
 
-__all__ = ["Dataset", "Model", "Prediction", "TuneResult", "evaluate", "load", "load_dataset", "predict", "train", "tune"]
+__all__ = [
+    "Dataset",
+    "Model",
+    "Prediction",
+    "TuneResult",
+    "evaluate",
+    "load",
+    "load_dataset",
+    "predict",
+    "train",
+    "tune",
+]

@@ -14,7 +14,18 @@ from pathlib import Path
 
 from neuroflow.config import cache_dir, data_dirs, usable_cores
 
-LIBRARIES = ["torch", "numpy", "pandas", "scikit-learn", "matplotlib", "Pillow", "scipy", "safetensors", "onnxruntime", "optuna"]
+LIBRARIES = [
+    "torch",
+    "numpy",
+    "pandas",
+    "scikit-learn",
+    "matplotlib",
+    "Pillow",
+    "scipy",
+    "safetensors",
+    "onnxruntime",
+    "optuna",
+]
 REQUIRED = {"torch", "numpy", "pandas", "scikit-learn", "matplotlib", "Pillow", "safetensors"}
 
 
@@ -48,14 +59,26 @@ class DoctorReport:
         ok = lambda good: "ok " if good else "!! "  # noqa: E731
         lines = [f"{ok(sys.version_info >= (3, 11))}Python {self.python}"]
         for name, version in self.versions.items():
-            lines.append(f"{ok(version or name not in REQUIRED)}{name:13s} {version or 'not installed'}")
-        lines.append(f"ok torch threads {self.torch_threads} (cores available: {self.cpu['cores']})")
+            lines.append(
+                f"{ok(version or name not in REQUIRED)}{name:13s} {version or 'not installed'}"
+            )
+        lines.append(
+            f"ok torch threads {self.torch_threads} (cores available: {self.cpu['cores']})"
+        )
         flags = ", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in self.cpu["features"].items())
         lines.append(f"ok CPU {self.cpu['model']} ({flags})")
         for entry in self.data_dirs:
-            state = "exists" if entry["exists"] else ("a FILE, not a folder" if Path(entry["path"]).exists() else "not created yet")
-            lines.append(f"{ok(state != 'a FILE, not a folder')}data folder {entry['path']} ({state})")
-        lines.append(f"{ok(self.cache['writable'])}cache {self.cache['path']} ({'writable' if self.cache['writable'] else 'NOT writable'})")
+            state = (
+                "exists"
+                if entry["exists"]
+                else ("a FILE, not a folder" if Path(entry["path"]).exists() else "not created yet")
+            )
+            lines.append(
+                f"{ok(state != 'a FILE, not a folder')}data folder {entry['path']} ({state})"
+            )
+        lines.append(
+            f"{ok(self.cache['writable'])}cache {self.cache['path']} ({'writable' if self.cache['writable'] else 'NOT writable'})"
+        )
         if self.problems:
             lines.append("Problems:")
             lines += [f"  - {p}" for p in self.problems]
@@ -73,9 +96,13 @@ def run_checks(data_dir: str | None = None) -> DoctorReport:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
             if name in REQUIRED:
-                problems.append(f"{name} is not installed: run 'make install' or 'pip install -e .'")
+                problems.append(
+                    f"{name} is not installed: run 'make install' or 'pip install -e .'"
+                )
     if sys.version_info < (3, 11):  # noqa: UP036  (doctor runs on whatever Python the user has)
-        problems.append(f"Python {platform.python_version()} is too old: neuroflow needs 3.11 or newer")
+        problems.append(
+            f"Python {platform.python_version()} is too old: neuroflow needs 3.11 or newer"
+        )
     threads = None
     if versions["torch"]:
         try:
@@ -83,14 +110,20 @@ def run_checks(data_dir: str | None = None) -> DoctorReport:
 
             threads = configure_torch()
         except Exception as err:  # a broken torch install is what doctor is for
-            problems.append(f"torch does not import ({err}): reinstall with 'pip install torch==2.13.0'")
+            problems.append(
+                f"torch does not import ({err}): reinstall with 'pip install torch==2.13.0'"
+            )
     for folder in data_dirs(data_dir):
         if folder.exists() and not folder.is_dir():
-            problems.append(f"data folder {folder} is a file: give a folder with --data-dir or $NEUROFLOW_DATA")
+            problems.append(
+                f"data folder {folder} is a file: give a folder with --data-dir or $NEUROFLOW_DATA"
+            )
     cache = cache_dir()
     writable = _writable(cache)
     if not writable:
-        problems.append(f"cache folder {cache} is not writable: set NEUROFLOW_CACHE to a writable folder")
+        problems.append(
+            f"cache folder {cache} is not writable: set NEUROFLOW_CACHE to a writable folder"
+        )
     return DoctorReport(
         python=platform.python_version(),
         versions=versions,
@@ -109,7 +142,11 @@ def cpu_info() -> dict[str, object]:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("flags") and not flags:
                 flags = set(line.split(":", 1)[1].split())
-            elif line.startswith("model name") and model in ("", platform.machine(), platform.processor()):
+            elif line.startswith("model name") and model in (
+                "",
+                platform.machine(),
+                platform.processor(),
+            ):
                 model = line.split(":", 1)[1].strip()
     except OSError:
         pass

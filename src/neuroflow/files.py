@@ -19,7 +19,9 @@ from neuroflow.errors import UsageError
 def check_parent(path: Path) -> None:
     parent = path.resolve().parent
     if not parent.exists():
-        raise UsageError(f"folder {parent} does not exist", "create it first or choose another --out")
+        raise UsageError(
+            f"folder {parent} does not exist", "create it first or choose another --out"
+        )
     if not parent.is_dir():
         raise UsageError(f"{parent} is a file, not a folder", "choose another --out")
 
@@ -30,7 +32,9 @@ def check_folder(path: Path, flag: str = "--out") -> None:
     for p in (path, *path.parents):
         if p.exists():
             if not p.is_dir():
-                raise UsageError(f"{flag} {path}: {p} is a file, not a folder", f"choose another {flag}")
+                raise UsageError(
+                    f"{flag} {path}: {p} is a file, not a folder", f"choose another {flag}"
+                )
             return
 
 
@@ -44,7 +48,9 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, mode) as fh:
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model folder is meant to be shared
+            os.chmod(
+                tmp, 0o666 & ~_umask()
+            )  # mkstemp makes 0600; a model folder is meant to be shared
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -79,7 +85,9 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         for child in tmp.iterdir():
             if child.is_file():
-                os.chmod(child, 0o666 & ~mask)  # safetensors writes 0600: the weights would be the one file others cannot read
+                os.chmod(
+                    child, 0o666 & ~mask
+                )  # safetensors writes 0600: the weights would be the one file others cannot read
                 with open(child, "rb") as fh:
                     os.fsync(fh.fileno())
         if path.exists():
@@ -91,7 +99,9 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None and old.exists() and not path.exists():
-            os.replace(old, path)  # the new folder could not take its place: the previous one goes back
+            os.replace(
+                old, path
+            )  # the new folder could not take its place: the previous one goes back
         raise
 
 

@@ -13,7 +13,10 @@ from neuroflow.errors import UsageError
 
 ACTIVATIONS: dict[str, tuple[Callable[[float], float], str]] = {
     "relu": (lambda z: max(z, 0.0), "max({z}, 0)"),
-    "sigmoid": (lambda z: 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z)), "1 / (1 + e^-({z}))"),
+    "sigmoid": (
+        lambda z: 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z)),
+        "1 / (1 + e^-({z}))",
+    ),
     "tanh": (math.tanh, "tanh({z})"),
     "linear": (lambda z: z, "{z}"),
     "step": (lambda z: 1.0 if z >= 0 else 0.0, "1 if {z} >= 0 else 0"),
@@ -33,7 +36,10 @@ class NeuronResult:
 
     def steps(self) -> list[str]:
         """The lesson's worked arithmetic, one line per step."""
-        terms = " + ".join(f"{_fmt(x)} * ({_fmt(w)})" if w < 0 else f"{_fmt(x)} * {_fmt(w)}" for x, w in zip(self.inputs, self.weights, strict=True))
+        terms = " + ".join(
+            f"{_fmt(x)} * ({_fmt(w)})" if w < 0 else f"{_fmt(x)} * {_fmt(w)}"
+            for x, w in zip(self.inputs, self.weights, strict=True)
+        )
         products = " + ".join(f"({_fmt(p)})" if p < 0 else _fmt(p) for p in self.products)
         formula = ACTIVATIONS[self.activation][1].format(z=_fmt(self.pre_activation))
         return [
@@ -72,7 +78,10 @@ def neuron_output(
     except OverflowError:
         z = math.inf
     if not all(math.isfinite(v) for v in (*products, z)):
-        raise UsageError("the weighted sum is too large to compute (it overflows to infinity)", "use smaller inputs, weights or bias")
+        raise UsageError(
+            "the weighted sum is too large to compute (it overflows to infinity)",
+            "use smaller inputs, weights or bias",
+        )
     return NeuronResult(
         inputs=tuple(map(float, inputs)),
         weights=tuple(map(float, weights)),

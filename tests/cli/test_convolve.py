@@ -12,13 +12,16 @@ from PIL import Image
 
 from neuroflow import kernels as nk
 
-LESSON = np.array([
-    [105, 102, 100, 97, 96],
-    [103, 99, 103, 101, 102],
-    [101, 98, 104, 102, 100],
-    [99, 101, 106, 104, 99],
-    [104, 104, 104, 100, 98],
-], dtype=np.uint8)
+LESSON = np.array(
+    [
+        [105, 102, 100, 97, 96],
+        [103, 99, 103, 101, 102],
+        [101, 98, 104, 102, 100],
+        [99, 101, 106, 104, 99],
+        [104, 104, 104, 100, 98],
+    ],
+    dtype=np.uint8,
+)
 
 
 @pytest.fixture
@@ -41,10 +44,19 @@ def photo(tmp_path):
 
 def png_header_only(path, width, height):
     """A PNG whose header claims width x height but holds no pixels: a decompression-bomb stand-in."""
+
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -52,12 +64,17 @@ def test_sharpen_a_colour_photo(cli, photo, tmp_path):
     out = tmp_path / "sharp.png"
     res = cli("convolve", photo, "--kernel", "sharpen", "--out", out)
     assert res.code == 0, res.err
-    assert f"Wrote {out} (filtered picture, 64x48, sharpen, mode reflect, clipped to 0..255)" in res.out
+    assert (
+        f"Wrote {out} (filtered picture, 64x48, sharpen, mode reflect, clipped to 0..255)"
+        in res.out
+    )
     got = np.asarray(Image.open(out))
     source = np.asarray(Image.open(photo)).astype(float)
     want = np.clip(np.rint(nk.convolve(source, "sharpen")), 0, 255)
     assert got.shape == (48, 64, 3) and np.array_equal(got, want)
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files left
+    assert [
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".")
+    ] == []  # no temp files left
 
 
 def test_explain_prints_the_lessons_arithmetic(cli, lesson_png):
@@ -65,7 +82,11 @@ def test_explain_prints_the_lessons_arithmetic(cli, lesson_png):
     assert res.code == 0, res.err
     lines = res.out.splitlines()
     assert lines[0] == "Pixel x=1, y=1 (value 99), kernel sharpen, cross-correlation, mode reflect"
-    assert lines[2:5] == ["   105  102  100     0 -1  0", "   103 [99]  103    -1  5 -1", "   101   98  104     0 -1  0"]
+    assert lines[2:5] == [
+        "   105  102  100     0 -1  0",
+        "   103 [99]  103    -1  5 -1",
+        "   101   98  104     0 -1  0",
+    ]
     assert lines[5:9] == [
         "Products, pixel x weight:",
         "  105 x 0 = 0         102 x (-1) = -102   100 x 0 = 0",
@@ -77,10 +98,24 @@ def test_explain_prints_the_lessons_arithmetic(cli, lesson_png):
 
 
 def test_explain_at_the_edge_shows_the_mode_and_the_clipping(cli, lesson_png):
-    res = cli("convolve", lesson_png, "-k", "[[0,-1,0],[-1,5,-1],[0,-1,0]]", "--explain", "0,0", "--mode", "constant", "--cval", "255")
+    res = cli(
+        "convolve",
+        lesson_png,
+        "-k",
+        "[[0,-1,0],[-1,5,-1],[0,-1,0]]",
+        "--explain",
+        "0,0",
+        "--mode",
+        "constant",
+        "--cval",
+        "255",
+    )
     assert res.code == 0, res.err
     assert "Sum: 0 - 255 + 0 - 255 + 525 - 102 + 0 - 103 + 0 = -190" in res.out
-    assert "* past the edge of the image, filled in by mode constant: k k k | a b c d | k k k" in res.out
+    assert (
+        "* past the edge of the image, filled in by mode constant: k k k | a b c d | k k k"
+        in res.out
+    )
     assert "Result after clipping to 0..255: 0 (-190 is below 0)" in res.out
 
 
@@ -134,8 +169,13 @@ def test_clipping_note_suggests_abs_or_rescale(cli, photo, tmp_path):
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (20, 20), dtype=np.uint8)).save(noise)
     res = cli("convolve", noise, "-k", "sobel-x", "--out", tmp_path / "e.png")
     assert res.code == 0
-    assert "of the results were outside 0..255 and were clipped; --abs or --rescale shows them" in res.out
-    res = cli("convolve", photo, "-k", "box-blur", "--out", tmp_path / "e.png")  # nothing clipped, no note
+    assert (
+        "of the results were outside 0..255 and were clipped; --abs or --rescale shows them"
+        in res.out
+    )
+    res = cli(
+        "convolve", photo, "-k", "box-blur", "--out", tmp_path / "e.png"
+    )  # nothing clipped, no note
     assert res.code == 0 and "Note" not in res.out
 
 
@@ -147,7 +187,11 @@ def test_transparency_is_kept(cli, tmp_path):
     Image.fromarray(rgba).save(src)
     assert cli("convolve", src, "-k", "box-blur", "--out", out).code == 0
     got = np.asarray(Image.open(out))
-    assert got.shape == (8, 9, 4) and np.array_equal(got[..., 3], rgba[..., 3]) and (got[..., :3] == 100).all()
+    assert (
+        got.shape == (8, 9, 4)
+        and np.array_equal(got[..., 3], rgba[..., 3])
+        and (got[..., :3] == 100).all()
+    )
 
 
 def test_kernel_from_csv_and_gaussian_size_and_sigma(cli, lesson_png, tmp_path):
@@ -155,10 +199,26 @@ def test_kernel_from_csv_and_gaussian_size_and_sigma(cli, lesson_png, tmp_path):
     kernel.write_text("0,-1,0\n-1,5,-1\n0,-1,0\n")
     res = cli("convolve", lesson_png, "-k", kernel, "--explain", "1,1")
     assert res.code == 0 and "= 89" in res.out
-    res = cli("convolve", lesson_png, "-k", "gaussian-blur", "--sigma", "0.5", "--size", "3", "--explain", "2,2", "--json")
+    res = cli(
+        "convolve",
+        lesson_png,
+        "-k",
+        "gaussian-blur",
+        "--sigma",
+        "0.5",
+        "--size",
+        "3",
+        "--explain",
+        "2,2",
+        "--json",
+    )
     assert res.code == 0, res.err
     weights = np.array(json.loads(res.out)["explain"][0]["weights"][0])
-    assert weights.shape == (3, 3) and np.isclose(weights.sum(), 1) and np.isclose(weights[1, 2] / weights[1, 1], np.exp(-2))
+    assert (
+        weights.shape == (3, 3)
+        and np.isclose(weights.sum(), 1)
+        and np.isclose(weights[1, 2] / weights[1, 1], np.exp(-2))
+    )
 
 
 def test_flip_is_true_convolution(cli, lesson_png):
@@ -187,48 +247,88 @@ def test_help_explains_correlation_convolution_and_the_edge_modes(cli):
     assert "mirror      d c b | a b c d | c b a" in res.out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-k", "[[0,-1],[5]]"], "error: the kernel is ragged: its rows have 2, 1 numbers"),
-    (["-k", "[[1,one,0]]"], "error: the kernel has 'one', which is not a number"),
-    (["-k", "[[]]"], "error: the kernel is empty or has an empty row"),
-    (["-k", ""], "error: the kernel is empty"),
-    (["-k", "sharpest"], "error: unknown kernel 'sharpest'. Choose one of: identity, sharpen, box-blur, gaussian-blur, laplacian"),
-    (["-k", "box-blur", "--size", "7", "--mode", "valid"], "error: the kernel (7x7) is bigger than the image (5x5), so --mode valid leaves nothing"),
-    (["-k", "sharpen", "--mode", "same"], "error: unknown edge mode 'same'"),
-    (["-k", "sharpen", "--cval", "3"], "error: --cval only applies to --mode constant"),
-    (["-k", "sharpen", "--explain", "1;1"], "error: --explain '1;1' is not a pixel"),
-    (["-k", "sharpen", "--explain", "9,1"], "error: pixel x=9, y=1 is outside the 5x5 image"),
-    (["-k", "sharpen", "--explain", "0,0", "--mode", "valid"], "error: with --mode valid, pixel x=0, y=0 has no result"),
-    (["-k", "sharpen"], "error: nothing to do. Add --out FILE"),
-    (["-k", "sharpen", "--out", "{tmp}/no/such/folder/x.png"], "does not exist. Create it first or choose another --out"),
-    (["-k", "sharpen", "--out", "{tmp}/x.pdq"], "error: --out 'x.pdq' has no picture extension"),
-    (["-k", "sharpen", "--out", "{tmp}/x.png", "--compare", "{tmp}/x.png"], "error: --out and --compare name the same file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-k", "[[0,-1],[5]]"], "error: the kernel is ragged: its rows have 2, 1 numbers"),
+        (["-k", "[[1,one,0]]"], "error: the kernel has 'one', which is not a number"),
+        (["-k", "[[]]"], "error: the kernel is empty or has an empty row"),
+        (["-k", ""], "error: the kernel is empty"),
+        (
+            ["-k", "sharpest"],
+            "error: unknown kernel 'sharpest'. Choose one of: identity, sharpen, box-blur, gaussian-blur, laplacian",
+        ),
+        (
+            ["-k", "box-blur", "--size", "7", "--mode", "valid"],
+            "error: the kernel (7x7) is bigger than the image (5x5), so --mode valid leaves nothing",
+        ),
+        (["-k", "sharpen", "--mode", "same"], "error: unknown edge mode 'same'"),
+        (["-k", "sharpen", "--cval", "3"], "error: --cval only applies to --mode constant"),
+        (["-k", "sharpen", "--explain", "1;1"], "error: --explain '1;1' is not a pixel"),
+        (["-k", "sharpen", "--explain", "9,1"], "error: pixel x=9, y=1 is outside the 5x5 image"),
+        (
+            ["-k", "sharpen", "--explain", "0,0", "--mode", "valid"],
+            "error: with --mode valid, pixel x=0, y=0 has no result",
+        ),
+        (["-k", "sharpen"], "error: nothing to do. Add --out FILE"),
+        (
+            ["-k", "sharpen", "--out", "{tmp}/no/such/folder/x.png"],
+            "does not exist. Create it first or choose another --out",
+        ),
+        (
+            ["-k", "sharpen", "--out", "{tmp}/x.pdq"],
+            "error: --out 'x.pdq' has no picture extension",
+        ),
+        (
+            ["-k", "sharpen", "--out", "{tmp}/x.png", "--compare", "{tmp}/x.png"],
+            "error: --out and --compare name the same file",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(cli, lesson_png, tmp_path, args, message):
     out = tmp_path / "out.png"
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    res = cli("convolve", lesson_png, *args, *([] if "--out" in args or "--explain" in args or args[-1] == "sharpen" else ["--out", out]))
+    res = cli(
+        "convolve",
+        lesson_png,
+        *args,
+        *(
+            []
+            if "--out" in args or "--explain" in args or args[-1] == "sharpen"
+            else ["--out", out]
+        ),
+    )
     assert res.code == 2
-    assert res.err.startswith(message) if message.startswith("error: ") else message in res.err, res.err
+    assert res.err.startswith(message) if message.startswith("error: ") else message in res.err, (
+        res.err
+    )
     assert res.err.count("\n") == 1 and "Traceback" not in res.err
     assert not out.exists() and not (tmp_path / "x.png").exists()
 
 
 def test_missing_image_or_kernel(cli):
     res = cli("convolve", "--kernel", "sharpen", "--out", "x.png")
-    assert res.code == 2 and res.err.startswith("error: no IMAGE to filter was given. E.g. neuroflow convolve photo.jpg")
+    assert res.code == 2 and res.err.startswith(
+        "error: no IMAGE to filter was given. E.g. neuroflow convolve photo.jpg"
+    )
     res = cli("convolve", "photo.png")
     assert res.code == 2 and res.err.startswith("error: --kernel is missing")
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p.write_bytes(b""), "is an empty file (0 bytes)"),
-    (lambda p: p.write_text("not a picture at all"), "is not a picture neuroflow can read"),
-    (lambda p: png_header_only(p, 20000, 20000), "is larger than 100 megapixels"),
-    (lambda p: png_header_only(p, 11000, 10000), "is 11000x10000, 110 megapixels. Choose a picture under 100 megapixels"),
-    (lambda p: p.write_bytes(Image.new("L", (1, 1)).tobytes()), "is not a picture"),
-    (lambda p: None, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.write_bytes(b""), "is an empty file (0 bytes)"),
+        (lambda p: p.write_text("not a picture at all"), "is not a picture neuroflow can read"),
+        (lambda p: png_header_only(p, 20000, 20000), "is larger than 100 megapixels"),
+        (
+            lambda p: png_header_only(p, 11000, 10000),
+            "is 11000x10000, 110 megapixels. Choose a picture under 100 megapixels",
+        ),
+        (lambda p: p.write_bytes(Image.new("L", (1, 1)).tobytes()), "is not a picture"),
+        (lambda p: None, "does not exist"),
+    ],
+)
 def test_unreadable_images_are_refused_in_one_line(cli, tmp_path, make, message):
     image = tmp_path / "picture.png"
     make(image)

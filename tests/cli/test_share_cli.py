@@ -16,7 +16,22 @@ def shared(tmp_path_factory):
     from neuroflow.cli.main import run_app
 
     root = tmp_path_factory.mktemp("share")
-    assert run_app(["train", "iris", "--epochs", "30", "--out", str(root / "iris"), "--quiet", "--license", "mit"]) == 0
+    assert (
+        run_app(
+            [
+                "train",
+                "iris",
+                "--epochs",
+                "30",
+                "--out",
+                str(root / "iris"),
+                "--quiet",
+                "--license",
+                "mit",
+            ]
+        )
+        == 0
+    )
     assert run_app(["bundle", str(root / "iris"), "--out", str(root / "iris.zip")]) == 0
     assert run_app(["export", str(root / "iris"), "--format", "onnx"]) == 0
     (root / "rows.csv").write_text(ROWS)
@@ -32,13 +47,26 @@ def test_export_bundle_and_info_report_what_they_wrote(cli, shared, tmp_path):
 
 
 def test_predict_accepts_folder_zip_and_onnx_alike(cli, shared):
-    outputs = [cli("predict", shared / name, shared / "rows.csv", "--format", "json") for name in ("iris", "iris.zip", "iris.onnx")]
+    outputs = [
+        cli("predict", shared / name, shared / "rows.csv", "--format", "json")
+        for name in ("iris", "iris.zip", "iris.onnx")
+    ]
     assert all(o.code == 0 for o in outputs), [o.err for o in outputs]
     folder, zipped, exported = (json.loads(o.out) for o in outputs)
     assert folder == zipped
-    assert [r["prediction"] for r in exported] == [r["prediction"] for r in folder] == ["setosa", "virginica"]
-    assert all(abs(a["probability"] - b["probability"]) < 1e-5 for a, b in zip(exported, folder, strict=True))
-    assert "✓ row 2: Prediction is 'virginica'" in cli("predict", shared / "iris.onnx", shared / "rows.csv").out
+    assert (
+        [r["prediction"] for r in exported]
+        == [r["prediction"] for r in folder]
+        == ["setosa", "virginica"]
+    )
+    assert all(
+        abs(a["probability"] - b["probability"]) < 1e-5
+        for a, b in zip(exported, folder, strict=True)
+    )
+    assert (
+        "✓ row 2: Prediction is 'virginica'"
+        in cli("predict", shared / "iris.onnx", shared / "rows.csv").out
+    )
 
 
 def test_evaluate_accepts_a_bundle(cli, shared, tmp_path):
@@ -57,7 +85,12 @@ def test_info_prints_card_essentials_and_summary(cli, shared):
         assert "license        mit" in res.out and "sha256" in res.out
         assert "dense_1 (Dense)  (None, 10)" in res.out and "Total params: 193" in res.out
     config = json.loads(cli("info", shared / "iris.zip", "--json").out)
-    assert config["summary"][0] == {"name": "dense_1", "type": "Dense", "output_shape": [10], "params": 50}
+    assert config["summary"][0] == {
+        "name": "dense_1",
+        "type": "Dense",
+        "output_shape": [10],
+        "params": 50,
+    }
 
 
 def test_info_does_not_import_torch(shared):
@@ -68,7 +101,21 @@ def test_info_does_not_import_torch(shared):
 
 
 def test_train_from_a_bundle_records_the_parent(cli, shared, tmp_path):
-    res = cli("train", "iris", "--from", shared / "iris.zip", "--freeze", "all-but-head", "--epochs", "3", "--seed", "1", "--out", tmp_path / "tuned", "--quiet")
+    res = cli(
+        "train",
+        "iris",
+        "--from",
+        shared / "iris.zip",
+        "--freeze",
+        "all-but-head",
+        "--epochs",
+        "3",
+        "--seed",
+        "1",
+        "--out",
+        tmp_path / "tuned",
+        "--quiet",
+    )
     assert res.code == 0, res.err
     config = json.loads((tmp_path / "tuned" / "config.json").read_text())
     parent = json.loads((shared / "iris" / "config.json").read_text())
@@ -76,7 +123,11 @@ def test_train_from_a_bundle_records_the_parent(cli, shared, tmp_path):
     assert config["lineage"]["parent"]["name"] == parent["name"]
     assert config["training"]["frozen_parameters"] == 50 + 110
     card = (tmp_path / "tuned" / "README.md").read_text()
-    assert f"base_model: {parent['name']}" in card and "## Fine-tuned from" in card and parent["weights"]["sha256"] in card
+    assert (
+        f"base_model: {parent['name']}" in card
+        and "## Fine-tuned from" in card
+        and parent["weights"]["sha256"] in card
+    )
 
 
 def _copy(shared, tmp_path):
@@ -135,11 +186,19 @@ def _renamed_onnx(shared, tmp_path):
     return path, "it is a Python pickle"
 
 
-@pytest.mark.parametrize("make", [_tampered, _truncated, _renamed_pickle, _pt_file, _zip_slip, _future_version, _renamed_onnx])
+@pytest.mark.parametrize(
+    "make",
+    [_tampered, _truncated, _renamed_pickle, _pt_file, _zip_slip, _future_version, _renamed_onnx],
+)
 @pytest.mark.parametrize("command", ["predict", "evaluate", "export", "info"])
 def test_unsafe_or_damaged_models_are_refused_in_one_line(cli, shared, tmp_path, make, command):
     path, message = make(shared, tmp_path)
-    args = {"predict": [path, shared / "rows.csv"], "evaluate": [path], "export": [path, "--out", tmp_path / "x.onnx"], "info": [path]}[command]
+    args = {
+        "predict": [path, shared / "rows.csv"],
+        "evaluate": [path],
+        "export": [path, "--out", tmp_path / "x.onnx"],
+        "info": [path],
+    }[command]
     res = cli(command, *args)
     if command == "info" and make in (_tampered, _truncated):
         assert res.code == 0  # info reads config.json only; the weights are checked when loaded

@@ -43,13 +43,19 @@ def test_evaluate_reports_figures_and_pictures(cli, iris_dir):
 
 def test_predict_lesson_style_with_truth(cli, iris_dir, tmp_path):
     rows = tmp_path / "rows.csv"
-    rows.write_text("sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.3,1.7,0.5,setosa\n6.9,3.1,5.4,2.1,virginica\n")
+    rows.write_text(
+        "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.3,1.7,0.5,setosa\n6.9,3.1,5.4,2.1,virginica\n"
+    )
     res = cli("predict", iris_dir, rows)
     assert res.code == 0
     assert "✓ row 1: Prediction is 'setosa'" in res.out and "expected 'virginica'" in res.out
     data = json.loads(cli("predict", iris_dir, rows, "--format", "json").out)
     assert data[0]["prediction"] == "setosa" and 0.5 < data[0]["probability"] <= 1
-    assert cli("predict", iris_dir, rows, "--format", "csv").out.splitlines()[0].startswith("input,prediction,probability")
+    assert (
+        cli("predict", iris_dir, rows, "--format", "csv")
+        .out.splitlines()[0]
+        .startswith("input,prediction,probability")
+    )
 
 
 def test_survey_table_with_text_and_blanks_reaches_95(cli, tmp_path):
@@ -58,7 +64,9 @@ def test_survey_table_with_text_and_blanks_reaches_95(cli, tmp_path):
     res = cli("evaluate", _train(cli, path, "species", tmp_path / "s"), "--json")
     assert json.loads(res.out)["accuracy"] >= 0.95
     raw = tmp_path / "raw.csv"
-    survey_table(5, seed=9).drop(columns=["species"]).assign(island=["Atlantis", "Dream", None, "Biscoe", "Dream"]).to_csv(raw, index=False)
+    survey_table(5, seed=9).drop(columns=["species"]).assign(
+        island=["Atlantis", "Dream", None, "Biscoe", "Dream"]
+    ).to_csv(raw, index=False)
     res = cli("predict", tmp_path / "s", raw)
     assert res.code == 0 and res.out.count("Prediction is") == 5
 
@@ -67,7 +75,9 @@ def test_survey_table_with_text_and_blanks_reaches_95(cli, tmp_path):
 def test_regression_table_reports_r2(cli, tmp_path):
     path = tmp_path / "diabetes.csv"
     diabetes_table().to_csv(path, index=False)
-    report = json.loads(cli("evaluate", _train(cli, path, "progression", tmp_path / "d"), "--json").out)
+    report = json.loads(
+        cli("evaluate", _train(cli, path, "progression", tmp_path / "d"), "--json").out
+    )
     assert report["task"] == "regression" and report["r2"] >= 0.4
     assert (tmp_path / "d" / "predicted_vs_true.png").exists()
 
@@ -90,7 +100,9 @@ def test_help_and_neuron_do_not_import_torch():
     import sys
 
     for argv in (["--help"], ["neuron", "--inputs", "1", "--weights", "2"]):
-        out = subprocess.run([sys.executable, "-c", code.format(argv)], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code.format(argv)], capture_output=True, text=True
+        ).stdout
         assert out.strip().endswith("False"), out
 
 
@@ -153,5 +165,7 @@ def test_unknown_layer_in_spec_lists_known(cli, tmp_path):
 
 
 def test_python_module_entry_point():
-    res = run_process("neuron", "--inputs", "0", "0.5", "1", "--weights", "-1", "-0.5", "0.5", "--bias", "1")
+    res = run_process(
+        "neuron", "--inputs", "0", "0.5", "1", "--weights", "-1", "-0.5", "0.5", "--bias", "1"
+    )
     assert res.code == 0 and "Neuron output = 1.25" in res.out

@@ -24,11 +24,25 @@ def test_spec_forms_agree():
     text = Augmenter.from_spec("invert, rotate=15,noise=0.1")
     assert text == Augmenter.from_spec([{"invert": True}, {"rotate": 15}, "noise=0.1"])
     assert text == Augmenter.from_spec({"invert": True, "rotation": 15, "noise": "0.1"})
-    assert text == Augmenter.from_spec([{"name": "invert"}, {"type": "rotate", "value": 15}, {"noise": 0.1}])
-    assert text.invert and text.random_ops == ["rotate", "noise"] and str(text) == "invert,rotate=15,noise=0.1"
+    assert text == Augmenter.from_spec(
+        [{"name": "invert"}, {"type": "rotate", "value": 15}, {"noise": 0.1}]
+    )
+    assert (
+        text.invert
+        and text.random_ops == ["rotate", "noise"]
+        and str(text) == "invert,rotate=15,noise=0.1"
+    )
     assert Augmenter.from_spec(str(text)) == text
-    assert Augmenter.from_spec("zoom,blur").scale == 0.1 and Augmenter.from_spec("zoom,blur").blur == 1.0  # defaults
-    assert Augmenter.from_spec(None) == Augmenter.from_spec("") == Augmenter.from_spec("none") == Augmenter()
+    assert (
+        Augmenter.from_spec("zoom,blur").scale == 0.1
+        and Augmenter.from_spec("zoom,blur").blur == 1.0
+    )  # defaults
+    assert (
+        Augmenter.from_spec(None)
+        == Augmenter.from_spec("")
+        == Augmenter.from_spec("none")
+        == Augmenter()
+    )
     assert not Augmenter.from_spec("invert=false").invert
 
 
@@ -51,7 +65,9 @@ def test_bad_specs_say_what_is_known(spec, message):
 
 
 def test_same_seed_same_batch_and_input_untouched():
-    aug = Augmenter.from_spec("rotate=20,scale=0.1,shift=0.1,blur=1,brightness=0.2,contrast=0.2,noise=0.05,flip")
+    aug = Augmenter.from_spec(
+        "rotate=20,scale=0.1,shift=0.1,blur=1,brightness=0.2,contrast=0.2,noise=0.05,flip"
+    )
     x = batch()
     before = x.clone()
     a = aug(x, torch.Generator().manual_seed(7))
@@ -77,7 +93,11 @@ def test_invert_alone_leaves_batches_alone_and_doubles_the_data():
     assert aug(x, torch.Generator()) is x and aug.random_ops == []
     images = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3, 1)
     doubled, labels = add_inverted(images, np.array([4, 7]))
-    assert doubled.shape == (4, 3, 3, 1) and doubled.dtype == np.uint8 and labels.tolist() == [4, 7, 4, 7]
+    assert (
+        doubled.shape == (4, 3, 3, 1)
+        and doubled.dtype == np.uint8
+        and labels.tolist() == [4, 7, 4, 7]
+    )
     assert np.array_equal(doubled[2:], 255 - images) and np.array_equal(doubled[:2], images)
     with pytest.raises(UsageError, match="table"):
         add_inverted(np.zeros((3, 4), np.float32), np.zeros(3))
@@ -110,12 +130,21 @@ def test_photometric_ops_do_what_they_say():
     assert abs(float((noisy - grey).std()) - 0.1) < 0.01
     bright = Augmenter(brightness=0.2)(grey, g)
     per_image = bright.mean((1, 2, 3))
-    assert (bright.std((1, 2, 3)) < 1e-6).all() and per_image.min() >= 0.3 and per_image.max() <= 0.7 and per_image.std() > 0.05
+    assert (
+        (bright.std((1, 2, 3)) < 1e-6).all()
+        and per_image.min() >= 0.3
+        and per_image.max() <= 0.7
+        and per_image.std() > 0.05
+    )
     dot = torch.zeros(8, 1, 15, 15)
     dot[:, :, 7, 7] = 1
     blurred = Augmenter(blur=2.0)(dot, g)
     peaks = blurred.amax((1, 2, 3))  # each image has its own sigma in [0, 2]
-    assert torch.allclose(blurred.sum((1, 2, 3)), torch.ones(8), atol=1e-4) and peaks.min() < 0.2 and peaks.std() > 0.05
+    assert (
+        torch.allclose(blurred.sum((1, 2, 3)), torch.ones(8), atol=1e-4)
+        and peaks.min() < 0.2
+        and peaks.std() > 0.05
+    )
     contrast = Augmenter(contrast=0.5)(batch(n=64), g)
     assert contrast.amax((1, 2, 3)).std() > 0.01
 
@@ -125,7 +154,9 @@ def test_preview_writes_originals_beside_versions(tmp_path):
 
     x = np.zeros((30, 10, 12, 1), np.uint8)
     x[:, 3:7, 4:8] = 255
-    out = preview(x, np.arange(30) % 3, "invert,rotate=20", tmp_path / "grid.png", n=4, versions=3, seed=1)
+    out = preview(
+        x, np.arange(30) % 3, "invert,rotate=20", tmp_path / "grid.png", n=4, versions=3, seed=1
+    )
     img = Image.open(out)
     cell_w, cell_h = 12 * 7, 10 * 7  # small pictures are enlarged to ~84 px
     assert img.size == (5 * (cell_w + 4) + 4, 16 + 4 * (cell_h + 4) + 4)

@@ -22,8 +22,12 @@ def make_folder(root, classes=("dog", "cat"), n=10, size=(20, 16), colour=False,
     for k, name in enumerate(classes):
         (root / name).mkdir(parents=True, exist_ok=True)
         for i in range(n):
-            grey = np.full(size[::-1], 40 + 60 * k, np.uint8) + rng.integers(0, 20, size[::-1]).astype(np.uint8)
-            rgb = np.dstack([grey, grey // 2, grey]) if colour else np.dstack([grey] * 3)  # grey saved as RGB
+            grey = np.full(size[::-1], 40 + 60 * k, np.uint8) + rng.integers(
+                0, 20, size[::-1]
+            ).astype(np.uint8)
+            rgb = (
+                np.dstack([grey, grey // 2, grey]) if colour else np.dstack([grey] * 3)
+            )  # grey saved as RGB
             Image.fromarray(rgb).save(root / name / f"{i}.{ext}")
     return root
 
@@ -33,8 +37,17 @@ def test_folder_becomes_a_split_dataset(tmp_path):
     assert ds.class_names == ["cat", "dog"] and ds.name == "pets" and ds.kind == "image"
     assert (len(ds.y_train), len(ds.y_val), len(ds.y_test)) == (12, 4, 4)
     assert np.bincount(ds.y_val).tolist() == [2, 2] and ds.y_train.dtype == np.int64
-    assert ds.x_train.shape == (12, 16, 20, 1) and ds.x_train.dtype == np.uint8  # RGB files with grey content
-    assert ds.preprocessing == {"type": "image", "height": 16, "width": 20, "channels": 1, "scale": 1 / 255, "prepare": "resize"}
+    assert (
+        ds.x_train.shape == (12, 16, 20, 1) and ds.x_train.dtype == np.uint8
+    )  # RGB files with grey content
+    assert ds.preprocessing == {
+        "type": "image",
+        "height": 16,
+        "width": 20,
+        "channels": 1,
+        "scale": 1 / 255,
+        "prepare": "resize",
+    }
     assert ds.source["path"] == str((tmp_path / "pets").resolve())
     # classes are sorted by name: cat (class 0) is the folder drawn brighter
     assert ds.x_train[ds.y_train == 0].mean() > ds.x_train[ds.y_train == 1].mean() + 40
@@ -97,7 +110,11 @@ def test_labelled_images_use_the_models_classes(tmp_path):
 
 def test_sklearn_digits():
     ds = load_sklearn_digits(seed=0, fractions=(0.2, 0.2))
-    assert ds.x_train.shape[1:] == (8, 8, 1) and ds.x_train.dtype == np.uint8 and ds.x_train.max() == 255
+    assert (
+        ds.x_train.shape[1:] == (8, 8, 1)
+        and ds.x_train.dtype == np.uint8
+        and ds.x_train.max() == 255
+    )
     assert len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 1797 and ds.class_names[3] == "3"
     assert ds.preprocessing["prepare"] == "resize"
     big = load_dataset("digits", image_size=(28, 28))

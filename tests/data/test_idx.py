@@ -23,7 +23,13 @@ def idx_bytes(arr: np.ndarray) -> bytes:
     return header + arr.astype(np.uint8).tobytes()
 
 
-def write_set(folder: Path, n_train: int = 10_100, n_test: int = 50, labels_train: int | None = None, gz: bool = False) -> Path:
+def write_set(
+    folder: Path,
+    n_train: int = 10_100,
+    n_test: int = 50,
+    labels_train: int | None = None,
+    gz: bool = False,
+) -> Path:
     rng = np.random.default_rng(0)
     folder.mkdir(parents=True, exist_ok=True)
     arrays = {
@@ -34,7 +40,9 @@ def write_set(folder: Path, n_train: int = 10_100, n_test: int = 50, labels_trai
     }
     for key, arr in arrays.items():
         data = idx_bytes(arr)
-        (folder / (FILES[key] + (".gz" if gz else ""))).write_bytes(gzip.compress(data, 1) if gz else data)
+        (folder / (FILES[key] + (".gz" if gz else ""))).write_bytes(
+            gzip.compress(data, 1) if gz else data
+        )
     return folder
 
 
@@ -50,7 +58,14 @@ def test_mnist_loads_as_documented(mnist, mnist_dir):
     assert {mnist.x_train.dtype, mnist.x_val.dtype, mnist.x_test.dtype} == {np.dtype(np.uint8)}
     assert mnist.y_train.dtype == np.int64 and mnist.x_test.flags.writeable
     assert mnist.class_names == [str(d) for d in range(10)] and mnist.kind == "image"
-    assert mnist.preprocessing == {"type": "image", "height": 28, "width": 28, "channels": 1, "scale": 1 / 255, "prepare": "digit"}
+    assert mnist.preprocessing == {
+        "type": "image",
+        "height": 28,
+        "width": 28,
+        "channels": 1,
+        "scale": 1 / 255,
+        "prepare": "digit",
+    }
     assert mnist.source == {"name": "mnist", "data_dir": str(mnist_dir)}
     # The official test labels, in file order; validation is stratified: each digit's share is kept.
     assert mnist.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
@@ -79,22 +94,37 @@ def test_environment_folder_is_searched(tmp_path, monkeypatch):
     write_set(tmp_path / "env" / "fashion-mnist")
     monkeypatch.setenv("NEUROFLOW_DATA", str(tmp_path / "env"))
     ds = load_idx_dataset("fashion-mnist")
-    assert ds.class_names[0] == "T-shirt/top" and ds.class_names[-1] == "Ankle boot" and len(ds.class_names) == 10
+    assert (
+        ds.class_names[0] == "T-shirt/top"
+        and ds.class_names[-1] == "Ankle boot"
+        and len(ds.class_names) == 10
+    )
     assert ds.x_train.shape == (5_100, 28, 28, 1) and ds.x_test.shape == (50, 28, 28, 1)
-    assert ds.preprocessing["prepare"] == "resize" and ds.source["data_dir"] == str(tmp_path / "env" / "fashion-mnist")
+    assert ds.preprocessing["prepare"] == "resize" and ds.source["data_dir"] == str(
+        tmp_path / "env" / "fashion-mnist"
+    )
 
 
 def test_image_size_resizes_every_split(tmp_path):
     ds = load_idx_dataset("mnist", data_dir=write_set(tmp_path), image_size=(14, 14))
-    assert ds.x_train.shape == (5_100, 14, 14, 1) and ds.x_val.shape == (5_000, 14, 14, 1) and ds.x_test.shape == (50, 14, 14, 1)
-    assert ds.preprocessing["height"] == ds.preprocessing["width"] == 14 and ds.preprocessing["prepare"] == "digit"
+    assert (
+        ds.x_train.shape == (5_100, 14, 14, 1)
+        and ds.x_val.shape == (5_000, 14, 14, 1)
+        and ds.x_test.shape == (50, 14, 14, 1)
+    )
+    assert (
+        ds.preprocessing["height"] == ds.preprocessing["width"] == 14
+        and ds.preprocessing["prepare"] == "digit"
+    )
 
 
 def test_missing_files_say_where_to_put_them_and_what_to_run(tmp_path):
     with pytest.raises(DataError) as err:
         load_idx_dataset("mnist", data_dir=tmp_path)
     text = str(err.value)
-    assert "neuroflow data download mnist" in text and str(tmp_path) in text and "--data-dir" in text
+    assert (
+        "neuroflow data download mnist" in text and str(tmp_path) in text and "--data-dir" in text
+    )
 
 
 def test_a_folder_with_some_files_names_the_missing_ones(tmp_path):
@@ -115,7 +145,11 @@ def test_loose_mnist_files_are_not_taken_for_fashion_mnist(tmp_path, mnist_dir):
 @pytest.mark.parametrize(
     ("data", "ndim", "message"),
     [
-        (idx_bytes(np.zeros((3, 28, 28))), 1, "magic number 0x00000803; labels files have 0x00000801"),
+        (
+            idx_bytes(np.zeros((3, 28, 28))),
+            1,
+            "magic number 0x00000803; labels files have 0x00000801",
+        ),
         (idx_bytes(np.zeros(5)), 3, "magic number 0x00000801; images files have 0x00000803"),
         (bytes([0, 0, 0x0D, 1, 0, 0, 0, 1]) + b"\0" * 4, 1, "type 0x0d, not unsigned bytes"),
         (idx_bytes(np.zeros((4, 28, 28)))[:-100], 3, "truncated: its header promises 3,136 bytes"),
@@ -139,12 +173,16 @@ def test_read_idx_reads_gzip_and_plain_alike(tmp_path):
     arr = np.arange(2 * 3 * 4).reshape(2, 3, 4)
     (tmp_path / "a").write_bytes(idx_bytes(arr))
     (tmp_path / "a.gz").write_bytes(gzip.compress(idx_bytes(arr)))
-    assert np.array_equal(read_idx(tmp_path / "a", 3), arr) and np.array_equal(read_idx(tmp_path / "a.gz", 3), arr)
+    assert np.array_equal(read_idx(tmp_path / "a", 3), arr) and np.array_equal(
+        read_idx(tmp_path / "a.gz", 3), arr
+    )
 
 
 def test_image_and_label_counts_must_match(tmp_path):
     write_set(tmp_path, n_train=10_100, labels_train=10_099, gz=True)
-    with pytest.raises(DataError, match="10,100 images but train-labels-idx1-ubyte.gz holds 10,099 labels"):
+    with pytest.raises(
+        DataError, match="10,100 images but train-labels-idx1-ubyte.gz holds 10,099 labels"
+    ):
         load_idx_dataset("mnist", data_dir=tmp_path)
 
 
@@ -184,14 +222,26 @@ def serve_from(folder: Path, corrupt_first_mirror: bool = False, log: list | Non
 
 def test_download_checks_md5_and_skips_files_already_there(tmp_path, mnist_dir, monkeypatch):
     urls: list[str] = []
-    monkeypatch.setattr(urllib.request, "urlopen", serve_from(mnist_dir, corrupt_first_mirror=True, log=urls))
+    monkeypatch.setattr(
+        urllib.request, "urlopen", serve_from(mnist_dir, corrupt_first_mirror=True, log=urls)
+    )
     folder = download("mnist", data_dir=tmp_path)
     assert folder == tmp_path / "mnist"
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.gz" for s in FILES.values())
-    expected = dict(line.split()[::-1] for line in (mnist_dir / "MD5SUMS").read_text().splitlines() if line.strip())
+    expected = dict(
+        line.split()[::-1]
+        for line in (mnist_dir / "MD5SUMS").read_text().splitlines()
+        if line.strip()
+    )
     assert {p.name: file_md5(p) for p in folder.iterdir()} == expected
-    assert len(urls) == 8 and urls[1].startswith(MIRRORS["mnist"][1])  # each first try was cut off, the mirror served
-    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("fetched a file that was already there"))
+    assert len(urls) == 8 and urls[1].startswith(
+        MIRRORS["mnist"][1]
+    )  # each first try was cut off, the mirror served
+    monkeypatch.setattr(
+        urllib.request,
+        "urlopen",
+        lambda *a, **k: pytest.fail("fetched a file that was already there"),
+    )
     assert download("mnist", data_dir=tmp_path) == folder
     assert load_idx_dataset("mnist", data_dir=tmp_path).source["data_dir"] == str(folder)
 
@@ -210,7 +260,11 @@ def test_offline_download_is_one_clear_error_and_leaves_nothing(tmp_path, monkey
 
 
 def test_wrong_bytes_from_every_mirror_fail_on_md5(tmp_path, monkeypatch):
-    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: FakeResponse(b"<html>moved</html>"))
-    with pytest.raises(DataError, match="md5 [0-9a-f]{32} instead of f68b3c2dcbeaaa9fbdd348bbdeb94873"):
+    monkeypatch.setattr(
+        urllib.request, "urlopen", lambda url, timeout=None: FakeResponse(b"<html>moved</html>")
+    )
+    with pytest.raises(
+        DataError, match="md5 [0-9a-f]{32} instead of f68b3c2dcbeaaa9fbdd348bbdeb94873"
+    ):
         download("mnist", data_dir=tmp_path)
     assert list((tmp_path / "mnist").iterdir()) == []

@@ -26,12 +26,29 @@ from neuroflow.errors import DataError
 DIGIT = {"height": 28, "width": 28, "channels": 1, "prepare": "digit"}
 
 
-def drawn_four(size=(900, 600), paper=(235, 230, 220), ink=(25, 25, 60), at=(560, 80), height=300, pen=14, mode="RGB"):
+def drawn_four(
+    size=(900, 600),
+    paper=(235, 230, 220),
+    ink=(25, 25, 60),
+    at=(560, 80),
+    height=300,
+    pen=14,
+    mode="RGB",
+):
     """A '4' drawn with a pen on paper, well away from the centre of the canvas."""
     img = Image.new("RGB", size, paper)
     x, y = at
-    ImageDraw.Draw(img).line([(x + 0.6 * height, y + height), (x + 0.6 * height, y), (x, y + 0.65 * height),
-                              (x + 0.8 * height, y + 0.65 * height)], fill=ink, width=pen, joint="curve")
+    ImageDraw.Draw(img).line(
+        [
+            (x + 0.6 * height, y + height),
+            (x + 0.6 * height, y),
+            (x, y + 0.65 * height),
+            (x + 0.8 * height, y + 0.65 * height),
+        ],
+        fill=ink,
+        width=pen,
+        joint="curve",
+    )
     return img.convert(mode) if mode != "RGB" else img
 
 
@@ -42,7 +59,12 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width × height grey pixels (valid CRCs, almost no data)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(b"\0" * 64)) + png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def check_mnist_like(out: np.ndarray) -> None:
@@ -81,14 +103,20 @@ def test_noise_uneven_light_and_specks_are_tolerated():
 def test_a_thin_pen_line_is_thickened_like_an_mnist_stroke():
     out = prepare_digit(drawn_four(size=(1200, 1200), pen=2, height=900, at=(100, 100)))
     check_mnist_like(out)
-    assert (out > 127).sum() / 20 >= 2.0  # at least ~2 bright pixels across the stroke, per row of the digit
+    assert (
+        out > 127
+    ).sum() / 20 >= 2.0  # at least ~2 bright pixels across the stroke, per row of the digit
 
 
 def test_a_bold_digit_cropped_tight_keeps_its_strokes():
     img = Image.new("L", (100, 140), 230)
-    ImageDraw.Draw(img).ellipse([5, 5, 95, 135], outline=20, width=35)  # a marker-pen zero filling the photo
+    ImageDraw.Draw(img).ellipse(
+        [5, 5, 95, 135], outline=20, width=35
+    )  # a marker-pen zero filling the photo
     out = prepare_digit(img)
-    assert out[14, 14] == 0 and (out > 200).sum() > 150 and out[:, 14].max() > 200  # a ring, not a blob or a gap
+    assert (
+        out[14, 14] == 0 and (out > 200).sum() > 150 and out[:, 14].max() > 200
+    )  # a ring, not a blob or a gap
 
 
 def test_blank_picture_gives_an_empty_field():
@@ -98,11 +126,15 @@ def test_blank_picture_gives_an_empty_field():
 def test_mnist_digits_stay_mnist_digits(mnist_dir):
     raw = gzip.decompress((mnist_dir / "t10k-images-idx3-ubyte.gz").read_bytes())
     digits = np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 28, 28)[:30]
-    scores = [np.corrcoef(d.ravel(), prepare_digit(Image.fromarray(d)).ravel())[0, 1] for d in digits]
+    scores = [
+        np.corrcoef(d.ravel(), prepare_digit(Image.fromarray(d)).ravel())[0, 1] for d in digits
+    ]
     assert np.median(scores) > 0.85
 
 
-@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "I;16", "I", "F", "CMYK", "LA", "1", "YCbCr", "HSV"])
+@pytest.mark.parametrize(
+    "mode", ["L", "RGB", "RGBA", "P", "I;16", "I", "F", "CMYK", "LA", "1", "YCbCr", "HSV"]
+)
 def test_every_mode_opens_and_prepares(tmp_path, mode):
     img = drawn_four(size=(300, 200), at=(40, 20), height=150, pen=10)
     if mode == "I;16":
@@ -113,7 +145,9 @@ def test_every_mode_opens_and_prepares(tmp_path, mode):
         img = Image.fromarray(np.asarray(img.convert("L"), np.float32) / 255)
     else:
         img = img.convert(mode)
-    path = tmp_path / ("digit.tif" if mode in ("I;16", "I", "F", "CMYK", "YCbCr", "HSV", "LA") else "digit.png")
+    path = tmp_path / (
+        "digit.tif" if mode in ("I;16", "I", "F", "CMYK", "YCbCr", "HSV", "LA") else "digit.png"
+    )
     if mode not in ("YCbCr", "HSV", "LA"):
         img.save(path)
         img = open_image(path)
@@ -132,7 +166,10 @@ def test_strokes_on_a_transparent_sheet_stay_visible(tmp_path):
 
 
 def test_big_headers_are_refused_before_decoding(tmp_path):
-    for size, what in [((30_000, 30_000), "larger than Pillow will decode"), ((8_000, 8_000), "claims 8000x8000")]:
+    for size, what in [
+        ((30_000, 30_000), "larger than Pillow will decode"),
+        ((8_000, 8_000), "claims 8000x8000"),
+    ]:
         path = tmp_path / f"huge-{size[0]}.png"
         path.write_bytes(png_claiming(*size))
         with pytest.raises(DataError, match=what) as err:
@@ -166,7 +203,11 @@ def test_raw_resize_keeps_the_picture_as_it_is():
     assert raw.shape == (28, 28, 1) and raw.mean() > 150  # still dark ink on light paper
     colour = prepare_resize(img, 16, 24, 3)
     assert colour.shape == (16, 24, 3) and colour.dtype == np.uint8
-    assert prepare_for_model(img, {"height": 32, "width": 32, "channels": 3}).shape == (32, 32, 3)  # no 'prepare': resize
+    assert prepare_for_model(img, {"height": 32, "width": 32, "channels": 3}).shape == (
+        32,
+        32,
+        3,
+    )  # no 'prepare': resize
 
 
 def test_digit_preparation_follows_the_models_size_and_channels():

@@ -32,7 +32,9 @@ def test_survey_table_is_encoded_from_training_rows(survey_csv):
     assert not np.isnan(ds.x_train).any()
     # Standardised on the training split: mean ≈ 0, std ≈ 1.
     col = ds.feature_names.index("bill_depth_mm")
-    assert abs(ds.x_train[:, col].mean()) < 1e-5 and ds.x_train[:, col].std() == pytest.approx(1, abs=1e-4)
+    assert abs(ds.x_train[:, col].mean()) < 1e-5 and ds.x_train[:, col].std() == pytest.approx(
+        1, abs=1e-4
+    )
 
 
 def test_split_is_stratified_and_seeded(survey_csv):
@@ -41,21 +43,45 @@ def test_split_is_stratified_and_seeded(survey_csv):
     c = load_dataset(str(survey_csv), target="species", seed=4)
     assert np.array_equal(a.x_test, b.x_test) and not np.array_equal(a.x_test, c.x_test)
     share = np.bincount(a.y_test) / len(a.y_test)
-    overall = np.bincount(np.concatenate([a.y_train, a.y_val, a.y_test])) / (len(a.y_train) + len(a.y_val) + len(a.y_test))
+    overall = np.bincount(np.concatenate([a.y_train, a.y_val, a.y_test])) / (
+        len(a.y_train) + len(a.y_val) + len(a.y_test)
+    )
     assert np.allclose(share, overall, atol=0.03)
 
 
 def test_unseen_category_and_blank_at_predict_time():
     df = survey_table(60)
     prep = fit_preprocessing(df, "species", "classification")
-    row = pd.DataFrame([{"island": "Atlantis", "bill_length_mm": None, "bill_depth_mm": 18.0, "flipper_length_mm": 200, "body_mass_g": 4000, "sex": None}])
+    row = pd.DataFrame(
+        [
+            {
+                "island": "Atlantis",
+                "bill_length_mm": None,
+                "bill_depth_mm": 18.0,
+                "flipper_length_mm": 200,
+                "body_mass_g": 4000,
+                "sex": None,
+            }
+        ]
+    )
     x = transform(row, prep)
     names = [c["name"] for c in prep["columns"]]
-    assert x.shape == (1, len(__import__("neuroflow.data.tabular", fromlist=["x"]).feature_names(prep)))
+    assert x.shape == (
+        1,
+        len(__import__("neuroflow.data.tabular", fromlist=["x"]).feature_names(prep)),
+    )
     assert "island" in names and not np.isnan(x).any()
 
 
-@pytest.mark.parametrize(("values", "task"), [(["a", "b"], "classification"), ([0, 1, 2, 1], "classification"), ([0.5, 1.25, 3.7, 8.1], "regression"), (list(range(100)), "regression")])
+@pytest.mark.parametrize(
+    ("values", "task"),
+    [
+        (["a", "b"], "classification"),
+        ([0, 1, 2, 1], "classification"),
+        ([0.5, 1.25, 3.7, 8.1], "regression"),
+        (list(range(100)), "regression"),
+    ],
+)
 def test_infer_task(values, task):
     assert infer_task(pd.Series(values)) == task
 

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 import neuroflow as nf
 from neuroflow.errors import NeuroflowError
 
-numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=32), st.sampled_from([1e30, -1e30, 1e-30, 0.0]))
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    st.sampled_from([1e30, -1e30, 1e-30, 0.0]),
+)
 words = st.one_of(st.none(), st.sampled_from(["red", "green", "blue", "", " ", "ünï", "1", "x,y"]))
 
 
@@ -26,11 +29,17 @@ def tables(draw):
             cols[f"t{i}"] = draw(st.lists(words, min_size=n, max_size=n))
         else:
             cols[f"c{i}"] = [7.0] * n
-    cols["y"] = draw(st.lists(st.one_of(st.sampled_from(["a", "b", "c"]), st.none()), min_size=n, max_size=n))
+    cols["y"] = draw(
+        st.lists(st.one_of(st.sampled_from(["a", "b", "c"]), st.none()), min_size=n, max_size=n)
+    )
     return pd.DataFrame(cols)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(df=tables())
 def test_random_tables_train_and_predict_or_are_refused(tmp_path, df):
     path = tmp_path / "t.csv"

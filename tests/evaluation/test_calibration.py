@@ -46,14 +46,22 @@ def test_enough_mistakes_fit_a_temperature():
     logits, y = _sharpening_case(MIN_MISTAKES)
     t = fit_temperature_to(logits, y)
     assert t < 1.0
-    assert calibration_figures(softmax(logits, t), y)["nll"] < calibration_figures(softmax(logits), y)["nll"]
+    assert (
+        calibration_figures(softmax(logits, t), y)["nll"]
+        < calibration_figures(softmax(logits), y)["nll"]
+    )
 
 
 def test_the_model_card_says_why_nothing_was_fitted(cli, tmp_path):  # right after training
     import json
 
-    assert cli("train", "iris", "--out", tmp_path / "m", "--quiet").code == 0  # 30 validation rows: a few mistakes at most
+    assert (
+        cli("train", "iris", "--out", tmp_path / "m", "--quiet").code == 0
+    )  # 30 validation rows: a few mistakes at most
     calibration = json.loads((tmp_path / "m" / "config.json").read_text())["calibration"]
     assert calibration["method"] == "none" and calibration["temperature"] == 1.0
     assert "misclassified" in calibration["reason"]
-    assert "not rescaled by temperature scaling: the validation split has" in (tmp_path / "m" / "README.md").read_text()
+    assert (
+        "not rescaled by temperature scaling: the validation split has"
+        in (tmp_path / "m" / "README.md").read_text()
+    )

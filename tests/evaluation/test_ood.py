@@ -25,7 +25,9 @@ def test_auroc_and_average_precision_match_scikit_learn(seed):
     if seed % 2:  # many ties, as rounded scores or a saturated score give
         scores = np.round(scores, 1)
     assert auroc(labels, scores) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
-    assert average_precision(labels, scores) == pytest.approx(average_precision_score(labels, scores), abs=1e-12)
+    assert average_precision(labels, scores) == pytest.approx(
+        average_precision_score(labels, scores), abs=1e-12
+    )
 
 
 def test_mahalanobis_is_small_near_a_class_and_large_far_away():
@@ -33,7 +35,10 @@ def test_mahalanobis_is_small_near_a_class_and_large_far_away():
     feats = np.r_[rng.normal(0, 1, (200, 3)), rng.normal(5, 1, (200, 3))]
     y = np.r_[np.zeros(200, int), np.ones(200, int)]
     means, precision = fit_gaussians(feats, y, 2)
-    near, far = mahalanobis(np.array([[0.1, 0, 0], [5, 5, 5.1]]), means, precision), mahalanobis(np.array([[40.0, -40, 40]]), means, precision)
+    near, far = (
+        mahalanobis(np.array([[0.1, 0, 0], [5, 5, 5.1]]), means, precision),
+        mahalanobis(np.array([[40.0, -40, 40]]), means, precision),
+    )
     assert near.max() < 2 and far[0] > 100
 
 
@@ -49,11 +54,30 @@ def survey_model(tmp_path_factory):
 
 def test_table_model_flags_a_row_far_from_anything_seen(survey_model):
     model, _ = survey_model
-    assert model.config["ood"]["method"] == "mahalanobis" and 0.9 <= model.config["ood"]["target_accept"] < 1
-    rows = pd.DataFrame([
-        {"island": "Biscoe", "bill_length_mm": 47.5, "bill_depth_mm": 15.0, "flipper_length_mm": 217, "body_mass_g": 5080, "sex": "male"},
-        {"island": "Biscoe", "bill_length_mm": 470.0, "bill_depth_mm": -15.0, "flipper_length_mm": 2170, "body_mass_g": 50, "sex": "male"},
-    ])
+    assert (
+        model.config["ood"]["method"] == "mahalanobis"
+        and 0.9 <= model.config["ood"]["target_accept"] < 1
+    )
+    rows = pd.DataFrame(
+        [
+            {
+                "island": "Biscoe",
+                "bill_length_mm": 47.5,
+                "bill_depth_mm": 15.0,
+                "flipper_length_mm": 217,
+                "body_mass_g": 5080,
+                "sex": "male",
+            },
+            {
+                "island": "Biscoe",
+                "bill_length_mm": 470.0,
+                "bill_depth_mm": -15.0,
+                "flipper_length_mm": 2170,
+                "body_mass_g": 50,
+                "sex": "male",
+            },
+        ]
+    )
     first, far = nf.predict(model, rows)
     assert first.known and first.label == "Gentoo"
     assert not far.known and far.as_dict()["verdict"] == "unknown — not like the training data"
@@ -62,7 +86,9 @@ def test_table_model_flags_a_row_far_from_anything_seen(survey_model):
 def test_cli_reject_prints_unknown(survey_model, cli, tmp_path):
     model, _ = survey_model
     rows = tmp_path / "rows.csv"
-    rows.write_text("island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\nBiscoe,470,-15,2170,50,male\n")
+    rows.write_text(
+        "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\nBiscoe,470,-15,2170,50,male\n"
+    )
     res = cli("predict", model.path, rows, "--reject")
     assert res.code == 0 and "Prediction is 'unknown'" in res.out
 
@@ -70,7 +96,10 @@ def test_cli_reject_prints_unknown(survey_model, cli, tmp_path):
 def test_evaluate_ood_on_a_table(survey_model, cli, tmp_path):
     model, _ = survey_model
     other = tmp_path / "other.csv"
-    survey_table(100, seed=5).assign(bill_length_mm=lambda d: d.bill_length_mm * 10, flipper_length_mm=lambda d: d.flipper_length_mm * 10).to_csv(other, index=False)
+    survey_table(100, seed=5).assign(
+        bill_length_mm=lambda d: d.bill_length_mm * 10,
+        flipper_length_mm=lambda d: d.flipper_length_mm * 10,
+    ).to_csv(other, index=False)
     res = cli("evaluate", model.path, "--ood", other, "--json", "--out", tmp_path / "pics")
     assert res.code == 0, res.err
     import json

@@ -34,7 +34,9 @@ def iris(tmp_path_factory):
 
 def _probabilities_in_fresh_process(path) -> np.ndarray:
     code = f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps([list(p.probabilities.values()) for p in nf.predict(m, {ROWS!r})]))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     return np.array(json.loads(out))
 
 
@@ -42,7 +44,13 @@ def test_bundle_holds_the_folder_files_only(iris):
     _, folder, path = iris
     assert path == folder.parent / "iris.zip"
     names = set(zipfile.ZipFile(path).namelist())
-    assert {"config.json", "model.safetensors", "README.md", "history.json", "loss_curve.png"} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "README.md",
+        "history.json",
+        "loss_curve.png",
+    } <= names
     assert not any(n.startswith(("checkpoint", ".")) for n in names)
 
 
@@ -79,7 +87,11 @@ def _zip(path, members: dict, symlink: str | None = None) -> Path:
 
 
 def _members(folder) -> dict:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.name: p.read_bytes()
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 @pytest.mark.parametrize(
@@ -93,7 +105,9 @@ def _members(folder) -> dict:
         ({}, "link.json", "symbolic link"),
     ],
 )
-def test_unsafe_entries_are_refused_before_anything_is_written(iris, tmp_path, extra, symlink, message):
+def test_unsafe_entries_are_refused_before_anything_is_written(
+    iris, tmp_path, extra, symlink, message
+):
     path = _zip(tmp_path / "bad.zip", {**_members(iris[1]), **extra}, symlink)
     before = set(Path(tempfile.gettempdir()).glob("neuroflow-bundle-*"))
     for load in (nf.load, read_config):
@@ -122,7 +136,9 @@ def test_size_and_count_limits(iris, tmp_path, monkeypatch):
 def test_a_zipped_folder_is_accepted(iris, tmp_path):
     members = {f"iris/{k}": v for k, v in _members(iris[1]).items()}
     loaded = nf.load(_zip(tmp_path / "zipped.zip", members))
-    assert [p.label for p in nf.predict(loaded, ROWS)] == [p.label for p in nf.predict(iris[0], ROWS)]
+    assert [p.label for p in nf.predict(loaded, ROWS)] == [
+        p.label for p in nf.predict(iris[0], ROWS)
+    ]
 
 
 def test_torch_save_file_named_zip_is_refused_as_a_pickle(tmp_path):
@@ -189,7 +205,10 @@ def test_damage_inside_a_bundle_names_the_bundle(iris, tmp_path):
     data = bytearray(members["model.safetensors"])
     data[-1] ^= 0xFF
     path = _zip(tmp_path / "damaged.zip", {**members, "model.safetensors": bytes(data)})
-    with pytest.raises(ModelFileError, match=f"the weights in {re.escape(str(path))}/model.safetensors do not match"):
+    with pytest.raises(
+        ModelFileError,
+        match=f"the weights in {re.escape(str(path))}/model.safetensors do not match",
+    ):
         nf.load(path)
     del members["model.safetensors"]
     path = _zip(tmp_path / "empty.zip", members)

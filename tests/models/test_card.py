@@ -8,8 +8,15 @@ from neuroflow.models.card import card_text, info_text, model_card
 from tests.bars import TINY_CNN, bars_dataset
 from tests.tables import survey_table
 
-SECTIONS = ["## What the model is", "## Training data and preprocessing", "## Training procedure", "## Evaluation results",
-            "## Intended use and limitations", "## How to use", "## License"]
+SECTIONS = [
+    "## What the model is",
+    "## Training data and preprocessing",
+    "## Training procedure",
+    "## Evaluation results",
+    "## Intended use and limitations",
+    "## How to use",
+    "## License",
+]
 
 
 def _front_matter(card: str) -> dict:
@@ -21,7 +28,9 @@ def _front_matter(card: str) -> dict:
 @pytest.fixture(scope="module")
 def iris(tmp_path_factory):
     folder = tmp_path_factory.mktemp("card") / "iris"
-    model = nf.train("iris", model="iris-mlp", epochs=8, progress="quiet", license="cc-by-4.0", out=folder)
+    model = nf.train(
+        "iris", model="iris-mlp", epochs=8, progress="quiet", license="cc-by-4.0", out=folder
+    )
     nf.evaluate(model)  # refreshes README.md with the figures
     return model, folder
 
@@ -30,9 +39,15 @@ def test_front_matter_has_what_model_hubs_read(iris):
     model, folder = iris
     meta = _front_matter((folder / "README.md").read_text())
     assert meta["library_name"] == "neuroflow" and meta["license"] == "cc-by-4.0"
-    assert meta["pipeline_tag"] == "tabular-classification" and {"neuroflow", "table", "classification"} <= set(meta["tags"])
+    assert meta["pipeline_tag"] == "tabular-classification" and {
+        "neuroflow",
+        "table",
+        "classification",
+    } <= set(meta["tags"])
     assert meta["datasets"] == ["iris"]
-    assert {m["name"]: m["value"] for m in meta["metrics"]} == {k: round(v, 4) for k, v in model.config["metrics"].items()}
+    assert {m["name"]: m["value"] for m in meta["metrics"]} == {
+        k: round(v, 4) for k, v in model.config["metrics"].items()
+    }
 
 
 def test_card_sections_in_order_with_figures_from_config(iris):
@@ -42,9 +57,15 @@ def test_card_sections_in_order_with_figures_from_config(iris):
     assert positions == sorted(positions)
     assert "| dense_1 | Dense | 10 | 50 |" in card and "Parameters: 193." in card
     assert model.config["weights"]["sha256"] in card
-    assert f"| seed | {model.config['training']['seed']} |" in card and f"| wall time (s) | {model.config['training']['wall_time_s']} |" in card
+    assert (
+        f"| seed | {model.config['training']['seed']} |" in card
+        and f"| wall time (s) | {model.config['training']['wall_time_s']} |" in card
+    )
     assert "| epochs run | 8 |" in card and "| learning rate | 0.01 |" in card and "machine" in card
-    assert f"| accuracy | {model.config['metrics']['accuracy']:.4f} |" in card and "![confusion matrix](confusion_matrix.png)" in card
+    assert (
+        f"| accuracy | {model.config['metrics']['accuracy']:.4f} |" in card
+        and "![confusion matrix](confusion_matrix.png)" in card
+    )
     assert (folder / "confusion_matrix.png").exists() and (folder / "loss_curve.png").exists()
     assert f"(x − {model.preprocessing['columns'][0]['mean']:.4g})" in card
     assert "Not trained on: rows without the columns sepal_length" in card
@@ -56,15 +77,22 @@ def test_unevaluated_card_without_license_says_so():
     card = model_card(model)
     meta = _front_matter(card)
     assert meta["license"] == "other" and "metrics" not in meta
-    assert "Not evaluated yet: run `neuroflow evaluate`" in card and "Not stated by the author" in card
+    assert (
+        "Not evaluated yet: run `neuroflow evaluate`" in card and "Not stated by the author" in card
+    )
 
 
 def test_table_card_describes_categories_blanks_and_unseen_values(tmp_path):
     path = tmp_path / "survey.csv"
     survey_table(120).to_csv(path, index=False)
-    model = nf.train(str(path), target="species", model="iris-mlp", epochs=1, progress="quiet", post_fit=False)
+    model = nf.train(
+        str(path), target="species", model="iris-mlp", epochs=1, progress="quiet", post_fit=False
+    )
     card = model_card(model)
-    assert "| island | category | one-hot over 3 categories (Biscoe, Dream, Torgersen); unseen ones become all zeros |" in card
+    assert (
+        "| island | category | one-hot over 3 categories (Biscoe, Dream, Torgersen); unseen ones become all zeros |"
+        in card
+    )
     assert "| sex | category |" in card and "'is missing' column" in card
     assert "categories it never saw" in card and "tells Adelie, Chinstrap and Gentoo apart" in card
 
@@ -89,14 +117,33 @@ def test_regression_card(tmp_path):
 def test_image_card_and_fine_tuned_lineage():
     parent = nf.train(bars_dataset(60), model=TINY_CNN, epochs=1, progress="quiet", post_fit=False)
     parent.config["weights"] = {"file": "model.safetensors", "sha256": "ab" * 32}
-    child = nf.train(bars_dataset(60, classes=("cross", "diagonal"), seed=1, name="crosses"), parent=parent, freeze="features",
-                     new_head=True, epochs=1, progress="quiet", post_fit=False)
+    child = nf.train(
+        bars_dataset(60, classes=("cross", "diagonal"), seed=1, name="crosses"),
+        parent=parent,
+        freeze="features",
+        new_head=True,
+        epochs=1,
+        progress="quiet",
+        post_fit=False,
+    )
     card = model_card(child)
     meta = _front_matter(card)
-    assert meta["pipeline_tag"] == "image-classification" and meta["base_model"] == parent.config["name"]
-    assert "## Fine-tuned from" in card and f"**{parent.config['name']}** (weights sha256 `{'ab' * 32}`)" in card
-    assert "with a new output layer" in card and f"{child.config['training']['frozen_parameters']:,} parameters stayed frozen" in card
-    assert "anything but 28×28 pictures of cross and diagonal" in card and "28×28×1 uint8 pixels" in card
+    assert (
+        meta["pipeline_tag"] == "image-classification"
+        and meta["base_model"] == parent.config["name"]
+    )
+    assert (
+        "## Fine-tuned from" in card
+        and f"**{parent.config['name']}** (weights sha256 `{'ab' * 32}`)" in card
+    )
+    assert (
+        "with a new output layer" in card
+        and f"{child.config['training']['frozen_parameters']:,} parameters stayed frozen" in card
+    )
+    assert (
+        "anything but 28×28 pictures of cross and diagonal" in card
+        and "28×28×1 uint8 pixels" in card
+    )
 
 
 def test_card_and_info_work_from_config_alone(iris):

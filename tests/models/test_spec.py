@@ -7,9 +7,17 @@ from neuroflow.models.spec import build_network, read_spec, summary
 
 
 def test_lesson_cnn_has_keras_parameter_counts():
-    spec, net = build_network(resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification")
+    spec, net = build_network(
+        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
+    )
     assert [b.params for b in net.built] == [416, 0, 12832, 0, 0, 200832, 0, 1290]
-    assert [b.output_shape for b in net.built][:5] == [(28, 28, 16), (14, 14, 16), (14, 14, 32), (7, 7, 32), (1568,)]
+    assert [b.output_shape for b in net.built][:5] == [
+        (28, 28, 16),
+        (14, 14, 16),
+        (14, 14, 32),
+        (7, 7, 32),
+        (1568,),
+    ]
     x = torch.rand(3, 1, 28, 28).contiguous(memory_format=torch.channels_last)
     assert net(x).shape == (3, 10)
     text = summary(net)
@@ -18,22 +26,40 @@ def test_lesson_cnn_has_keras_parameter_counts():
 
 def test_iris_recipe_is_the_lessons_network():
     spec, net = build_network(resolve_model("iris-mlp", "table", "iris"), (4,), 3, "classification")
-    assert [(b.kind, b.output_shape) for b in net.built] == [("Dense", (10,)), ("Dense", (10,)), ("Dense", (3,))]
+    assert [(b.kind, b.output_shape) for b in net.built] == [
+        ("Dense", (10,)),
+        ("Dense", (10,)),
+        ("Dense", (3,)),
+    ]
     assert spec["layers"][-1]["activation"] == "softmax" and spec["optimizer"] == "adam"
 
 
 def test_keras_like_strings_and_yaml(tmp_path):
     path = tmp_path / "spec.yaml"
-    path.write_text("layers:\n  - Conv2D(8, 3, padding='same', activation='relu')\n  - MaxPooling2D\n  - Flatten()\n  - Dense: {units: 4, activation: softmax}\nepochs: 2\n")
+    path.write_text(
+        "layers:\n  - Conv2D(8, 3, padding='same', activation='relu')\n  - MaxPooling2D\n  - Flatten()\n  - Dense: {units: 4, activation: softmax}\nepochs: 2\n"
+    )
     spec = read_spec(path)
-    assert spec["layers"][0] == {"type": "Conv2D", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"}
+    assert spec["layers"][0] == {
+        "type": "Conv2D",
+        "filters": 8,
+        "kernel_size": 3,
+        "padding": "same",
+        "activation": "relu",
+    }
     assert spec["layers"][1] == {"type": "MaxPool2D"}
     _, net = build_network(spec, (8, 8, 1), 4, "classification")
     assert net.output_shape == (4,)
 
 
 def test_same_padding_matches_keras_for_even_kernels_and_strides():
-    spec = {"layers": [{"type": "Conv2D", "filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, {"type": "Flatten"}, {"type": "Dense", "units": 2}]}
+    spec = {
+        "layers": [
+            {"type": "Conv2D", "filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"},
+            {"type": "Flatten"},
+            {"type": "Dense", "units": 2},
+        ]
+    }
     _, net = build_network(spec, (9, 9, 1), 2, "classification")
     assert net.built[0].output_shape == (5, 5, 2)
     assert net(torch.rand(1, 1, 9, 9)).shape == (1, 2)

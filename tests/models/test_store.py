@@ -19,7 +19,13 @@ def iris_model(tmp_path_factory):
 
 def test_folder_has_the_contract_files(iris_model):
     _, path = iris_model
-    assert {p.name for p in path.iterdir()} >= {"config.json", "model.safetensors", "README.md", "history.json", "loss_curve.png"}
+    assert {p.name for p in path.iterdir()} >= {
+        "config.json",
+        "model.safetensors",
+        "README.md",
+        "history.json",
+        "loss_curve.png",
+    }
     config = json.loads((path / "config.json").read_text())
     assert config["format"] == "neuroflow-model" and config["format_version"] == 1
     assert config["class_names"] == ["setosa", "versicolor", "virginica"]
@@ -39,7 +45,9 @@ def test_reload_in_fresh_process_gives_identical_predictions(iris_model, tmp_pat
     rows = [[5.1, 3.3, 1.7, 0.5], [6.9, 3.1, 5.4, 2.1]]
     here = np.array([list(p.probabilities.values()) for p in nf.predict(model, rows)])
     code = f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps([list(p.probabilities.values()) for p in nf.predict(m, {rows!r})]))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert np.array_equal(np.array(json.loads(out)), here)
 
 

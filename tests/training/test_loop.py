@@ -41,7 +41,15 @@ def test_iris_reaches_lesson_accuracy_with_demo_settings():
 
 def test_early_stopping_keeps_best_weights():
     ds = load_dataset("iris")
-    model = nf.train(ds, model="iris-mlp", epochs=200, lr=0.05, early_stopping=3, progress="quiet", post_fit=False)
+    model = nf.train(
+        ds,
+        model="iris-mlp",
+        epochs=200,
+        lr=0.05,
+        early_stopping=3,
+        progress="quiet",
+        post_fit=False,
+    )
     assert len(model.history) < 200
     best = min(model.history, key=lambda h: h["val_loss"])
     assert nf.evaluate(model, ds, update_card=False)["task"] == "classification"
@@ -52,17 +60,35 @@ def test_nan_loss_stops_with_advice():
     ds = load_dataset("iris")
     ds.x_train[0, 0] = np.inf
     with pytest.raises(TrainingStopped, match="NaN/Inf"):
-        fit(ds, resolve_model("iris-mlp", "table", "iris"), TrainSettings(epochs=2), progress="quiet")
+        fit(
+            ds,
+            resolve_model("iris-mlp", "table", "iris"),
+            TrainSettings(epochs=2),
+            progress="quiet",
+        )
 
 
 def test_nan_loss_continue_skips_batches():
     ds = load_dataset("iris")
     ds.x_train[0, 0] = np.inf
-    model = fit(ds, resolve_model("iris-mlp", "table", "iris"), TrainSettings(epochs=2, on_nan="continue"), progress="quiet")
+    model = fit(
+        ds,
+        resolve_model("iris-mlp", "table", "iris"),
+        TrainSettings(epochs=2, on_nan="continue"),
+        progress="quiet",
+    )
     assert all(math.isfinite(p.sum().item()) for p in model.network.parameters())
 
 
-@pytest.mark.parametrize(("settings", "message"), [({"epochs": 0}, "epochs"), ({"batch_size": -1}, "batch size"), ({"lr": -0.1}, "learning rate"), ({"optimizer": "adagrad"}, "unknown optimizer")])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": -1}, "batch size"),
+        ({"lr": -0.1}, "learning rate"),
+        ({"optimizer": "adagrad"}, "unknown optimizer"),
+    ],
+)
 def test_bad_settings(settings, message):
     with pytest.raises(UsageError, match=message):
         TrainSettings(**settings).resolved({})
@@ -74,7 +100,14 @@ def test_resume_continues_bit_for_bit(tmp_path):
     full = fit(ds, spec, TrainSettings(epochs=6, seed=3), out=tmp_path / "full", progress="quiet")
     fit(ds, spec, TrainSettings(epochs=3, seed=3), out=tmp_path / "part", progress="quiet")
     # Pretend the run was meant to go to 6 epochs and stopped after 3.
-    resumed = fit(ds, spec, TrainSettings(epochs=6, seed=3), out=tmp_path / "part", resume=True, progress="quiet")
+    resumed = fit(
+        ds,
+        spec,
+        TrainSettings(epochs=6, seed=3),
+        out=tmp_path / "part",
+        resume=True,
+        progress="quiet",
+    )
     wf, wr = _weights(full), _weights(resumed)
     assert all(torch.equal(wf[k], wr[k]) for k in wf)
     assert [h["loss"] for h in full.history] == [h["loss"] for h in resumed.history]
@@ -82,9 +115,25 @@ def test_resume_continues_bit_for_bit(tmp_path):
 
 def test_same_seed_same_weights_with_augmentation_and_outlier_exposure():
     ds = load_dataset("digits")
-    spec = {"layers": ["Conv2D(4, 3, padding='same', activation='relu')", "MaxPool2D(2)", "Flatten()", "Dense(units='auto', activation='auto')"],
-            "outlier_exposure": 0.5, "batch_size": 64}
-    runs = [fit(ds, resolve_model(spec, "image", "digits"), TrainSettings(epochs=1, seed=5, augment="invert,rotate=10,noise=0.05,shift=0.1"), progress="quiet") for _ in range(2)]
+    spec = {
+        "layers": [
+            "Conv2D(4, 3, padding='same', activation='relu')",
+            "MaxPool2D(2)",
+            "Flatten()",
+            "Dense(units='auto', activation='auto')",
+        ],
+        "outlier_exposure": 0.5,
+        "batch_size": 64,
+    }
+    runs = [
+        fit(
+            ds,
+            resolve_model(spec, "image", "digits"),
+            TrainSettings(epochs=1, seed=5, augment="invert,rotate=10,noise=0.05,shift=0.1"),
+            progress="quiet",
+        )
+        for _ in range(2)
+    ]
     wa, wb = _weights(runs[0]), _weights(runs[1])
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert runs[0].history[0]["loss"] == runs[1].history[0]["loss"]

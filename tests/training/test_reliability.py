@@ -24,7 +24,13 @@ def big_table(tmp_path_factory):
 
 
 def _start(args, cwd):
-    return subprocess.Popen([sys.executable, "-m", "neuroflow", *map(str, args)], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "neuroflow", *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_epoch(run_dir, epoch, proc, timeout=120):
@@ -43,11 +49,29 @@ def _wait_for_epoch(run_dir, epoch, proc, timeout=120):
 
 
 def _train_args(table, out, epochs=8):
-    return ["train", table, "--target", "species", "--epochs", epochs, "--batch-size", 64, "--seed", 5, "--out", out, "--quiet"]
+    return [
+        "train",
+        table,
+        "--target",
+        "species",
+        "--epochs",
+        epochs,
+        "--batch-size",
+        64,
+        "--seed",
+        5,
+        "--out",
+        out,
+        "--quiet",
+    ]
 
 
 def test_sigkill_then_resume_equals_uninterrupted_run(big_table, tmp_path):
-    full = subprocess.run([sys.executable, "-m", "neuroflow", *map(str, _train_args(big_table, tmp_path / "full"))], capture_output=True, text=True)
+    full = subprocess.run(
+        [sys.executable, "-m", "neuroflow", *map(str, _train_args(big_table, tmp_path / "full"))],
+        capture_output=True,
+        text=True,
+    )
     assert full.returncode == 0, full.stderr
     proc = _start(_train_args(big_table, tmp_path / "killed"), tmp_path)
     _wait_for_epoch(tmp_path / "killed", 3, proc)
@@ -55,7 +79,19 @@ def test_sigkill_then_resume_equals_uninterrupted_run(big_table, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (tmp_path / "killed" / "config.json").exists()
-    resumed = subprocess.run([sys.executable, "-m", "neuroflow", "train", "--resume", str(tmp_path / "killed"), "--quiet"], capture_output=True, text=True)
+    resumed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "neuroflow",
+            "train",
+            "--resume",
+            str(tmp_path / "killed"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert resumed.returncode == 0, resumed.stderr
     a = load_file(str(tmp_path / "full" / "model.safetensors"))
     b = load_file(str(tmp_path / "killed" / "model.safetensors"))
@@ -114,8 +150,15 @@ def test_permission_denied_while_saving(cli, tmp_path, monkeypatch):
 
 def test_same_seed_same_weights_with_augmentation_free_shuffling(tmp_path, cli):
     for name in ("a", "b"):
-        assert cli("train", "iris", "--epochs", "3", "--seed", "4", "--out", tmp_path / name, "--quiet").code == 0
-    assert (tmp_path / "a" / "model.safetensors").read_bytes() == (tmp_path / "b" / "model.safetensors").read_bytes()
+        assert (
+            cli(
+                "train", "iris", "--epochs", "3", "--seed", "4", "--out", tmp_path / name, "--quiet"
+            ).code
+            == 0
+        )
+    assert (tmp_path / "a" / "model.safetensors").read_bytes() == (
+        tmp_path / "b" / "model.safetensors"
+    ).read_bytes()
 
 
 if os.name != "posix":  # pragma: no cover

@@ -69,8 +69,12 @@ def run_app(argv: list[str] | None = None) -> int:
     debug = os.environ.get("NEUROFLOW_DEBUG") == "1"
     try:
         argv = _join_multi_values(sys.argv[1:] if argv is None else list(argv))
-        result = typer.main.get_command(app).main(args=argv, standalone_mode=False, prog_name="neuroflow")
-        if result == 130:  # typer turns Ctrl-C into a silent Exit(130), returned when not standalone
+        result = typer.main.get_command(app).main(
+            args=argv, standalone_mode=False, prog_name="neuroflow"
+        )
+        if (
+            result == 130
+        ):  # typer turns Ctrl-C into a silent Exit(130), returned when not standalone
             fail("interrupted", 130)
         if isinstance(result, int):  # click returns an Exit's code when not standalone
             return result
@@ -95,7 +99,9 @@ def run_app(argv: list[str] | None = None) -> int:
         if debug:
             raise
         where = f": {err.filename}" if getattr(err, "filename", None) else ""
-        fail(f"{err.strerror or err}{where}; check the path, its permissions and free disk space", 2)
+        fail(
+            f"{err.strerror or err}{where}; check the path, its permissions and free disk space", 2
+        )
     except SystemExit:
         raise
     except Exception as err:  # a bug: say so in one line, keep the traceback for debugging

@@ -18,16 +18,26 @@ def _numbers(values: list[str] | str, flag: str) -> list[float]:
             try:
                 out.append(float(part))
             except ValueError:
-                raise UsageError(f"{flag} got {part!r}, which is not a number", f"give numbers, e.g. {flag} 0 0.5 1") from None
+                raise UsageError(
+                    f"{flag} got {part!r}, which is not a number",
+                    f"give numbers, e.g. {flag} 0 0.5 1",
+                ) from None
     return out
 
 
 @app.command()
 def neuron(
-    inputs: str = typer.Option(..., "--inputs", help="Input values x1 x2 ... (space or comma separated).", show_default=False),
+    inputs: str = typer.Option(
+        ...,
+        "--inputs",
+        help="Input values x1 x2 ... (space or comma separated).",
+        show_default=False,
+    ),
     weights: str = typer.Option(..., "--weights", help="One weight per input.", show_default=False),
     bias: str = typer.Option("0", "--bias", help="The bias b."),
-    activation: str = typer.Option("relu", "--activation", help="relu, sigmoid, tanh, linear or step."),
+    activation: str = typer.Option(
+        "relu", "--activation", help="relu, sigmoid, tanh, linear or step."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Compute one neuron's output step by step: sum of inputs x weights, plus bias, through an activation.
@@ -43,7 +53,16 @@ def neuron(
         activation.lower(),
     )
     if as_json:
-        print(json.dumps({"output": result.output, "weighted_sum": result.weighted_sum, "pre_activation": result.pre_activation, "products": list(result.products)}))
+        print(
+            json.dumps(
+                {
+                    "output": result.output,
+                    "weighted_sum": result.weighted_sum,
+                    "pre_activation": result.pre_activation,
+                    "products": list(result.products),
+                }
+            )
+        )
         return
     print("\n".join(result.steps()))
 
@@ -61,6 +80,12 @@ def doctor(
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(report.text())
-    if not report.healthy:  # the report above lists them all; one line on stderr says the check failed
-        more = f" (and {len(report.problems) - 1} more, listed above)" if len(report.problems) > 1 else ""
+    if (
+        not report.healthy
+    ):  # the report above lists them all; one line on stderr says the check failed
+        more = (
+            f" (and {len(report.problems) - 1} more, listed above)"
+            if len(report.problems) > 1
+            else ""
+        )
         raise CheckFailed(f"doctor found a problem: {report.problems[0]}{more}")

@@ -1,6 +1,6 @@
 """`neuroflow convolve`: the lesson's kernel convolution on a picture of your own.
 
-Thin: parses flags, calls neuroflow.kernels / neuroflow.kernel_images, and prints what they return.
+Thin: parses flags, calls neuroflow.kernels / neuroflow.kernels.pictures, and prints what they return.
 """
 
 from __future__ import annotations
@@ -18,45 +18,141 @@ EXAMPLE = "neuroflow convolve photo.jpg --kernel sharpen --out sharp.png --compa
 def _point(text: str) -> tuple[int, int]:
     parts = text.replace(" ", "").split(",")
     if len(parts) != 2 or not all(p.lstrip("-").isdigit() for p in parts):
-        raise UsageError(f"--explain {text!r} is not a pixel", "give X,Y as whole numbers, e.g. --explain 1,1 (x = column, y = row, from 0)")
+        raise UsageError(
+            f"--explain {text!r} is not a pixel",
+            "give X,Y as whole numbers, e.g. --explain 1,1 (x = column, y = row, from 0)",
+        )
     return int(parts[0]), int(parts[1])
 
 
 def _catalogue(as_json: bool) -> None:
-    from neuroflow.kernel_text import format_matrix
     from neuroflow.kernels import ALIASES, CATALOGUE, get_kernel
+    from neuroflow.kernels.text import format_matrix
 
     kernels = [get_kernel(name) for name in CATALOGUE]
     if as_json:
-        print(json.dumps([{"name": k.name, "about": k.about, "weights": [p.tolist() for p in k.parts]} for k in kernels], indent=2))
+        print(
+            json.dumps(
+                [
+                    {"name": k.name, "about": k.about, "weights": [p.tolist() for p in k.parts]}
+                    for k in kernels
+                ],
+                indent=2,
+            )
+        )
         return
     for k in kernels:
         print(f"{k.name}: {k.about}")
         names = ("x: ", "y: ") if k.is_magnitude else ("",)
         for tag, part in zip(names, k.parts, strict=True):
-            print("\n".join(f"    {tag if i == 0 else ' ' * len(tag)}{line}" for i, line in enumerate(format_matrix(part))))
+            print(
+                "\n".join(
+                    f"    {tag if i == 0 else ' ' * len(tag)}{line}"
+                    for i, line in enumerate(format_matrix(part))
+                )
+            )
     print("\nOther names: " + ", ".join(f"{a} = {n}" for a, n in ALIASES.items()))
     print("box-blur and gaussian-blur take --size N; gaussian-blur also --sigma S.")
 
 
 @app.command()
 def convolve(
-    image: str = typer.Argument(None, help="The picture to filter: PNG, JPEG, BMP, GIF, TIFF or WebP.", show_default=False, metavar="IMAGE"),
-    kernel: str = typer.Option(None, "--kernel", "-k", help='A name from --list (sharpen, gaussian-blur, sobel, ...), numbers such as "[[0,-1,0],[-1,5,-1],[0,-1,0]]" or "1 2 1; 2 4 2; 1 2 1" (fractions like 1/16 allowed), or a .csv / .json file of rows.', show_default=False, metavar="KERNEL"),
-    out: str = typer.Option(None, "--out", "-o", help="Write the filtered picture here; the extension picks the format (.png, .jpg, ...).", show_default=False, metavar="FILE"),
-    mode: str = typer.Option("reflect", "--mode", "-m", help="What lies past the image's edge: reflect, mirror, nearest (= extend), wrap, constant, or valid (= crop: the result shrinks). See the pictures above.", metavar="MODE"),
-    cval: float = typer.Option(None, "--cval", help="The value past the edge for --mode constant (default 0).", show_default=False, metavar="K"),
-    flip: bool = typer.Option(False, "--flip", help="True convolution: flip the kernel (rotate it 180 degrees) before laying it over. Default: cross-correlation, as the lesson and CNN layers do."),
-    size: int = typer.Option(None, "--size", help="Width and height of box-blur or gaussian-blur (default 3).", show_default=False, metavar="N"),
-    sigma: float = typer.Option(None, "--sigma", help="gaussian-blur: use a sampled Gaussian with this spread (in pixels) instead of binomial weights.", show_default=False, metavar="S"),
-    absolute: bool = typer.Option(False, "--abs", help="Take the absolute value of each result first, so dark-to-light and light-to-dark edges both show (sobel-x, laplacian, ...)."),
-    rescale: bool = typer.Option(False, "--rescale", help="Stretch the results' min..max onto 0..255 instead of clipping (one scale for all channels)."),
-    gray: bool = typer.Option(False, "--gray", "--grey", help="Turn a colour picture grey first (edge detection usually reads better)."),
-    compare: str = typer.Option(None, "--compare", help="Also write a PNG with the picture before and after, side by side.", show_default=False, metavar="FILE"),
-    explain: str = typer.Option(None, "--explain", help="X,Y: print that pixel's neighbourhood, the kernel, each product, the sum and the result after clipping. x counts columns from the left, y rows from the top, both from 0.", show_default=False, metavar="X,Y"),
-    grid: bool = typer.Option(False, "--grid", help="Print the numbers before and after (a small picture whole, else 10x10 around --explain or the top-left corner)."),
-    list_: bool = typer.Option(False, "--list", help="Print the named kernels with their numbers, then stop."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was done (and --list, --explain, --grid) as JSON."),
+    image: str = typer.Argument(
+        None,
+        help="The picture to filter: PNG, JPEG, BMP, GIF, TIFF or WebP.",
+        show_default=False,
+        metavar="IMAGE",
+    ),
+    kernel: str = typer.Option(
+        None,
+        "--kernel",
+        "-k",
+        help='A name from --list (sharpen, gaussian-blur, sobel, ...), numbers such as "[[0,-1,0],[-1,5,-1],[0,-1,0]]" or "1 2 1; 2 4 2; 1 2 1" (fractions like 1/16 allowed), or a .csv / .json file of rows.',
+        show_default=False,
+        metavar="KERNEL",
+    ),
+    out: str = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write the filtered picture here; the extension picks the format (.png, .jpg, ...).",
+        show_default=False,
+        metavar="FILE",
+    ),
+    mode: str = typer.Option(
+        "reflect",
+        "--mode",
+        "-m",
+        help="What lies past the image's edge: reflect, mirror, nearest (= extend), wrap, constant, or valid (= crop: the result shrinks). See the pictures above.",
+        metavar="MODE",
+    ),
+    cval: float = typer.Option(
+        None,
+        "--cval",
+        help="The value past the edge for --mode constant (default 0).",
+        show_default=False,
+        metavar="K",
+    ),
+    flip: bool = typer.Option(
+        False,
+        "--flip",
+        help="True convolution: flip the kernel (rotate it 180 degrees) before laying it over. Default: cross-correlation, as the lesson and CNN layers do.",
+    ),
+    size: int = typer.Option(
+        None,
+        "--size",
+        help="Width and height of box-blur or gaussian-blur (default 3).",
+        show_default=False,
+        metavar="N",
+    ),
+    sigma: float = typer.Option(
+        None,
+        "--sigma",
+        help="gaussian-blur: use a sampled Gaussian with this spread (in pixels) instead of binomial weights.",
+        show_default=False,
+        metavar="S",
+    ),
+    absolute: bool = typer.Option(
+        False,
+        "--abs",
+        help="Take the absolute value of each result first, so dark-to-light and light-to-dark edges both show (sobel-x, laplacian, ...).",
+    ),
+    rescale: bool = typer.Option(
+        False,
+        "--rescale",
+        help="Stretch the results' min..max onto 0..255 instead of clipping (one scale for all channels).",
+    ),
+    gray: bool = typer.Option(
+        False,
+        "--gray",
+        "--grey",
+        help="Turn a colour picture grey first (edge detection usually reads better).",
+    ),
+    compare: str = typer.Option(
+        None,
+        "--compare",
+        help="Also write a PNG with the picture before and after, side by side.",
+        show_default=False,
+        metavar="FILE",
+    ),
+    explain: str = typer.Option(
+        None,
+        "--explain",
+        help="X,Y: print that pixel's neighbourhood, the kernel, each product, the sum and the result after clipping. x counts columns from the left, y rows from the top, both from 0.",
+        show_default=False,
+        metavar="X,Y",
+    ),
+    grid: bool = typer.Option(
+        False,
+        "--grid",
+        help="Print the numbers before and after (a small picture whole, else 10x10 around --explain or the top-left corner).",
+    ),
+    list_: bool = typer.Option(
+        False, "--list", help="Print the named kernels with their numbers, then stop."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print what was done (and --list, --explain, --grid) as JSON."
+    ),
 ) -> None:
     """Filter a picture with a kernel: every output pixel is the sum of its neighbourhood x the kernel's weights.
 
@@ -89,45 +185,81 @@ def convolve(
         _catalogue(as_json)
         return
     if kernel is None:
-        raise UsageError("--kernel is missing", f"name one from 'neuroflow convolve --list' or give numbers, e.g. {EXAMPLE}")
+        raise UsageError(
+            "--kernel is missing",
+            f"name one from 'neuroflow convolve --list' or give numbers, e.g. {EXAMPLE}",
+        )
     if not image:
         raise UsageError("no IMAGE to filter was given", f"e.g. {EXAMPLE}")
-    from neuroflow import kernel_images as images
     from neuroflow import kernels as nk
+    from neuroflow.kernels import pictures as images
 
     kern = nk.parse_kernel(kernel, size, sigma)
     scipy_mode = nk.mode_name(mode)
     if cval is not None and scipy_mode != "constant":
-        raise UsageError(f"--cval only applies to --mode constant, not {mode}", "add --mode constant or leave out --cval")
+        raise UsageError(
+            f"--cval only applies to --mode constant, not {mode}",
+            "add --mode constant or leave out --cval",
+        )
     point = _point(explain) if explain else None
     if not (out or compare or explain or grid):
         raise UsageError("nothing to do", "add --out FILE, --compare FILE, --explain X,Y or --grid")
-    paths = [images.check_output(p, flag) for p, flag in ((out, "--out"), (compare, "--compare")) if p]
+    paths = [
+        images.check_output(p, flag) for p, flag in ((out, "--out"), (compare, "--compare")) if p
+    ]
     if len(paths) == 2 and paths[0].resolve() == paths[1].resolve():
         raise UsageError("--out and --compare name the same file", "give them different names")
 
     picture = images.load_image(image, gray=gray)
     values = nk.convolve(picture.pixels, kern, mode=scipy_mode, cval=cval or 0.0, flip=flip)
     pixels, value_range = nk.to_pixels(values, absolute=absolute, rescale=rescale)
-    box = nk.valid_box(picture.pixels.shape[:2], kern.shape, flip) if scipy_mode == "valid" else (slice(None), slice(None))
+    box = (
+        nk.valid_box(picture.pixels.shape[:2], kern.shape, flip)
+        if scipy_mode == "valid"
+        else (slice(None), slice(None))
+    )
     if out:
         images.save_image(out, pixels, None if picture.alpha is None else picture.alpha[box])
     if compare:
         before = nk.to_pixels(picture.pixels)[0]
         how = f"{kern.name}, {'convolution' if flip else 'correlation'}, mode {scipy_mode}"
-        images.save_comparison(compare, before, pixels, (f"before: {picture.path.name}", f"after: {how}"), (box[0].start or 0, box[1].start or 0))
+        images.save_comparison(
+            compare,
+            before,
+            pixels,
+            (f"before: {picture.path.name}", f"after: {how}"),
+            (box[0].start or 0, box[1].start or 0),
+        )
 
-    report: dict = {"image": str(picture.path), "kernel": kern.name, "mode": scipy_mode, "flip": flip,
-                    "size": list(pixels.shape[1::-1]), "out": out, "compare": compare}
+    report: dict = {
+        "image": str(picture.path),
+        "kernel": kern.name,
+        "mode": scipy_mode,
+        "flip": flip,
+        "size": list(pixels.shape[1::-1]),
+        "out": out,
+        "compare": compare,
+    }
     lines: list[str] = []
     if point:
         report["explain"] = []
         for name, plane in images.channel_planes(picture.pixels):
-            ex = nk.explain_pixel(plane, kern, *point, mode=scipy_mode, cval=cval or 0.0, flip=flip, absolute=absolute, value_range=value_range)
+            ex = nk.explain_pixel(
+                plane,
+                kern,
+                *point,
+                mode=scipy_mode,
+                cval=cval or 0.0,
+                flip=flip,
+                absolute=absolute,
+                value_range=value_range,
+            )
             report["explain"].append({"channel": name, **ex.as_dict()})
             lines += ([f"Channel {name}:"] if name else []) + ex.lines() + [""]
     if grid:
-        report["grid"], grid_text = images.before_after_grids(picture.pixels, pixels, box, point, f"{kern.name}, mode {scipy_mode}")
+        report["grid"], grid_text = images.before_after_grids(
+            picture.pixels, pixels, box, point, f"{kern.name}, mode {scipy_mode}"
+        )
         lines += grid_text
     clipped = 0.0 if rescale else nk.clipped_fraction(values, absolute=absolute)
     report["clipped_fraction"] = clipped
@@ -135,11 +267,19 @@ def convolve(
         print(json.dumps(report, indent=2))
         return
     height, width = pixels.shape[:2]
-    fitted = f"rescaled {value_range[0]:.4g}..{value_range[1]:.4g} to 0..255" if value_range else "clipped to 0..255"
+    fitted = (
+        f"rescaled {value_range[0]:.4g}..{value_range[1]:.4g} to 0..255"
+        if value_range
+        else "clipped to 0..255"
+    )
     if out:
-        lines.append(f"Wrote {out} (filtered picture, {width}x{height}, {kern.name}, mode {scipy_mode}, {fitted})")
+        lines.append(
+            f"Wrote {out} (filtered picture, {width}x{height}, {kern.name}, mode {scipy_mode}, {fitted})"
+        )
     if compare:
         lines.append(f"Wrote {compare} (before and after, side by side)")
     if clipped > 0.05 and (out or compare or grid):
-        lines.append(f"Note: {clipped:.0%} of the results were outside 0..255 and were clipped; --abs or --rescale shows them.")
+        lines.append(
+            f"Note: {clipped:.0%} of the results were outside 0..255 and were clipped; --abs or --rescale shows them."
+        )
     print("\n".join(lines).rstrip("\n"))

@@ -12,16 +12,24 @@ from neuroflow.cli.app import app
 @app.command()
 def evaluate(
     model: str = typer.Argument(..., help="A model folder (or bundle .zip)."),
-    data: str = typer.Argument(None, help="Data to evaluate on (default: the test split recorded at training)."),
+    data: str = typer.Argument(
+        None, help="Data to evaluate on (default: the test split recorded at training)."
+    ),
     data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files."),
-    ood: str = typer.Option(None, "--ood", help="Data that is NOT like the training data, to measure the unknown-input check."),
+    ood: str = typer.Option(
+        None,
+        "--ood",
+        help="Data that is NOT like the training data, to measure the unknown-input check.",
+    ),
     out: str = typer.Option(None, "--out", help="Folder for the PNGs (default: the model folder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE/RMSE/R² for regression)."""
-    from neuroflow import plotting
+    from neuroflow.plotting import figures as plotting
 
-    with plotting.helper():  # loads matplotlib on another core while torch loads and the model is evaluated
+    with (
+        plotting.helper()
+    ):  # loads matplotlib on another core while torch loads and the model is evaluated
         from neuroflow.api import load
         from neuroflow.evaluation.evaluate import evaluate as run
         from neuroflow.evaluation.report import format_report

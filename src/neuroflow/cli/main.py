@@ -9,7 +9,6 @@ import contextlib
 import os
 import sys
 
-from neuroflow import torch_import
 from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     basics,
     convolve,
@@ -18,6 +17,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     filters,
     predict,
     share,
+    startup,
     train,
     tune,
 )
@@ -25,7 +25,7 @@ from neuroflow.cli.app import app, run_app
 
 
 def main() -> None:
-    torch_import.install()  # commands import torch inside their functions, so this comes first
+    startup.install()  # commands import torch inside their functions, so this comes first
     try:
         code = run_app()
     except SystemExit as done:

@@ -23,10 +23,12 @@ def _size(path: Path) -> str:
 def export(
     model: str = typer.Argument(..., help="A model folder (or bundle .zip)."),
     fmt: str = typer.Option("onnx", "--format", help="Export format: onnx."),
-    out: str = typer.Option(None, "--out", help="File to write (default: MODEL.onnx beside the folder)."),
+    out: str = typer.Option(
+        None, "--out", help="File to write (default: MODEL.onnx beside the folder)."
+    ),
 ) -> None:
     """Export a model as ONNX, with its preprocessing and class names in the file's metadata."""
-    from neuroflow.export import FORMATS, export_onnx, graph_io
+    from neuroflow.export.to_onnx import FORMATS, export_onnx, graph_io
     from neuroflow.models.store import read_config
 
     if fmt.lower() not in FORMATS:
@@ -37,20 +39,28 @@ def export(
     shape = ", ".join("batch" if d is None else str(d) for d in inp["shape"])
     print(f"wrote {path} ({_size(path)})")
     print(f"input  {inp['name']}: {inp['dtype']} ({shape}), {inp['note']}")
-    print(f"output {', '.join(outputs)}; config, class names and preprocessing are in the metadata (neuroflow_config)")
-    print(f"try it: neuroflow predict {path} {'rows.csv' if config['kind'] == 'table' else 'picture.png'}")
+    print(
+        f"output {', '.join(outputs)}; config, class names and preprocessing are in the metadata (neuroflow_config)"
+    )
+    print(
+        f"try it: neuroflow predict {path} {'rows.csv' if config['kind'] == 'table' else 'picture.png'}"
+    )
 
 
 @app.command()
 def bundle(
     model: str = typer.Argument(..., help="A model folder."),
-    out: str = typer.Option(None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."),
+    out: str = typer.Option(
+        None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."
+    ),
 ) -> None:
     """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it as it is."""
     from neuroflow.models.bundle import make_bundle
 
     path = make_bundle(model, out)
-    print(f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow predict {path} ...")
+    print(
+        f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow predict {path} ..."
+    )
 
 
 @app.command()
@@ -62,7 +72,7 @@ def info(
     from neuroflow.models.card import info_text
 
     if model.lower().endswith(".onnx"):
-        from neuroflow.export_runtime import read_onnx_config
+        from neuroflow.export.runtime import read_onnx_config
 
         config = read_onnx_config(model)
     else:

@@ -14,7 +14,12 @@ from neuroflow.errors import UsageError
 
 # name: (value when none is given, smallest, largest, what the value means)
 OPS = {
-    "invert": (None, None, None, "add an inverted copy of every training image (the lesson's INVERT)"),
+    "invert": (
+        None,
+        None,
+        None,
+        "add an inverted copy of every training image (the lesson's INVERT)",
+    ),
     "flip": (None, None, None, "mirror left-right at random (not for digits or text)"),
     "rotate": (15.0, 0.0, 180.0, "turn by up to ±this many degrees"),
     "scale": (0.1, 0.0, 0.9, "zoom in or out by up to this fraction"),
@@ -24,7 +29,13 @@ OPS = {
     "contrast": (0.2, 0.0, 1.0, "stretch or squash contrast by up to this fraction"),
     "noise": (0.05, 0.0, 1.0, "add Gaussian noise with this standard deviation"),
 }
-ALIASES = {"zoom": "scale", "rotation": "rotate", "translate": "shift", "inverse": "invert", "hflip": "flip"}
+ALIASES = {
+    "zoom": "scale",
+    "rotation": "rotate",
+    "translate": "shift",
+    "inverse": "invert",
+    "hflip": "flip",
+}
 FLAGS = ("invert", "flip")
 
 
@@ -61,7 +72,11 @@ class Augmenter:
         return [f.name for f in fields(self) if f.name != "invert" and getattr(self, f.name)]
 
     def __str__(self) -> str:
-        parts = [f.name if f.name in FLAGS else f"{f.name}={getattr(self, f.name):g}" for f in fields(self) if getattr(self, f.name)]
+        parts = [
+            f.name if f.name in FLAGS else f"{f.name}={getattr(self, f.name):g}"
+            for f in fields(self)
+            if getattr(self, f.name)
+        ]
         return ",".join(parts)
 
     def __call__(self, x, generator):
@@ -70,12 +85,20 @@ class Augmenter:
         import torch.nn.functional as F
 
         if x.dim() != 4:
-            raise UsageError("augmentation works on images, and this data is a table", "train without --augment")
+            raise UsageError(
+                "augmentation works on images, and this data is a table", "train without --augment"
+            )
         if not self.random_ops or len(x) == 0:
             return x
-        fmt = torch.channels_last if x.is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
+        fmt = (
+            torch.channels_last
+            if x.is_contiguous(memory_format=torch.channels_last)
+            else torch.contiguous_format
+        )
         n, _, h, w = x.shape
-        u = torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1  # every per-image draw in one go, in [-1, 1)
+        u = (
+            torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1
+        )  # every per-image draw in one go, in [-1, 1)
         out = x
         if self.rotate or self.scale or self.shift or self.flip:
             angle = u[:, 0] * math.radians(self.rotate)
@@ -84,13 +107,18 @@ class Augmenter:
             cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
             # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect terms keep a
             # rotation a rotation on non-square pictures; a shift of `shift` of the width is 2 * shift here.
-            theta = torch.stack([
-                torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
-                torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
-            ], 1)
+            theta = torch.stack(
+                [
+                    torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
+                    torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
+                ],
+                1,
+            )
             grid = F.affine_grid(theta, list(x.shape), align_corners=False)
             # 'border' repeats the edge: the background of a digit, whether black or (inverted) white.
-            out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+            out = F.grid_sample(
+                x, grid, mode="bilinear", padding_mode="border", align_corners=False
+            )
         out = out.contiguous(memory_format=fmt) if out is not x else out.clone(memory_format=fmt)
         if self.blur:
             out = _blur(out, (u[:, 5] + 1) / 2 * self.blur, self.blur, fmt)
@@ -103,7 +131,9 @@ class Augmenter:
             # Drawn in the batch's own memory order, so adding it is one straight pass.
             shape = (n, h, w, x.shape[1]) if fmt == torch.channels_last else tuple(x.shape)
             noise = torch.randn(shape, generator=generator, dtype=x.dtype)
-            out.add_(noise.permute(0, 3, 1, 2) if fmt == torch.channels_last else noise, alpha=self.noise)
+            out.add_(
+                noise.permute(0, 3, 1, 2) if fmt == torch.channels_last else noise, alpha=self.noise
+            )
         return out.clamp_(0, 1)
 
 
@@ -130,7 +160,9 @@ def _blur(x, sigma, max_sigma: float, fmt):
 def add_inverted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The lesson's INVERT: the images followed by their inverted copies (255 - x), labels repeated."""
     if x.ndim != 4 or x.dtype != np.uint8:
-        raise UsageError("invert works on images, and this data is a table", "train without --augment invert")
+        raise UsageError(
+            "invert works on images, and this data is a table", "train without --augment invert"
+        )
     return np.concatenate([x, 255 - x]), np.concatenate([y, y])
 
 
@@ -150,7 +182,9 @@ def _items(spec) -> list[tuple[str, object]]:
         return [(str(k), v) for k, v in spec.items()]
     if isinstance(spec, list | tuple):
         return [item for entry in spec for item in _items(entry)]
-    raise UsageError(f"cannot read the augmentation {spec!r}", "write e.g. 'invert,rotate=15,noise=0.1'")
+    raise UsageError(
+        f"cannot read the augmentation {spec!r}", "write e.g. 'invert,rotate=15,noise=0.1'"
+    )
 
 
 def _value(key: str, value) -> float | bool:
@@ -160,7 +194,9 @@ def _value(key: str, value) -> float | bool:
             return True
         if value is False or str(value).lower() in ("0", "false", "no", "off"):
             return False
-        raise UsageError(f"augmentation {key} takes no value (got {value!r})", f"write just '{key}'")
+        raise UsageError(
+            f"augmentation {key} takes no value (got {value!r})", f"write just '{key}'"
+        )
     if value is None:
         return default
     try:
@@ -168,15 +204,22 @@ def _value(key: str, value) -> float | bool:
     except (TypeError, ValueError):
         number = math.nan
     if not (low <= number <= high):  # also refuses nan
-        raise UsageError(f"augmentation {key}={value} is out of range", f"{key} means: {what}; give {low:g} to {high:g}")
+        raise UsageError(
+            f"augmentation {key}={value} is out of range",
+            f"{key} means: {what}; give {low:g} to {high:g}",
+        )
     return number
 
 
 def _known() -> str:
-    return "; ".join(f"{name}{'' if name in FLAGS else '=X'} ({what})" for name, (_, _, _, what) in OPS.items())
+    return "; ".join(
+        f"{name}{'' if name in FLAGS else '=X'} ({what})" for name, (_, _, _, what) in OPS.items()
+    )
 
 
-def preview(x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions: int = 4, seed: int = 0):
+def preview(
+    x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions: int = 4, seed: int = 0
+):
     """Write a grid: for `n` training images (one per class in turn), the original, its inverted copy
     when the spec inverts, and `versions` randomly augmented versions. Returns the path written."""
     import torch
@@ -186,25 +229,39 @@ def preview(x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions
 
     augmenter = spec if isinstance(spec, Augmenter) else Augmenter.from_spec(spec)
     if x.ndim != 4:
-        raise UsageError("augmentation previews need images, and this data is a table", "give an image dataset")
+        raise UsageError(
+            "augmentation previews need images, and this data is a table", "give an image dataset"
+        )
     picks = _spread(y if y is not None else np.zeros(len(x), np.int64), n, seed)
     base = torch.from_numpy(np.ascontiguousarray(x[picks])).permute(0, 3, 1, 2).float().div_(255)
     columns = [("original", base)] + ([("inverted", 1 - base)] if augmenter.invert else [])
     generator = torch.Generator().manual_seed(seed)
     for v in range(versions):
-        source = columns[v % len(columns)][1]  # with invert, augment the inverted copies too, as training does
-        columns.append((f"augmented {v + 1}", augmenter(source, generator) if augmenter.random_ops else source))
+        source = columns[v % len(columns)][
+            1
+        ]  # with invert, augment the inverted copies too, as training does
+        columns.append(
+            (f"augmented {v + 1}", augmenter(source, generator) if augmenter.random_ops else source)
+        )
     h, w, c = x.shape[1:]
     zoom = max(1, 84 // max(h, w))
     cell_w, cell_h, gap, head = w * zoom, h * zoom, 4, 16
-    grid = Image.new("RGB", (len(columns) * (cell_w + gap) + gap, head + len(picks) * (cell_h + gap) + gap), (128, 128, 128))
+    grid = Image.new(
+        "RGB",
+        (len(columns) * (cell_w + gap) + gap, head + len(picks) * (cell_h + gap) + gap),
+        (128, 128, 128),
+    )
     draw, font = ImageDraw.Draw(grid), ImageFont.load_default()
     for j, (label, batch) in enumerate(columns):
         left = gap + j * (cell_w + gap)
         draw.text((left, 2), label[: max(3, cell_w // 6)], fill=(255, 255, 255), font=font)
         pixels = (batch.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
         for i, img in enumerate(pixels):
-            tile = Image.fromarray(img[..., 0] if c == 1 else img).convert("RGB").resize((cell_w, cell_h), Image.NEAREST)
+            tile = (
+                Image.fromarray(img[..., 0] if c == 1 else img)
+                .convert("RGB")
+                .resize((cell_w, cell_h), Image.NEAREST)
+            )
             grid.paste(tile, (left, head + gap + i * (cell_h + gap)))
     with atomic_file(out, "wb") as fh:
         grid.save(fh, format="PNG" if str(out).lower().endswith(".png") else "JPEG")

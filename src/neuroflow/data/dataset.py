@@ -43,7 +43,9 @@ class Dataset:
         return getattr(self, f"x_{name}"), getattr(self, f"y_{name}")
 
     def describe(self) -> str:
-        sizes = f"{len(self.x_train)} train / {len(self.x_val)} validation / {len(self.x_test)} test"
+        sizes = (
+            f"{len(self.x_train)} train / {len(self.x_val)} validation / {len(self.x_test)} test"
+        )
         shape = "×".join(map(str, self.input_shape))
         what = f"{len(self.class_names)} classes" if self.task == "classification" else "regression"
         return f"{self.name}: {self.kind}, inputs {shape}, {what}, {sizes}"
@@ -79,8 +81,12 @@ def stratified_holdout(y: np.ndarray, size: int, seed: int) -> tuple[np.ndarray,
     classes, counts = np.unique(y, return_counts=True)
     share = counts * size / len(y)
     take = np.floor(share).astype(int)
-    take[np.argsort(take - share)[: size - take.sum()]] += 1  # largest remainders get the rows rounding lost
-    held = np.concatenate([rng.permutation(np.flatnonzero(y == k))[:t] for k, t in zip(classes, take, strict=True)])
+    take[np.argsort(take - share)[: size - take.sum()]] += (
+        1  # largest remainders get the rows rounding lost
+    )
+    held = np.concatenate(
+        [rng.permutation(np.flatnonzero(y == k))[:t] for k, t in zip(classes, take, strict=True)]
+    )
     mask = np.zeros(len(y), bool)
     mask[held] = True
     return np.flatnonzero(~mask), np.flatnonzero(mask)

@@ -29,10 +29,18 @@ MIRRORS = {
     ],
 }
 TIMEOUT_S = 30
-_NETWORK_ERRORS = (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, ValueError)
+_NETWORK_ERRORS = (
+    urllib.error.URLError,
+    http.client.HTTPException,
+    ConnectionError,
+    TimeoutError,
+    ValueError,
+)
 
 
-def download(name: str, data_dir: str | os.PathLike | None = None, log: Callable[[str], None] | None = None) -> Path:
+def download(
+    name: str, data_dir: str | os.PathLike | None = None, log: Callable[[str], None] | None = None
+) -> Path:
     """Download the four IDX files of `name` into DATA_DIR/NAME (default: the first data folder); return it.
 
     Files already there with the right md5 are kept, so a second run downloads nothing.
@@ -53,7 +61,9 @@ def download(name: str, data_dir: str | os.PathLike | None = None, log: Callable
     return folder
 
 
-def _fetch(name: str, filename: str, target: Path, expected: str, log: Callable[[str], None] | None) -> None:
+def _fetch(
+    name: str, filename: str, target: Path, expected: str, log: Callable[[str], None] | None
+) -> None:
     reasons = []
     for mirror in MIRRORS[name]:
         url = mirror + filename

@@ -30,21 +30,35 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
     """Class name → its picture files, for DATA/<class>/...; checks there are two classes, each with pictures."""
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise DataError(f"{root} is not a folder", "give a folder with one subfolder of pictures per class")
+        raise DataError(
+            f"{root} is not a folder", "give a folder with one subfolder of pictures per class"
+        )
     subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    layout = f"put the pictures in one subfolder per class, e.g. {root}/cat/1.png and {root}/dog/1.png"
+    layout = (
+        f"put the pictures in one subfolder per class, e.g. {root}/cat/1.png and {root}/dog/1.png"
+    )
     if not subdirs:
         loose = any(p.suffix.lower() in IMAGE_EXTENSIONS for p in root.iterdir())
         raise DataError(f"{root} has {'pictures but ' if loose else ''}no class subfolders", layout)
     if len(subdirs) == 1:
-        raise DataError(f"{root} has only one class ({subdirs[0].name}); classification needs at least two classes", layout)
+        raise DataError(
+            f"{root} has only one class ({subdirs[0].name}); classification needs at least two classes",
+            layout,
+        )
     classes = {}
     for sub in subdirs:
-        files = sorted(p for p in sub.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(sub).parts))
+        files = sorted(
+            p
+            for p in sub.rglob("*")
+            if p.suffix.lower() in IMAGE_EXTENSIONS
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(sub).parts)
+        )
         if not files:
-            raise DataError(f"class folder {sub} holds no pictures",
-                            f"add {', '.join(IMAGE_EXTENSIONS)} files to it or remove the folder")
+            raise DataError(
+                f"class folder {sub} holds no pictures",
+                f"add {', '.join(IMAGE_EXTENSIONS)} files to it or remove the folder",
+            )
         classes[sub.name] = files
     return classes
 
@@ -55,7 +69,7 @@ def default_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
     Either way the longest side is at most MAX_SIDE (aspect ratio kept), so big photos stay cheap on a CPU;
     pass image_size (--image-size) to choose another.
     """
-    (size, count), = Counter(sizes).most_common(1)
+    ((size, count),) = Counter(sizes).most_common(1)
     if count * 2 < len(sizes):
         return DEFAULT_SIZE
     height, width = size
@@ -88,43 +102,72 @@ def load_image_folder(
     if grayscale if grayscale is not None else all_grey:
         x = _luma(x)
     return _split_images(
-        x, y, fractions, seed,
+        x,
+        y,
+        fractions,
+        seed,
         name=root.name,
         class_names=list(classes),
-        preprocessing={"type": "image", "height": height, "width": width, "channels": int(x.shape[3]),
-                       "scale": 1 / 255, "prepare": "resize"},
+        preprocessing={
+            "type": "image",
+            "height": height,
+            "width": width,
+            "channels": int(x.shape[3]),
+            "scale": 1 / 255,
+            "prepare": "resize",
+        },
         source={"name": root.name, "path": str(root.resolve())},
     )
 
 
-def load_labelled_images(path: str | os.PathLike, preprocessing: dict, class_names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def load_labelled_images(
+    path: str | os.PathLike, preprocessing: dict, class_names: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Pictures in DATA/<class>/ prepared as a trained model expects, with the model's class numbers."""
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise DataError(f"{root} is not a folder", "give a folder with one subfolder of pictures per class")
+        raise DataError(
+            f"{root} is not a folder", "give a folder with one subfolder of pictures per class"
+        )
     subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     unknown = [p.name for p in subdirs if p.name not in class_names]
     if unknown:
-        raise DataError(f"{root} has classes the model never saw: {', '.join(unknown[:5])}",
-                        f"the model knows: {', '.join(class_names)}")
+        raise DataError(
+            f"{root} has classes the model never saw: {', '.join(unknown[:5])}",
+            f"the model knows: {', '.join(class_names)}",
+        )
     if not subdirs:
-        raise DataError(f"{root} has no class subfolders", f"put each picture in a subfolder named after its class ({', '.join(class_names[:5])}, ...)")
+        raise DataError(
+            f"{root} has no class subfolders",
+            f"put each picture in a subfolder named after its class ({', '.join(class_names[:5])}, ...)",
+        )
     x, y = [], []
     for sub in subdirs:
-        for file in sorted(p for p in sub.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()):
+        for file in sorted(
+            p for p in sub.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
+        ):
             x.append(prepare_for_model(file, preprocessing))
             y.append(class_names.index(sub.name))
     if not x:
-        raise DataError(f"{root} holds no pictures", f"add {', '.join(IMAGE_EXTENSIONS)} files to its class subfolders")
+        raise DataError(
+            f"{root} holds no pictures",
+            f"add {', '.join(IMAGE_EXTENSIONS)} files to its class subfolders",
+        )
     return np.stack(x), np.asarray(y, dtype=np.int64)
 
 
-def load_sklearn_digits(seed: int = 0, fractions: tuple[float, float] = (0.2, 0.2), image_size: tuple[int, int] | None = None) -> Dataset:
+def load_sklearn_digits(
+    seed: int = 0,
+    fractions: tuple[float, float] = (0.2, 0.2),
+    image_size: tuple[int, int] | None = None,
+) -> Dataset:
     """scikit-learn's 1,797 8×8 digits (offline) as uint8 (N, 8, 8, 1) images, or resized to `image_size`."""
     from sklearn.datasets import load_digits
 
     bunch = load_digits()
-    x = np.rint(bunch.images * (255 / 16)).astype(np.uint8)  # values 0..16 (ink counts) → 0..255, light on dark
+    x = np.rint(bunch.images * (255 / 16)).astype(
+        np.uint8
+    )  # values 0..16 (ink counts) → 0..255, light on dark
     y = bunch.target.astype(np.int64)
     height, width = image_size or (8, 8)
     if (height, width) != (8, 8):
@@ -133,11 +176,20 @@ def load_sklearn_digits(seed: int = 0, fractions: tuple[float, float] = (0.2, 0.
         x = resize_batch(x, (height, width))
     x = x.reshape(len(x), height, width, 1)
     return _split_images(
-        x, y, fractions, seed,
+        x,
+        y,
+        fractions,
+        seed,
         name="digits",
         class_names=[str(d) for d in range(10)],
-        preprocessing={"type": "image", "height": height, "width": width, "channels": 1, "scale": 1 / 255,
-                       "prepare": "digit" if (height, width) == (28, 28) else "resize"},
+        preprocessing={
+            "type": "image",
+            "height": height,
+            "width": width,
+            "channels": 1,
+            "scale": 1 / 255,
+            "prepare": "digit" if (height, width) == (28, 28) else "resize",
+        },
         source={"name": "digits"},
     )
 
@@ -163,11 +215,19 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return np.rint(grey).astype(np.uint8)[..., None]
 
 
-def _split_images(x: np.ndarray, y: np.ndarray, fractions: tuple[float, float], seed: int, **fields) -> Dataset:
+def _split_images(
+    x: np.ndarray, y: np.ndarray, fractions: tuple[float, float], seed: int, **fields
+) -> Dataset:
     """A classification Dataset of images, split into train/validation/test by class."""
     train, val, test = stratified_split(y, fractions, seed, stratify=True)
     return Dataset(
-        kind="image", task="classification",
-        x_train=x[train], y_train=y[train], x_val=x[val], y_val=y[val], x_test=x[test], y_test=y[test],
+        kind="image",
+        task="classification",
+        x_train=x[train],
+        y_train=y[train],
+        x_val=x[val],
+        y_val=y[val],
+        x_test=x[test],
+        y_test=y[test],
         **fields,
     )

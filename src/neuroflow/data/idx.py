@@ -40,7 +40,18 @@ MD5 = {
 }
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
-    "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "fashion-mnist": [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ],
 }
 VALIDATION_SIZE = 5000
 _KIND = {1: ("labels", 0x0801), 3: ("images", 0x0803)}
@@ -58,12 +69,16 @@ def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         raise DataError(f"{path} is a damaged or truncated gzip file ({err})", fix) from None
     if len(raw) < 4 or raw[:2] != b"\0\0":
-        raise DataError(f"{path} is not an IDX file (it starts with {raw[:4].hex() or 'nothing'})", fix)
+        raise DataError(
+            f"{path} is not an IDX file (it starts with {raw[:4].hex() or 'nothing'})", fix
+        )
     found = int.from_bytes(raw[:4], "big")
     if raw[2] != 0x08:
         raise DataError(f"{path} holds IDX type 0x{raw[2]:02x}, not unsigned bytes (0x08)", fix)
     if found != magic:
-        raise DataError(f"{path} has magic number 0x{found:08x}; {what} files have 0x{magic:08x}", fix)
+        raise DataError(
+            f"{path} has magic number 0x{found:08x}; {what} files have 0x{magic:08x}", fix
+        )
     header = 4 + 4 * ndim
     if len(raw) < header:
         raise DataError(f"{path} is truncated inside its header ({len(raw)} bytes)", fix)
@@ -73,13 +88,21 @@ def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
     size = int(np.prod(dims))
     body = len(raw) - header
     if body < size:
-        raise DataError(f"{path} is truncated: its header promises {size:,} bytes of {what}, the file holds {body:,}", fix)
+        raise DataError(
+            f"{path} is truncated: its header promises {size:,} bytes of {what}, the file holds {body:,}",
+            fix,
+        )
     if body > size:
-        raise DataError(f"{path} has {body - size:,} bytes after the {dims[0]:,} {what} its header declares", fix)
+        raise DataError(
+            f"{path} has {body - size:,} bytes after the {dims[0]:,} {what} its header declares",
+            fix,
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
-def find_idx_files(name: str, data_dir: str | os.PathLike | None = None) -> tuple[Path, dict[str, Path]]:
+def find_idx_files(
+    name: str, data_dir: str | os.PathLike | None = None
+) -> tuple[Path, dict[str, Path]]:
     """The first folder holding all four files of `name`, and each file's path (.gz preferred)."""
     from neuroflow.config import data_dirs
 
@@ -87,7 +110,10 @@ def find_idx_files(name: str, data_dir: str | os.PathLike | None = None) -> tupl
     other = next(n for n in IDX_DATASETS if n != name)
     searched, partial = [], []
     for base in data_dirs(data_dir):
-        for folder in (base / name, base):  # the named subfolder first: both datasets use the same file names
+        for folder in (
+            base / name,
+            base,
+        ):  # the named subfolder first: both datasets use the same file names
             if folder in searched:
                 continue
             searched.append(folder)
@@ -114,7 +140,10 @@ def find_idx_files(name: str, data_dir: str | os.PathLike | None = None) -> tupl
 
 
 def load_idx_dataset(
-    name: str, data_dir: str | os.PathLike | None = None, seed: int = 0, image_size: tuple[int, int] | None = None
+    name: str,
+    data_dir: str | os.PathLike | None = None,
+    seed: int = 0,
+    image_size: tuple[int, int] | None = None,
 ) -> Dataset:
     """MNIST or Fashion-MNIST as a Dataset: uint8 (N, 28, 28, 1) images, int64 labels, 5,000 for validation."""
     name = idx_name(name)
@@ -129,16 +158,22 @@ def load_idx_dataset(
                 "the files come from different datasets or one is damaged; download them again",
             )
         if images.shape[1:] != (28, 28):
-            raise DataError(f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, not 28x28",
-                            f"use the official {name} files")
+            raise DataError(
+                f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, not 28x28",
+                f"use the official {name} files",
+            )
         if labels.max() >= 10:
-            raise DataError(f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 to 9",
-                            f"use the official {name} files")
+            raise DataError(
+                f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 to 9",
+                f"use the official {name} files",
+            )
         splits[part] = (images, labels.astype(np.int64))
     (x, y), (x_test, y_test) = splits["train"], splits["test"]
     if len(y) <= 2 * VALIDATION_SIZE:
-        raise DataError(f"{files['train_images']} holds only {len(y):,} training images",
-                        f"use the official {name} files (60,000 training images)")
+        raise DataError(
+            f"{files['train_images']} holds only {len(y):,} training images",
+            f"use the official {name} files (60,000 training images)",
+        )
     train, val = stratified_holdout(y, VALIDATION_SIZE, seed)
     height, width = image_size or (28, 28)
     arrays = [x[train], x[val], x_test.copy()]  # copies: the file's bytes are read-only
@@ -146,7 +181,9 @@ def load_idx_dataset(
         from neuroflow.data.images import resize_batch
 
         arrays = [resize_batch(a, (height, width)) for a in arrays]
-    x_train, x_val, x_test = (np.ascontiguousarray(a).reshape(len(a), height, width, 1) for a in arrays)
+    x_train, x_val, x_test = (
+        np.ascontiguousarray(a).reshape(len(a), height, width, 1) for a in arrays
+    )
     return Dataset(
         name=name,
         kind="image",
@@ -158,12 +195,16 @@ def load_idx_dataset(
         x_test=x_test,
         y_test=y_test,
         class_names=list(CLASS_NAMES[name]),
-        preprocessing={"type": "image", "height": height, "width": width, "channels": 1, "scale": 1 / 255,
-                       "prepare": "digit" if name == "mnist" else "resize"},
+        preprocessing={
+            "type": "image",
+            "height": height,
+            "width": width,
+            "channels": 1,
+            "scale": 1 / 255,
+            "prepare": "digit" if name == "mnist" else "resize",
+        },
         source={"name": name, "data_dir": str(folder)},
     )
-
-
 
 
 def file_md5(path: str | os.PathLike) -> str:
@@ -177,7 +218,10 @@ def file_md5(path: str | os.PathLike) -> str:
 def idx_name(name: str) -> str:
     key = str(name).strip().lower()
     if key not in IDX_DATASETS:
-        raise DataError(f"{name!r} is not an IDX dataset neuroflow knows", f"choose one of: {', '.join(IDX_DATASETS)}")
+        raise DataError(
+            f"{name!r} is not an IDX dataset neuroflow knows",
+            f"choose one of: {', '.join(IDX_DATASETS)}",
+        )
     return key
 
 

@@ -28,29 +28,41 @@ def open_image(path: str | os.PathLike):
 
     path = Path(path).expanduser()
     if not path.is_file():
-        raise DataError(f"image {path} {'is a folder' if path.is_dir() else 'does not exist'}", READABLE)
+        raise DataError(
+            f"image {path} {'is a folder' if path.is_dir() else 'does not exist'}", READABLE
+        )
     if path.stat().st_size == 0:
         raise DataError(f"image {path} is an empty file (0 bytes)", READABLE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as img:  # reads only the header: the size is checked before any decoding
+            with Image.open(
+                path
+            ) as img:  # reads only the header: the size is checked before any decoding
                 width, height = img.size
                 if width * height > MAX_PIXELS:
-                    raise DataError(f"image {path} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)",
-                                    f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first")
+                    raise DataError(
+                        f"image {path} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)",
+                        f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
+                    )
                 if width * height == 0:
                     raise DataError(f"image {path} has no pixels ({width}x{height})", READABLE)
                 img.load()
                 return ImageOps.exif_transpose(img)
     except Image.DecompressionBombError:
-        raise DataError(f"image {path} is larger than Pillow will decode", f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first") from None
+        raise DataError(
+            f"image {path} is larger than Pillow will decode",
+            f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
+        ) from None
     except UnidentifiedImageError:
         raise DataError(f"{path} is not a picture neuroflow can read", READABLE) from None
     except PermissionError:
         raise  # not a damaged file: the command line's one line names the path and the permissions
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as err:
-        raise DataError(f"cannot read image {path} ({err})", "the file may be truncated or damaged; save it again") from None
+        raise DataError(
+            f"cannot read image {path} ({err})",
+            "the file may be truncated or damaged; save it again",
+        ) from None
 
 
 def to_array(img, channels: int = 1) -> np.ndarray:
@@ -61,7 +73,11 @@ def to_array(img, channels: int = 1) -> np.ndarray:
         grey = np.asarray(img, dtype=np.float64)
         top = grey.max()
         # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what is there
-        scale = 255 / 65535 if 255 < top <= 65535 else (255.0 if 0 < top <= 1 and img.mode == "F" else 1.0)
+        scale = (
+            255 / 65535
+            if 255 < top <= 65535
+            else (255.0 if 0 < top <= 1 and img.mode == "F" else 1.0)
+        )
         if top > 65535:
             grey = (grey - grey.min()) * (255 / max(np.ptp(grey), 1e-12))
             scale = 1.0
@@ -81,7 +97,9 @@ def to_array(img, channels: int = 1) -> np.ndarray:
         ink = float((luma * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
         # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays visible.
         background = 255.0 if ink < 128 else 0.0
-        img = Image.fromarray(np.rint(rgb * alpha + background * (1 - alpha)).astype(np.uint8), "RGB")
+        img = Image.fromarray(
+            np.rint(rgb * alpha + background * (1 - alpha)).astype(np.uint8), "RGB"
+        )
     if img.mode not in ("1", "L", "RGB"):
         img = img.convert("RGB")  # CMYK, YCbCr, HSV: through RGB so the grey is the usual luma
     mode = "L" if channels == 1 else "RGB"
@@ -104,9 +122,13 @@ def prepare_digit(img) -> np.ndarray:
     grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
     h, w = grey.shape
     ring = max(1, round(0.04 * min(h, w)))
-    border = np.concatenate([grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()])
+    border = np.concatenate(
+        [grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()]
+    )
     paper = float(np.median(border))
-    if paper - grey.min() > grey.max() - paper:  # the ink differs most from the paper by being darker
+    if (
+        paper - grey.min() > grey.max() - paper
+    ):  # the ink differs most from the paper by being darker
         grey = 255 - grey
     # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows uneven light.
     ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 2))
@@ -123,13 +145,19 @@ def prepare_digit(img) -> np.ndarray:
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
     box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
     mask = mask[box]
-    near = ndimage.binary_dilation(mask, iterations=2)  # keeps the strokes' soft edges, drops the specks
+    near = ndimage.binary_dilation(
+        mask, iterations=2
+    )  # keeps the strokes' soft edges, drops the specks
     ink = np.where(near & (ink[box] > 0.15 * top), ink[box], 0)
     ink = np.clip(ink * (255 / max(float(np.percentile(ink[mask], 90)), 1e-6)), 0, 255)
     ink = _thicken(ink, mask)
     scale = MNIST_BOX / max(ink.shape)
     size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
-    small = np.clip(np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.LANCZOS)), 0, None)
+    small = np.clip(
+        np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.LANCZOS)),
+        0,
+        None,
+    )
     if small.max() <= 0:
         return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
     small = small * (255 / small.max())
@@ -164,7 +192,9 @@ def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
     factor = max(1, max(ink.shape) // 160)
     if factor > 1:
         ink = ink[: ink.shape[0] // factor * factor, : ink.shape[1] // factor * factor]
-        ink = ink.reshape(ink.shape[0] // factor, factor, ink.shape[1] // factor, factor).max(axis=(1, 3))
+        ink = ink.reshape(ink.shape[0] // factor, factor, ink.shape[1] // factor, factor).max(
+            axis=(1, 3)
+        )
         grow = max(1, round(grow / factor))
     yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
     return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
@@ -176,7 +206,9 @@ def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
 
     arr = to_array(img, channels)
     if arr.shape[:2] != (height, width):
-        arr = np.asarray(Image.fromarray(arr).resize((width, height), Image.LANCZOS, reducing_gap=3.0))
+        arr = np.asarray(
+            Image.fromarray(arr).resize((width, height), Image.LANCZOS, reducing_gap=3.0)
+        )
     return arr.reshape(height, width, channels)
 
 
@@ -190,8 +222,10 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
     if raw or prepare == "resize":
         return prepare_resize(img, height, width, channels)
     if prepare != "digit":
-        raise DataError(f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
-                        "update neuroflow, or predict with --no-preprocess")
+        raise DataError(
+            f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
+            "update neuroflow, or predict with --no-preprocess",
+        )
     digit = prepare_digit(img)
     if (height, width) != digit.shape:
         digit = np.asarray(Image.fromarray(digit).resize((width, height), Image.LANCZOS))
@@ -206,10 +240,18 @@ def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     for item in map(Path, paths):
         item = item.expanduser()
         if item.is_dir():
-            found = sorted(p for p in item.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
-                           and not any(part.startswith(".") for part in p.relative_to(item).parts))
+            found = sorted(
+                p
+                for p in item.rglob("*")
+                if p.suffix.lower() in IMAGE_EXTENSIONS
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(item).parts)
+            )
             if not found:
-                raise DataError(f"folder {item} holds no pictures", f"put {', '.join(IMAGE_EXTENSIONS)} files in it")
+                raise DataError(
+                    f"folder {item} holds no pictures",
+                    f"put {', '.join(IMAGE_EXTENSIONS)} files in it",
+                )
             files += found
         elif item.is_file():
             files.append(item)
@@ -220,11 +262,20 @@ def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     return files
 
 
-def load_images(paths, preprocessing: dict | None = None, raw: bool = False) -> tuple[np.ndarray, list[str]]:
+def load_images(
+    paths, preprocessing: dict | None = None, raw: bool = False
+) -> tuple[np.ndarray, list[str]]:
     """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file names."""
-    preprocessing = preprocessing or {"height": MNIST_SIZE, "width": MNIST_SIZE, "channels": 1, "prepare": "digit"}
+    preprocessing = preprocessing or {
+        "height": MNIST_SIZE,
+        "width": MNIST_SIZE,
+        "channels": 1,
+        "prepare": "digit",
+    }
     files = list_images(paths)
-    return np.stack([prepare_for_model(f, preprocessing, raw=raw) for f in files]), [f.name for f in files]
+    return np.stack([prepare_for_model(f, preprocessing, raw=raw) for f in files]), [
+        f.name for f in files
+    ]
 
 
 def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -236,7 +287,15 @@ def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     x4 = x[..., None] if squeeze else x
     out = np.empty((len(x4), *size, x4.shape[3]), np.uint8)
     for start in range(0, len(x4), 8192):  # chunks keep the float copy small
-        chunk = torch.from_numpy(np.ascontiguousarray(x4[start : start + 8192])).permute(0, 3, 1, 2).float()
-        resized = F.interpolate(chunk, size=size, mode="bilinear", antialias=True, align_corners=False)
-        out[start : start + len(chunk)] = resized.round_().clamp_(0, 255).permute(0, 2, 3, 1).to(torch.uint8).numpy()
+        chunk = (
+            torch.from_numpy(np.ascontiguousarray(x4[start : start + 8192]))
+            .permute(0, 3, 1, 2)
+            .float()
+        )
+        resized = F.interpolate(
+            chunk, size=size, mode="bilinear", antialias=True, align_corners=False
+        )
+        out[start : start + len(chunk)] = (
+            resized.round_().clamp_(0, 255).permute(0, 2, 3, 1).to(torch.uint8).numpy()
+        )
     return out[..., 0] if squeeze else out

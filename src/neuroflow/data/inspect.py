@@ -23,9 +23,19 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
     ds = load_dataset(data, data_dir=data_dir)
     counts = Counter(int(v) for v in ds.y_train)
     balance = {ds.class_names[k]: counts.get(k, 0) for k in range(len(ds.class_names))}
-    lines = [ds.describe(), f"pixels: uint8, scaled by 1/255 per batch; own pictures prepared as '{ds.preprocessing.get('prepare')}'", "class balance (training split):"]
+    lines = [
+        ds.describe(),
+        f"pixels: uint8, scaled by 1/255 per batch; own pictures prepared as '{ds.preprocessing.get('prepare')}'",
+        "class balance (training split):",
+    ]
     lines += [f"  {name:>12}: {n}" for name, n in balance.items()]
-    return {"name": ds.name, "kind": ds.kind, "input_shape": ds.input_shape, "class_balance": balance, "text": "\n".join(lines)}
+    return {
+        "name": ds.name,
+        "kind": ds.kind,
+        "input_shape": ds.input_shape,
+        "class_balance": balance,
+        "text": "\n".join(lines),
+    }
 
 
 def _table_report(name: str, df, target: str | None) -> dict:
@@ -33,11 +43,19 @@ def _table_report(name: str, df, target: str | None) -> dict:
     from neuroflow.errors import DataError
 
     if target is not None and target not in df.columns:
-        raise DataError(f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}")
+        raise DataError(
+            f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}"
+        )
     rows = describe_table(df, target)
     width = max(len("column"), *(len(r["column"]) for r in rows)) + 2
-    lines = [f"{name}: {len(df)} rows, {len(df.columns)} columns", f"{'column':{width}}{'type':10}{'missing':>8}{'unique':>8}  plan"]
-    lines += [f"{r['column']:{width}}{r['type']:10}{r['missing']:>8}{r['unique']:>8}  {r['plan']}" for r in rows]
+    lines = [
+        f"{name}: {len(df)} rows, {len(df.columns)} columns",
+        f"{'column':{width}}{'type':10}{'missing':>8}{'unique':>8}  plan",
+    ]
+    lines += [
+        f"{r['column']:{width}}{r['type']:10}{r['missing']:>8}{r['unique']:>8}  {r['plan']}"
+        for r in rows
+    ]
     report = {"name": name, "kind": "table", "rows": len(df), "columns": rows}
     if target is not None:
         task = infer_task(df[target].dropna())
@@ -48,8 +66,12 @@ def _table_report(name: str, df, target: str | None) -> dict:
             lines.append(f"target {target!r}: classification, {len(balance)} classes")
             lines += [f"  {k:>12}: {v} ({v / len(df):.0%})" for k, v in balance.items()]
         else:
-            lines.append(f"target {target!r}: regression (mean {df[target].mean():.4g}, std {df[target].std():.4g})")
-        lines.append("split: 60% train / 20% validation / 20% test, stratified by class, seeded; every fitted number from the training rows only")
+            lines.append(
+                f"target {target!r}: regression (mean {df[target].mean():.4g}, std {df[target].std():.4g})"
+            )
+        lines.append(
+            "split: 60% train / 20% validation / 20% test, stratified by class, seeded; every fitted number from the training rows only"
+        )
     else:
         lines.append("choose the column to predict with --target COLUMN")
     report["text"] = "\n".join(lines)

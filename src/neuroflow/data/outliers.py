@@ -23,20 +23,30 @@ def make_outliers(x: torch.Tensor, count: int, generator: torch.Generator) -> to
     if overlay.any():
         other = x[torch.randint(0, n, (int(overlay.sum()),), generator=generator)]
         shift = int(torch.randint(-h // 4, h // 4 + 1, (1,), generator=generator))
-        out[overlay] = torch.maximum(src[overlay], torch.roll(other, shifts=(shift, -shift), dims=(2, 3)))
+        out[overlay] = torch.maximum(
+            src[overlay], torch.roll(other, shifts=(shift, -shift), dims=(2, 3))
+        )
     noise = kinds == 2
     if noise.any():
         k = int(noise.sum())
         coarse = torch.rand(k, c, max(h // 4, 1), max(w // 4, 1), generator=generator)
-        blobs = torch.nn.functional.interpolate(coarse, size=(h, w), mode="bilinear", align_corners=False)
+        blobs = torch.nn.functional.interpolate(
+            coarse, size=(h, w), mode="bilinear", align_corners=False
+        )
         level = torch.rand(k, 1, 1, 1, generator=generator)
         out[noise] = (blobs > level).float() * torch.rand(k, 1, 1, 1, generator=generator)
     strokes = kinds == 3
     if strokes.any():
         bank = scribbles((h, w))
         pick = torch.randint(0, len(bank), (int(strokes.sum()),), generator=generator)
-        out[strokes] = bank[pick].unsqueeze(1).expand(-1, c, -1, -1) * torch.rand(len(pick), 1, 1, 1, generator=generator).add_(0.5).clamp_(max=1)
-    return out.contiguous(memory_format=torch.channels_last) if x.is_contiguous(memory_format=torch.channels_last) else out
+        out[strokes] = bank[pick].unsqueeze(1).expand(-1, c, -1, -1) * torch.rand(
+            len(pick), 1, 1, 1, generator=generator
+        ).add_(0.5).clamp_(max=1)
+    return (
+        out.contiguous(memory_format=torch.channels_last)
+        if x.is_contiguous(memory_format=torch.channels_last)
+        else out
+    )
 
 
 _SCRIBBLES: dict[tuple[int, int], torch.Tensor] = {}
@@ -58,7 +68,10 @@ def scribbles(size: tuple[int, int], n: int = 2048) -> torch.Tensor:
             img = Image.new("L", (w * 2, h * 2))
             draw = ImageDraw.Draw(img)
             for _ in range(rng.integers(1, 4)):
-                points = [tuple(p) for p in (rng.uniform(0.2, 0.8, (rng.integers(2, 6), 2)) * (w * 2, h * 2))]
+                points = [
+                    tuple(p)
+                    for p in (rng.uniform(0.2, 0.8, (rng.integers(2, 6), 2)) * (w * 2, h * 2))
+                ]
                 draw.line(points, fill=255, width=int(rng.integers(3, 7)), joint="curve")
             small = img.filter(ImageFilter.GaussianBlur(1)).resize((w, h), Image.BILINEAR)
             bank[i] = np.asarray(small, np.float32) / 255.0
@@ -70,11 +83,19 @@ def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -
     n, c, h, w = x.shape
     th, tw = h // grid, w // grid
     core = x[:, :, : th * grid, : tw * grid]
-    tiles = core.reshape(n, c, grid, th, grid, tw).permute(0, 2, 4, 1, 3, 5).reshape(n, grid * grid, c, th, tw)
+    tiles = (
+        core.reshape(n, c, grid, th, grid, tw)
+        .permute(0, 2, 4, 1, 3, 5)
+        .reshape(n, grid * grid, c, th, tw)
+    )
     order = torch.argsort(torch.rand(n, grid * grid, generator=generator), dim=1)
     shuffled = torch.gather(tiles, 1, order[:, :, None, None, None].expand_as(tiles))
     out = x.clone(memory_format=torch.contiguous_format)
-    out[:, :, : th * grid, : tw * grid] = shuffled.reshape(n, grid, grid, c, th, tw).permute(0, 3, 1, 4, 2, 5).reshape(n, c, th * grid, tw * grid)
+    out[:, :, : th * grid, : tw * grid] = (
+        shuffled.reshape(n, grid, grid, c, th, tw)
+        .permute(0, 3, 1, 4, 2, 5)
+        .reshape(n, c, th * grid, tw * grid)
+    )
     return out
 
 

@@ -33,7 +33,10 @@ def load_dataset(
     """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
     key = str(data).strip()
     if not key:  # Path("") is the current folder, which would be read as an image folder
-        raise UsageError("no DATA was given (an empty name)", f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder")
+        raise UsageError(
+            "no DATA was given (an empty name)",
+            f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder",
+        )
     _check_options(task, seed)
     if key.lower() in BUILTIN_DATASETS and not Path(key).exists():
         key = key.lower()
@@ -45,7 +48,9 @@ def load_dataset(
         if key == "digits":
             from neuroflow.data.folders import load_sklearn_digits
 
-            return load_sklearn_digits(seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size)
+            return load_sklearn_digits(
+                seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size
+            )
         from neuroflow.data.idx import load_idx_dataset
 
         return load_idx_dataset(key, data_dir=data_dir, seed=seed, image_size=image_size)
@@ -60,7 +65,9 @@ def load_dataset(
 
         _check_builtin_options(key, target, task)
 
-        return load_image_folder(path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale)
+        return load_image_folder(
+            path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale
+        )
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
         from neuroflow.data.tabular import load_csv
 
@@ -75,14 +82,25 @@ def _check_options(task: str | None, seed: int) -> None:
     if task not in (None, "classification", "regression"):
         raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise UsageError(f"--seed {seed!r} is out of range", "give a whole number from 0 to 4294967295")
+        raise UsageError(
+            f"--seed {seed!r} is out of range", "give a whole number from 0 to 4294967295"
+        )
 
 
 def _check_builtin_options(key: str, target: str | None, task: str | None) -> None:
     """--target and --task choose what a CSV predicts; for built-in data and image folders that is fixed."""
     if key == "iris" and target not in (None, "species"):
-        raise UsageError(f"iris predicts 'species', not {target!r}", "to predict another column, save the table as CSV and pass it with --target")
+        raise UsageError(
+            f"iris predicts 'species', not {target!r}",
+            "to predict another column, save the table as CSV and pass it with --target",
+        )
     if key != "iris" and target is not None:
-        raise UsageError(f"--target is for CSV tables, and {key} is image data", "leave out --target: the classes are the labels (or the subfolders)")
+        raise UsageError(
+            f"--target is for CSV tables, and {key} is image data",
+            "leave out --target: the classes are the labels (or the subfolders)",
+        )
     if task == "regression":
-        raise UsageError(f"{key} is classification data; --task regression is for CSV tables with a numeric target", "leave out --task")
+        raise UsageError(
+            f"{key} is classification data; --task regression is for CSV tables with a numeric target",
+            "leave out --task",
+        )

@@ -16,7 +16,9 @@ NOT_DIGIT_KINDS = ("letters", "symbols", "noise", "blank", "shapes", "scrambled"
 FONT_GLOB = "/usr/share/fonts/**/*.[ot]tf"
 
 
-def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 14) -> list[tuple[float, float]]:
+def _arc(
+    cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 14
+) -> list[tuple[float, float]]:
     angles = np.radians(np.linspace(a0, a1, n))  # y points down, so 90° is the bottom of the arc
     return [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles]
 
@@ -81,7 +83,10 @@ def _stroke_mask(digit: int, size: tuple[int, int], rng: np.random.Generator):
     box_h = rng.uniform(0.35, 0.85) * height
     box_w = min(box_h * rng.uniform(0.55, 0.8), 0.9 * width)
     angle, shear = np.radians(rng.uniform(-12, 12)), rng.uniform(-0.2, 0.2)
-    rot = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]) @ [[1, shear], [0, 1]]
+    rot = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]) @ [
+        [1, shear],
+        [0, 1],
+    ]
     x0 = rng.uniform(0.05 * width, max(0.05 * width, 0.95 * width - box_w))
     y0 = rng.uniform(0.05 * height, max(0.05 * height, 0.95 * height - box_h))
     pen = max(1, round(rng.uniform(0.04, 0.14) * box_h))
@@ -104,15 +109,25 @@ def _text_mask(text: str, size: tuple[int, int], rng: np.random.Generator):
     width, height = size
     px = max(12, round(rng.uniform(0.4, 0.9) * height))
     font = _font(int(rng.integers(0, len(font_files()) + 1)), px)
-    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), text, font=font
+    )
     glyph = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
     ImageDraw.Draw(glyph).text((-left, -top), text, fill=255, font=font)
     glyph = glyph.rotate(rng.uniform(-10, 10), resample=Image.BICUBIC, expand=True)
     fit = min(1.0, 0.9 * width / glyph.width, 0.9 * height / glyph.height)
     if fit < 1:
-        glyph = glyph.resize((max(1, round(glyph.width * fit)), max(1, round(glyph.height * fit))), Image.LANCZOS)
+        glyph = glyph.resize(
+            (max(1, round(glyph.width * fit)), max(1, round(glyph.height * fit))), Image.LANCZOS
+        )
     mask = Image.new("L", size, 0)
-    mask.paste(glyph, (int(rng.integers(0, width - glyph.width + 1)), int(rng.integers(0, height - glyph.height + 1))))
+    mask.paste(
+        glyph,
+        (
+            int(rng.integers(0, width - glyph.width + 1)),
+            int(rng.integers(0, height - glyph.height + 1)),
+        ),
+    )
     return mask
 
 
@@ -135,7 +150,9 @@ def _compose(mask, paper: tuple, ink: tuple, rng: np.random.Generator):
     return Image.fromarray(rgb, "RGB").convert("L") if pick < 0.3 else Image.fromarray(rgb, "RGB")
 
 
-def handwritten_digits(n: int, seed: int = 0, size_range: tuple[int, int] = (24, 300), fonts: bool = True) -> tuple[list, np.ndarray]:
+def handwritten_digits(
+    n: int, seed: int = 0, size_range: tuple[int, int] = (24, 300), fonts: bool = True
+) -> tuple[list, np.ndarray]:
     """`n` pictures of digits 0–9 (balanced) like a user's own: pen strokes and typed digits, any size, colour and place."""
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 10).astype(np.int64)
@@ -167,13 +184,21 @@ def not_digits(kind: str, n: int, seed: int = 0, digits: np.ndarray | None = Non
         return _shapes(n, rng)
     if kind == "scrambled":
         return _scrambled(n, rng, digits)
-    raise UsageError(f"unknown kind of non-digit {kind!r}", f"choose one of: {', '.join(NOT_DIGIT_KINDS)}")
+    raise UsageError(
+        f"unknown kind of non-digit {kind!r}", f"choose one of: {', '.join(NOT_DIGIT_KINDS)}"
+    )
 
 
 def not_digits_mix(n: int, seed: int = 0) -> np.ndarray:
     """`n` non-digits of every kind, in blocks in NOT_DIGIT_KINDS order (each kind gets n/6, the first ones the rest)."""
-    counts = [n // len(NOT_DIGIT_KINDS) + (i < n % len(NOT_DIGIT_KINDS)) for i in range(len(NOT_DIGIT_KINDS))]
-    parts = [not_digits(kind, c, seed + 7919 * i) for i, (kind, c) in enumerate(zip(NOT_DIGIT_KINDS, counts, strict=True))]
+    counts = [
+        n // len(NOT_DIGIT_KINDS) + (i < n % len(NOT_DIGIT_KINDS))
+        for i in range(len(NOT_DIGIT_KINDS))
+    ]
+    parts = [
+        not_digits(kind, c, seed + 7919 * i)
+        for i, (kind, c) in enumerate(zip(NOT_DIGIT_KINDS, counts, strict=True))
+    ]
     return np.concatenate(parts) if n else np.zeros((0, 28, 28), np.uint8)
 
 
@@ -183,7 +208,9 @@ def _typed(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
     out = np.zeros((n, 28, 28), np.uint8)
     for i in range(n):
         size, paper, ink = _canvas(rng, (32, 96))
-        out[i] = prepare_digit(_compose(_text_mask(str(rng.choice(list(chars))), size, rng), paper, ink, rng))
+        out[i] = prepare_digit(
+            _compose(_text_mask(str(rng.choice(list(chars))), size, rng), paper, ink, rng)
+        )
     return out
 
 
@@ -194,8 +221,12 @@ def _noise(n: int, rng: np.random.Generator) -> np.ndarray:
     uniform = rng.uniform(0, 255, (n, 28, 28))
     gauss = rng.normal(rng.uniform(40, 200, (n, 1, 1)), rng.uniform(20, 80, (n, 1, 1)), (n, 28, 28))
     salt = np.where(rng.random((n, 28, 28)) < rng.uniform(0.05, 0.3, (n, 1, 1)), 255.0, 0.0)
-    blobs = ndimage.zoom(rng.uniform(0, 255, (n, 7, 7)), (1, 4, 4), order=3)  # smooth blobs, like out-of-focus patches
-    blobs = (blobs - blobs.min((1, 2), keepdims=True)) * (255 / np.ptp(blobs, (1, 2), keepdims=True).clip(1))
+    blobs = ndimage.zoom(
+        rng.uniform(0, 255, (n, 7, 7)), (1, 4, 4), order=3
+    )  # smooth blobs, like out-of-focus patches
+    blobs = (blobs - blobs.min((1, 2), keepdims=True)) * (
+        255 / np.ptp(blobs, (1, 2), keepdims=True).clip(1)
+    )
     pick = np.select([kind[:, None, None] == k for k in range(4)], [uniform, gauss, salt, blobs])
     return np.clip(np.rint(pick), 0, 255).astype(np.uint8)
 
@@ -214,13 +245,21 @@ def _shapes(n: int, rng: np.random.Generator) -> np.ndarray:
             cx, cy = rng.uniform(r, 112 - r, 2)
             draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
         elif kind == 1:
-            draw.rectangle([a[0], b[0], max(a[1], a[0] + 20), max(b[1], b[0] + 20)], outline=255, width=width,
-                           fill=255 if rng.random() < 0.5 else None)
+            draw.rectangle(
+                [a[0], b[0], max(a[1], a[0] + 20), max(b[1], b[0] + 20)],
+                outline=255,
+                width=width,
+                fill=255 if rng.random() < 0.5 else None,
+            )
         elif kind == 2:
             draw.polygon([tuple(p) for p in rng.uniform(5, 107, (3, 2))], fill=255)
         elif kind == 3:  # several crossing lines: one alone would pass for a one
             for _ in range(int(rng.integers(3, 6))):
-                draw.line([tuple(rng.uniform(0, 112, 2)), tuple(rng.uniform(0, 112, 2))], fill=255, width=width)
+                draw.line(
+                    [tuple(rng.uniform(0, 112, 2)), tuple(rng.uniform(0, 112, 2))],
+                    fill=255,
+                    width=width,
+                )
         else:
             step = int(rng.integers(14, 30))
             for t in range(int(rng.integers(0, step)), 112, step):
@@ -235,16 +274,24 @@ def _scrambled(n: int, rng: np.random.Generator, digits: np.ndarray | None) -> n
         from neuroflow.data.images import prepare_digit
 
         pictures, _ = handwritten_digits(min(n, 200), int(rng.integers(2**31)), size_range=(28, 96))
-        digits = np.stack([prepare_digit(p) for p in pictures]) if pictures else np.zeros((0, 28, 28), np.uint8)
+        digits = (
+            np.stack([prepare_digit(p) for p in pictures])
+            if pictures
+            else np.zeros((0, 28, 28), np.uint8)
+        )
     digits = np.asarray(digits, np.uint8).reshape(-1, 28, 28)
     if n == 0:
         return np.zeros((0, 28, 28), np.uint8)
     base = digits[rng.integers(0, len(digits), n)]
     half = n // 2
     flat = base[:half].reshape(half, -1)  # every pixel moved: same brightness histogram, no strokes
-    pixels = np.take_along_axis(flat, np.argsort(rng.random(flat.shape), axis=1), axis=1).reshape(half, 28, 28)
+    pixels = np.take_along_axis(flat, np.argsort(rng.random(flat.shape), axis=1), axis=1).reshape(
+        half, 28, 28
+    )
     tiles = base[half:].reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 16, 7, 7)
-    order = np.argsort(rng.random((len(tiles), 16)), axis=1)  # 7×7 patches moved: stroke pieces in the wrong places
+    order = np.argsort(
+        rng.random((len(tiles), 16)), axis=1
+    )  # 7×7 patches moved: stroke pieces in the wrong places
     tiles = np.take_along_axis(tiles, order[:, :, None, None], axis=1)
     patches = tiles.reshape(-1, 4, 4, 7, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 28, 28)
     return np.concatenate([pixels, patches])

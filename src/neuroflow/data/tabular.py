@@ -27,27 +27,46 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         raise DataError(f"{path} is a folder, not a CSV file", "give the CSV file itself")
     if path.stat().st_size == 0:
-        raise DataError(f"{path} is empty", "give a CSV with a header row and at least a few rows of data")
+        raise DataError(
+            f"{path} is empty", "give a CSV with a header row and at least a few rows of data"
+        )
     from neuroflow.data.images import IMAGE_EXTENSIONS
 
     if path.suffix.lower() in IMAGE_EXTENSIONS:
-        raise DataError(f"{path} is a picture, but a table (CSV rows) is needed here", "give a .csv file with the table's columns; pictures go to image models")
+        raise DataError(
+            f"{path} is a picture, but a table (CSV rows) is needed here",
+            "give a .csv file with the table's columns; pictures go to image models",
+        )
     options = {"sep": None, "engine": "python"} if path.suffix.lower() == ".tsv" else {}
     try:
         df = pd.read_csv(path, encoding="utf-8", **options)
         # pandas renames a repeated name to "a.1"; the header read as a plain row shows the repeat
-        header = [str(c) for c in pd.read_csv(path, encoding="utf-8", header=None, nrows=1, dtype=str, **options).iloc[0] if isinstance(c, str)]
+        header = [
+            str(c)
+            for c in pd.read_csv(
+                path, encoding="utf-8", header=None, nrows=1, dtype=str, **options
+            ).iloc[0]
+            if isinstance(c, str)
+        ]
     except UnicodeDecodeError:
-        raise DataError(f"{path} is not UTF-8 text", "save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet program)") from None
+        raise DataError(
+            f"{path} is not UTF-8 text",
+            "save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet program)",
+        ) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} has no columns", "give a CSV with a header row") from None
     except (pd.errors.ParserError, ValueError) as err:
-        raise DataError(f"{path} cannot be read as CSV ({' '.join(str(err).split())[:120]})", "check that every row has the same number of fields") from None
+        raise DataError(
+            f"{path} cannot be read as CSV ({' '.join(str(err).split())[:120]})",
+            "check that every row has the same number of fields",
+        ) from None
     if df.empty:
         raise DataError(f"{path} has a header but no rows", "add rows of data below the header")
     dup = next((name for i, name in enumerate(header) if name in header[:i]), None)
     if dup is not None:
-        raise DataError(f"{path} has the column name {dup!r} twice", "give every column a unique name")
+        raise DataError(
+            f"{path} has the column name {dup!r} twice", "give every column a unique name"
+        )
     df.columns = [str(c) for c in df.columns]
     return df
 
@@ -79,30 +98,55 @@ def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
         missing = bool(col.isna().any())
         if column_kind(col) == "numeric":
             values = col.astype(float)
-            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in words
+            with np.errstate(
+                over="ignore", invalid="ignore"
+            ):  # an overflow is reported below, in words
                 mean = float(values.mean()) if values.notna().any() else 0.0
                 std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
             if not (math.isfinite(mean) and math.isfinite(std)):
-                raise DataError(f"column {name!r} has numbers too large to standardise", "rescale it (e.g. other units) so its values stay below about 1e150")
-            columns.append({"name": name, "kind": "numeric", "mean": mean, "std": std if std > 1e-12 else 1.0, "missing_indicator": missing})
+                raise DataError(
+                    f"column {name!r} has numbers too large to standardise",
+                    "rescale it (e.g. other units) so its values stay below about 1e150",
+                )
+            columns.append(
+                {
+                    "name": name,
+                    "kind": "numeric",
+                    "mean": mean,
+                    "std": std if std > 1e-12 else 1.0,
+                    "missing_indicator": missing,
+                }
+            )
         else:
             counts = col.dropna().astype(str).value_counts()
             categories = sorted(counts.index[:MAX_CATEGORIES].tolist())
-            columns.append({"name": name, "kind": "category", "categories": categories, "missing_indicator": missing})
+            columns.append(
+                {
+                    "name": name,
+                    "kind": "category",
+                    "categories": categories,
+                    "missing_indicator": missing,
+                }
+            )
     prep = {"type": "table", "columns": columns, "target": target, "task": task}
     if task == "regression" and target is not None:
         y = df[target].astype(float)
         with np.errstate(over="ignore", invalid="ignore"):
             prep["target_mean"], prep["target_std"] = float(y.mean()), float(y.std(ddof=0) or 1.0)
         if not (math.isfinite(prep["target_mean"]) and math.isfinite(prep["target_std"])):
-            raise DataError(f"the target {target!r} has numbers too large to standardise", "rescale it (e.g. other units) so its values stay below about 1e150")
+            raise DataError(
+                f"the target {target!r} has numbers too large to standardise",
+                "rescale it (e.g. other units) so its values stay below about 1e150",
+            )
     return prep
 
 
 def feature_names(prep: dict) -> list[str]:
     names = []
     for c in prep["columns"]:
-        names += [c["name"]] if c["kind"] == "numeric" else [f"{c['name']}={v}" for v in c["categories"]]
+        names += (
+            [c["name"]] if c["kind"] == "numeric" else [f"{c['name']}={v}" for v in c["categories"]]
+        )
         if c["missing_indicator"]:
             names.append(f"{c['name']} is missing")
     return names
@@ -112,7 +156,10 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
     """Raw rows → float32 features, exactly as fitted. Unseen categories become all-zero one-hots."""
     missing_cols = [c["name"] for c in prep["columns"] if c["name"] not in df.columns]
     if missing_cols:
-        raise DataError(f"the input lacks column(s) the model was trained on: {', '.join(missing_cols)}", "give rows with the same columns as the training table")
+        raise DataError(
+            f"the input lacks column(s) the model was trained on: {', '.join(missing_cols)}",
+            "give rows with the same columns as the training table",
+        )
     parts = []
     for c in prep["columns"]:
         col = df[c["name"]]
@@ -121,13 +168,20 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
             values = pd.to_numeric(col, errors="coerce")
             bad = values.isna().to_numpy() & ~isna
             if bad.any():
-                raise DataError(f"column {c['name']!r} has a value that is not a number: {col[bad].iloc[0]!r}", "fix that cell or leave it blank")
+                raise DataError(
+                    f"column {c['name']!r} has a value that is not a number: {col[bad].iloc[0]!r}",
+                    "fix that cell or leave it blank",
+                )
             _check_finite(values, "row ")
             filled = values.fillna(c["mean"]).to_numpy(dtype=np.float64)
             parts.append(((filled - c["mean"]) / c["std"])[:, None])
         else:
             text = col.astype(str).to_numpy()
-            onehot = np.stack([(text == v) & ~isna for v in c["categories"]], axis=1) if c["categories"] else np.zeros((len(df), 0))
+            onehot = (
+                np.stack([(text == v) & ~isna for v in c["categories"]], axis=1)
+                if c["categories"]
+                else np.zeros((len(df), 0))
+            )
             parts.append(onehot.astype(np.float64))
         if c["missing_indicator"]:
             parts.append(isna.astype(np.float64)[:, None])
@@ -140,9 +194,14 @@ def encode_target(y: pd.Series, prep: dict, class_names: list[str] | None) -> np
         values = pd.to_numeric(y, errors="coerce")
         bad = values.isna() & y.notna()
         if bad.any():
-            raise DataError(f"the target {y.name!r} has a value that is not a number: {y[bad].iloc[0]!r}", "a regression target holds numbers; fix that cell")
+            raise DataError(
+                f"the target {y.name!r} has a value that is not a number: {y[bad].iloc[0]!r}",
+                "a regression target holds numbers; fix that cell",
+            )
         _check_finite(values, "row ")
-        return ((values.to_numpy(dtype=float) - prep["target_mean"]) / prep["target_std"]).astype(np.float32)
+        return ((values.to_numpy(dtype=float) - prep["target_mean"]) / prep["target_std"]).astype(
+            np.float32
+        )
     index = {name: i for i, name in enumerate(class_names)}
     return np.array([index[_label(v)] for v in y], dtype=np.int64)
 
@@ -154,17 +213,33 @@ def _label(value) -> str:
     return str(value)
 
 
-def table_dataset(df: pd.DataFrame, target: str | None, *, name: str, task: str | None, seed: int, fractions: tuple[float, float], source: dict) -> Dataset:
+def table_dataset(
+    df: pd.DataFrame,
+    target: str | None,
+    *,
+    name: str,
+    task: str | None,
+    seed: int,
+    fractions: tuple[float, float],
+    source: dict,
+) -> Dataset:
     """Check a DataFrame, split it and fit the preprocessing on its training rows."""
     if target is None:
-        raise UsageError(f"{name} is a table: say which column to predict", f"add --target COLUMN (columns: {', '.join(df.columns[:12])})")
+        raise UsageError(
+            f"{name} is a table: say which column to predict",
+            f"add --target COLUMN (columns: {', '.join(df.columns[:12])})",
+        )
     if target not in df.columns:
-        raise DataError(f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}")
+        raise DataError(
+            f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}"
+        )
     if len(df.columns) < 2:
         raise DataError(f"{name} has only the target column", "add at least one input column")
     blank = [c for c in df.columns if df[c].isna().all()]
     if blank:
-        raise DataError(f"column {blank[0]!r} is blank in every row", "remove the column or fill it in")
+        raise DataError(
+            f"column {blank[0]!r} is blank in every row", "remove the column or fill it in"
+        )
     for c in df.columns:
         _check_finite(df[c], f"{name}, row ")
     df = df[df[target].notna()].reset_index(drop=True)
@@ -176,16 +251,30 @@ def table_dataset(df: pd.DataFrame, target: str | None, *, name: str, task: str 
         labels = df[target].map(_label)
         class_names = sorted(labels.unique(), key=_natural)
         if len(class_names) < 2:
-            raise DataError(f"the target {target!r} has a single class ({class_names[0]!r})", "a classifier needs at least two classes in the target column")
+            raise DataError(
+                f"the target {target!r} has a single class ({class_names[0]!r})",
+                "a classifier needs at least two classes in the target column",
+            )
         counts = labels.value_counts()
         stratify = counts.min() >= 3
     else:
         if not pd.api.types.is_numeric_dtype(df[target]):
-            raise DataError(f"the target {target!r} is not numeric, so it cannot be regressed", "use --task classification")
+            raise DataError(
+                f"the target {target!r} is not numeric, so it cannot be regressed",
+                "use --task classification",
+            )
         stratify = False
     if len(df) < 10:
-        raise DataError(f"{name} has only {len(df)} usable rows", "neuroflow needs at least 10 rows to split into train, validation and test")
-    train, val, test = stratified_split(df[target].map(_label).to_numpy() if task == "classification" else np.zeros(len(df)), fractions, seed, stratify)
+        raise DataError(
+            f"{name} has only {len(df)} usable rows",
+            "neuroflow needs at least 10 rows to split into train, validation and test",
+        )
+    train, val, test = stratified_split(
+        df[target].map(_label).to_numpy() if task == "classification" else np.zeros(len(df)),
+        fractions,
+        seed,
+        stratify,
+    )
     prep = fit_preprocessing(df.iloc[train], target, task)
     if not prep["columns"]:
         raise DataError(f"{name} has no input columns besides {target!r}", "add input columns")
@@ -196,10 +285,25 @@ def table_dataset(df: pd.DataFrame, target: str | None, *, name: str, task: str 
 
     (xtr, ytr), (xva, yva), (xte, yte) = part(train), part(val), part(test)
     return Dataset(
-        name=name, kind="table", task=task,
-        x_train=xtr, y_train=ytr, x_val=xva, y_val=yva, x_test=xte, y_test=yte,
-        class_names=class_names, preprocessing=prep, feature_names=feature_names(prep),
-        source={**source, "target": target, "task": task, "seed": seed, "fractions": list(fractions)},
+        name=name,
+        kind="table",
+        task=task,
+        x_train=xtr,
+        y_train=ytr,
+        x_val=xva,
+        y_val=yva,
+        x_test=xte,
+        y_test=yte,
+        class_names=class_names,
+        preprocessing=prep,
+        feature_names=feature_names(prep),
+        source={
+            **source,
+            "target": target,
+            "task": task,
+            "seed": seed,
+            "fractions": list(fractions),
+        },
     )
 
 
@@ -209,7 +313,10 @@ def _check_finite(col: pd.Series, where: str) -> None:
         return
     inf = np.isinf(col.to_numpy(dtype=float))
     if inf.any():
-        raise DataError(f"column {col.name!r} has an infinite value ({where}{int(np.argmax(inf)) + 1})", "replace it with a real number or leave the cell blank")
+        raise DataError(
+            f"column {col.name!r} has an infinite value ({where}{int(np.argmax(inf)) + 1})",
+            "replace it with a real number or leave the cell blank",
+        )
 
 
 def _natural(label: str):
@@ -219,9 +326,19 @@ def _natural(label: str):
         return (1, 0.0, label)
 
 
-def load_csv(path, *, target: str | None, task: str | None = None, seed: int = 0, fractions=(0.2, 0.2)) -> Dataset:
+def load_csv(
+    path, *, target: str | None, task: str | None = None, seed: int = 0, fractions=(0.2, 0.2)
+) -> Dataset:
     df = read_csv(path)
-    return table_dataset(df, target, name=Path(path).name, task=task, seed=seed, fractions=fractions, source={"path": str(Path(path).resolve())})
+    return table_dataset(
+        df,
+        target,
+        name=Path(path).name,
+        task=task,
+        seed=seed,
+        fractions=fractions,
+        source={"path": str(Path(path).resolve())},
+    )
 
 
 def iris_frame() -> pd.DataFrame:
@@ -233,7 +350,11 @@ def iris_frame() -> pd.DataFrame:
 
     columns = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
     spec = importlib.util.find_spec("sklearn")
-    csv = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "iris.csv" if spec else None
+    csv = (
+        Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "iris.csv"
+        if spec
+        else None
+    )
     if csv is not None and csv.is_file():
         with open(csv, encoding="utf-8") as fh:
             names = fh.readline().strip().split(",")[2:]
@@ -249,7 +370,15 @@ def iris_frame() -> pd.DataFrame:
 
 
 def load_iris(seed: int = 0, fractions=(0.2, 0.2)) -> Dataset:
-    return table_dataset(iris_frame(), "species", name="iris", task="classification", seed=seed, fractions=fractions, source={"name": "iris"})
+    return table_dataset(
+        iris_frame(),
+        "species",
+        name="iris",
+        task="classification",
+        seed=seed,
+        fractions=fractions,
+        source={"name": "iris"},
+    )
 
 
 def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
@@ -268,8 +397,18 @@ def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
             plan = "standardise (mean 0, std 1)"
         else:
             n = col.dropna().astype(str).nunique()
-            plan = f"one-hot, {min(n, MAX_CATEGORIES)} categories" + (f" (top {MAX_CATEGORIES} kept)" if n > MAX_CATEGORIES else "")
+            plan = f"one-hot, {min(n, MAX_CATEGORIES)} categories" + (
+                f" (top {MAX_CATEGORIES} kept)" if n > MAX_CATEGORIES else ""
+            )
         if missing and name != target and missing < len(col):
             plan += "; blanks filled, plus a missing-indicator column"
-        rows.append({"column": name, "type": kind, "missing": missing, "unique": int(col.nunique()), "plan": plan})
+        rows.append(
+            {
+                "column": name,
+                "type": kind,
+                "missing": missing,
+                "unique": int(col.nunique()),
+                "plan": plan,
+            }
+        )
     return rows

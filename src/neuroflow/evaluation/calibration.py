@@ -69,5 +69,7 @@ def fit_temperature(model, data) -> float:
     }
     if wrong < MIN_MISTAKES:  # fit_temperature_to left T at 1
         calibration["method"] = "none"
-        calibration["reason"] = f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer than the {MIN_MISTAKES} a temperature is fitted from"
+        calibration["reason"] = (
+            f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer than the {MIN_MISTAKES} a temperature is fitted from"
+        )
     return t

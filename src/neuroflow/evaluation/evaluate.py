@@ -19,14 +19,25 @@ def reload_dataset(model, data_dir: str | None = None):
     source = model.config.get("dataset", {}).get("source", {})
     where = source.get("path") or source.get("name")
     if not where:
-        raise DataError("the model does not record where its training data came from", "pass the data to evaluate on: neuroflow evaluate MODEL DATA")
+        raise DataError(
+            "the model does not record where its training data came from",
+            "pass the data to evaluate on: neuroflow evaluate MODEL DATA",
+        )
     if source.get("path") and not Path(source["path"]).exists():
-        raise DataError(f"the training data {source['path']} is no longer there", "pass the data to evaluate on: neuroflow evaluate MODEL DATA")
+        raise DataError(
+            f"the training data {source['path']} is no longer there",
+            "pass the data to evaluate on: neuroflow evaluate MODEL DATA",
+        )
     prep = model.preprocessing
     size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
     ds = load_dataset(
-        where, target=source.get("target"), task=source.get("task"), seed=source.get("seed", 0),
-        data_dir=data_dir or source.get("data_dir"), image_size=size, grayscale=prep.get("channels") == 1 if size else None,
+        where,
+        target=source.get("target"),
+        task=source.get("task"),
+        seed=source.get("seed", 0),
+        data_dir=data_dir or source.get("data_dir"),
+        image_size=size,
+        grayscale=prep.get("channels") == 1 if size else None,
     )
     if source.get("inverted_test"):
         invert_test_split(ds)
@@ -41,7 +52,9 @@ def invert_test_split(ds) -> None:
     ds.source["inverted_test"] = True
 
 
-def evaluation_arrays(model, data: str | None = None, data_dir: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+def evaluation_arrays(
+    model, data: str | None = None, data_dir: str | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
     """(x, y, description): the test split of the training data, or all of a CSV / image folder given."""
     from neuroflow.data.registry import BUILTIN_DATASETS
 
@@ -61,14 +74,28 @@ def evaluation_arrays(model, data: str | None = None, data_dir: str | None = Non
         df = read_csv(path)
         target = model.preprocessing["target"]
         if target not in df.columns:
-            raise DataError(f"{path} has no column {target!r} to compare the predictions with", f"add the {target!r} column")
+            raise DataError(
+                f"{path} has no column {target!r} to compare the predictions with",
+                f"add the {target!r} column",
+            )
         df = df[df[target].notna()]
         names = model.class_names
         if model.task == "classification":
-            unknown = set(df[target].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))) - set(names)
+            unknown = set(
+                df[target].map(
+                    lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                )
+            ) - set(names)
             if unknown:
-                raise DataError(f"{path} has classes the model never saw: {', '.join(sorted(unknown)[:5])}", f"the model knows: {', '.join(names)}")
-        return transform(df, model.preprocessing), encode_target(df[target], model.preprocessing, names), f"{path.name} ({len(df)} rows)"
+                raise DataError(
+                    f"{path} has classes the model never saw: {', '.join(sorted(unknown)[:5])}",
+                    f"the model knows: {', '.join(names)}",
+                )
+        return (
+            transform(df, model.preprocessing),
+            encode_target(df[target], model.preprocessing, names),
+            f"{path.name} ({len(df)} rows)",
+        )
     from neuroflow.data.folders import load_labelled_images
 
     x, y = load_labelled_images(path, model.preprocessing, model.class_names)
@@ -77,10 +104,20 @@ def evaluation_arrays(model, data: str | None = None, data_dir: str | None = Non
 
 def _check_classes(model, class_names) -> None:
     if model.task == "classification" and class_names != model.class_names:
-        raise DataError("the data's classes differ from the model's", f"the model knows: {', '.join(model.class_names)}")
+        raise DataError(
+            "the data's classes differ from the model's",
+            f"the model knows: {', '.join(model.class_names)}",
+        )
 
 
-def evaluate(model, data=None, *, data_dir: str | None = None, out: str | Path | None = None, update_card: bool = True) -> dict:
+def evaluate(
+    model,
+    data=None,
+    *,
+    data_dir: str | None = None,
+    out: str | Path | None = None,
+    update_card: bool = True,
+) -> dict:
     """Figures and pictures for `model` on `data` (default: its held-back test split)."""
     from neuroflow.evaluation import metrics, plots
     from neuroflow.training.loop import predict_array
@@ -90,11 +127,17 @@ def evaluate(model, data=None, *, data_dir: str | None = None, out: str | Path |
 
         check_folder(Path(out))  # before the work, so a bad --out wastes nothing
     if data is not None and not isinstance(data, str | Path):  # a Dataset object
-        x, y, what = data.x_test, data.y_test, f"{data.name} test split ({len(data.y_test)} examples)"
+        x, y, what = (
+            data.x_test,
+            data.y_test,
+            f"{data.name} test split ({len(data.y_test)} examples)",
+        )
     else:
         x, y, what = evaluation_arrays(model, data, data_dir)
     if len(y) == 0:
-        raise DataError("there is nothing to evaluate on (0 rows)", "give data with at least one row")
+        raise DataError(
+            "there is nothing to evaluate on (0 rows)", "give data with at least one row"
+        )
     logits = predict_array(model.network, x, model.preprocessing).numpy()
     out_dir = Path(out) if out else model.path
     report: dict = {"model": model.config.get("name"), "data": what, "task": model.task}
@@ -105,9 +148,15 @@ def evaluate(model, data=None, *, data_dir: str | None = None, out: str | Path |
             report["uncalibrated"] = metrics.calibration_figures(metrics.softmax(logits), y)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-            report["confusion_matrix_png"] = str(plots.confusion_matrix_png(report["confusion_matrix"], model.class_names, out_dir / "confusion_matrix.png"))
+            report["confusion_matrix_png"] = str(
+                plots.confusion_matrix_png(
+                    report["confusion_matrix"], model.class_names, out_dir / "confusion_matrix.png"
+                )
+            )
             if model.kind == "image":
-                report["wrong_png"] = _wrong_grid(x, y, probs, model.class_names, out_dir / "most_confident_wrong.png")
+                report["wrong_png"] = _wrong_grid(
+                    x, y, probs, model.class_names, out_dir / "most_confident_wrong.png"
+                )
         summary = {k: report[k] for k in ("accuracy", "nll", "brier", "ece")}
     else:
         prep = model.preprocessing
@@ -116,7 +165,9 @@ def evaluate(model, data=None, *, data_dir: str | None = None, out: str | Path |
         report |= metrics.regression_metrics(y_true, y_pred)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-            report["predicted_vs_true_png"] = str(plots.predicted_vs_true_png(y_true, y_pred, out_dir / "predicted_vs_true.png"))
+            report["predicted_vs_true_png"] = str(
+                plots.predicted_vs_true_png(y_true, y_pred, out_dir / "predicted_vs_true.png")
+            )
         summary = {k: report[k] for k in ("mae", "rmse", "r2")}
     if update_card and model.path is not None and out_dir == model.path:
         refresh_card(model, summary)
@@ -131,9 +182,16 @@ def _wrong_grid(x, y, probs, class_names, path) -> str | None:
     if len(wrong) == 0:
         return None
     worst = wrong[np.argsort(-probs[wrong, pred[wrong]])][:24]
-    captions = [f"true {class_names[y[i]]}\nsaid {class_names[pred[i]]} {probs[i, pred[i]]:.0%}" for i in worst]
+    captions = [
+        f"true {class_names[y[i]]}\nsaid {class_names[pred[i]]} {probs[i, pred[i]]:.0%}"
+        for i in worst
+    ]
     # as lists, so that the helper process of `neuroflow train` and `evaluate` draws them (an array would be drawn here)
-    return str(plots.image_grid_png(x[worst].tolist(), captions, path, "Most confidently wrong test images"))
+    return str(
+        plots.image_grid_png(
+            x[worst].tolist(), captions, path, "Most confidently wrong test images"
+        )
+    )
 
 
 def refresh_card(model, summary: dict) -> None:

@@ -40,7 +40,9 @@ def calibration_figures(probs: np.ndarray, y: np.ndarray) -> dict:
 
 def confusion_matrix(y: np.ndarray, pred: np.ndarray, n_classes: int) -> np.ndarray:
     """Rows: true class, columns: predicted class."""
-    return np.bincount(y * n_classes + pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+    return np.bincount(y * n_classes + pred, minlength=n_classes * n_classes).reshape(
+        n_classes, n_classes
+    )
 
 
 def classification_metrics(y: np.ndarray, probs: np.ndarray, class_names: list[str]) -> dict:
@@ -51,12 +53,23 @@ def classification_metrics(y: np.ndarray, probs: np.ndarray, class_names: list[s
     support, predicted = matrix.sum(1), matrix.sum(0)
     precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
     recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
-    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(tp), where=(precision + recall) > 0)
+    f1 = np.divide(
+        2 * precision * recall,
+        precision + recall,
+        out=np.zeros_like(tp),
+        where=(precision + recall) > 0,
+    )
     return {
         "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
         **calibration_figures(probs, y),
         "per_class": [
-            {"class": name, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            {
+                "class": name,
+                "precision": float(p),
+                "recall": float(r),
+                "f1": float(f),
+                "support": int(s),
+            }
             for name, p, r, f, s in zip(class_names, precision, recall, f1, support, strict=True)
         ],
         "confusion_matrix": matrix.tolist(),
@@ -77,7 +90,9 @@ def _ranked_counts(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, 
     """True and false positives above each distinct score, highest score first (as scikit-learn counts them)."""
     order = np.argsort(scores, kind="mergesort")[::-1]
     scores, labels = scores[order], labels[order]
-    last = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]  # the last index of each run of equal scores
+    last = np.r_[
+        np.flatnonzero(np.diff(scores)), len(scores) - 1
+    ]  # the last index of each run of equal scores
     tps = np.cumsum(labels)[last]
     return tps, last + 1 - tps
 

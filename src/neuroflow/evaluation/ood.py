@@ -23,7 +23,9 @@ FIT_LIMIT = 20_000  # training examples used to fit class means and covariance
 
 
 @torch.inference_mode()
-def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024, space: str = "features") -> tuple[np.ndarray, np.ndarray]:
+def features_and_logits(
+    network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024, space: str = "features"
+) -> tuple[np.ndarray, np.ndarray]:
     """Penultimate features (the input of the last layer), or the inputs themselves, and logits."""
     from neuroflow.training.batches import image_scale, to_input
 
@@ -36,14 +38,22 @@ def features_and_logits(network, x: np.ndarray, preprocessing: dict, batch_size:
         h = to_input(xt[i : i + batch_size], scale)
         for layer in network.layers[:-1]:
             h = layer(h)
-        feats.append(h.float().clone() if space == "features" else to_input(xt[i : i + batch_size], scale).reshape(len(h), -1).float())
+        feats.append(
+            h.float().clone()
+            if space == "features"
+            else to_input(xt[i : i + batch_size], scale).reshape(len(h), -1).float()
+        )
         logits.append(network.layers[-1](h))
     return torch.cat(feats).numpy(), torch.cat(logits).numpy()
 
 
-def fit_gaussians(features: np.ndarray, y: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+def fit_gaussians(
+    features: np.ndarray, y: np.ndarray, n_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Class means and the shared precision matrix (ridge-regularised so it always inverts)."""
-    means = np.stack([features[y == c].mean(0) if (y == c).any() else features.mean(0) for c in range(n_classes)])
+    means = np.stack(
+        [features[y == c].mean(0) if (y == c).any() else features.mean(0) for c in range(n_classes)]
+    )
     centred = features - means[y]
     cov = centred.T @ centred / max(len(features) - 1, 1)
     cov += np.eye(len(cov)) * (1e-3 * np.trace(cov) / len(cov) + 1e-6)
@@ -55,7 +65,9 @@ def mahalanobis(features: np.ndarray, means: np.ndarray, precision: np.ndarray) 
     return np.einsum("ncd,de,nce->nc", diff, precision, diff).min(1)
 
 
-def scores_for(method: str, features: np.ndarray, logits: np.ndarray, temperature: float, params: dict) -> np.ndarray:
+def scores_for(
+    method: str, features: np.ndarray, logits: np.ndarray, temperature: float, params: dict
+) -> np.ndarray:
     if method == "mahalanobis":
         return mahalanobis(features, params["means"], params["precision"])
     z = logits / temperature
@@ -69,19 +81,32 @@ def scores_for(method: str, features: np.ndarray, logits: np.ndarray, temperatur
     return 1.0 - softmax(logits, temperature).max(1)
 
 
-def fit_detector(model, data, method: str | None = None, target_accept: float = 0.95, seed: int = 0) -> dict:
+def fit_detector(
+    model, data, method: str | None = None, target_accept: float = 0.95, seed: int = 0
+) -> dict:
     """Fit the score on training data and its threshold on validation data; record both in the model."""
     method = method or DEFAULT_METHOD[model.kind]
     if method not in METHODS:
-        raise UsageError(f"unknown unknown-input method {method!r}", f"choose one of: {', '.join(METHODS)}")
+        raise UsageError(
+            f"unknown unknown-input method {method!r}", f"choose one of: {', '.join(METHODS)}"
+        )
     if not 0.5 <= target_accept < 1:
-        raise UsageError(f"target accept share {target_accept} is out of range", "give a share between 0.5 and 1, e.g. 0.95")
+        raise UsageError(
+            f"target accept share {target_accept} is out of range",
+            "give a share between 0.5 and 1, e.g. 0.95",
+        )
     rng = np.random.default_rng(seed)
-    idx = np.sort(rng.choice(len(data.y_train), size=min(FIT_LIMIT, len(data.y_train)), replace=False))
-    feats, _ = features_and_logits(model.network, data.x_train[idx], model.preprocessing, space=_space(model))
+    idx = np.sort(
+        rng.choice(len(data.y_train), size=min(FIT_LIMIT, len(data.y_train)), replace=False)
+    )
+    feats, _ = features_and_logits(
+        model.network, data.x_train[idx], model.preprocessing, space=_space(model)
+    )
     means, precision = fit_gaussians(feats, data.y_train[idx], len(model.class_names))
     model.detector = {"means": means, "precision": precision}
-    vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing, space=_space(model))
+    vf, vl = features_and_logits(
+        model.network, data.x_val, model.preprocessing, space=_space(model)
+    )
     val_scores = scores_for(method, vf, vl, model.temperature, model.detector)
     # The quantile a little above the target (one-sided 97.5% bound of a binomial share), so that at
     # least `target_accept` of new in-distribution inputs are accepted, not just of this validation set.
@@ -94,7 +119,9 @@ def fit_detector(model, data, method: str | None = None, target_accept: float = 
         "target_accept": target_accept,
         "fitted_on": f"{len(idx)} training examples (class means, shared covariance), threshold on {len(data.y_val)} validation examples",
     }
-    model.config["ood"]["reports"] = synthetic_reports(model, val_scores)  # scoring them reads the method set above
+    model.config["ood"]["reports"] = synthetic_reports(
+        model, val_scores
+    )  # scoring them reads the method set above
     return model.config["ood"]
 
 
@@ -123,7 +150,12 @@ def score_inputs(model, x: np.ndarray, logits: np.ndarray | None = None) -> np.n
     method = model.config["ood"]["method"]
     feats = None
     if logits is None or method == "mahalanobis":
-        feats, logits = features_and_logits(model.network, x, model.preprocessing, space=model.config["ood"].get("space", "features"))
+        feats, logits = features_and_logits(
+            model.network,
+            x,
+            model.preprocessing,
+            space=model.config["ood"].get("space", "features"),
+        )
     return scores_for(method, feats, logits, model.temperature, model.detector)
 
 
@@ -141,13 +173,18 @@ def detection_figures(in_scores: np.ndarray, out_scores: np.ndarray) -> dict:
     }
 
 
-def evaluate_ood(model, other, *, data_dir: str | None = None, out: str | Path | None = None) -> dict:
+def evaluate_ood(
+    model, other, *, data_dir: str | None = None, out: str | Path | None = None
+) -> dict:
     """How well the check separates the model's test data from OTHER (a dataset name, CSV or image folder)."""
     from neuroflow.evaluation.evaluate import evaluation_arrays
     from neuroflow.evaluation.plots import score_histogram_png
 
     if not model.config.get("ood"):
-        raise UsageError("this model has no unknown-input check", "it is fitted when a classifier is trained; retrain it with this neuroflow")
+        raise UsageError(
+            "this model has no unknown-input check",
+            "it is fitted when a classifier is trained; retrain it with this neuroflow",
+        )
     x_in, _, what_in = evaluation_arrays(model, None, data_dir)
     x_out, what_out = other_inputs(model, other, data_dir)
     s_in, s_out = score_inputs(model, x_in), score_inputs(model, x_out)
@@ -158,11 +195,20 @@ def evaluate_ood(model, other, *, data_dir: str | None = None, out: str | Path |
     out_dir = Path(out) if out else model.path
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        report["histogram_png"] = str(score_histogram_png({what_in: s_in, what_out: s_out}, threshold, out_dir / "unknown_scores.png", "Unknown-input scores"))
+        report["histogram_png"] = str(
+            score_histogram_png(
+                {what_in: s_in, what_out: s_out},
+                threshold,
+                out_dir / "unknown_scores.png",
+                "Unknown-input scores",
+            )
+        )
     if model.path is not None and out_dir == model.path:
         from neuroflow.evaluation.evaluate import refresh_card
 
-        model.config["ood"].setdefault("reports", {})[what_out] = {k: report[k] for k in ("auroc", "aupr", "fpr_at_95_tpr")}
+        model.config["ood"].setdefault("reports", {})[what_out] = {
+            k: report[k] for k in ("auroc", "aupr", "fpr_at_95_tpr")
+        }
         refresh_card(model, model.config.get("metrics", {}))
     return report
 
@@ -171,12 +217,12 @@ def other_inputs(model, other, data_dir: str | None) -> tuple[np.ndarray, str]:
     """Inputs from OTHER, prepared as the model prepares its own: a folder of pictures, a CSV, a dataset."""
     path = Path(str(other))
     if model.kind == "image" and path.is_dir() and not any(p.is_dir() for p in path.iterdir()):
-        from neuroflow.inference import image_inputs
+        from neuroflow.inference.predict import image_inputs
 
         x, names, _ = image_inputs(model, [path])
         return x, f"{path.name} ({len(names)} pictures)"
     if model.kind == "table" and path.is_file():
-        from neuroflow.inference import table_inputs
+        from neuroflow.inference.predict import table_inputs
 
         x, names, _ = table_inputs(model, path)
         return x, f"{path.name} ({len(names)} rows)"
@@ -184,7 +230,15 @@ def other_inputs(model, other, data_dir: str | None) -> tuple[np.ndarray, str]:
 
     prep = model.preprocessing
     size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
-    ds = load_dataset(str(other), data_dir=data_dir, image_size=size, grayscale=prep.get("channels") == 1 if size else None)
+    ds = load_dataset(
+        str(other),
+        data_dir=data_dir,
+        image_size=size,
+        grayscale=prep.get("channels") == 1 if size else None,
+    )
     if ds.input_shape != model.input_shape:
-        raise UsageError(f"{ds.name} has inputs of shape {ds.input_shape}, the model takes {model.input_shape}", "give data of the model's input size (or --image-size)")
+        raise UsageError(
+            f"{ds.name} has inputs of shape {ds.input_shape}, the model takes {model.input_shape}",
+            "give data of the model's input size (or --image-size)",
+        )
     return ds.x_test, f"{ds.name} test split ({len(ds.x_test)} examples)"

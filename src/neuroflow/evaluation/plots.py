@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroflow.plotting import drawing, pyplot, save_figure
+from neuroflow.plotting.figures import drawing, pyplot, save_figure
 
 
 @drawing
-def confusion_matrix_png(matrix: list[list[int]], class_names: list[str], path: Path, title: str = "Confusion matrix") -> Path:
+def confusion_matrix_png(
+    matrix: list[list[int]], class_names: list[str], path: Path, title: str = "Confusion matrix"
+) -> Path:
     return save_figure(confusion_matrix_figure(matrix, class_names, title), path)
 
 
@@ -29,11 +31,21 @@ def confusion_matrix_figure(matrix: list[list[int]], class_names: list[str], tit
     if len(class_names) <= 20:
         for i in range(m.shape[0]):
             for j in range(m.shape[1]):
-                ax.text(j, i, str(m[i, j]), ha="center", va="center", color="white" if m[i, j] > m.max() / 2 else "black", fontsize=8)
+                ax.text(
+                    j,
+                    i,
+                    str(m[i, j]),
+                    ha="center",
+                    va="center",
+                    color="white" if m[i, j] > m.max() / 2 else "black",
+                    fontsize=8,
+                )
     return fig
 
 
-def predicted_vs_true_png(y_true: np.ndarray, y_pred: np.ndarray, path: Path, title: str = "Predicted vs true") -> Path:
+def predicted_vs_true_png(
+    y_true: np.ndarray, y_pred: np.ndarray, path: Path, title: str = "Predicted vs true"
+) -> Path:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.scatter(y_true, y_pred, s=12, alpha=0.6)
@@ -44,7 +56,9 @@ def predicted_vs_true_png(y_true: np.ndarray, y_pred: np.ndarray, path: Path, ti
     return save_figure(fig, path)
 
 
-def reliability_png(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path, bins: int = 15) -> Path:
+def reliability_png(
+    curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path, bins: int = 15
+) -> Path:
     """Accuracy per confidence bin against the diagonal, for each (probs, y) pair in `curves`."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 5))
@@ -52,15 +66,28 @@ def reliability_png(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path
     centres = (edges[:-1] + edges[1:]) / 2
     for label, (probs, y) in curves.items():
         conf, pred = probs.max(1), probs.argmax(1)
-        accs = [((pred == y)[(conf > lo) & (conf <= hi)]).mean() if ((conf > lo) & (conf <= hi)).any() else np.nan for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        accs = [
+            ((pred == y)[(conf > lo) & (conf <= hi)]).mean()
+            if ((conf > lo) & (conf <= hi)).any()
+            else np.nan
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
         ax.plot(centres, accs, "o-", label=label, markersize=4)
     ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfectly calibrated")
-    ax.set(xlabel="confidence", ylabel="accuracy", title="Reliability diagram", xlim=(0, 1), ylim=(0, 1))
+    ax.set(
+        xlabel="confidence",
+        ylabel="accuracy",
+        title="Reliability diagram",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
     ax.legend()
     return save_figure(fig, path)
 
 
-def score_histogram_png(scores: dict[str, np.ndarray], threshold: float | None, path: Path, title: str) -> Path:
+def score_histogram_png(
+    scores: dict[str, np.ndarray], threshold: float | None, path: Path, title: str
+) -> Path:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     all_scores = np.concatenate(list(scores.values()))
@@ -69,7 +96,11 @@ def score_histogram_png(scores: dict[str, np.ndarray], threshold: float | None, 
         ax.hist(values, bins=bins, alpha=0.55, label=label, density=True)
     if threshold is not None:
         ax.axvline(threshold, color="k", linestyle="--", label="threshold")
-    ax.set(xlabel="unknown-input score (higher = less like the training data)", ylabel="density", title=title)
+    ax.set(
+        xlabel="unknown-input score (higher = less like the training data)",
+        ylabel="density",
+        title=title,
+    )
     ax.legend()
     return save_figure(fig, path)
 
@@ -85,7 +116,12 @@ def image_grid_png(images, captions: list[str], path: Path, title: str = "", col
     for ax in axes.flat:
         ax.axis("off")
     for ax, img, cap in zip(axes.flat, images, captions, strict=False):
-        ax.imshow(img[..., 0] if img.shape[-1] == 1 else img, cmap="gray" if img.shape[-1] == 1 else None, vmin=0, vmax=255)
+        ax.imshow(
+            img[..., 0] if img.shape[-1] == 1 else img,
+            cmap="gray" if img.shape[-1] == 1 else None,
+            vmin=0,
+            vmax=255,
+        )
         ax.set_title(cap, fontsize=7)
     if title:
         fig.suptitle(title)

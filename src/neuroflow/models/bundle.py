@@ -44,8 +44,18 @@ def make_bundle(model_dir: str | Path, out: str | Path | None = None) -> Path:
     if out.suffix.lower() != ".zip":
         raise UsageError(f"--out {out} should end in .zip", "e.g. --out model.zip")
     if out.resolve().parent == model_dir.resolve():
-        raise UsageError("the bundle cannot go inside the folder it bundles", "choose --out outside the model folder")
-    files = sorted(p for p in model_dir.iterdir() if p.is_file() and not p.is_symlink() and not p.name.startswith(".") and p.suffix.lower() in BUNDLED_SUFFIXES)
+        raise UsageError(
+            "the bundle cannot go inside the folder it bundles",
+            "choose --out outside the model folder",
+        )
+    files = sorted(
+        p
+        for p in model_dir.iterdir()
+        if p.is_file()
+        and not p.is_symlink()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in BUNDLED_SUFFIXES
+    )
     with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
         for p in files:
             info = zipfile.ZipInfo(p.name, _FIXED_TIME)
@@ -61,19 +71,32 @@ def _checked_members(path: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
-        raise ModelFileError(f"{path} is not a readable zip file ({err})", "make the bundle again with 'neuroflow bundle'") from None
+        raise ModelFileError(
+            f"{path} is not a readable zip file ({err})",
+            "make the bundle again with 'neuroflow bundle'",
+        ) from None
     try:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise _refuse(path, f"it holds {len(infos)} entries, more than a model folder ({MAX_MEMBERS} at most)")
+            raise _refuse(
+                path,
+                f"it holds {len(infos)} entries, more than a model folder ({MAX_MEMBERS} at most)",
+            )
         files, total, seen = [], 0, set()
         for info in infos:
             name = info.filename
             parts = PurePosixPath(name).parts
-            if "\\" in name or "\x00" in name or name.startswith("/") or (parts and ":" in parts[0]):
+            if (
+                "\\" in name
+                or "\x00" in name
+                or name.startswith("/")
+                or (parts and ":" in parts[0])
+            ):
                 raise _refuse(path, f"entry {name!r} has an absolute or Windows path")
             if ".." in parts:
-                raise _refuse(path, f"entry {name!r} would be written outside the folder it is opened into")
+                raise _refuse(
+                    path, f"entry {name!r} would be written outside the folder it is opened into"
+                )
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise _refuse(path, f"entry {name!r} is a symbolic link")
             if info.flag_bits & 0x1:
@@ -84,14 +107,23 @@ def _checked_members(path: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]
                 raise _refuse(path, f"entry {name!r} appears twice")
             seen.add(name)
             if info.file_size > MAX_MEMBER_BYTES:
-                raise _refuse(path, f"entry {name!r} unpacks to {info.file_size:,} bytes, more than {MAX_MEMBER_BYTES:,}")
+                raise _refuse(
+                    path,
+                    f"entry {name!r} unpacks to {info.file_size:,} bytes, more than {MAX_MEMBER_BYTES:,}",
+                )
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
                 raise _refuse(path, f"it unpacks to more than {MAX_TOTAL_BYTES:,} bytes")
             files.append(info)
-        pickles = [i.filename for i in files if PurePosixPath(i.filename).suffix.lower() in PICKLE_SUFFIXES]
+        pickles = [
+            i.filename for i in files if PurePosixPath(i.filename).suffix.lower() in PICKLE_SUFFIXES
+        ]
         if pickles:
-            what = "a PyTorch torch.save file" if any(PurePosixPath(p).name == "data.pkl" for p in pickles) else "a bundle"
+            what = (
+                "a PyTorch torch.save file"
+                if any(PurePosixPath(p).name == "data.pkl" for p in pickles)
+                else "a bundle"
+            )
             raise ModelFileError(
                 f"refusing {path.name}: it is {what} holding {pickles[0]}, a pickle, which runs code when loaded",
                 "ask for a neuroflow model folder or bundle (config.json + model.safetensors) or an exported .onnx file",
@@ -99,18 +131,34 @@ def _checked_members(path: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]
         configs = [i.filename for i in files if PurePosixPath(i.filename).name == "config.json"]
         if "config.json" in configs:
             prefix = ""
-        elif len(configs) == 1 and len(PurePosixPath(configs[0]).parts) == 2:  # `zip -r model.zip folder/`
+        elif (
+            len(configs) == 1 and len(PurePosixPath(configs[0]).parts) == 2
+        ):  # `zip -r model.zip folder/`
             prefix = configs[0].removesuffix("config.json")
         else:
-            raise ModelFileError(f"{path} holds no config.json at its top", "this is not a neuroflow bundle; make one with 'neuroflow bundle MODEL_DIR'")
-        return zf, [i for i in files if i.filename.startswith(prefix) and "/" not in i.filename[len(prefix):]], prefix
+            raise ModelFileError(
+                f"{path} holds no config.json at its top",
+                "this is not a neuroflow bundle; make one with 'neuroflow bundle MODEL_DIR'",
+            )
+        return (
+            zf,
+            [
+                i
+                for i in files
+                if i.filename.startswith(prefix) and "/" not in i.filename[len(prefix) :]
+            ],
+            prefix,
+        )
     except BaseException:
         zf.close()
         raise
 
 
 def _refuse(path: Path, why: str) -> ModelFileError:
-    return ModelFileError(f"refusing bundle {path.name}: {why}", "only open bundles made by 'neuroflow bundle'; ask the sender for a clean one")
+    return ModelFileError(
+        f"refusing bundle {path.name}: {why}",
+        "only open bundles made by 'neuroflow bundle'; ask the sender for a clean one",
+    )
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dst, limit: int) -> None:
@@ -121,10 +169,16 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dst, limit: int) ->
             for block in iter(lambda: src.read(1 << 20), b""):
                 written += len(block)
                 if written > limit:
-                    raise _refuse(Path(zf.filename or "bundle"), f"entry {info.filename!r} unpacks to more than {limit:,} bytes")
+                    raise _refuse(
+                        Path(zf.filename or "bundle"),
+                        f"entry {info.filename!r} unpacks to more than {limit:,} bytes",
+                    )
                 dst.write(block)
     except (zipfile.BadZipFile, EOFError, ValueError) as err:
-        raise ModelFileError(f"{Path(zf.filename or 'bundle').name} is damaged ({err})", "get the bundle again from its source") from None
+        raise ModelFileError(
+            f"{Path(zf.filename or 'bundle').name} is damaged ({err})",
+            "get the bundle again from its source",
+        ) from None
 
 
 def read_bundle_config(path: str | Path) -> str:
@@ -140,7 +194,9 @@ def read_bundle_config(path: str | Path) -> str:
     try:
         return buf.getvalue().decode("utf-8")
     except UnicodeDecodeError:
-        raise ModelFileError(f"config.json in {path.name} is not UTF-8 text", "the bundle is damaged; get it again") from None
+        raise ModelFileError(
+            f"config.json in {path.name} is not UTF-8 text", "the bundle is damaged; get it again"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -153,8 +209,10 @@ def extracted(path: str | Path) -> Iterator[Path]:
         with zf:
             total = 0
             for info in files:
-                target = tmp / info.filename[len(prefix):]
-                with open(target, "xb") as dst:  # fresh folder, flat names: nothing to follow or overwrite
+                target = tmp / info.filename[len(prefix) :]
+                with open(
+                    target, "xb"
+                ) as dst:  # fresh folder, flat names: nothing to follow or overwrite
                     _read_member(zf, info, dst, MAX_MEMBER_BYTES)
                 total += target.stat().st_size
                 if total > MAX_TOTAL_BYTES:

@@ -15,10 +15,20 @@ METRIC_WORDS = {
     "r2": "R², share of the target's variance explained (1 is perfect)",
 }
 SETTING_WORDS = [
-    ("optimizer", "optimizer"), ("lr", "learning rate"), ("batch_size", "batch size"), ("epochs", "epochs asked for"),
-    ("epochs_run", "epochs run"), ("early_stopping", "early stopping patience (epochs)"), ("schedule", "learning-rate schedule"),
-    ("weight_decay", "weight decay"), ("label_smoothing", "label smoothing"), ("augment", "augmentation"), ("seed", "seed"),
-    ("wall_time_s", "wall time (s)"), ("threads", "CPU threads"), ("machine", "machine"),
+    ("optimizer", "optimizer"),
+    ("lr", "learning rate"),
+    ("batch_size", "batch size"),
+    ("epochs", "epochs asked for"),
+    ("epochs_run", "epochs run"),
+    ("early_stopping", "early stopping patience (epochs)"),
+    ("schedule", "learning-rate schedule"),
+    ("weight_decay", "weight decay"),
+    ("label_smoothing", "label smoothing"),
+    ("augment", "augmentation"),
+    ("seed", "seed"),
+    ("wall_time_s", "wall time (s)"),
+    ("threads", "CPU threads"),
+    ("machine", "machine"),
 ]
 
 
@@ -48,7 +58,11 @@ def front_matter(config: dict) -> str:
     parent = config.get("lineage", {}).get("parent")
     if parent:
         meta["base_model"] = parent.get("name")
-    metrics = [{"name": k, "value": round(float(v), 4)} for k, v in config.get("metrics", {}).items() if isinstance(v, int | float)]
+    metrics = [
+        {"name": k, "value": round(float(v), 4)}
+        for k, v in config.get("metrics", {}).items()
+        if isinstance(v, int | float)
+    ]
     if metrics:
         meta["metrics"] = metrics
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
@@ -63,15 +77,43 @@ def card_text(config: dict, history: list[dict] | None = None, network=None) -> 
     rows = summary_of(config, network)
     total = sum(r["params"] for r in rows)
     frozen = config.get("training", {}).get("frozen_parameters", 0)
-    lines = [front_matter(config), f"# {config.get('name', 'neuroflow model')}", "", _one_line(config), ""]
-    lines += ["## What the model is", "", "| layer | type | output shape | parameters |", "|---|---|---|---|"]
-    lines += [f"| {r['name']} | {r['type']} | {' × '.join(map(str, r['output_shape']))} | {r['params']:,} |" for r in rows]
-    lines += ["", f"Parameters: {total:,}" + (f", of which {frozen:,} were frozen during fine-tuning." if frozen else ".")]
+    lines = [
+        front_matter(config),
+        f"# {config.get('name', 'neuroflow model')}",
+        "",
+        _one_line(config),
+        "",
+    ]
+    lines += [
+        "## What the model is",
+        "",
+        "| layer | type | output shape | parameters |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['name']} | {r['type']} | {' × '.join(map(str, r['output_shape']))} | {r['params']:,} |"
+        for r in rows
+    ]
+    lines += [
+        "",
+        f"Parameters: {total:,}"
+        + (f", of which {frozen:,} were frozen during fine-tuning." if frozen else "."),
+    ]
     lines += [f"Input: {_describe_input(config)}.", f"Output: {_describe_output(config)}."]
     weights = config.get("weights", {})
     if weights.get("sha256"):
-        lines.append(f"Weights: `{weights.get('file')}` (safetensors), sha256 `{weights['sha256']}`.")
-    lines += ["", *_lineage(config), *_search(config), "## Training data and preprocessing", "", *_data(config), ""]
+        lines.append(
+            f"Weights: `{weights.get('file')}` (safetensors), sha256 `{weights['sha256']}`."
+        )
+    lines += [
+        "",
+        *_lineage(config),
+        *_search(config),
+        "## Training data and preprocessing",
+        "",
+        *_data(config),
+        "",
+    ]
     lines += ["## Training procedure", "", *_procedure(config, history or []), ""]
     lines += ["## Evaluation results", "", *_evaluation(config), ""]
     lines += ["## Intended use and limitations", "", *_limitations(config), ""]
@@ -83,7 +125,11 @@ def card_text(config: dict, history: list[dict] | None = None, network=None) -> 
 def _one_line(config: dict) -> str:
     what = "classifier" if config["task"] == "classification" else "regression model"
     kind = "table" if config["kind"] == "table" else "image"
-    goal = f"tells {_classes(config)} apart" if config["task"] == "classification" else f"predicts {config['preprocessing'].get('target') or 'a number'}"
+    goal = (
+        f"tells {_classes(config)} apart"
+        if config["task"] == "classification"
+        else f"predicts {config['preprocessing'].get('target') or 'a number'}"
+    )
     return f"A {kind} {what} that {goal}, trained on {config.get('dataset', {}).get('name', 'its data')} with neuroflow {config.get('neuroflow_version', '')}."
 
 
@@ -103,7 +149,9 @@ def _describe_input(config: dict) -> str:
 
 def _describe_output(config: dict) -> str:
     if config["task"] == "classification":
-        return f"a probability for each of {len(config['class_names'])} classes ({_classes(config)})"
+        return (
+            f"a probability for each of {len(config['class_names'])} classes ({_classes(config)})"
+        )
     return f"one number, the predicted {config['preprocessing'].get('target') or 'target'}"
 
 
@@ -114,7 +162,9 @@ def _lineage(config: dict) -> list[str]:
         return []
     head = "with a new output layer" if lineage.get("new_head") else "keeping its output layer"
     frozen = config.get("training", {}).get("frozen_parameters", 0)
-    frozen_text = f"; {frozen:,} parameters stayed frozen" if frozen else "; every layer was trained further"
+    frozen_text = (
+        f"; {frozen:,} parameters stayed frozen" if frozen else "; every layer was trained further"
+    )
     return [
         "## Fine-tuned from",
         "",
@@ -137,7 +187,12 @@ def _search(config: dict) -> list[str]:
         "",
         "| parameter | searched | chosen |",
         "|---|---|---|",
-        *[f"| {k} | {tuning['space'].get(k, '')} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {tuning['space'].get(k, '')} | {v} |" for k, v in tuning["params"].items()],
+        *[
+            f"| {k} | {tuning['space'].get(k, '')} | {v:.4g} |"
+            if isinstance(v, float)
+            else f"| {k} | {tuning['space'].get(k, '')} | {v} |"
+            for k, v in tuning["params"].items()
+        ],
         "",
         "The validation split chose these settings, so its figures flatter the model; the test split was not used in the search.",
         "",
@@ -151,8 +206,14 @@ def _data(config: dict) -> list[str]:
     source = dataset.get("source", {})
     if "seed" in source:
         fractions = source.get("fractions")
-        share = f" ({1 - sum(fractions):.0%} / {fractions[0]:.0%} / {fractions[1]:.0%})" if fractions else ""
-        out.append(f"Split into train / validation / test{share} with seed {source['seed']}; every preprocessing number was fitted on the training split only.")
+        share = (
+            f" ({1 - sum(fractions):.0%} / {fractions[0]:.0%} / {fractions[1]:.0%})"
+            if fractions
+            else ""
+        )
+        out.append(
+            f"Split into train / validation / test{share} with seed {source['seed']}; every preprocessing number was fitted on the training split only."
+        )
     out.append("")
     if prep.get("type") == "table":
         out += ["| column | kind | how it enters the model |", "|---|---|---|"]
@@ -162,19 +223,30 @@ def _data(config: dict) -> list[str]:
             else:
                 cats = c["categories"]
                 listed = ", ".join(map(str, cats[:8])) + (", …" if len(cats) > 8 else "")
-                how = f"one-hot over {len(cats)} categories ({listed}); unseen ones become all zeros"
+                how = (
+                    f"one-hot over {len(cats)} categories ({listed}); unseen ones become all zeros"
+                )
             if c.get("missing_indicator"):
                 how += "; plus a 0/1 'is missing' column"
             out.append(f"| {c['name']} | {c['kind']} | {how} |")
         target = prep.get("target")
         if prep.get("task") == "regression":
-            out += ["", f"Target {target!r} standardised with mean {prep['target_mean']:.4g} and std {prep['target_std']:.4g} (undone at prediction)."]
+            out += [
+                "",
+                f"Target {target!r} standardised with mean {prep['target_mean']:.4g} and std {prep['target_std']:.4g} (undone at prediction).",
+            ]
         elif target:
             out += ["", f"Target: {target!r}, classes {_classes(config)}."]
     else:
-        how = "greyscale, polarity, cropped and centred like MNIST digits" if prep.get("prepare") == "digit" else "resized"
-        out.append(f"Pictures: {prep.get('height')}×{prep.get('width')}×{prep.get('channels')} uint8 pixels, scaled by {prep.get('scale', 1 / 255):.6g} inside the model's input step; "
-                   f"your own pictures are {how} first (skip with `--no-preprocess`).")
+        how = (
+            "greyscale, polarity, cropped and centred like MNIST digits"
+            if prep.get("prepare") == "digit"
+            else "resized"
+        )
+        out.append(
+            f"Pictures: {prep.get('height')}×{prep.get('width')}×{prep.get('channels')} uint8 pixels, scaled by {prep.get('scale', 1 / 255):.6g} inside the model's input step; "
+            f"your own pictures are {how} first (skip with `--no-preprocess`)."
+        )
     if config.get("training", {}).get("augment"):
         out.append(f"Augmentation during training: {config['training']['augment']}.")
     return out
@@ -185,14 +257,29 @@ def _procedure(config: dict, history: list[dict]) -> list[str]:
     out = ["| setting | value |", "|---|---|"]
     for key, words in SETTING_WORDS:
         value = training.get(key)
-        if value in (None, 0.0) and key in ("early_stopping", "weight_decay", "label_smoothing", "schedule", "augment"):
+        if value in (None, 0.0) and key in (
+            "early_stopping",
+            "weight_decay",
+            "label_smoothing",
+            "schedule",
+            "augment",
+        ):
             continue
         if value is not None:
             out.append(f"| {words} | {value} |")
     if history:
         last = history[-1]
-        figures = ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k not in ("epoch", "time_s", "train_time_s") and isinstance(v, int | float))
-        out += ["", f"Last epoch ({last.get('epoch')}): {figures}. Per-epoch figures are in `history.json`.", "", "![loss curve](loss_curve.png)"]
+        figures = ", ".join(
+            f"{k} {v:.4g}"
+            for k, v in last.items()
+            if k not in ("epoch", "time_s", "train_time_s") and isinstance(v, int | float)
+        )
+        out += [
+            "",
+            f"Last epoch ({last.get('epoch')}): {figures}. Per-epoch figures are in `history.json`.",
+            "",
+            "![loss curve](loss_curve.png)",
+        ]
     return out + _calibration(config.get("calibration"))
 
 
@@ -200,47 +287,89 @@ def _calibration(calibration: dict | None) -> list[str]:
     """Fitted after training, so the card says it from the start, not only after `neuroflow evaluate`."""
     calibration = calibration or {}
     if calibration.get("reason"):
-        return ["", f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}."]
-    before, after = calibration.get("validation_before", {}), calibration.get("validation_after", {})
+        return [
+            "",
+            f"Probabilities are as trained, not rescaled by temperature scaling: {calibration['reason']}.",
+        ]
+    before, after = (
+        calibration.get("validation_before", {}),
+        calibration.get("validation_after", {}),
+    )
     if "ece" in before and "ece" in after:
-        return ["", f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
-                f"validation ECE {before['ece']:.3f} before, {after['ece']:.3f} after."]
+        return [
+            "",
+            f"Probabilities are calibrated by temperature scaling: T = {calibration['temperature']:.3f}, fitted on the {calibration.get('fitted_on', 'validation split')}; "
+            f"validation ECE {before['ece']:.3f} before, {after['ece']:.3f} after.",
+        ]
     return []
 
 
 def _evaluation(config: dict) -> list[str]:
     metrics = config.get("metrics", {})
     if not metrics:
-        return ["Not evaluated yet: run `neuroflow evaluate` on this folder to fill in this section."]
-    out = ["Figures from the last `neuroflow evaluate` (by default on the held-back test split, never seen in training):", "",
-           "| metric | value | meaning |", "|---|---|---|"]
-    out += [f"| {k} | {v:.4f} | {METRIC_WORDS.get(k, '')} |" if isinstance(v, float) else f"| {k} | {v} | {METRIC_WORDS.get(k, '')} |" for k, v in metrics.items()]
-    picture = "![confusion matrix](confusion_matrix.png)" if config["task"] == "classification" else "![predicted vs true](predicted_vs_true.png)"
+        return [
+            "Not evaluated yet: run `neuroflow evaluate` on this folder to fill in this section."
+        ]
+    out = [
+        "Figures from the last `neuroflow evaluate` (by default on the held-back test split, never seen in training):",
+        "",
+        "| metric | value | meaning |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {k} | {v:.4f} | {METRIC_WORDS.get(k, '')} |"
+        if isinstance(v, float)
+        else f"| {k} | {v} | {METRIC_WORDS.get(k, '')} |"
+        for k, v in metrics.items()
+    ]
+    picture = (
+        "![confusion matrix](confusion_matrix.png)"
+        if config["task"] == "classification"
+        else "![predicted vs true](predicted_vs_true.png)"
+    )
     out += ["", picture]
     return out
 
 
 def _limitations(config: dict) -> list[str]:
     name = config.get("dataset", {}).get("name", "its dataset")
-    out = [f"- Intended for inputs like its training data ({name}): learning, trying ideas, and predictions where a mistake is cheap and a person checks the result."]
+    out = [
+        f"- Intended for inputs like its training data ({name}): learning, trying ideas, and predictions where a mistake is cheap and a person checks the result."
+    ]
     if config["kind"] == "table":
         prep = config["preprocessing"]
-        unseen = "; categories it never saw (they become all zeros, so the answer rests on the other columns)" if any(c["kind"] == "category" for c in prep["columns"]) else ""
-        out.append(f"- Not trained on: rows without the columns {', '.join(c['name'] for c in prep['columns'])}; values far outside the training ranges{unseen}.")
+        unseen = (
+            "; categories it never saw (they become all zeros, so the answer rests on the other columns)"
+            if any(c["kind"] == "category" for c in prep["columns"])
+            else ""
+        )
+        out.append(
+            f"- Not trained on: rows without the columns {', '.join(c['name'] for c in prep['columns'])}; values far outside the training ranges{unseen}."
+        )
     else:
         prep = config["preprocessing"]
-        out.append(f"- Not trained on: anything but {prep.get('height')}×{prep.get('width')} pictures of {_classes(config) if config.get('class_names') else 'its targets'}; "
-                   "photos, other objects or other drawing styles are outside what it has seen.")
+        out.append(
+            f"- Not trained on: anything but {prep.get('height')}×{prep.get('width')} pictures of {_classes(config) if config.get('class_names') else 'its targets'}; "
+            "photos, other objects or other drawing styles are outside what it has seen."
+        )
     if config["task"] == "classification":
-        out.append("- A classifier always answers with one of its classes, even for an input that is none of them"
-                   " (the lessons' \"what digit is this dog?\").")
+        out.append(
+            "- A classifier always answers with one of its classes, even for an input that is none of them"
+            ' (the lessons\' "what digit is this dog?").'
+        )
     ood = config.get("ood")
     if ood:
-        out.append(f"- Unknown-input check: {ood.get('method')} score, threshold set to accept {ood.get('target_accept', 0.95):.0%} of validation inputs;"
-                   " `neuroflow predict --reject` answers 'unknown' past it. It travels in the model folder, not in an ONNX export.")
+        out.append(
+            f"- Unknown-input check: {ood.get('method')} score, threshold set to accept {ood.get('target_accept', 0.95):.0%} of validation inputs;"
+            " `neuroflow predict --reject` answers 'unknown' past it. It travels in the model folder, not in an ONNX export."
+        )
         for other, figures in ood.get("reports", {}).items():
-            out.append(f"  - against {other}: AUROC {figures['auroc']:.3f}, FPR at 95% TPR {figures['fpr_at_95_tpr']:.3f}")
-    out.append("- The figures above come from one split of one dataset; on data collected differently, expect them to be lower.")
+            out.append(
+                f"  - against {other}: AUROC {figures['auroc']:.3f}, FPR at 95% TPR {figures['fpr_at_95_tpr']:.3f}"
+            )
+    out.append(
+        "- The figures above come from one split of one dataset; on data collected differently, expect them to be lower."
+    )
     return out
 
 
@@ -253,7 +382,7 @@ def _usage(config: dict) -> list[str]:
         "neuroflow export MODEL --format onnx     # for runtimes without neuroflow",
         "```",
         "",
-        "In Python: `model = neuroflow.load(\"MODEL\")`, then `neuroflow.predict(model, inputs)`. "
+        'In Python: `model = neuroflow.load("MODEL")`, then `neuroflow.predict(model, inputs)`. '
         "Loading checks the format version and the weights' sha256 and never runs code from the folder.",
     ]
 
@@ -270,25 +399,50 @@ def info_text(config: dict) -> str:
 
     training, metrics = config.get("training", {}), config.get("metrics", {})
     ran = training.get("epochs_run", training.get("epochs"))
-    settings = ", ".join([str(training.get("optimizer", "?"))] + [f"{w} {training[k]}" for k, w in (("lr", "lr"), ("batch_size", "batch"), ("seed", "seed")) if k in training])
+    settings = ", ".join(
+        [str(training.get("optimizer", "?"))]
+        + [
+            f"{w} {training[k]}"
+            for k, w in (("lr", "lr"), ("batch_size", "batch"), ("seed", "seed"))
+            if k in training
+        ]
+    )
     rows = [
         ("model", _one_line(config)),
         ("format", f"{config.get('format')} version {config.get('format_version')}"),
         ("input", _describe_input(config)),
         ("output", _describe_output(config)),
         ("dataset", config.get("dataset", {}).get("description", "unknown")),
-        ("training", f"{ran} epochs ({settings}), {training.get('wall_time_s', '?')} s on {training.get('machine', '?')}"),
-        ("metrics", ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()) or "not evaluated yet (run 'neuroflow evaluate')"),
+        (
+            "training",
+            f"{ran} epochs ({settings}), {training.get('wall_time_s', '?')} s on {training.get('machine', '?')}",
+        ),
+        (
+            "metrics",
+            ", ".join(
+                f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()
+            )
+            or "not evaluated yet (run 'neuroflow evaluate')",
+        ),
     ]
     if config.get("calibration", {}).get("reason"):
         rows.append(("calibration", f"none: {config['calibration']['reason']}"))
     elif config.get("calibration"):
-        rows.append(("calibration", f"temperature scaling, T = {config['calibration']['temperature']:.3f}"))
+        rows.append(
+            ("calibration", f"temperature scaling, T = {config['calibration']['temperature']:.3f}")
+        )
     if config.get("ood"):
-        rows.append(("unknown check", f"{config['ood'].get('method')}, accepts {config['ood'].get('target_accept', 0.95):.0%} of validation inputs"))
+        rows.append(
+            (
+                "unknown check",
+                f"{config['ood'].get('method')}, accepts {config['ood'].get('target_accept', 0.95):.0%} of validation inputs",
+            )
+        )
     parent = config.get("lineage", {}).get("parent")
     if parent:
-        rows.append(("fine-tuned from", f"{parent.get('name')} (weights sha256 {parent.get('sha256')})"))
+        rows.append(
+            ("fine-tuned from", f"{parent.get('name')} (weights sha256 {parent.get('sha256')})")
+        )
     rows.append(("license", config.get("license") or "not stated"))
     weights = config.get("weights", {})
     rows.append(("weights", f"{weights.get('file')}, sha256 {weights.get('sha256')}"))
@@ -296,8 +450,20 @@ def info_text(config: dict) -> str:
     lines = [f"{k:{width}}{v}" for k, v in rows]
     summary = config.get("summary")
     if summary:
-        table = [(f"{r['name']} ({r['type']})", "(None, " + ", ".join(map(str, r["output_shape"])) + ")", r["params"]) for r in summary]
+        table = [
+            (
+                f"{r['name']} ({r['type']})",
+                "(None, " + ", ".join(map(str, r["output_shape"])) + ")",
+                r["params"],
+            )
+            for r in summary
+        ]
         lines += ["", format_summary(table, title=f"Model: {config.get('name', 'neuroflow')}")]
     else:
-        lines += ["", "layers: " + ", ".join(layer["type"] for layer in config.get("spec", {}).get("layers", [])) + " (saved before summaries were recorded)"]
+        lines += [
+            "",
+            "layers: "
+            + ", ".join(layer["type"] for layer in config.get("spec", {}).get("layers", []))
+            + " (saved before summaries were recorded)",
+        ]
     return "\n".join(lines)

@@ -10,7 +10,16 @@ import math
 from neuroflow.errors import ModelFileError
 
 HINT = "the model folder is damaged or was edited by hand; copy it again from its source"
-OPTIONAL_OBJECTS = ("dataset", "training", "lineage", "metrics", "tuning", "calibration", "ood", "weights")
+OPTIONAL_OBJECTS = (
+    "dataset",
+    "training",
+    "lineage",
+    "metrics",
+    "tuning",
+    "calibration",
+    "ood",
+    "weights",
+)
 
 
 def check_fields(config: dict, where: str) -> None:
@@ -29,7 +38,12 @@ def check_fields(config: dict, where: str) -> None:
     if config["task"] not in ("classification", "regression"):
         raise bad("task", "'classification' or 'regression'")
     names = config.get("class_names")
-    names_ok = isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
+    names_ok = (
+        isinstance(names, list)
+        and len(names) >= 2
+        and all(isinstance(n, str) for n in names)
+        and len(set(names)) == len(names)
+    )
     if config["task"] == "classification" and not names_ok:
         raise bad("class_names", "a list of two or more different class names")
     for key in OPTIONAL_OBJECTS:
@@ -39,12 +53,21 @@ def check_fields(config: dict, where: str) -> None:
         raise bad("input", "an object with 'shape'")
     shape = config["input"].get("shape")
     rank = 1 if config["kind"] == "table" else 3
-    if not (isinstance(shape, list) and len(shape) == rank and all(_whole(d) and d >= 1 for d in shape)):
+    if not (
+        isinstance(shape, list) and len(shape) == rank and all(_whole(d) and d >= 1 for d in shape)
+    ):
         raise bad("input.shape", f"a list of {rank} positive whole number{'s' if rank > 1 else ''}")
     _check_preprocessing(config, bad, where)
     spec = config["spec"]
-    if not (isinstance(spec, dict) and isinstance(spec.get("layers"), list) and spec["layers"]
-            and all(isinstance(layer, dict) and isinstance(layer.get("type"), str) for layer in spec["layers"])):
+    if not (
+        isinstance(spec, dict)
+        and isinstance(spec.get("layers"), list)
+        and spec["layers"]
+        and all(
+            isinstance(layer, dict) and isinstance(layer.get("type"), str)
+            for layer in spec["layers"]
+        )
+    ):
         raise bad("spec", "an object whose 'layers' is a list of layers, each with a 'type'")
     weights = config.get("weights") or {}
     if not all(isinstance(weights.get(k, ""), str) for k in ("file", "sha256")):
@@ -57,34 +80,64 @@ def check_fields(config: dict, where: str) -> None:
     if ood and not all(isinstance(ood.get(k, ""), str) for k in ("file", "sha256")):
         raise bad("ood", "an object whose 'file' and 'sha256' are strings")
     summary = config.get("summary")
-    if summary is not None and not (isinstance(summary, list) and all(
-            isinstance(r, dict) and isinstance(r.get("output_shape"), list) and {"name", "type", "params"} <= set(r) for r in summary)):
+    if summary is not None and not (
+        isinstance(summary, list)
+        and all(
+            isinstance(r, dict)
+            and isinstance(r.get("output_shape"), list)
+            and {"name", "type", "params"} <= set(r)
+            for r in summary
+        )
+    ):
         raise bad("summary", "a list of layer rows (name, type, output_shape, params)")
 
 
 def _check_preprocessing(config: dict, bad, where: str) -> None:
     prep, kind = config["preprocessing"], config["kind"]
     if not isinstance(prep, dict) or prep.get("type") != kind:
-        raise bad("preprocessing", f"an object with \"type\": \"{kind}\"")
+        raise bad("preprocessing", f'an object with "type": "{kind}"')
     if kind == "image":
         h, w, c = config["input"]["shape"]
-        if [prep.get("height"), prep.get("width"), prep.get("channels")] != [h, w, c] or c not in (1, 3):
-            raise bad("preprocessing", f"an object whose height, width and channels match input.shape {[h, w, c]} (channels 1 or 3)")
+        if [prep.get("height"), prep.get("width"), prep.get("channels")] != [h, w, c] or c not in (
+            1,
+            3,
+        ):
+            raise bad(
+                "preprocessing",
+                f"an object whose height, width and channels match input.shape {[h, w, c]} (channels 1 or 3)",
+            )
         if not _number(prep.get("scale", 1 / 255), low=0):
             raise bad("preprocessing.scale", "a positive number")
         return
     columns = prep.get("columns")
     if not (isinstance(columns, list) and columns and all(_column_ok(c) for c in columns)):
-        raise bad("preprocessing.columns", "a list of columns, each with a name, a kind and its fitted numbers")
-    features = sum((1 if c["kind"] == "numeric" else len(c["categories"])) + bool(c["missing_indicator"]) for c in columns)
+        raise bad(
+            "preprocessing.columns",
+            "a list of columns, each with a name, a kind and its fitted numbers",
+        )
+    features = sum(
+        (1 if c["kind"] == "numeric" else len(c["categories"])) + bool(c["missing_indicator"])
+        for c in columns
+    )
     if features != config["input"]["shape"][0]:
-        raise ModelFileError(f"{where}: its preprocessing makes {features} features but input.shape says {config['input']['shape'][0]}", HINT)
-    if config["task"] == "regression" and not (_number(prep.get("target_mean")) and _number(prep.get("target_std"), low=0)):
-        raise bad("preprocessing", "an object with the regression target's 'target_mean' and 'target_std'")
+        raise ModelFileError(
+            f"{where}: its preprocessing makes {features} features but input.shape says {config['input']['shape'][0]}",
+            HINT,
+        )
+    if config["task"] == "regression" and not (
+        _number(prep.get("target_mean")) and _number(prep.get("target_std"), low=0)
+    ):
+        raise bad(
+            "preprocessing", "an object with the regression target's 'target_mean' and 'target_std'"
+        )
 
 
 def _column_ok(c) -> bool:
-    if not (isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("missing_indicator"), bool)):
+    if not (
+        isinstance(c, dict)
+        and isinstance(c.get("name"), str)
+        and isinstance(c.get("missing_indicator"), bool)
+    ):
         return False
     if c.get("kind") == "numeric":
         return _number(c.get("mean")) and _number(c.get("std"), low=0)

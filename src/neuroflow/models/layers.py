@@ -18,7 +18,20 @@ import torch.nn as nn
 
 from neuroflow.errors import SpecError
 
-ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "leaky_relu", "silu", "swish", "softplus"]
+ACTIVATIONS = [
+    "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "elu",
+    "selu",
+    "gelu",
+    "leaky_relu",
+    "silu",
+    "swish",
+    "softplus",
+]
 
 
 @dataclass
@@ -89,7 +102,9 @@ def check_activation(value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or value.lower() not in ACTIVATIONS:
-        raise SpecError(f"unknown activation {value!r}", f"known activations: {', '.join(ACTIVATIONS)}")
+        raise SpecError(
+            f"unknown activation {value!r}", f"known activations: {', '.join(ACTIVATIONS)}"
+        )
     return value.lower()
 
 
@@ -100,7 +115,9 @@ def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLa
     try:
         return _REGISTRY[kind](dict(args), tuple(input_shape), f"{kind.lower()}_{index}")
     except TypeError as err:
-        raise SpecError(f"{kind}: {err}", "check the layer's arguments against the Keras layer of the same name") from None
+        raise SpecError(
+            f"{kind}: {err}", "check the layer's arguments against the Keras layer of the same name"
+        ) from None
 
 
 def _pop(args: dict, key: str, default, kind: str, check: Callable[[object], bool], what: str):
@@ -112,15 +129,24 @@ def _pop(args: dict, key: str, default, kind: str, check: Callable[[object], boo
 
 def _done(args: dict, kind: str) -> None:
     if args:
-        raise SpecError(f"{kind}: unknown argument(s) {', '.join(map(repr, args))}", "remove them or check the spelling")
+        raise SpecError(
+            f"{kind}: unknown argument(s) {', '.join(map(repr, args))}",
+            "remove them or check the spelling",
+        )
 
 
 def _pair(value, kind: str, key: str) -> tuple[int, int]:
     if isinstance(value, int) and value > 0:
         return value, value
-    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) and v > 0 for v in value):
+    if (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and v > 0 for v in value)
+    ):
         return int(value[0]), int(value[1])
-    raise SpecError(f"{kind}: {key}={value!r} is not valid", f"{key} must be a positive whole number or a pair")
+    raise SpecError(
+        f"{kind}: {key}={value!r} is not valid", f"{key} must be a positive whole number or a pair"
+    )
 
 
 def _positive_int(v) -> bool:
@@ -153,7 +179,10 @@ def _dense(args, shape, name):
     use_bias = bool(args.pop("use_bias", True))
     _done(args, "Dense")
     if len(shape) != 1:
-        raise SpecError(f"Dense got inputs of shape {shape}", "add Flatten() or GlobalAveragePooling2D() before Dense")
+        raise SpecError(
+            f"Dense got inputs of shape {shape}",
+            "add Flatten() or GlobalAveragePooling2D() before Dense",
+        )
     linear = nn.Linear(shape[0], units, bias=use_bias)
     _glorot(linear)
     return BuiltLayer(name, "Dense", _wrap(linear, act), (units,), _count(linear), act)
@@ -187,7 +216,14 @@ class Dropout(nn.Dropout):
 @register("Dropout")
 def _dropout(args, shape, name):
 
-    rate = _pop(args, "rate", 0.5, "Dropout", lambda v: isinstance(v, int | float) and 0 <= v < 1, "between 0 and 1")
+    rate = _pop(
+        args,
+        "rate",
+        0.5,
+        "Dropout",
+        lambda v: isinstance(v, int | float) and 0 <= v < 1,
+        "between 0 and 1",
+    )
     _done(args, "Dropout")
     return BuiltLayer(name, "Dropout", Dropout(float(rate)), shape, 0)
 
@@ -241,7 +277,10 @@ def _flatten(args, shape, name):
 
 def _image_shape(shape, kind):
     if len(shape) != 3:
-        raise SpecError(f"{kind} needs image inputs (height, width, channels), got {shape}", "use it on image data, before Flatten")
+        raise SpecError(
+            f"{kind} needs image inputs (height, width, channels), got {shape}",
+            "use it on image data, before Flatten",
+        )
     return shape
 
 
@@ -258,7 +297,9 @@ def _conv2d(args, shape, name):
     filters = _pop(args, "filters", None, "Conv2D", _positive_int, "a positive whole number")
     kh, kw = _pair(args.pop("kernel_size", None), "Conv2D", "kernel_size")
     sh, sw = _pair(args.pop("strides", 1), "Conv2D", "strides")
-    padding = _pop(args, "padding", "valid", "Conv2D", lambda v: v in ("same", "valid"), "'same' or 'valid'")
+    padding = _pop(
+        args, "padding", "valid", "Conv2D", lambda v: v in ("same", "valid"), "'same' or 'valid'"
+    )
     act = check_activation(args.pop("activation", None))
     use_bias = bool(args.pop("use_bias", True))
     _done(args, "Conv2D")
@@ -269,9 +310,14 @@ def _conv2d(args, shape, name):
         top = bottom = left = right = 0
         oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
     if oh < 1 or ow < 1:
-        raise SpecError(f"Conv2D kernel {kh}×{kw} is larger than its {h}×{w} input", "use a smaller kernel_size or padding='same'")
+        raise SpecError(
+            f"Conv2D kernel {kh}×{kw} is larger than its {h}×{w} input",
+            "use a smaller kernel_size or padding='same'",
+        )
     symmetric = top == bottom and left == right
-    conv = nn.Conv2d(c, filters, (kh, kw), (sh, sw), padding=(top, left) if symmetric else 0, bias=use_bias)
+    conv = nn.Conv2d(
+        c, filters, (kh, kw), (sh, sw), padding=(top, left) if symmetric else 0, bias=use_bias
+    )
     _glorot(conv)
     module = conv if symmetric else nn.Sequential(nn.ZeroPad2d((left, right, top, bottom)), conv)
     return BuiltLayer(name, "Conv2D", _wrap(module, act), (oh, ow, filters), _count(conv), act)
@@ -281,14 +327,19 @@ def _pool(args, shape, name, kind, cls):
     h, w, c = _image_shape(shape, kind)
     ph, pw = _pair(args.pop("pool_size", 2), kind, "pool_size")
     sh, sw = _pair(args.pop("strides", None) or (ph, pw), kind, "strides")
-    padding = _pop(args, "padding", "valid", kind, lambda v: v in ("same", "valid"), "'same' or 'valid'")
+    padding = _pop(
+        args, "padding", "valid", kind, lambda v: v in ("same", "valid"), "'same' or 'valid'"
+    )
     _done(args, kind)
     if padding == "same":
         oh, ow = math.ceil(h / sh), math.ceil(w / sw)
     else:
         oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
     if oh < 1 or ow < 1:
-        raise SpecError(f"{kind} pool {ph}×{pw} is larger than its {h}×{w} input", "use a smaller pool_size or fewer pooling layers")
+        raise SpecError(
+            f"{kind} pool {ph}×{pw} is larger than its {h}×{w} input",
+            "use a smaller pool_size or fewer pooling layers",
+        )
     module = cls((ph, pw), (sh, sw), ceil_mode=padding == "same")
     return BuiltLayer(name, kind, module, (oh, ow, c), 0)
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 
 class Model:
-    def __init__(self, network, config: dict, history: list[dict] | None = None, path: Path | None = None):
+    def __init__(
+        self, network, config: dict, history: list[dict] | None = None, path: Path | None = None
+    ):
         self.network = network
         self.config = config
         self.history = history or []

@@ -56,7 +56,9 @@ class Network(nn.Module):
         out = []
         for b, layer in zip(self.built, self.layers, strict=True):
             x = layer(x)
-            out.append((b, x.clone()))  # a later in-place ReLU (an Activation layer) would overwrite it
+            out.append(
+                (b, x.clone())
+            )  # a later in-place ReLU (an Activation layer) would overwrite it
         return out
 
     def head_index(self) -> int:
@@ -69,4 +71,9 @@ class Network(nn.Module):
 
 def _relu_before_max_pool(layer: nn.Module, following: nn.Module) -> bool:
     """A layer with a ReLU activation (built as Sequential(layer, ReLU)) followed by MaxPool2D."""
-    return isinstance(following, nn.MaxPool2d) and isinstance(layer, nn.Sequential) and len(layer) == 2 and isinstance(layer[1], nn.ReLU)
+    return (
+        isinstance(following, nn.MaxPool2d)
+        and isinstance(layer, nn.Sequential)
+        and len(layer) == 2
+        and isinstance(layer[1], nn.ReLU)
+    )

@@ -39,9 +39,21 @@ RECIPES: dict[str, dict] = {
     "mnist-cnn": {
         "description": "The lesson's CNN: Conv2D 16 5×5 → MaxPool → Conv2D 32 5×5 → MaxPool → Dense 128 → Dropout 0.4 → Dense 10; Adam, batch 128.",
         "layers": [
-            {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 16,
+                "kernel_size": 5,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2, "strides": 2, "padding": "same"},
-            {"type": "Conv2D", "filters": 32, "kernel_size": 5, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 32,
+                "kernel_size": 5,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2, "strides": 2, "padding": "same"},
             {"type": "Flatten"},
             {"type": "Dense", "units": 128, "activation": "relu"},
@@ -63,9 +75,21 @@ RECIPES: dict[str, dict] = {
         # 0.9907-0.9923 test accuracy in 3 epochs (2 epochs: 0.9895-0.9904), in 11-14 s of training here
         # (python -m benchmarks.neuroflow_run DATA_DIR EPOCHS 55000 mnist-fast recipe SEED).
         "layers": [
-            {"type": "Conv2D", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 8,
+                "kernel_size": 3,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2},
-            {"type": "Conv2D", "filters": 16, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 16,
+                "kernel_size": 3,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2},
             {"type": "Flatten"},
             {"type": "Dense", "units": 128, "activation": "relu"},
@@ -83,11 +107,29 @@ RECIPES: dict[str, dict] = {
         # are (two blocks reached 0.71 test accuracy on digits at 28×28); global pooling keeps the size of the
         # network the same for a folder of 128×128 photos.
         "layers": [
-            {"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 32,
+                "kernel_size": 3,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
-            {"type": "Conv2D", "filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 64,
+                "kernel_size": 3,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
-            {"type": "Conv2D", "filters": 128, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {
+                "type": "Conv2D",
+                "filters": 128,
+                "kernel_size": 3,
+                "padding": "same",
+                "activation": "relu",
+            },
             {"type": "MaxPool2D", "pool_size": 2, "padding": "same"},
             {"type": "GlobalAveragePooling2D"},
             {"type": "Dense", "units": 64, "activation": "relu"},
@@ -107,7 +149,10 @@ RECIPES: dict[str, dict] = {
 
 def recipe(name: str) -> dict:
     if name not in RECIPES:
-        raise SpecError(f"unknown recipe {name!r}", f"known recipes: {', '.join(RECIPES)} (or give a .yaml/.json spec file)")
+        raise SpecError(
+            f"unknown recipe {name!r}",
+            f"known recipes: {', '.join(RECIPES)} (or give a .yaml/.json spec file)",
+        )
     return copy.deepcopy(RECIPES[name]) | {"name": name}
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from neuroflow import __version__
+from neuroflow._version import __version__
 from neuroflow.errors import ModelFileError, SpecError
 
 FORMAT = "neuroflow-model"
@@ -38,7 +38,7 @@ def save_model(model, path: str | Path, card: bool = True) -> Path:
     from safetensors.torch import save_file
 
     from neuroflow.files import atomic_folder, write_json
-    from neuroflow.plotting import loss_curve
+    from neuroflow.plotting.figures import loss_curve
 
     path = Path(path)
     with atomic_folder(path) as tmp:
@@ -49,13 +49,20 @@ def save_model(model, path: str | Path, card: bool = True) -> Path:
         if model.detector and config.get("ood"):
             import torch
 
-            save_file({k: torch.as_tensor(v).contiguous() for k, v in model.detector.items()}, str(tmp / DETECTOR))
+            save_file(
+                {k: torch.as_tensor(v).contiguous() for k, v in model.detector.items()},
+                str(tmp / DETECTOR),
+            )
             config["ood"]["file"], config["ood"]["sha256"] = DETECTOR, sha256(tmp / DETECTOR)
-        config["summary"] = summary_rows(model.network)  # so `neuroflow info` can show it without torch
+        config["summary"] = summary_rows(
+            model.network
+        )  # so `neuroflow info` can show it without torch
         model.config = config
         write_json(tmp / "history.json", model.history)
         if model.history:
-            loss_curve(model.history, tmp / "loss_curve.png", title=f"Loss curve: {config.get('name', '')}")
+            loss_curve(
+                model.history, tmp / "loss_curve.png", title=f"Loss curve: {config.get('name', '')}"
+            )
         if card:
             from neuroflow.models.card import model_card
 
@@ -67,7 +74,10 @@ def save_model(model, path: str | Path, card: bool = True) -> Path:
 
 def summary_rows(network) -> list[dict]:
     """Each layer's name, type, output shape and parameter count, as config["summary"] keeps them."""
-    return [{"name": b.name, "type": b.kind, "output_shape": list(b.output_shape), "params": b.params} for b in network.built]
+    return [
+        {"name": b.name, "type": b.kind, "output_shape": list(b.output_shape), "params": b.params}
+        for b in network.built
+    ]
 
 
 def read_config(path: str | Path) -> dict:
@@ -77,20 +87,34 @@ def read_config(path: str | Path) -> dict:
     path = Path(path)
     _refuse_unsafe(path)
     if not path.exists():
-        raise ModelFileError(f"model {path} not found", "give the folder that 'neuroflow train' wrote (it holds config.json)")
+        raise ModelFileError(
+            f"model {path} not found",
+            "give the folder that 'neuroflow train' wrote (it holds config.json)",
+        )
     if is_zip(path):
         return check_config(read_bundle_config(path), path, f"config.json in {path}")
     if not path.is_dir():
         if path.suffix.lower() == ".onnx":
-            raise ModelFileError(f"{path} is an exported ONNX file, which 'predict' and 'info' take", "give the model folder or bundle it was exported from")
-        raise ModelFileError(f"{path} is not a model folder or bundle", "give the folder that holds config.json and model.safetensors, or a .zip made by 'neuroflow bundle'")
+            raise ModelFileError(
+                f"{path} is an exported ONNX file, which 'predict' and 'info' take",
+                "give the model folder or bundle it was exported from",
+            )
+        raise ModelFileError(
+            f"{path} is not a model folder or bundle",
+            "give the folder that holds config.json and model.safetensors, or a .zip made by 'neuroflow bundle'",
+        )
     cfg_path = path / "config.json"
     if not cfg_path.is_file():
-        raise ModelFileError(f"{path} has no config.json", "this is not a complete neuroflow model folder; train or copy it again")
+        raise ModelFileError(
+            f"{path} has no config.json",
+            "this is not a complete neuroflow model folder; train or copy it again",
+        )
     try:
         text = cfg_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ModelFileError(f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again") from None
+        raise ModelFileError(
+            f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again"
+        ) from None
     return check_config(text, path, str(cfg_path))
 
 
@@ -99,12 +123,19 @@ def check_config(text: str, path: Path, cfg_path: str) -> dict:
     try:
         config = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ModelFileError(f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again") from None
+        raise ModelFileError(
+            f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again"
+        ) from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ModelFileError(f"{cfg_path} is not a neuroflow model config", "give a folder written by neuroflow")
+        raise ModelFileError(
+            f"{cfg_path} is not a neuroflow model config", "give a folder written by neuroflow"
+        )
     version = config.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ModelFileError(f"{cfg_path}: field 'format_version' should be a whole number, not {version!r}", "the model folder is damaged; copy it again")
+        raise ModelFileError(
+            f"{cfg_path}: field 'format_version' should be a whole number, not {version!r}",
+            "the model folder is damaged; copy it again",
+        )
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path} uses model format version {version}, newer than this neuroflow reads ({FORMAT_VERSION})",
@@ -121,11 +152,17 @@ def verify_weights(path: Path, config: dict) -> Path:
     name = config.get("weights", {}).get("file", WEIGHTS)
     weights = path / name
     if Path(name).name != name or not weights.is_file():
-        raise ModelFileError(f"{path} has no {name}", "the weights file is missing; copy the whole model folder again")
+        raise ModelFileError(
+            f"{path} has no {name}",
+            "the weights file is missing; copy the whole model folder again",
+        )
     _check_safetensors_layout(weights)
     expected = config.get("weights", {}).get("sha256")
     if expected and sha256(weights) != expected:
-        raise ModelFileError(f"the weights in {weights} do not match their recorded sha256", "the file was changed or damaged after saving; get the model again from its source")
+        raise ModelFileError(
+            f"the weights in {weights} do not match their recorded sha256",
+            "the file was changed or damaged after saving; get the model again from its source",
+        )
     return weights
 
 
@@ -135,22 +172,40 @@ def _check_safetensors_layout(weights: Path) -> None:
     with open(weights, "rb") as fh:
         head = fh.read(8)
         if looks_like_pickle(head):
-            raise ModelFileError(f"refusing {weights}: it is a pickle under a safetensors name, and pickles run code when loaded", "get the model again from a source you trust")
+            raise ModelFileError(
+                f"refusing {weights}: it is a pickle under a safetensors name, and pickles run code when loaded",
+                "get the model again from a source you trust",
+            )
         if len(head) < 8:
-            raise ModelFileError(f"{weights} is truncated: {size} bytes, too short for a safetensors header", "the copy was interrupted; copy the model folder again")
+            raise ModelFileError(
+                f"{weights} is truncated: {size} bytes, too short for a safetensors header",
+                "the copy was interrupted; copy the model folder again",
+            )
         n = int.from_bytes(head, "little")
         if n > 100 << 20:
-            raise ModelFileError(f"{weights} is not a safetensors file", "copy the model folder again")
+            raise ModelFileError(
+                f"{weights} is not a safetensors file", "copy the model folder again"
+            )
         try:
             header = json.loads(fh.read(n)) if n + 8 <= size else None
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ModelFileError(f"{weights} is not a safetensors file (its header is not JSON)", "copy the model folder again") from None
+            raise ModelFileError(
+                f"{weights} is not a safetensors file (its header is not JSON)",
+                "copy the model folder again",
+            ) from None
     if header is not None and not isinstance(header, dict):
         raise ModelFileError(f"{weights} is not a safetensors file", "copy the model folder again")
-    ends = [v["data_offsets"][1] for k, v in (header or {}).items() if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v]
+    ends = [
+        v["data_offsets"][1]
+        for k, v in (header or {}).items()
+        if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v
+    ]
     needed = 8 + n + max(ends, default=0)
     if header is None or size < needed:
-        raise ModelFileError(f"{weights} is truncated: {size:,} bytes where its header describes {max(needed, 8 + n):,}", "the copy was interrupted; copy the model folder again")
+        raise ModelFileError(
+            f"{weights} is truncated: {size:,} bytes where its header describes {max(needed, 8 + n):,}",
+            "the copy was interrupted; copy the model folder again",
+        )
 
 
 def looks_like_pickle(head: bytes) -> bool:
@@ -174,28 +229,48 @@ def load_model(path: str | Path):
             try:
                 model = load_model(folder)
             except ModelFileError as err:  # name the bundle, not the temp folder it was opened into
-                raise ModelFileError(err.message.replace(str(folder), str(path)), err.hint) from None
+                raise ModelFileError(
+                    err.message.replace(str(folder), str(path)), err.hint
+                ) from None
         model.path = None  # the temp folder is gone; figures from `evaluate` need --out
         return model
     weights = verify_weights(path, config)
     try:
         tensors = load_file(str(weights))
     except (SafetensorError, OSError, ValueError) as err:
-        raise ModelFileError(f"{weights} is not a readable safetensors file ({err})", "copy the model folder again") from None
+        raise ModelFileError(
+            f"{weights} is not a readable safetensors file ({err})", "copy the model folder again"
+        ) from None
     n_out = len(config["class_names"]) if config["task"] == "classification" else 1
     try:
-        _, network = build_network(config["spec"], tuple(config["input"]["shape"]), n_out, config["task"])
-    except SpecError as err:  # the config was checked field by field; here its parts do not fit together
-        raise ModelFileError(f"the network in {path / 'config.json'} cannot be built: {err.message}", "the model folder is damaged or was edited by hand; copy it again from its source") from None
+        _, network = build_network(
+            config["spec"], tuple(config["input"]["shape"]), n_out, config["task"]
+        )
+    except (
+        SpecError
+    ) as err:  # the config was checked field by field; here its parts do not fit together
+        raise ModelFileError(
+            f"the network in {path / 'config.json'} cannot be built: {err.message}",
+            "the model folder is damaged or was edited by hand; copy it again from its source",
+        ) from None
     expected_state = network.state_dict()
     for key, value in expected_state.items():
         if key not in tensors:
-            raise ModelFileError(f"the weights lack {key!r} that the spec needs", "the weights do not belong to this config")
+            raise ModelFileError(
+                f"the weights lack {key!r} that the spec needs",
+                "the weights do not belong to this config",
+            )
         if tuple(tensors[key].shape) != tuple(value.shape):
-            raise ModelFileError(f"weights {key!r} have shape {tuple(tensors[key].shape)} but the spec needs {tuple(value.shape)}", "the weights do not belong to this config")
+            raise ModelFileError(
+                f"weights {key!r} have shape {tuple(tensors[key].shape)} but the spec needs {tuple(value.shape)}",
+                "the weights do not belong to this config",
+            )
     extra = set(tensors) - set(expected_state)
     if extra:
-        raise ModelFileError(f"the weights hold tensors the spec does not use: {', '.join(sorted(extra)[:5])}", "the weights do not belong to this config")
+        raise ModelFileError(
+            f"the weights hold tensors the spec does not use: {', '.join(sorted(extra)[:5])}",
+            "the weights do not belong to this config",
+        )
     network.load_state_dict(tensors)
     network.eval()
     history_file = path / "history.json"
@@ -210,9 +285,13 @@ def _read_history(file: Path) -> list:
     try:
         history = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"{file} is not valid JSON ({err})", "the model folder is damaged; copy it again") from None
+        raise ModelFileError(
+            f"{file} is not valid JSON ({err})", "the model folder is damaged; copy it again"
+        ) from None
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
-        raise ModelFileError(f"{file} is not a list of epochs", "the model folder is damaged; copy it again")
+        raise ModelFileError(
+            f"{file} is not a list of epochs", "the model folder is damaged; copy it again"
+        )
     return history
 
 
@@ -222,13 +301,21 @@ def _load_detector(path: Path, ood: dict) -> dict:
 
     file = path / ood["file"]
     if not file.is_file():
-        raise ModelFileError(f"{path} has no {file.name} (its unknown-input check)", "copy the whole model folder again")
+        raise ModelFileError(
+            f"{path} has no {file.name} (its unknown-input check)",
+            "copy the whole model folder again",
+        )
     if sha256(file) != ood.get("sha256"):
-        raise ModelFileError(f"{file} does not match its recorded sha256", "the file was changed or damaged after saving; get the model again")
+        raise ModelFileError(
+            f"{file} does not match its recorded sha256",
+            "the file was changed or damaged after saving; get the model again",
+        )
     try:
         return load_file(str(file))
     except (SafetensorError, OSError, ValueError) as err:
-        raise ModelFileError(f"{file} is not a readable safetensors file ({err})", "copy the model folder again") from None
+        raise ModelFileError(
+            f"{file} is not a readable safetensors file ({err})", "copy the model folder again"
+        ) from None
 
 
 def _refuse_unsafe(path: Path) -> None:

@@ -44,16 +44,22 @@ def to_input(x: torch.Tensor, scale: float | None) -> torch.Tensor:
 
 
 def image_scale(preprocessing: dict) -> float | None:
-    return float(preprocessing.get("scale", 1 / 255)) if preprocessing.get("type") == "image" else None
+    return (
+        float(preprocessing.get("scale", 1 / 255)) if preprocessing.get("type") == "image" else None
+    )
 
 
 @torch.inference_mode()
-def predict_logits(network, data: ArrayData | np.ndarray, scale: float | None = None, batch_size: int = 1024) -> torch.Tensor:
+def predict_logits(
+    network, data: ArrayData | np.ndarray, scale: float | None = None, batch_size: int = 1024
+) -> torch.Tensor:
     """Logits for every row, in large batches without autograd."""
     if isinstance(data, np.ndarray):
         data = ArrayData(data, np.zeros(len(data)), scale)
     was_training = network.training
-    if was_training:  # a loaded model is in eval mode already; switching costs more than a small prediction
+    if (
+        was_training
+    ):  # a loaded model is in eval mode already; switching costs more than a small prediction
         network.eval()
     out = [network(data.inputs(slice(i, i + batch_size))) for i in range(0, len(data), batch_size)]
     if was_training:

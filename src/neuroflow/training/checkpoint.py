@@ -43,13 +43,19 @@ def _flatten_optimizer(state: dict) -> tuple[dict, dict]:
 def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
     state = {}
     for idx, values in rest["state"].items():
-        state[int(idx)] = {k: tensors[f"optimizer/{idx}/{k}"] if v == "<tensor>" else v for k, v in values.items()}
+        state[int(idx)] = {
+            k: tensors[f"optimizer/{idx}/{k}"] if v == "<tensor>" else v for k, v in values.items()
+        }
     return {"state": state, "param_groups": rest["param_groups"]}
 
 
-def snapshot(*, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict) -> tuple[dict, dict]:
+def snapshot(
+    *, network, optimizer, scheduler, generators: dict, best_state: dict | None, info: dict
+) -> tuple[dict, dict]:
     """Copies of every state (tensors, JSON part), so training can go on changing the originals."""
-    tensors = {f"network/{k}": v.detach().clone().contiguous() for k, v in network.state_dict().items()}
+    tensors = {
+        f"network/{k}": v.detach().clone().contiguous() for k, v in network.state_dict().items()
+    }
     opt_tensors, opt_rest = _flatten_optimizer(optimizer.state_dict())
     tensors.update({k: v.clone() for k, v in opt_tensors.items()})
     tensors["rng/torch"] = torch.get_rng_state()
@@ -60,7 +66,14 @@ def snapshot(*, network, optimizer, scheduler, generators: dict, best_state: dic
     # history grows by one flat dict per epoch: deep-copied whole at every epoch, its cost grew with the square of the epochs
     history = [dict(h) for h in info.get("history", [])]
     rest = {k: v for k, v in info.items() if k != "history"}
-    meta = copy.deepcopy({**rest, "optimizer": opt_rest, "scheduler": scheduler.state_dict() if scheduler else None, "has_best": best_state is not None})
+    meta = copy.deepcopy(
+        {
+            **rest,
+            "optimizer": opt_rest,
+            "scheduler": scheduler.state_dict() if scheduler else None,
+            "has_best": best_state is not None,
+        }
+    )
     meta["history"] = history
     return tensors, meta
 
@@ -118,7 +131,10 @@ class CheckpointWriter:
                 with self._idle:
                     self._error = err
             with self._idle:  # newer epochs replace each other meanwhile
-                self._idle.wait_for(lambda: self._flush, timeout=max(0.0, started + self.min_interval_s - time.monotonic()))
+                self._idle.wait_for(
+                    lambda: self._flush,
+                    timeout=max(0.0, started + self.min_interval_s - time.monotonic()),
+                )
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -146,22 +162,33 @@ def has_checkpoint(run_dir: Path) -> bool:
 
 def read_info(run_dir: Path) -> dict:
     if not has_checkpoint(run_dir):
-        raise UsageError(f"{run_dir} has no checkpoint to resume from", "give the --out folder of a training run that was interrupted")
+        raise UsageError(
+            f"{run_dir} has no checkpoint to resume from",
+            "give the --out folder of a training run that was interrupted",
+        )
     try:
         info = json.loads((run_dir / FOLDER / "state.json").read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         info = None
-    if not isinstance(info, dict) or not isinstance(info.get("epoch"), int) or not isinstance(info.get("history"), list):
+    if (
+        not isinstance(info, dict)
+        or not isinstance(info.get("epoch"), int)
+        or not isinstance(info.get("history"), list)
+    ):
         raise _damaged(run_dir, "state.json")
     return info
 
 
 def _damaged(run_dir: Path, name: str) -> ModelFileError:
-    return ModelFileError(f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used)",
-                          f"start the training again (delete {run_dir / FOLDER} or choose another --out)")
+    return ModelFileError(
+        f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used)",
+        f"start the training again (delete {run_dir / FOLDER} or choose another --out)",
+    )
 
 
-def restore_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generators: dict) -> tuple[dict, dict | None]:
+def restore_checkpoint(
+    run_dir: Path, *, network, optimizer, scheduler, generators: dict
+) -> tuple[dict, dict | None]:
     """Put every saved state back; returns (info, best_state)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -169,19 +196,34 @@ def restore_checkpoint(run_dir: Path, *, network, optimizer, scheduler, generato
     info = read_info(run_dir)
     try:
         tensors = load_file(str(run_dir / FOLDER / "state.safetensors"))
-        network.load_state_dict({k[len("network/"):]: v for k, v in tensors.items() if k.startswith("network/")})
+        network.load_state_dict(
+            {k[len("network/") :]: v for k, v in tensors.items() if k.startswith("network/")}
+        )
         optimizer.load_state_dict(_unflatten_optimizer(tensors, info["optimizer"]))
         if scheduler is not None and info.get("scheduler"):
             scheduler.load_state_dict(info["scheduler"])
         torch.set_rng_state(tensors["rng/torch"])
         for name, gen in generators.items():
-            if f"rng/{name}" in tensors or not name.startswith("dropout"):  # a run saved with fewer batch parts keeps fresh ones
+            if f"rng/{name}" in tensors or not name.startswith(
+                "dropout"
+            ):  # a run saved with fewer batch parts keeps fresh ones
                 gen.set_state(tensors[f"rng/{name}"])
     except PermissionError:
         raise  # not damaged: the command line's one line names the path and the permissions
-    except (SafetensorError, OSError, KeyError, TypeError, ValueError, RuntimeError):  # RuntimeError: tensors of the wrong shape
+    except (
+        SafetensorError,
+        OSError,
+        KeyError,
+        TypeError,
+        ValueError,
+        RuntimeError,
+    ):  # RuntimeError: tensors of the wrong shape
         raise _damaged(run_dir, "state.safetensors") from None
-    best = {k[len("best/"):]: v for k, v in tensors.items() if k.startswith("best/")} if info.get("has_best") else None
+    best = (
+        {k[len("best/") :]: v for k, v in tensors.items() if k.startswith("best/")}
+        if info.get("has_best")
+        else None
+    )
     return info, best
 
 

@@ -39,20 +39,35 @@ def apply_parent(network, parent, new_head: bool) -> dict:
                 "add --new-head to start the output layer afresh",
             )
         else:
-            raise UsageError(f"the parent's layer {key} does not fit this network", "fine-tune with the parent's own spec (leave out --model)")
+            raise UsageError(
+                f"the parent's layer {key} does not fit this network",
+                "fine-tune with the parent's own spec (leave out --model)",
+            )
     network.load_state_dict(own)
     weights = parent.config.get("weights", {})
-    return {"parent": {"name": parent.config.get("name"), "sha256": weights.get("sha256"), "path": str(parent.path) if parent.path else None}, "new_head": new_head, "tensors_copied": copied}
+    return {
+        "parent": {
+            "name": parent.config.get("name"),
+            "sha256": weights.get("sha256"),
+            "path": str(parent.path) if parent.path else None,
+        },
+        "new_head": new_head,
+        "tensors_copied": copied,
+    }
 
 
 def freeze_layers(network, mode: str) -> int:
     """Freeze part of the network; returns how many parameters are frozen."""
     if mode not in ("features", "all-but-head"):
-        raise UsageError(f"--freeze {mode!r} is not understood", "use --freeze features or --freeze all-but-head")
+        raise UsageError(
+            f"--freeze {mode!r} is not understood", "use --freeze features or --freeze all-but-head"
+        )
     if mode == "all-but-head":
         frozen_layers = range(network.head_index())
     else:
-        first_dense = next((i for i, b in enumerate(network.built) if b.kind == "Dense"), network.head_index())
+        first_dense = next(
+            (i for i, b in enumerate(network.built) if b.kind == "Dense"), network.head_index()
+        )
         frozen_layers = range(first_dense)
     count = 0
     for i in frozen_layers:

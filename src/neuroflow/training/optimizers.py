@@ -24,7 +24,9 @@ def skip_dynamo_wrappers() -> None:
     for name in _WRAPPED:
         plain = getattr(getattr(torch.optim.Optimizer, name), "__wrapped__", None)
         if plain is not None and not hasattr(plain, "__dynamo_disable"):
-            setattr(plain, "__dynamo_disable", plain)  # the attribute torch._compile's wrapper looks up
+            setattr(
+                plain, "__dynamo_disable", plain
+            )  # the attribute torch._compile's wrapper looks up
 
 
 def optimizer_step(optimizer) -> None:
@@ -52,12 +54,23 @@ def make_optimizer(settings, params):
     betas = tuple(settings.betas) if settings.betas else (0.9, 0.999)
     # The fused Adam updates every tensor in one kernel: 0.2 ms a step instead of 0.67 ms for the lesson's CNN.
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=betas, eps=1e-7, weight_decay=settings.weight_decay, fused=True)
+        return torch.optim.Adam(
+            params, lr=lr, betas=betas, eps=1e-7, weight_decay=settings.weight_decay, fused=True
+        )
     if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, betas=betas, eps=1e-7, weight_decay=settings.weight_decay or 0.01, fused=True)
+        return torch.optim.AdamW(
+            params,
+            lr=lr,
+            betas=betas,
+            eps=1e-7,
+            weight_decay=settings.weight_decay or 0.01,
+            fused=True,
+        )
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=settings.weight_decay)
-    return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7, weight_decay=settings.weight_decay)
+    return torch.optim.RMSprop(
+        params, lr=lr, alpha=0.9, eps=1e-7, weight_decay=settings.weight_decay
+    )
 
 
 def make_scheduler(settings, optimizer, steps_per_epoch: int):
@@ -65,7 +78,14 @@ def make_scheduler(settings, optimizer, steps_per_epoch: int):
     # One-cycle needs steps to warm up and cool down: torch divides by zero at 4 steps and sets lr 0 at 1,
     # as a small folder trained for an epoch or two gives; so few steps keep the learning rate constant.
     if settings.schedule == "onecycle" and total >= 8:
-        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=settings.lr, total_steps=total, pct_start=0.25, div_factor=10, final_div_factor=100)
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer,
+            max_lr=settings.lr,
+            total_steps=total,
+            pct_start=0.25,
+            div_factor=10,
+            final_div_factor=100,
+        )
     if settings.schedule == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
     return None

@@ -28,7 +28,11 @@ MIN_PART = 32  # no part smaller than this: per-operation overhead grows as part
 
 def split_workers(network: nn.Module, threads: int, batch_size: int, is_image: bool) -> int:
     """How many parts to split each batch into: one per core for image networks without BatchNorm."""
-    if not is_image or threads < 2 or any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in network.modules()):
+    if (
+        not is_image
+        or threads < 2
+        or any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in network.modules())
+    ):
         return 1  # BatchNorm's statistics would be per part, not per batch
     return max(1, min(threads, batch_size // MIN_PART))
 
@@ -52,13 +56,32 @@ def _step_thread(flush_denormal: bool) -> None:
 
 
 class StepRunner:
-    def __init__(self, network: nn.Module, params: list[torch.Tensor], data_loss: Callable, *, outlier_loss: Callable | None = None,
-                 outlier_weight: float = 0.0, workers: int = 1, generators: list[torch.Generator] | None = None, flush_denormal: bool = False):
+    def __init__(
+        self,
+        network: nn.Module,
+        params: list[torch.Tensor],
+        data_loss: Callable,
+        *,
+        outlier_loss: Callable | None = None,
+        outlier_weight: float = 0.0,
+        workers: int = 1,
+        generators: list[torch.Generator] | None = None,
+        flush_denormal: bool = False,
+    ):
         self.network, self.params, self.data_loss = network, params, data_loss
         self.outlier_loss, self.outlier_weight = outlier_loss, outlier_weight
         self.workers, self.flush_denormal = workers, flush_denormal
         self.generators = generators or [None] * workers
-        self._pool = ThreadPoolExecutor(workers - 1, thread_name_prefix="neuroflow-step", initializer=_step_thread, initargs=(flush_denormal,)) if workers > 1 else None
+        self._pool = (
+            ThreadPoolExecutor(
+                workers - 1,
+                thread_name_prefix="neuroflow-step",
+                initializer=_step_thread,
+                initargs=(flush_denormal,),
+            )
+            if workers > 1
+            else None
+        )
 
     def close(self) -> None:
         if self._pool is not None:
@@ -78,24 +101,35 @@ class StepRunner:
             if self.workers > 1:
                 torch.set_num_threads(threads)
 
-    def __call__(self, x: torch.Tensor, y: torch.Tensor, extra: torch.Tensor | None = None) -> StepResult:
+    def __call__(
+        self, x: torch.Tensor, y: torch.Tensor, extra: torch.Tensor | None = None
+    ) -> StepResult:
         n, m = len(y), 0 if extra is None else len(extra)
-        parts = self.workers if n >= self.workers * 2 and (extra is None or m >= self.workers) else 1
+        parts = (
+            self.workers if n >= self.workers * 2 and (extra is None or m >= self.workers) else 1
+        )
         if parts == 1:
             results = [self._part(0, x, y, extra, n, m)]
         else:
             xs, ys = x.tensor_split(parts), y.tensor_split(parts)
             es = extra.tensor_split(parts) if extra is not None else [None] * parts
-            futures = [self._pool.submit(self._part, i, xs[i], ys[i], es[i], n, m) for i in range(1, parts)]
+            futures = [
+                self._pool.submit(self._part, i, xs[i], ys[i], es[i], n, m) for i in range(1, parts)
+            ]
             try:
                 results = [self._part(0, xs[0], ys[0], es[0], n, m)]
             finally:
-                results += [f.result() for f in futures]  # always wait: a part never outlives its step
+                results += [
+                    f.result() for f in futures
+                ]  # always wait: a part never outlives its step
         logits = results[0][0] if parts == 1 else torch.cat([r[0] for r in results])
         data_loss, loss = sum(r[1] for r in results), sum(r[2] for r in results)
         grads = list(results[0][3])
         for r in results[1:]:
-            grads = [a if b is None else b if a is None else a + b for a, b in zip(grads, r[3], strict=True)]
+            grads = [
+                a if b is None else b if a is None else a + b
+                for a, b in zip(grads, r[3], strict=True)
+            ]
         return StepResult(logits, data_loss, loss, grads)
 
     def _part(self, i: int, x, y, extra, n: int, m: int):

@@ -1,0 +1,146 @@
+"""`export`: a model as one ONNX file that any ONNX runtime can run, with its config in the metadata.
+
+Table models take float32 (N, F) preprocessed features; image models take raw uint8 (N, H, W, C) pixels
+and scale and transpose them inside the graph, exactly as training fed them. The batch size is free.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from neuroflow.errors import UsageError
+
+OPSET = 17
+FORMATS = ("onnx",)
+
+
+def graph_io(config: dict) -> tuple[dict, list[str]]:
+    """The graph's input (name, dtype, shape, layout) and output names for a model's config."""
+    shape = [None, *config["input"]["shape"]]
+    if config["kind"] == "image":
+        h, w, c = config["input"]["shape"]
+        scale = float(config["preprocessing"].get("scale", 1 / 255))
+        inp = {
+            "name": "pixels",
+            "dtype": "uint8",
+            "shape": shape,
+            "layout": "NHWC",
+            "note": f"raw pixels 0-255 of {h}x{w}x{c} pictures prepared as neuroflow prepares them; the graph multiplies by {scale:.8g} and transposes to NCHW",
+        }
+    else:
+        inp = {
+            "name": "features",
+            "dtype": "float32",
+            "shape": shape,
+            "layout": "NF",
+            "note": "rows already preprocessed as config.preprocessing says (standardised numbers, one-hot categories, missing indicators)",
+        }
+    outputs = ["logits", "probabilities"] if config["task"] == "classification" else ["prediction"]
+    return inp, outputs
+
+
+def _graph_module(model):
+    """The network wrapped with what `predict` does around it: input scaling in, softmax or de-standardising out."""
+    import torch
+
+    from neuroflow.training.batches import image_scale
+
+    class Exported(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.network = model.network
+            self.scale = image_scale(model.preprocessing)
+            self.is_image = model.kind == "image"
+            self.task = model.task
+            self.temperature = float(model.temperature)
+            prep = model.preprocessing
+            self.target = (float(prep.get("target_mean", 0.0)), float(prep.get("target_std", 1.0)))
+
+        def forward(self, x):
+            if self.is_image:
+                x = x.permute(0, 3, 1, 2).to(torch.float32) * self.scale
+            logits = self.network(x)
+            if self.task == "classification":
+                return logits, torch.softmax(logits / self.temperature, dim=1)
+            return logits * self.target[1] + self.target[0]
+
+    return Exported().eval()
+
+
+def onnx_config(model) -> dict:
+    """The config.json the ONNX file carries: the model's, completed as a save would complete it."""
+    from neuroflow._version import __version__
+    from neuroflow.models.store import FORMAT, FORMAT_VERSION, summary_rows
+
+    config = dict(model.config)
+    config.setdefault("format", FORMAT)
+    config.setdefault("format_version", FORMAT_VERSION)
+    config.setdefault("neuroflow_version", __version__)
+    config.setdefault("summary", summary_rows(model.network))
+    return config
+
+
+def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> Path:
+    """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: beside the folder, NAME.onnx)."""
+    import io
+    import warnings
+
+    import onnx
+    import torch
+
+    from neuroflow.files import atomic_file
+    from neuroflow.models.model import Model
+
+    source = None
+    if not isinstance(model, Model):
+        from neuroflow.models.store import load_model
+
+        source, model = Path(model), load_model(model)
+    if out is None:
+        if source is None:
+            raise UsageError(
+                "export needs a file name for a model that was never saved", "pass out='model.onnx'"
+            )
+        out = (
+            source.resolve().with_suffix(".onnx")
+            if source.suffix.lower() == ".zip"
+            else source.resolve().parent / f"{source.resolve().name}.onnx"
+        )
+    out = Path(out)
+    if out.suffix.lower() != ".onnx":
+        raise UsageError(f"--out {out} should end in .onnx", "e.g. --out model.onnx")
+    config = onnx_config(model)
+    inp, outputs = graph_io(config)
+    dtype = torch.uint8 if inp["dtype"] == "uint8" else torch.float32
+    example = torch.zeros((2, *config["input"]["shape"]), dtype=dtype)
+    buf = io.BytesIO()
+    # The default (dynamo) exporter needs the onnxscript package; the TorchScript one covers every
+    # layer neuroflow builds and lets the batch dimension stay free through dynamic_axes.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _graph_module(model),
+            (example,),
+            buf,
+            dynamo=False,
+            opset_version=opset,
+            input_names=[inp["name"]],
+            output_names=outputs,
+            dynamic_axes={name: {0: "batch"} for name in [inp["name"], *outputs]},
+        )
+    proto = onnx.load_from_string(buf.getvalue())
+    proto.producer_name, proto.producer_version = "neuroflow", config["neuroflow_version"]
+    proto.doc_string = f"{config.get('name', 'neuroflow model')}: a {config['kind']} {config['task']} model exported by neuroflow"
+    meta = {
+        "neuroflow_config": json.dumps(config, indent=2, ensure_ascii=False),
+        "neuroflow_format_version": str(config["format_version"]),
+        "neuroflow_input": json.dumps(inp),
+        "class_names": json.dumps(config.get("class_names")),
+        "preprocessing": json.dumps(config["preprocessing"]),
+    }
+    onnx.helper.set_model_props(proto, meta)
+    onnx.checker.check_model(proto)
+    with atomic_file(out) as fh:
+        fh.write(proto.SerializeToString())
+    return out

@@ -1,0 +1,97 @@
+"""Predictions as the lessons print them: one line per input, then a table of per-class percentages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+UNKNOWN = "unknown — not like the training data"
+
+
+def _line(r, model, reject: bool) -> str:
+    if model.task == "regression":
+        return f"{r.name}: {r.label:.4g}" + (
+            f" (expected {r.truth})" if r.truth is not None else ""
+        )
+    label = "unknown" if reject and not r.known else r.label
+    text = (
+        f"Prediction is '{label}' ({r.probability:.1%})"
+        if model.kind == "table"
+        else f"{r.name}: {label} ({r.probability:.1%})"
+    )
+    if model.kind == "table":
+        text = f"{r.name}: {text}"
+    if r.truth is not None:
+        mark = "✓" if r.correct else "✗"
+        text = f"{mark} {text}, expected '{r.truth}'" if model.kind == "table" else f"{text} {mark}"
+    if not r.known:
+        text += f"  [{UNKNOWN}; score {r.score:.3g}]"
+    return text
+
+
+def format_predictions(results, model, fmt: str = "table", reject: bool = False) -> str:
+    if fmt == "csv":
+        return _csv(results, model, reject)
+    lines = [_line(r, model, reject) for r in results]
+    if model.task == "classification" and model.kind == "image":
+        names = model.class_names
+        width = max(len("Image"), *(len(r.name) for r in results)) + 2
+        cw = max(5, *(len(n) + 1 for n in names))
+        # Each column is cw - 1 wide plus a space, in the header as in the rows, so names sit over their numbers.
+        lines += [
+            "",
+            f"{'Image':{width}}"
+            + "".join(f"{n:>{cw - 1}} " for n in names)
+            + " verdict" * any(r.score is not None for r in results),
+        ]
+        for r in results:
+            row = f"{r.name:{width}}" + "".join(
+                f"{r.probabilities[n]:>{cw - 1}.0%} " for n in names
+            )
+            if r.score is not None:
+                row += f"  {'known' if r.known else UNKNOWN}"
+            lines.append(row.rstrip())
+    return "\n".join(lines)
+
+
+def _csv(results, model, reject: bool) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    names = model.class_names or []
+    writer.writerow(
+        ["input", "prediction", "probability", "truth", "unknown_score", "verdict", *names]
+    )
+    for r in results:
+        label = "unknown" if reject and not r.known else r.label
+        verdict = "" if r.score is None else ("known" if r.known else "unknown")
+        probs = [f"{r.probabilities[n]:.6f}" for n in names] if r.probabilities else []
+        writer.writerow(
+            [
+                r.name,
+                label,
+                "" if r.probability is None else f"{r.probability:.6f}",
+                "" if r.truth is None else r.truth,
+                "" if r.score is None else f"{r.score:.6f}",
+                verdict,
+                *probs,
+            ]
+        )
+    return buf.getvalue().rstrip("\n")
+
+
+def show_grid(model, inputs, results, path, raw: bool = False) -> None:
+    """A PNG of each picture as the model saw it, with its top prediction."""
+    from neuroflow.errors import UsageError
+    from neuroflow.evaluation.plots import image_grid_png
+    from neuroflow.inference.predict import image_inputs
+
+    if model.kind != "image":
+        raise UsageError(
+            "--show draws pictures, but this model takes table rows", "leave out --show"
+        )
+    x, _, _ = image_inputs(model, inputs, raw=raw)
+    captions = [
+        f"{r.name}\n{'unknown' if not r.known else r.label} {r.probability:.0%}" for r in results
+    ]
+    image_grid_png(x, captions, path, "What the model saw", cols=min(8, len(x)))
+    print(f"wrote {path}")

@@ -1,0 +1,27 @@
+"""Kernel convolution: the catalogue, convolving, kernels as text, pictures, and learned filters."""
+
+from neuroflow.kernels.catalogue import ALIASES, CATALOGUE, Kernel, get_kernel, parse_kernel
+from neuroflow.kernels.convolution import (
+    MODES,
+    clipped_fraction,
+    convolve,
+    explain_pixel,
+    mode_name,
+    to_pixels,
+    valid_box,
+)
+
+__all__ = [
+    "ALIASES",
+    "CATALOGUE",
+    "MODES",
+    "Kernel",
+    "clipped_fraction",
+    "convolve",
+    "explain_pixel",
+    "get_kernel",
+    "mode_name",
+    "parse_kernel",
+    "to_pixels",
+    "valid_box",
+]

@@ -1,0 +1,169 @@
+"""The shared study: where it is stored, and how workers open it, keep their trials alive and never double up.
+
+SQLite for processes on one machine, a database server (PostgreSQL, MySQL) for several machines; passwords never printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import warnings
+from pathlib import Path
+
+from neuroflow.errors import UsageError
+
+# A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so others stop waiting.
+HEARTBEAT_S, GRACE_S = 10, 60
+DRIVERS = {
+    "postgresql": "install it with: pip install psycopg2-binary",
+    "mysql": "install it with: pip install PyMySQL, and write the URL as mysql+pymysql://user:password@host/db",
+}
+
+
+def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
+    """A database URL: as given, an SQLite file for a plain path, OUT/study.db by default, None for memory."""
+    if storage is None:
+        return f"sqlite:///{(out_dir / 'study.db').resolve()}" if out_dir is not None else None
+    if "://" in storage:
+        return storage
+    path = Path(storage).expanduser().resolve()
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"folder {path.parent} for the study database does not exist",
+            "create it first or give another --storage",
+        )
+    return f"sqlite:///{path}"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, fit to print and to record in summary.json and the model card."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL sqlalchemy can read; open_study says so
+        return url
+
+
+def open_study(url: str | None, name: str, direction: str, pruner, signature: dict):
+    """(RDBStorage or None, study), created or loaded; a study begun with other data, model or metric is refused."""
+    import optuna
+    import sqlalchemy.exc
+
+    rdb = None
+    if url is not None:
+        kwargs = (
+            {"connect_args": {"timeout": 60}}
+            if url.startswith("sqlite")
+            else {"pool_pre_ping": True}
+        )
+        for attempt in range(6):  # workers starting together can race to create the tables
+            try:
+                rdb = optuna.storages.RDBStorage(
+                    url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
+                )
+                break
+            except ImportError:  # optuna's message does not name the module, so name the usual one
+                fix = DRIVERS.get(
+                    url.split(":", 1)[0].split("+")[0], "install the Python driver of that database"
+                )
+                raise UsageError(
+                    f"the database driver for {redact(url)} is not installed", fix
+                ) from None
+            except sqlalchemy.exc.ArgumentError:
+                raise UsageError(
+                    f"--storage {redact(url)} is not a database URL",
+                    "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db",
+                ) from None
+            except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
+                if attempt == 5:
+                    first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
+                    raise UsageError(
+                        f"cannot open the study database {redact(url)}: {first}",
+                        "check the URL, that the server runs and that you may write there",
+                    ) from None
+                time.sleep(0.3 * (attempt + 1))
+    study = optuna.create_study(
+        storage=rdb, study_name=name, direction=direction, pruner=pruner, load_if_exists=True
+    )
+    recorded = study.user_attrs.get("neuroflow")
+    if recorded is None:
+        study.set_user_attr("neuroflow", signature)
+    for key, value in (recorded or {}).items():
+        if signature.get(key) != value:
+            raise UsageError(
+                f"study {name!r} was begun with {key} {value!r}, not {signature.get(key)!r}",
+                "continue it with the same settings, or start another with --study NAME",
+            )
+    if study.direction.name.lower() != direction:
+        raise UsageError(
+            f"study {name!r} is set to {study.direction.name.lower()}, but {signature['metric']} needs {direction}",
+            "give another --study NAME",
+        )
+    return rdb, study
+
+
+def stand_down(study, trial, trials: int) -> bool:
+    """Two workers that count N-1 at the same instant both ask for a trial: the database numbered them, so the
+    later one stands down (marked failed and 'surplus', left out of every count and table) and N stays exact."""
+    from optuna.trial import TrialState
+
+    live = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+    ahead = sum(
+        1
+        for t in study.get_trials(deepcopy=False, states=live)
+        if t.number < trial.number and not t.user_attrs.get("surplus")
+    )
+    if ahead < trials:
+        return False
+    trial.set_user_attr("surplus", True)
+    study.tell(trial, state=TrialState.FAIL)
+    return True
+
+
+class Heartbeat:
+    """Records every HEARTBEAT_S that the worker running this trial is alive (database studies only)."""
+
+    def __init__(self, rdb, trial):
+        self.rdb, self.trial_id, self.stop = rdb, trial._trial_id, threading.Event()
+
+    def __enter__(self):
+        if self.rdb is not None:
+            self.rdb.record_heartbeat(self.trial_id)
+            self.thread = threading.Thread(target=self._beat, daemon=True)
+            self.thread.start()
+        return self
+
+    def _beat(self):
+        while not self.stop.wait(HEARTBEAT_S):
+            with contextlib.suppress(Exception):  # a busy database: the next beat will do
+                self.rdb.record_heartbeat(self.trial_id)
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        if self.rdb is not None:
+            self.thread.join()
+
+
+def quiet_optuna() -> None:
+    """Optuna's own log lines and notes would interleave with ours; errors still reach the user as one line."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    warnings.filterwarnings(
+        "ignore", message="Heartbeat of storage is supposed to be used with Study.optimize"
+    )
+
+
+__all__ = [
+    "GRACE_S",
+    "HEARTBEAT_S",
+    "Heartbeat",
+    "open_study",
+    "quiet_optuna",
+    "redact",
+    "stand_down",
+    "storage_url",
+]
