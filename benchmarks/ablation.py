@@ -46,7 +46,7 @@ def trainer(
 
     from neuroflow.models.recipes import resolve_model
     from neuroflow.models.spec import build_network
-    from neuroflow.training.steps import StepRunner
+    from neuroflow.training.strategies import SplitBatch, StepLoss
 
     torch.manual_seed(0)
     _, net = build_network(
@@ -59,13 +59,12 @@ def trainer(
     params = list(net.parameters())
     opt = torch.optim.Adam(params, lr=1e-3, fused=adam == "fused")
     workers = threads if split == "on" else 1
-    runner = StepRunner(
+    runner = SplitBatch(workers, flush_denormal=denormal == "flush")
+    runner.setup(
         torch.compile(net) if compile_ == "on" else net,
         params,
-        F.cross_entropy,
-        workers=workers,
-        generators=[torch.Generator().manual_seed(i) for i in range(workers)],
-        flush_denormal=denormal == "flush",
+        StepLoss(F.cross_entropy),
+        [torch.Generator().manual_seed(i) for i in range(workers)],
     )
     shuffle = torch.Generator().manual_seed(0)
 
@@ -87,7 +86,7 @@ def trainer(
         opt.step()
 
     def steps(k: int) -> float:
-        with runner.threads_for_steps():  # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
+        with runner.steps():  # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
             # One step first, not timed: torch's own threads spin on after a setting without the split, and the
             # same setting timed right after one of those measured 4% slower than after itself.
             step()

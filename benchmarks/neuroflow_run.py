@@ -34,12 +34,14 @@ def main(
         spec.update(lr=0.001, schedule=None, batch_size=128, outlier_exposure=0.0)
     t_load = time.perf_counter() - t_start
     stamps: list[float] = []
+    callbacks = []
     if gate:
-        _stamp_full_batches(stamps, limit % spec["batch_size"] == 0)
+        callbacks.append(_full_batch_stamps(stamps, limit % spec["batch_size"] == 0))
         print("ready", flush=True)
         sys.stdin.readline()
     t0 = time.perf_counter()
-    model = fit(ds, spec, TrainSettings(epochs=epochs, seed=seed), progress="quiet")
+    settings = TrainSettings(epochs=epochs, seed=seed)
+    model = fit(ds, spec, settings, progress="quiet", callbacks=callbacks)
     train_s = sum(
         h["train_time_s"] for h in model.history
     )  # the steps, as the reference times them
@@ -62,17 +64,16 @@ def main(
     }
 
 
-def _stamp_full_batches(stamps: list[float], last_is_full: bool) -> None:
-    """Stamp the end of every full-batch step through the loop's progress display (called once a step)."""
-    import neuroflow.training.loop as loop
+def _full_batch_stamps(stamps: list[float], last_is_full: bool):
+    """A training callback that stamps the end of every full-batch step."""
+    from neuroflow.training import Callback
 
-    class Stamped(loop.Progress):
-        def step(self, step: int, logs: dict) -> None:
-            if step < self.steps or last_is_full:
+    class Stamps(Callback):
+        def on_step_end(self, trainer, step: int, logs: dict) -> None:
+            if step < trainer.steps_per_epoch or last_is_full:
                 stamps.append(time.perf_counter())
-            super().step(step, logs)
 
-    loop.Progress = Stamped
+    return Stamps()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 ceiling for convolutions), the time of one part of a split batch (64 images, forward and backward)
 alone and with a second part on the other core at the same time, the operations that take the time,
 and the floor those figures put under a 60,000-image epoch. Then, for neuroflow's own step on both
-cores (its network, StepRunner and fused Adam, batch 128): how long the parts take together and how
+cores (its network, SplitBatch and fused Adam, batch 128): how long the parts take together and how
 long each piece the main thread runs alone takes, while the other core waits.
 """
 
@@ -125,7 +125,7 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     from neuroflow.models.spec import build_network
     from neuroflow.training.batches import ArrayData
     from neuroflow.training.optimizers import optimizer_step
-    from neuroflow.training.steps import StepRunner, split_workers
+    from neuroflow.training.strategies import SplitBatch, StepLoss
 
     threads = configure_torch()
     torch.manual_seed(0)
@@ -134,13 +134,13 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     )
     params = list(net.parameters())
     optimizer = torch.optim.Adam(params, lr=1e-3, eps=1e-7, fused=True)
-    workers = split_workers(net, threads, batch, True)
-    runner = StepRunner(
+    runner = SplitBatch()
+    workers = runner.parts(net, threads, batch, True)
+    runner.setup(
         net,
         params,
-        F.cross_entropy,
-        workers=workers,
-        generators=[torch.Generator().manual_seed(i) for i in range(workers)],
+        StepLoss(F.cross_entropy),
+        [torch.Generator().manual_seed(i) for i in range(workers)],
     )
     rng = np.random.default_rng(0)
     data = ArrayData(
@@ -154,7 +154,7 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     }
     total_loss, correct = 0.0, 0
     net.train()
-    with runner.threads_for_steps():
+    with runner.steps():
         for i in range(steps):
             t0 = time.perf_counter()
             xb, yb = data.batch(order[i % len(order)])

@@ -190,13 +190,14 @@ CHECKPOINT = {
         {
             "epoch": 1,
             "history": [],
-            "cli": {
+            "run": {
                 "data": "iris",
                 "target": None,
                 "task": None,
                 "model": None,
                 "data_dir": None,
                 "augment": None,
+                "augment_test": False,
                 "image_size": None,
                 "grayscale": None,
                 "seed": 0,
@@ -890,17 +891,17 @@ CASES = [
     case(
         "resume-with-new-epochs",
         "train --resume run --epochs 100",
-        "so --epochs cannot change",
+        "--epochs was 3 there, not 100",
         CHECKPOINT,
     ),
     case(
-        "resume-with-other-data", "train digits --resume run", "so data cannot change", CHECKPOINT
+        "resume-with-other-data", "train digits --resume run", "DATA was 'iris' there, not 'digits'", CHECKPOINT
     ),
     case(
         "resume-not-from-cli",
         "train --resume run",
         "did not start",
-        {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "cli": null}'},
+        {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "run": null}'},
     ),
     case(
         "tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"

@@ -1,4 +1,4 @@
-"""The Python API, mirroring the command line: load_dataset, train, evaluate, predict, load.
+"""The Python API, mirroring the command line: load_dataset, train, evaluate, predict, load, tune.
 
 ds = nf.load_dataset("iris"); model = nf.train(ds, model="iris-mlp", epochs=60)
 """
@@ -12,7 +12,7 @@ from neuroflow.errors import UsageError
 from neuroflow.evaluation.evaluate import evaluate
 from neuroflow.inference.predict import Prediction, predict
 from neuroflow.models.model import Model
-from neuroflow.tuning.run import TuneResult, tune
+from neuroflow.tuning import TuneResult, tune
 
 
 def load(path: str | Path) -> Model:
@@ -23,7 +23,7 @@ def load(path: str | Path) -> Model:
 
 
 def train(
-    data: Dataset | str,
+    data: Dataset | str | Path | None = None,
     model=None,
     *,
     target: str | None = None,
@@ -32,96 +32,111 @@ def train(
     batch_size: int | None = None,
     lr: float | None = None,
     optimizer: str | None = None,
-    seed: int = 0,
+    seed: int | None = None,
     early_stopping: int | None = None,
     augment: str | None = None,
-    augment_test: bool = False,
-    on_nan: str = "stop",
-    out: str | Path | None = None,
-    resume: bool = False,
+    augment_test: bool | None = None,
+    on_nan: str | None = None,
+    out: str | Path | bool | None = None,
+    resume: str | Path | None = None,
     parent: str | Path | Model | None = None,
     freeze: str | None = None,
-    new_head: bool = False,
+    new_head: bool | None = None,
     data_dir: str | None = None,
+    image_size: int | str | tuple[int, int] | None = None,
+    grayscale: bool | None = None,
     progress: str = "auto",
     name: str | None = None,
     license: str | None = None,
-    run_info: dict | None = None,
     post_fit: bool = True,
+    test: bool = False,
+    strategy=None,
+    callbacks=(),
 ) -> Model:
-    """Train a model on `data` (a Dataset or anything load_dataset takes); saved to `out` if given."""
-    from neuroflow.models.recipes import resolve_model
-    from neuroflow.training import TrainSettings, fit
+    """Train a model on `data` (a Dataset or anything load_dataset takes).
 
-    if parent is None and (freeze or new_head):
-        raise UsageError(
-            f"{'--freeze' if freeze else '--new-head'} applies only when fine-tuning",
-            "add --from MODEL_DIR (the model to start from), or leave it out",
+    Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
+    with the settings it started with; settings given again must equal the recorded ones.
+    `test=True` then evaluates on the test split (`model.test_report`, figures in the card).
+    """
+    from neuroflow.evaluation.after_training import after_training
+    from neuroflow.training.run import plan
+
+    named = model if model is None or isinstance(model, str | Path) else None
+    settings = dict(
+        target=target, task=task, model=named, data_dir=data_dir, augment=augment,
+        augment_test=augment_test, image_size=image_size, grayscale=grayscale, seed=seed,
+        freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
+        optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
+    )  # fmt: skip
+    run = plan(settings, data, parent, out, resume)
+    try:
+        trained = _fit_run(
+            run, model if named is None else None, progress, name, strategy, callbacks
         )
-    if parent is not None and not isinstance(parent, Model):
-        parent = load(parent)
-    if model is None and parent is not None:
-        from neuroflow.training.finetune import parent_spec
-
-        model = parent_spec(parent)
-    if isinstance(data, str | Path):
-        prep = parent.preprocessing if parent is not None else {}
-        size = (prep["height"], prep["width"]) if prep.get("type") == "image" else None
-        data = load_dataset(
-            str(data), target=target, task=task, data_dir=data_dir, seed=seed, image_size=size
-        )
-    if augment_test:
-        from neuroflow.evaluation.evaluate import invert_test_split
-
-        if data.kind != "image" or "invert" not in str(augment or ""):
-            raise UsageError(
-                "--augment-test inverts the test images, so it needs image data and --augment invert",
-                "add --augment invert, or leave out --augment-test",
-            )
-        invert_test_split(data)
-    spec = resolve_model(model, data.kind, data.name)
-    settings = TrainSettings(
-        epochs=epochs,
-        batch_size=batch_size,
-        lr=lr,
-        optimizer=optimizer,
-        seed=seed,
-        early_stopping=early_stopping,
-        augment=augment,
-        on_nan=on_nan,
-    )
-    trained = fit(
-        data,
-        spec,
-        settings,
-        out=out,
-        resume=resume,
-        parent=parent,
-        freeze=freeze,
-        new_head=new_head,
-        progress=progress,
-        name=name,
-        run_info=run_info,
-    )
-    if license:
-        trained.config["license"] = license
-    if post_fit:
-        after_training(trained, data)
-    if out is not None:
-        trained.save(out)
+        if license:
+            trained.config["license"] = license
+        if post_fit:
+            after_training(trained, run.dataset)
+        if run.out is not None and (strategy is None or strategy.is_chief):
+            trained.save(run.out)
+        if test:
+            trained.test_report = evaluate(trained, run.dataset)
+    except BaseException:
+        run.remove_made_folders()
+        raise
     return trained
 
 
-def after_training(model: Model, data: Dataset) -> None:
-    """Fit what is fitted after training on the validation split: temperature and unknown-input check."""
-    from neuroflow.evaluation.calibration import fit_temperature
+def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
+    """Resolve the run's spec (a recipe, a spec file or object, or the parent's) and train it."""
+    from neuroflow.models.recipes import resolve_model
+    from neuroflow.training import TrainSettings, fit
 
-    if model.task != "classification" or len(data.y_val) == 0:
-        return
-    fit_temperature(model, data)
-    from neuroflow.evaluation.ood import fit_detector
+    s, data = run.record, run.dataset
+    if s["augment_test"]:
+        _invert_test_split(data, s["augment"])
+    chosen = spec_object if spec_object is not None else s["model"]
+    if chosen is None and run.parent is not None:
+        from neuroflow.training.finetune import parent_spec
 
-    fit_detector(model, data)
+        chosen = parent_spec(run.parent)
+    spec = resolve_model(chosen, data.kind, data.name)
+    keys = (
+        "epochs",
+        "batch_size",
+        "lr",
+        "optimizer",
+        "seed",
+        "early_stopping",
+        "augment",
+        "on_nan",
+    )
+    if progress != "quiet":
+        _note(progress, data.describe())
+    return fit(
+        data, spec, TrainSettings(**{k: s[k] for k in keys}),
+        run_dir=run.out, resume=run.resume, parent=run.parent, freeze=s["freeze"],
+        new_head=s["new_head"], progress=progress, name=name,
+        run_record=s, strategy=strategy, callbacks=list(callbacks),
+    )  # fmt: skip
+
+
+def _note(progress: str, text: str) -> None:
+    from neuroflow.training.progress import Progress
+
+    Progress(progress).note(text)
+
+
+def _invert_test_split(data: Dataset, augment) -> None:
+    from neuroflow.evaluation.evaluate import invert_test_split
+
+    if data.kind != "image" or "invert" not in str(augment or ""):
+        raise UsageError(
+            "--augment-test inverts the test images, so it needs image data and --augment invert",
+            "add --augment invert, or leave out --augment-test",
+        )
+    invert_test_split(data)
 
 
 __all__ = [

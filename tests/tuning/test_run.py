@@ -98,12 +98,12 @@ def test_a_study_begun_for_another_metric_is_refused(iris, tmp_path):
 
 
 def test_a_loss_that_becomes_nan_prunes_the_trial(iris, monkeypatch):
-    import neuroflow.training.loop as loop
+    import neuroflow.training as training
 
     def exploding(*args, **kwargs):
         raise TrainingStopped("the loss became NaN/Inf at epoch 2, batch 1", "try a smaller --lr")
 
-    monkeypatch.setattr(loop, "fit", exploding)
+    monkeypatch.setattr(training, "fit", exploding)
     result = tune(iris, trials=2, space=TINY, progress="quiet")
     assert result.summary["counts"]["pruned"] == 2 and result.best_model is None
     assert "NaN/Inf" in result.study.trials[0].user_attrs["pruned_because"]

@@ -3,54 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import typer
 
 from neuroflow.cli.app import app
-from neuroflow.errors import UsageError
-from neuroflow.files import check_folder
-
-
-def _image_size(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    try:
-        parts = [int(p) for p in text.lower().replace("x", ",").split(",")]
-    except ValueError:
-        raise UsageError(
-            f"--image-size {text!r} is not a size", "write e.g. --image-size 28 or 32x32"
-        ) from None
-    if len(parts) == 1:
-        parts *= 2
-    if len(parts) != 2 or not all(1 <= p <= 4096 for p in parts):
-        raise UsageError(
-            f"--image-size {text!r} is out of range", "give one or two whole numbers from 1 to 4096"
-        )
-    return parts[0], parts[1]
-
-
-# What a checkpoint must record of the command line that started it, for --resume to repeat it.
-RESUME_KEYS = {
-    "data",
-    "target",
-    "task",
-    "model",
-    "data_dir",
-    "augment",
-    "image_size",
-    "grayscale",
-    "seed",
-    "from_model",
-    "freeze",
-    "new_head",
-    "epochs",
-    "batch_size",
-    "lr",
-    "optimizer",
-    "early_stopping",
-    "on_nan",
-}
 
 
 @app.command()
@@ -78,7 +34,7 @@ def train(
     batch_size: int = typer.Option(None, "--batch-size", help="Examples per step."),
     lr: float = typer.Option(None, "--lr", help="Learning rate."),
     optimizer: str = typer.Option(None, "--optimizer", help="adam, adamw, sgd or rmsprop."),
-    seed: int = typer.Option(0, "--seed", help="Same seed, same machine: same weights."),
+    seed: int = typer.Option(None, "--seed", help="Same seed, same machine: same weights."),
     early_stopping: int = typer.Option(
         None,
         "--early-stopping",
@@ -108,221 +64,32 @@ def train(
         None, "--resume", help="Continue an interrupted run from its folder."
     ),
     on_nan: str = typer.Option(
-        "stop", "--on-nan", help="When the loss becomes NaN/Inf: stop or continue."
+        None, "--on-nan", help="When the loss becomes NaN/Inf: stop or continue."
     ),
     license_: str = typer.Option(None, "--license", help="License recorded in the model card."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
 ) -> None:
     """Train a model and write its folder: config.json, model.safetensors, README.md, history.json, loss_curve.png."""
-    args = dict(locals())
+    from neuroflow.api import train as train_model
     from neuroflow.plotting import figures as plotting
 
-    with (
-        plotting.helper()
-    ):  # loads matplotlib on another core while torch loads and the model trains
-        _train(**args)
-
-
-def _train(
-    data,
-    target,
-    task,
-    model,
-    from_model,
-    freeze,
-    new_head,
-    epochs,
-    batch_size,
-    lr,
-    optimizer,
-    seed,
-    early_stopping,
-    augment,
-    augment_test,
-    image_size,
-    grayscale,
-    data_dir,
-    out,
-    resume,
-    on_nan,
-    license_,
-    quiet,
-) -> None:
-    from neuroflow.api import train as train_model
-    from neuroflow.data import load_dataset
-
-    progress = "quiet" if quiet else "auto"
-    if resume:
-        from neuroflow.training.checkpoint import read_info
-
-        info = read_info(Path(resume))
-        args = info.get("cli")
-        if not isinstance(args, dict) or not set(args) >= RESUME_KEYS:
-            raise UsageError(
-                f"{resume} holds a checkpoint that 'neuroflow train' did not start",
-                "resume it the way it was started, e.g. in Python: nf.train(..., out=FOLDER, resume=True)",
-            )
-        given = {
-            "--target": target,
-            "--task": task,
-            "--model": model,
-            "--from": from_model,
-            "--freeze": freeze,
-            "--epochs": epochs,
-            "--batch-size": batch_size,
-            "--lr": lr,
-            "--optimizer": optimizer,
-            "--early-stopping": early_stopping,
-            "--augment": augment,
-            "--image-size": image_size,
-            "--data-dir": data_dir,
-            "--out": out,
-        }
-        ignored = [flag for flag, value in given.items() if value is not None] + (
-            ["DATA"] if data and data != args["data"] else []
-        )
-        if ignored:  # the run goes on with the settings it started with; a changed flag would be silently ignored
-            raise UsageError(
-                f"--resume continues {resume} with the settings it started with, so {', '.join(ignored)} cannot change",
-                "leave them out, or start a new run with another --out",
-            )
-        data, out = args["data"], resume
-        target, task, model, data_dir, augment = (
-            args["target"],
-            args["task"],
-            args["model"],
-            args["data_dir"],
-            args["augment"],
-        )
-        image_size, grayscale, seed, augment_test = (
-            args["image_size"],
-            args["grayscale"],
-            args["seed"],
-            args.get("augment_test", False),
-        )
-        from_model, freeze, new_head = args["from_model"], args["freeze"], args["new_head"]
-        epochs, batch_size, lr, optimizer, early_stopping, on_nan = (
-            args[k] for k in ("epochs", "batch_size", "lr", "optimizer", "early_stopping", "on_nan")
-        )
-    if not data:
-        raise UsageError(
-            "train needs DATA",
-            "e.g. neuroflow train iris, or neuroflow train table.csv --target COLUMN",
-        )
-    if epochs is not None and epochs < 1:
-        raise UsageError(
-            f"--epochs must be at least 1, not {epochs}", "give a positive number of epochs"
-        )
-    size = _image_size(image_size) if isinstance(image_size, str) else image_size
-    parent = None
-    if from_model:
-        from neuroflow.api import load
-
-        parent = load(from_model)
-        if size is None and parent.preprocessing.get("type") == "image":
-            size = (parent.preprocessing["height"], parent.preprocessing["width"])
-            grayscale = parent.preprocessing["channels"] == 1 if grayscale is None else grayscale
-    dataset = load_dataset(
-        data,
-        target=target,
-        task=task,
-        data_dir=data_dir,
-        seed=seed,
-        image_size=size,
-        grayscale=grayscale,
-    )
-    if out is None:
-        out = str(
-            Path("models")
-            / f"{dataset.name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
-        )
-    out_path = Path(out)
-    if not resume:
-        check_folder(out_path)
-    if (
-        not resume
-        and out_path.exists()
-        and any(out_path.iterdir())
-        and not (out_path / "config.json").exists()
-        and not (out_path / "checkpoint").exists()
-    ):
-        raise UsageError(
-            f"{out_path} exists and is not a neuroflow model folder",
-            "choose another --out, or empty that folder",
-        )
-    new_folders = [
-        p for p in (out_path, *out_path.parents) if not p.exists()
-    ]  # removed again if training fails
-    if not resume:
-        out_path.mkdir(parents=True, exist_ok=True)
-    cli_args = {
-        "data": data,
-        "target": target,
-        "task": task,
-        "model": model,
-        "data_dir": data_dir,
-        "augment": augment,
-        "image_size": size,
-        "grayscale": grayscale,
-        "augment_test": augment_test,
-        "seed": seed,
-        "from_model": from_model,
-        "freeze": freeze,
-        "new_head": new_head,
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "lr": lr,
-        "optimizer": optimizer,
-        "early_stopping": early_stopping,
-        "on_nan": on_nan,
-    }
-    if not quiet:
-        print(dataset.describe())
-    try:
+    with plotting.helper():  # loads matplotlib on another core while torch loads and trains
         trained = train_model(
-            dataset,
-            model,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            seed=seed,
-            early_stopping=early_stopping,
-            augment=augment,
-            augment_test=augment_test,
-            on_nan=on_nan,
-            out=out_path,
-            resume=bool(resume),
-            parent=parent,
-            freeze=freeze,
-            new_head=new_head,
-            progress=progress,
-            license=license_,
-            run_info=cli_args,
-        )
-    except BaseException:
-        for folder in new_folders:
-            _remove_if_empty(folder)
-        raise
+            data, model, target=target, task=task, parent=from_model, freeze=freeze,
+            new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
+            optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
+            augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
+            data_dir=data_dir, out=out or (None if resume else True), resume=resume,
+            on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto", test=not quiet,
+        )  # fmt: skip
     if not quiet:
-        from neuroflow.evaluation.evaluate import evaluate
-
-        report = evaluate(trained, dataset)
-        figure = (
-            f"test accuracy {report['accuracy']:.4f}"
-            if trained.task == "classification"
-            else f"test R² {report['r2']:.3f}, MAE {report['mae']:.4g}"
-        )
+        report = trained.test_report
+        if trained.task == "classification":
+            figure = f"test accuracy {report['accuracy']:.4f}"
+        else:
+            figure = f"test R² {report['r2']:.3f}, MAE {report['mae']:.4g}"
         print(f"{figure} on {report['data']}")
-        print(f"Model saved to {out_path} (reload with: neuroflow.load({str(out_path)!r}))")
-
-
-def _remove_if_empty(path: Path) -> None:
-    try:
-        if path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    except OSError:
-        pass
+        print(f"Model saved to {trained.path} (reload with: neuroflow.load({str(trained.path)!r}))")
 
 
 @app.command()

@@ -17,6 +17,7 @@ class Model:
         self.config = config
         self.history = history or []
         self.path = path
+        self.test_report: dict | None = None  # set by nf.train(..., test=True)
         # Arrays of the unknown-input check (class means, precision matrix), saved as detector.safetensors.
         self.detector: dict = {}
 

@@ -307,15 +307,15 @@ class _Runner:
         )
 
     def train(self, values: dict, on_epoch_end=None):
-        from neuroflow.training import TrainSettings
-        from neuroflow.training.loop import fit
+        from neuroflow.training import EpochHook, TrainSettings, fit
 
+        hooks = [EpochHook(on_epoch_end)] if on_epoch_end is not None else []
         return fit(
             self.dataset,
             apply(self.spec, values),
             TrainSettings(seed=self.seed),
             progress="quiet",
-            on_epoch_end=on_epoch_end,
+            callbacks=hooks,
         )
 
     def best_model(self, best):
@@ -331,13 +331,9 @@ class _Runner:
         model.config["spec"]["description"] = (
             f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial {best.number})."
         )
-        if model.task == "classification" and len(self.dataset.y_val):
-            # What neuroflow.train fits after training: the temperature, then the unknown-input check.
-            from neuroflow.evaluation.calibration import fit_temperature
-            from neuroflow.evaluation.ood import fit_detector
+        from neuroflow.evaluation.after_training import after_training
 
-            fit_temperature(model, self.dataset)
-            fit_detector(model, self.dataset)
+        after_training(model, self.dataset)
         return model
 
 

@@ -14,7 +14,7 @@ from neuroflow.data.outliers import uniform_loss
 from neuroflow.models.layers import Dropout, dropout_generator
 from neuroflow.models.spec import build_network
 from neuroflow.training.optimizers import plain_step
-from neuroflow.training.steps import StepRunner, flushes_denormals, split_workers
+from neuroflow.training.strategies import SplitBatch, StepLoss, flushes_denormals
 
 SPEC = {
     "layers": [
@@ -52,6 +52,16 @@ def test_relu_after_max_pool_gives_the_same_outputs_and_gradients():
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(g_fast, g_plain, strict=True))
 
 
+def _split(net, workers, *, loss=None, flush_denormal=False) -> SplitBatch:
+    strategy = SplitBatch(workers, flush_denormal=flush_denormal)
+    strategy.setup(net, list(net.parameters()), loss or StepLoss(F.cross_entropy), [])
+    return strategy
+
+
+def _parts(net, threads, batch_size, is_image) -> int:
+    return SplitBatch().parts(net, threads, batch_size, is_image)
+
+
 def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
     net = _network()
     params = list(net.parameters())
@@ -60,12 +70,7 @@ def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
     )  # parts of 19 and 18 rows
     y = torch.randint(0, 3, (37,))
     extra = torch.rand(9, 1, 10, 10).contiguous(memory_format=torch.channels_last)
-    runners = [
-        StepRunner(
-            net, params, F.cross_entropy, outlier_loss=uniform_loss, outlier_weight=0.5, workers=w
-        )
-        for w in (1, 2)
-    ]
+    runners = [_split(net, w, loss=StepLoss(F.cross_entropy, uniform_loss, 0.5)) for w in (1, 2)]
     try:
         one, split = (r(x, y, extra) for r in runners)
     finally:
@@ -83,15 +88,10 @@ def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_flushing_denormals_reaches_every_step_thread_and_the_mode_is_put_back(workers):
     net = _network()
-    runners = [
-        StepRunner(
-            net, list(net.parameters()), F.cross_entropy, workers=workers, flush_denormal=flush
-        )
-        for flush in (True, False)
-    ]
+    runners = [_split(net, workers, flush_denormal=flush) for flush in (True, False)]
     try:
         assert not flushes_denormals()
-        with runners[0].threads_for_steps():
+        with runners[0].steps():
             assert flushes_denormals()
             if workers > 1:
                 assert runners[0]._pool.submit(flushes_denormals).result()
@@ -99,7 +99,7 @@ def test_flushing_denormals_reaches_every_step_thread_and_the_mode_is_put_back(w
         torch.set_flush_denormal(
             True
         )  # a caller that flushes already: kept during steps that keep denormals, flushing after
-        with runners[1].threads_for_steps():
+        with runners[1].steps():
             assert not flushes_denormals()
             if workers > 1:
                 assert not runners[1]._pool.submit(flushes_denormals).result()
@@ -112,10 +112,10 @@ def test_flushing_denormals_reaches_every_step_thread_and_the_mode_is_put_back(w
 
 def test_batches_split_only_for_image_networks_without_batchnorm():
     net = _network()
-    assert split_workers(net, 2, 128, is_image=True) == 2
-    assert split_workers(net, 1, 128, is_image=True) == 1
-    assert split_workers(net, 2, 32, is_image=True) == 1  # parts of 16 cost more than they gain
-    assert split_workers(net, 2, 128, is_image=False) == 1
+    assert _parts(net, 2, 128, is_image=True) == 2
+    assert _parts(net, 1, 128, is_image=True) == 1
+    assert _parts(net, 2, 32, is_image=True) == 1  # parts of 16 cost more than they gain
+    assert _parts(net, 2, 128, is_image=False) == 1
     with_bn = _network(
         {
             "layers": [
@@ -126,7 +126,7 @@ def test_batches_split_only_for_image_networks_without_batchnorm():
             ]
         }
     )
-    assert split_workers(with_bn, 2, 128, is_image=True) == 1
+    assert _parts(with_bn, 2, 128, is_image=True) == 1
 
 
 def test_dropout_masks_come_from_the_thread_generator():

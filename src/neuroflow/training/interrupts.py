@@ -1,0 +1,54 @@
+"""Stopping cleanly: Ctrl-C and SIGTERM become a flag checked between batches, and the messages
+that say what was saved and how to continue."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+
+from neuroflow.errors import TrainingStopped
+
+
+class StopOnSignal:
+    """Turn SIGINT/SIGTERM into a flag checked between batches, so an epoch never ends half-saved."""
+
+    def __init__(self):
+        self.signal: str | None = None
+
+    def __enter__(self):
+        self._old = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        self.signal = signal.Signals(signum).name
+
+    def __exit__(self, *exc):
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+
+def nan_stop(epoch: int, step: int, run_dir, saved_epoch: int | None) -> TrainingStopped:
+    saved = f"; the last good epoch is saved in {run_dir}/checkpoint" if saved_epoch else ""
+    return TrainingStopped(
+        f"the loss became NaN/Inf at epoch {epoch}, batch {step}{saved}",
+        "the learning rate is probably too high (try a 10× smaller --lr) or the data has huge, "
+        "unscaled values; --on-nan continue skips such batches",
+    )
+
+
+def interrupted(signame: str, epoch: int, run_dir, saved_epoch: int | None) -> TrainingStopped:
+    if saved_epoch:
+        err = TrainingStopped(
+            f"stopped by {signame} during epoch {epoch}; epochs 1–{saved_epoch} are saved in {run_dir}",
+            f"continue with: neuroflow train --resume {run_dir}",
+        )
+    else:
+        err = TrainingStopped(
+            f"stopped by {signame} during epoch {epoch}, before any epoch was complete",
+            "nothing was saved; start the training again",
+        )
+    err.exit_code = 130
+    return err

@@ -1,0 +1,142 @@
+"""A training run as a user starts it: by names (data, recipe, parent model) and an --out folder.
+
+It loads the data the run names, resolves its model folder, records how it was started (so that
+--resume can repeat it) and removes folders it made when training fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from neuroflow.errors import UsageError
+from neuroflow.files import check_folder
+from neuroflow.training.resume import RUN_KEYS, continue_run
+
+
+@dataclass
+class Run:
+    dataset: object
+    record: dict  # RUN_KEYS → how the run was started
+    out: Path | None
+    resume: bool
+    parent: object = None
+    made: list[Path] = field(default_factory=list)  # folders this run created
+
+    def remove_made_folders(self) -> None:
+        for folder in self.made:
+            try:
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+            except OSError:
+                pass
+
+
+def image_size(value) -> tuple[int, int] | None:
+    """28, "28", "32x32", (32, 32) → (height, width)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            parts = [int(p) for p in value.lower().replace("x", ",").split(",")]
+        except ValueError:
+            raise UsageError(
+                f"--image-size {value!r} is not a size", "write e.g. --image-size 28 or 32x32"
+            ) from None
+    else:
+        parts = [value] if isinstance(value, int) else list(value)
+    parts = parts * 2 if len(parts) == 1 else parts
+    if len(parts) != 2 or not all(isinstance(p, int) and 1 <= p <= 4096 for p in parts):
+        raise UsageError(
+            f"--image-size {value!r} is out of range",
+            "give one or two whole numbers from 1 to 4096",
+        )
+    return parts[0], parts[1]
+
+
+def plan(settings: dict, data, parent, out, resume) -> Run:
+    """Settings (RUN_KEYS, None = not given) → the Run: resumed, data loaded, out folder ready."""
+    from neuroflow.models.store import load_model
+
+    given = {**settings, "data": data if isinstance(data, str | Path) else None}
+    given["from_model"] = parent if isinstance(parent, str | Path) else None
+    parent = None if isinstance(parent, str | Path) else parent
+    given["image_size"] = image_size(settings.get("image_size"))
+    if resume is not None:
+        record = continue_run(Path(resume), given, out)
+        given = {k: record[k] if given.get(k) is None else given[k] for k in RUN_KEYS}
+        out = resume
+    given = {k: given.get(k) for k in RUN_KEYS}
+    given["image_size"] = image_size(given["image_size"])
+    if given["epochs"] is not None and given["epochs"] < 1:
+        raise UsageError(
+            f"--epochs must be at least 1, not {given['epochs']}",
+            "give a positive number of epochs",
+        )
+    for key, default in (
+        ("seed", 0),
+        ("new_head", False),
+        ("augment_test", False),
+        ("on_nan", "stop"),
+    ):
+        given[key] = default if given[key] is None else given[key]
+    if parent is None and given["from_model"] is not None:
+        parent = load_model(given["from_model"])
+    if parent is None and (given["freeze"] or given["new_head"]):
+        flag = "--freeze" if given["freeze"] else "--new-head"
+        raise UsageError(
+            f"{flag} applies only when fine-tuning",
+            "add --from MODEL_DIR (the model to start from), or leave it out",
+        )
+    dataset = data if data is not None and not isinstance(data, str | Path) else None
+    dataset = dataset or _load(given, parent)
+    if out is True:  # the default folder, as the command line writes
+        out = default_out(dataset.name, given["model"])
+    run = Run(dataset, given, Path(out) if out else None, resume is not None, parent)
+    if run.out is not None and not run.resume:
+        _new_folder(run)
+    return run
+
+
+def _load(given: dict, parent):
+    from neuroflow.data import load_dataset
+
+    if not given["data"]:
+        raise UsageError(
+            "train needs DATA",
+            "e.g. neuroflow train iris, or neuroflow train table.csv --target COLUMN",
+        )
+    size, grayscale = given["image_size"], given["grayscale"]
+    prep = parent.preprocessing if parent is not None else {}
+    if size is None and prep.get("type") == "image":
+        size = (prep["height"], prep["width"])
+        grayscale = prep["channels"] == 1 if grayscale is None else grayscale
+    return load_dataset(
+        str(given["data"]),
+        target=given["target"],
+        task=given["task"],
+        data_dir=given["data_dir"],
+        seed=given["seed"],
+        image_size=size,
+        grayscale=grayscale,
+    )
+
+
+def default_out(dataset_name: str, model) -> Path:
+    return (
+        Path("models")
+        / f"{dataset_name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
+    )
+
+
+def _new_folder(run: Run) -> None:
+    out = run.out
+    check_folder(out)
+    ours = (out / "config.json").exists() or (out / "checkpoint").exists()
+    if out.exists() and any(out.iterdir()) and not ours:
+        raise UsageError(
+            f"{out} exists and is not a neuroflow model folder",
+            "choose another --out, or empty that folder",
+        )
+    run.made = [p for p in (out, *out.parents) if not p.exists()]
+    out.mkdir(parents=True, exist_ok=True)
