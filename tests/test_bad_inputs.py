@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from neuroflow import __version__
+
 DIR = object()  # in a case's files: make an empty folder here
 
 
@@ -148,8 +150,9 @@ def zip_bytes(entries: dict[str, str]) -> bytes:
 
 
 # A checkpoint as 'neuroflow train' records it, with damaged tensors.
+CHECKPOINT_FORMAT = {"format": "neuroflow-checkpoint", "format_version": 2, "neuroflow": __version__}
 CHECKPOINT = {
-    "run/checkpoint/state.json": json.dumps({"epoch": 1, "history": [], "cli": {
+    "run/checkpoint/state.json": json.dumps({**CHECKPOINT_FORMAT, "epoch": 1, "history": [], "cli": {
         "data": "iris", "target": None, "task": None, "model": None, "data_dir": None, "augment": None, "image_size": None, "grayscale": None,
         "seed": 0, "from_model": None, "freeze": None, "new_head": False, "epochs": 3, "batch_size": None, "lr": None, "optimizer": None,
         "early_stopping": None, "on_nan": "stop"}, "optimizer": {"state": {}, "param_groups": []}, "scheduler": None, "has_best": False}),
@@ -319,7 +322,9 @@ CASES = [
     case("resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT),
     case("resume-with-new-epochs", "train --resume run --epochs 100", "so --epochs cannot change", CHECKPOINT),
     case("resume-with-other-data", "train digits --resume run", "so data cannot change", CHECKPOINT),
-    case("resume-not-from-cli", "train --resume run", "did not start", {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "cli": null}'}),
+    case("resume-not-from-cli", "train --resume run", "did not start", {"run/checkpoint/state.json": json.dumps({**CHECKPOINT_FORMAT, "epoch": 1, "history": [], "cli": None})}),
+    case("resume-other-version", "train --resume run", "cannot continue it step for step",
+         {**CHECKPOINT, "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(CHECKPOINT_FORMAT["neuroflow"], "0.0.1")}),
     case("tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"),
     case("tune-trials-missing", "tune iris", "tune needs --trials"),
     case("tune-timeout-negative", "tune iris --trials 1 --timeout -5", "--timeout must be a positive number"),
