@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from neuroflow import __version__
+
 DIR = object()  # in a case's files: make an empty folder here
 
 
@@ -185,9 +187,15 @@ def zip_bytes(entries: dict[str, str]) -> bytes:
 
 
 # A checkpoint as 'neuroflow train' records it, with damaged tensors.
+CHECKPOINT_FORMAT = {
+    "format": "neuroflow-checkpoint",
+    "format_version": 2,
+    "neuroflow": __version__,
+}
 CHECKPOINT = {
     "run/checkpoint/state.json": json.dumps(
         {
+            **CHECKPOINT_FORMAT,
             "epoch": 1,
             "history": [],
             "run": {
@@ -895,13 +903,31 @@ CASES = [
         CHECKPOINT,
     ),
     case(
-        "resume-with-other-data", "train digits --resume run", "DATA was 'iris' there, not 'digits'", CHECKPOINT
+        "resume-with-other-data",
+        "train digits --resume run",
+        "DATA was 'iris' there, not 'digits'",
+        CHECKPOINT,
     ),
     case(
         "resume-not-from-cli",
         "train --resume run",
         "did not start",
-        {"run/checkpoint/state.json": '{"epoch": 1, "history": [], "run": null}'},
+        {
+            "run/checkpoint/state.json": json.dumps(
+                {**CHECKPOINT_FORMAT, "epoch": 1, "history": [], "run": None}
+            )
+        },
+    ),
+    case(
+        "resume-other-version",
+        "train --resume run",
+        "cannot continue it step for step",
+        {
+            **CHECKPOINT,
+            "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(
+                CHECKPOINT_FORMAT["neuroflow"], "0.0.1"
+            ),
+        },
     ),
     case(
         "tune-trials-zero", "tune iris --trials 0", "--trials must be a whole number of at least 1"

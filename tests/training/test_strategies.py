@@ -64,7 +64,6 @@ def _parts(net, threads, batch_size, is_image) -> int:
 
 def test_a_split_batch_gives_the_whole_batch_loss_and_gradients():
     net = _network()
-    params = list(net.parameters())
     x = torch.rand(37, 1, 10, 10).contiguous(
         memory_format=torch.channels_last
     )  # parts of 19 and 18 rows

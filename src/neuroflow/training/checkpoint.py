@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,12 +21,20 @@ from pathlib import Path
 
 import torch
 
+from neuroflow._version import __version__
 from neuroflow.errors import ModelFileError, UsageError
 
 FOLDER = "checkpoint"
 # Writing a checkpoint takes ~8 ms here and Iris' epochs ~6 ms: written after each of them, they doubled
 # its training time. A killed process loses at most this much training beyond its current epoch.
 MIN_INTERVAL_S = 1.0
+# What state.json and state.safetensors hold and how (docs/model-format.md): a checkpoint of another format,
+# or of another neuroflow version (whose training could take other steps), is refused rather than resumed differently.
+FORMAT = "neuroflow-checkpoint"
+FORMAT_VERSION = 2
+# Tests only: "SIGNAL:EPOCH" sends this process SIGNAL once epoch EPOCH's checkpoint is complete on disk, so an
+# interruption falls at a known point (e.g. KILL:2, INT:1).
+SIGNAL_AFTER_ENV = "NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH"
 
 
 def _flatten_optimizer(state: dict) -> tuple[dict, dict]:
@@ -46,7 +56,29 @@ def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
         state[int(idx)] = {
             k: tensors[f"optimizer/{idx}/{k}"] if v == "<tensor>" else v for k, v in values.items()
         }
-    return {"state": state, "param_groups": rest["param_groups"]}
+    # JSON has no tuples: betas come back as lists; put them back as the optimizer made them
+    groups = [
+        {k: tuple(v) if k == "betas" and isinstance(v, list) else v for k, v in g.items()}
+        for g in rest["param_groups"]
+    ]
+    return {"state": state, "param_groups": groups}
+
+
+def _match_layouts(optimizer) -> None:
+    """Give each per-parameter state tensor its parameter's memory layout (channels_last for conv weights).
+
+    safetensors stores tensors contiguous and load_state_dict keeps that layout; the fused Adam/AdamW
+    kernel walks the parameter, gradient and moments as flat memory, so contiguous moments beside a
+    channels_last weight were updated element against the wrong element: resumed image runs took other steps.
+    """
+    for param, values in optimizer.state.items():
+        for key, value in values.items():
+            if (
+                isinstance(value, torch.Tensor)
+                and value.shape == param.shape
+                and value.stride() != param.stride()
+            ):
+                values[key] = torch.empty_like(param, dtype=value.dtype).copy_(value)
 
 
 def snapshot(
@@ -68,6 +100,9 @@ def snapshot(
     rest = {k: v for k, v in info.items() if k != "history"}
     meta = copy.deepcopy(
         {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "neuroflow": __version__,
             **rest,
             "optimizer": opt_rest,
             "scheduler": scheduler.state_dict() if scheduler else None,
@@ -76,6 +111,12 @@ def snapshot(
     )
     meta["history"] = history
     return tensors, meta
+
+
+def _signal_after(epoch) -> str | None:
+    """The signal NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH asks for after this epoch's checkpoint, if any."""
+    name, _, at = os.environ.get(SIGNAL_AFTER_ENV, "").partition(":")
+    return name.upper() if name and at.strip() == str(epoch) else None
 
 
 def write_checkpoint(run_dir: Path, tensors: dict, meta: dict) -> None:
@@ -115,6 +156,10 @@ class CheckpointWriter:
             if not self._running:
                 self._running = True
                 self._pool.submit(self._drain)
+        sig = _signal_after(snap[1]["epoch"])
+        if sig:  # tests: interrupt at a known point, with this epoch on disk
+            self.wait()
+            os.kill(os.getpid(), getattr(signal, "SIG" + sig.removeprefix("SIG")))
 
     def _drain(self) -> None:
         while True:
@@ -176,6 +221,21 @@ def read_info(run_dir: Path) -> dict:
         or not isinstance(info.get("history"), list)
     ):
         raise _damaged(run_dir, "state.json")
+    if (info.get("format"), info.get("format_version"), info.get("neuroflow")) != (
+        FORMAT,
+        FORMAT_VERSION,
+        __version__,
+    ):
+        written = (
+            f"neuroflow {info['neuroflow']}"
+            if isinstance(info.get("neuroflow"), str)
+            else "an older neuroflow"
+        )
+        raise ModelFileError(
+            f"the checkpoint in {run_dir} was written by {written} (checkpoint format {info.get('format_version', 1)}), "
+            f"and neuroflow {__version__} (format {FORMAT_VERSION}) cannot continue it step for step",
+            f"resume it with that neuroflow version, or start the training again (delete {run_dir / FOLDER} or choose another --out)",
+        )
     return info
 
 
@@ -200,6 +260,7 @@ def restore_checkpoint(
             {k[len("network/") :]: v for k, v in tensors.items() if k.startswith("network/")}
         )
         optimizer.load_state_dict(_unflatten_optimizer(tensors, info["optimizer"]))
+        _match_layouts(optimizer)
         if scheduler is not None and info.get("scheduler"):
             scheduler.load_state_dict(info["scheduler"])
         torch.set_rng_state(tensors["rng/torch"])
