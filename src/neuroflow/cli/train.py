@@ -1,4 +1,5 @@
-"""`neuroflow train`, `neuroflow models` and `neuroflow inspect`: lesson steps 1–6 on the command line."""
+"""`neuroflow train`, `neuroflow models` and `neuroflow inspect`: lesson steps 1–6 on the command
+line."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from neuroflow.cli.app import app
 def train(
     data: str = typer.Argument(
         None,
-        help="A built-in dataset (iris, digits, mnist, fashion-mnist), a CSV file, or a folder of class-named image folders.",
+        help="A built-in dataset (iris, digits, mnist, fashion-mnist), a CSV file, "
+        "or a folder of class-named image folders.",
         show_default=False,
     ),
     target: str = typer.Option(None, "--target", help="The CSV column to predict."),
@@ -46,7 +48,8 @@ def train(
     augment_test: bool = typer.Option(
         False,
         "--augment-test",
-        help="With --augment invert: add inverted copies to the test split too, as the lesson does.",
+        help="With --augment invert: add inverted copies to the test split too, as the lesson "
+        "does.",
     ),
     image_size: str = typer.Option(
         None, "--image-size", help="Resize images to this size, e.g. 28 or 32x32."
@@ -69,7 +72,8 @@ def train(
     license_: str = typer.Option(None, "--license", help="License recorded in the model card."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
 ) -> None:
-    """Train a model and write its folder: config.json, model.safetensors, README.md, history.json, loss_curve.png."""
+    """Train a model and write its folder: config.json, model.safetensors, README.md, history.json,
+    loss_curve.png."""
     from neuroflow.api import train as train_model
     from neuroflow.plotting import figures as plotting
 
@@ -112,7 +116,8 @@ def inspect(
     data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Show a dataset's columns, inferred types, missing counts, class balance and the preprocessing plan."""
+    """Show a dataset's columns, inferred types, missing counts, class balance and the preprocessing
+    plan."""
     from neuroflow.data.inspect import inspect_data
 
     report = inspect_data(data, target=target, data_dir=data_dir)

@@ -31,7 +31,7 @@ class Callback:
 
 
 class EpochHook(Callback):
-    """Calls `fn(logs)` after each epoch; it may raise to stop training (tuning prunes trials so)."""
+    """Calls `fn(logs)` after each epoch; it may raise to stop training (tuning prunes so)."""
 
     def __init__(self, fn):
         self.fn = fn
@@ -41,7 +41,8 @@ class EpochHook(Callback):
 
 
 class EarlyStopping(Callback):
-    """Counts epochs without a lower val_loss, stops after `patience` of them, keeps the best weights.
+    """Counts epochs without a lower val_loss, stops after `patience` of them, keeps the best
+    weights.
 
     Its numbers live in the trainer's state, so checkpoints carry them and resuming continues them.
     """
@@ -72,7 +73,8 @@ class EarlyStopping(Callback):
 
 
 class Checkpoints(Callback):
-    """Writes a checkpoint after every epoch into `run_dir` (in the background, at most once a second)."""
+    """Writes a checkpoint after every epoch into `run_dir` (in the background, at most once a
+    second)."""
 
     def __init__(self, run_dir: Path):
         self.run_dir = run_dir

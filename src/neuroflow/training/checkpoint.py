@@ -1,11 +1,12 @@
-"""Checkpoints after every epoch: weights, optimizer state, RNG states, epoch and history, written atomically.
+"""Checkpoints after every epoch: weights, optimizer state, RNG states, epoch and history, written
+atomically.
 
 They are written on a background thread, at most once a second: when epochs end faster than that,
 the newest epoch's checkpoint replaces the one waiting its turn, and the newest is always written
 before training reports what is saved (at the end, on Ctrl-C, on a NaN loss).
 
-Tensors go to safetensors and everything else to JSON (no pickle), in a folder swapped in whole, so a
-process killed at any moment leaves the last checkpoint written, complete, to resume from.
+Tensors go to safetensors and everything else to JSON (no pickle), in a folder swapped in whole, so
+a process killed at any moment leaves the last checkpoint written, complete, to resume from.
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from neuroflow._version import __version__
 from neuroflow.errors import ModelFileError, UsageError
 
 FOLDER = "checkpoint"
-# Writing a checkpoint takes ~8 ms here and Iris' epochs ~6 ms: written after each of them, they doubled
-# its training time. A killed process loses at most this much training beyond its current epoch.
+# At most one write a second, so epochs of a few milliseconds never wait for the disk; a killed
+# process loses at most this much training beyond its last checkpoint.
 MIN_INTERVAL_S = 1.0
-# What state.json and state.safetensors hold and how (docs/model-format.md): a checkpoint of another format,
-# or of another neuroflow version (whose training could take other steps), is refused rather than resumed differently.
+# What state.json and state.safetensors hold and how (docs/model-format.md): a checkpoint of another
+# format, or of another neuroflow version (whose training could take other steps), is refused rather
+# than resumed differently.
 FORMAT = "neuroflow-checkpoint"
 FORMAT_VERSION = 2
-# Tests only: "SIGNAL:EPOCH" sends this process SIGNAL once epoch EPOCH's checkpoint is complete on disk, so an
-# interruption falls at a known point (e.g. KILL:2, INT:1).
+# Tests only: "SIGNAL:EPOCH" sends this process SIGNAL once epoch EPOCH's checkpoint is complete on
+# disk, so an interruption falls at a known point (e.g. KILL:2, INT:1).
 SIGNAL_AFTER_ENV = "NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH"
 
 
@@ -65,11 +67,13 @@ def _unflatten_optimizer(tensors: dict, rest: dict) -> dict:
 
 
 def _match_layouts(optimizer) -> None:
-    """Give each per-parameter state tensor its parameter's memory layout (channels_last for conv weights).
+    """Give each per-parameter state tensor its parameter's memory layout (channels_last for conv
+    weights).
 
-    safetensors stores tensors contiguous and load_state_dict keeps that layout; the fused Adam/AdamW
-    kernel walks the parameter, gradient and moments as flat memory, so contiguous moments beside a
-    channels_last weight were updated element against the wrong element: resumed image runs took other steps.
+    safetensors stores tensors contiguous and load_state_dict keeps that layout; the fused
+    Adam/AdamW kernel walks the parameter, gradient and moments as flat memory, so contiguous
+    moments beside a channels_last weight were updated element against the wrong element: resumed
+    image runs took other steps.
     """
     for param, values in optimizer.state.items():
         for key, value in values.items():
@@ -95,7 +99,7 @@ def snapshot(
         tensors[f"rng/{name}"] = gen.get_state()
     if best_state is not None:  # already a copy, replaced (never changed) when a better epoch comes
         tensors.update({f"best/{k}": v.contiguous() for k, v in best_state.items()})
-    # history grows by one flat dict per epoch: deep-copied whole at every epoch, its cost grew with the square of the epochs
+    # copied dict by dict: a deep copy of the whole history each epoch would grow with its square
     history = [dict(h) for h in info.get("history", [])]
     rest = {k: v for k, v in info.items() if k != "history"}
     meta = copy.deepcopy(
@@ -114,7 +118,8 @@ def snapshot(
 
 
 def _signal_after(epoch) -> str | None:
-    """The signal NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH asks for after this epoch's checkpoint, if any."""
+    """The signal NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH asks for after this epoch's checkpoint, if
+    any."""
     name, _, at = os.environ.get(SIGNAL_AFTER_ENV, "").partition(":")
     return name.upper() if name and at.strip() == str(epoch) else None
 
@@ -231,10 +236,13 @@ def read_info(run_dir: Path) -> dict:
             if isinstance(info.get("neuroflow"), str)
             else "an older neuroflow"
         )
+        fmt = info.get("format_version", 1)
         raise ModelFileError(
-            f"the checkpoint in {run_dir} was written by {written} (checkpoint format {info.get('format_version', 1)}), "
-            f"and neuroflow {__version__} (format {FORMAT_VERSION}) cannot continue it step for step",
-            f"resume it with that neuroflow version, or start the training again (delete {run_dir / FOLDER} or choose another --out)",
+            f"the checkpoint in {run_dir} was written by {written} (checkpoint format {fmt}), "
+            f"and neuroflow {__version__} (format {FORMAT_VERSION}) cannot continue it step "
+            "for step",
+            "resume it with that neuroflow version, or start the training again "
+            f"(delete {run_dir / FOLDER} or choose another --out)",
         )
     return info
 

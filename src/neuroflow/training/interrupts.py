@@ -10,7 +10,8 @@ from neuroflow.errors import TrainingStopped
 
 
 class StopOnSignal:
-    """Turn SIGINT/SIGTERM into a flag checked between batches, so an epoch never ends half-saved."""
+    """Turn SIGINT/SIGTERM into a flag checked between batches, so an epoch never ends half-
+    saved."""
 
     def __init__(self):
         self.signal: str | None = None
@@ -42,7 +43,8 @@ def nan_stop(epoch: int, step: int, run_dir, saved_epoch: int | None) -> Trainin
 def interrupted(signame: str, epoch: int, run_dir, saved_epoch: int | None) -> TrainingStopped:
     if saved_epoch:
         err = TrainingStopped(
-            f"stopped by {signame} during epoch {epoch}; epochs 1–{saved_epoch} are saved in {run_dir}",
+            f"stopped by {signame} during epoch {epoch}; "
+            f"epochs 1–{saved_epoch} are saved in {run_dir}",
             f"continue with: neuroflow train --resume {run_dir}",
         )
     else:

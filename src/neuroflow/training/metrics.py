@@ -1,4 +1,5 @@
-"""The loss a step minimises and the figures an epoch reports (loss, accuracy or MAE, validation)."""
+"""The loss a step minimises and the figures an epoch reports (loss, accuracy or MAE,
+validation)."""
 
 from __future__ import annotations
 

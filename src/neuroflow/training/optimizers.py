@@ -20,7 +20,8 @@ _WRAPPED = ("add_param_group", "zero_grad", "state_dict", "load_state_dict")
 
 
 def skip_dynamo_wrappers() -> None:
-    """Mark torch.optim's plain methods as already disabled for torch.compile, unless dynamo is loaded."""
+    """Mark torch.optim's plain methods as already disabled for torch.compile, unless dynamo is
+    loaded."""
     if "torch._dynamo" in sys.modules:
         return
     for name in _WRAPPED:

@@ -1,4 +1,5 @@
-"""Progress like Keras' fit: a bar on a terminal, one plain line per epoch otherwise, nothing when quiet."""
+"""Progress like Keras' fit: a bar on a terminal, one plain line per epoch otherwise, nothing when
+quiet."""
 
 from __future__ import annotations
 

@@ -36,7 +36,8 @@ class TrainSettings:
         """Flags win over the spec, the spec over Keras-like defaults; every value checked."""
         s = TrainSettings(**asdict(self))
         for f in FROM_SPEC:
-            # None means "not given" (0 is a value to check), but for the fields whose default is 0.0
+            # None means "not given" (0 is a value to check), but for the fields whose default is
+            # 0.0
             given = getattr(s, f)
             if (given is None or (f in ZERO_DEFAULTS and given == 0.0)) and spec.get(f) is not None:
                 setattr(s, f, spec[f])

@@ -2,9 +2,9 @@
 
 `SplitBatch` splits each batch across threads, one torch thread per part, because small convolutions
 keep two cores busy poorly inside one operation. Each part's loss is weighted by its share of the
-batch, so the parts add up to the whole batch's mean loss and gradient, and each part's Dropout draws
-from its own generator: the same seed gives the same weights on the same machine. With one part it is
-plain single-process training.
+batch, so the parts add up to the whole batch's mean loss and gradient, and each part's Dropout
+draws from its own generator: the same seed gives the same weights on the same machine. With one
+part it is plain single-process training.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ class Strategy:
 
 
 def flushes_denormals() -> bool:
-    """Whether this thread flushes denormal floats to zero (torch sets the mode but cannot report it)."""
+    """Whether this thread flushes denormal floats to zero (torch sets the mode but cannot report
+    it)."""
     return float(torch.tensor(1e-40) * 1.0) == 0.0
 
 
@@ -104,7 +105,8 @@ class SplitBatch(Strategy):
         self._pool: ThreadPoolExecutor | None = None
 
     def parts(self, network: nn.Module, threads: int, batch_size: int, is_image: bool) -> int:
-        """One part per core for image networks without BatchNorm (its statistics would be per part)."""
+        """One part per core for image networks without BatchNorm (its statistics would be per
+        part)."""
         if self.workers is None:
             split = is_image and threads >= 2 and not has_batchnorm(network)
             self.workers = max(1, min(threads, batch_size // MIN_PART)) if split else 1

@@ -264,5 +264,6 @@ class Trainer:
 
 
 def fit(dataset, spec: dict, settings: TrainSettings, **options):
-    """Train `spec` on `dataset` with a Trainer (options as Trainer takes them); returns the Model."""
+    """Train `spec` on `dataset` with a Trainer (options as Trainer takes them); returns the
+    Model."""
     return Trainer(dataset, spec, settings, **options).fit()
