@@ -15,7 +15,7 @@ import pytest
 
 import neuroflow as nf
 from neuroflow.errors import ModelFileError, UsageError
-from neuroflow.models import bundle as bundle_module
+from neuroflow.models import unbundle as bundle_module
 from neuroflow.models.bundle import make_bundle
 from neuroflow.models.store import read_config
 

@@ -88,7 +88,7 @@ def test_weights_with_wrong_shapes(iris_model, tmp_path):
     import torch
     from safetensors.torch import save_file
 
-    from neuroflow.models.store import sha256
+    from neuroflow.models.safety import sha256
 
     dst = _copy(iris_model[1], tmp_path)
     tensors = {k: v for k, v in nf.load(dst).network.state_dict().items()}

@@ -30,14 +30,14 @@ def evaluate(
     with (
         plotting.helper()
     ):  # loads matplotlib on another core while torch loads and the model is evaluated
-        from neuroflow.api import load
         from neuroflow.evaluation.evaluate import evaluate as run
         from neuroflow.evaluation.report import format_report
+        from neuroflow.models.store import load_model
 
-        loaded = load(model)
+        loaded = load_model(model)
         report = run(loaded, data, data_dir=data_dir, out=out)
         if ood:
-            from neuroflow.evaluation.ood import evaluate_ood
+            from neuroflow.evaluation.unknown_inputs import evaluate_unknown
 
-            report["ood"] = evaluate_ood(loaded, ood, data_dir=data_dir, out=out)
+            report["ood"] = evaluate_unknown(loaded, ood, data_dir=data_dir, out=out)
     print(json.dumps(report, indent=2) if as_json else format_report(report, loaded))

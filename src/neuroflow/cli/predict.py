@@ -45,12 +45,9 @@ def predict(
                 f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png"
             )
         check_parent(Path(show))
-    if model.lower().endswith(".onnx"):  # an exported file runs in onnxruntime, without torch
-        from neuroflow.export.runtime import load_onnx as load
-        from neuroflow.export.runtime import predict as run
-    else:
-        from neuroflow.api import load
-        from neuroflow.inference.predict import predict as run
+    from neuroflow.api import load
+    from neuroflow.inference.predict import predict as run
+
     loaded = load(model)
     if loaded.kind == "table" and len(inputs) != 1:
         raise UsageError(
@@ -66,3 +63,4 @@ def predict(
         from neuroflow.inference.tables import show_grid
 
         show_grid(loaded, inputs, results, show, raw=no_preprocess)
+        print(f"wrote {show}")

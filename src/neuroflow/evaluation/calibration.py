@@ -22,7 +22,8 @@ def fit_temperature_to(logits: np.ndarray, y: np.ndarray) -> float:
     A coarse grid over log T, then golden-section refinement: NLL is smooth and unimodal in log T,
     and this avoids importing scipy's optimiser (a second at the end of every training run).
     """
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
+    from neuroflow.evaluation.metrics import calibration_figures
+    from neuroflow.models.logits import softmax
 
     if mistakes(logits, y) < MIN_MISTAKES:
         return 1.0
@@ -54,10 +55,10 @@ def mistakes(logits: np.ndarray, y: np.ndarray) -> int:
 
 def fit_temperature(model, data) -> float:
     """Fit T on the validation split and record it (with before/after figures) in the model config."""
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
-    from neuroflow.training.loop import predict_array
+    from neuroflow.evaluation.metrics import calibration_figures
+    from neuroflow.models.logits import softmax
 
-    logits = predict_array(model.network, data.x_val, model.preprocessing).numpy()
+    logits = model.logits(data.x_val)
     t = fit_temperature_to(logits, data.y_val)
     wrong = mistakes(logits, data.y_val)
     calibration = model.config["calibration"] = {
@@ -70,6 +71,7 @@ def fit_temperature(model, data) -> float:
     if wrong < MIN_MISTAKES:  # fit_temperature_to left T at 1
         calibration["method"] = "none"
         calibration["reason"] = (
-            f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer than the {MIN_MISTAKES} a temperature is fitted from"
+            f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer "
+            f"than the {MIN_MISTAKES} a temperature is fitted from"
         )
     return t

@@ -120,7 +120,7 @@ def evaluate(
 ) -> dict:
     """Figures and pictures for `model` on `data` (default: its held-back test split)."""
     from neuroflow.evaluation import metrics, plots
-    from neuroflow.training.loop import predict_array
+    from neuroflow.models.logits import softmax
 
     if out is not None:
         from neuroflow.files import check_folder
@@ -138,14 +138,14 @@ def evaluate(
         raise DataError(
             "there is nothing to evaluate on (0 rows)", "give data with at least one row"
         )
-    logits = predict_array(model.network, x, model.preprocessing).numpy()
+    logits = model.logits(x)
     out_dir = Path(out) if out else model.path
     report: dict = {"model": model.config.get("name"), "data": what, "task": model.task}
     if model.task == "classification":
-        probs = metrics.softmax(logits, model.temperature)
+        probs = model.probabilities(logits=logits)
         report |= metrics.classification_metrics(y, probs, model.class_names)
         if model.temperature != 1.0:
-            report["uncalibrated"] = metrics.calibration_figures(metrics.softmax(logits), y)
+            report["uncalibrated"] = metrics.calibration_figures(softmax(logits), y)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             report["confusion_matrix_png"] = str(
@@ -170,7 +170,9 @@ def evaluate(
             )
         summary = {k: report[k] for k in ("mae", "rmse", "r2")}
     if update_card and model.path is not None and out_dir == model.path:
-        refresh_card(model, summary)
+        from neuroflow.models.writer import update_card as record
+
+        record(model, summary)
     return report
 
 
@@ -192,13 +194,3 @@ def _wrong_grid(x, y, probs, class_names, path) -> str | None:
             x[worst].tolist(), captions, path, "Most confidently wrong test images"
         )
     )
-
-
-def refresh_card(model, summary: dict) -> None:
-    """Record the figures in config.json and README.md (each file replaced atomically)."""
-    from neuroflow.files import write_json, write_text
-    from neuroflow.models.card import model_card
-
-    model.config["metrics"] = {k: round(float(v), 6) for k, v in summary.items()}
-    write_text(model.path / "README.md", model_card(model))
-    write_json(model.path / "config.json", model.config)

@@ -8,13 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    z = logits / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
     """Mean |accuracy − confidence| over equal-width confidence bins, weighted by bin size."""
     conf, pred = probs.max(1), probs.argmax(1)

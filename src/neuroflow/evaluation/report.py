@@ -7,12 +7,14 @@ def format_report(report: dict, model) -> str:
     lines = [f"Model {report['model']} on {report['data']}"]
     if report["task"] == "classification":
         lines.append(
-            f"accuracy {report['accuracy']:.4f}   NLL {report['nll']:.4f}   Brier {report['brier']:.4f}   ECE {report['ece']:.4f}"
+            f"accuracy {report['accuracy']:.4f}   NLL {report['nll']:.4f}   Brier "
+            f"{report['brier']:.4f}   ECE {report['ece']:.4f}"
         )
         if "uncalibrated" in report:
             u = report["uncalibrated"]
             lines.append(
-                f"  before temperature scaling (T = {model.temperature:.3f}): NLL {u['nll']:.4f}   Brier {u['brier']:.4f}   ECE {u['ece']:.4f}"
+                f"  before temperature scaling (T = {model.temperature:.3f}): NLL {u['nll']:.4f}   "
+                f"Brier {u['brier']:.4f}   ECE {u['ece']:.4f}"
             )
         width = max(len(r["class"]) for r in report["per_class"]) + 2
         lines += ["", f"{'class':{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
@@ -48,7 +50,8 @@ def format_report(report: dict, model) -> str:
         o = report["ood"]
         lines += [
             "",
-            f"unknown-input check against {o['data']}: AUROC {o['auroc']:.4f}   AUPR {o['aupr']:.4f}   FPR at 95% TPR {o['fpr_at_95_tpr']:.4f}",
+            f"unknown-input check against {o['data']}: AUROC {o['auroc']:.4f}   AUPR "
+            f"{o['aupr']:.4f}   FPR at 95% TPR {o['fpr_at_95_tpr']:.4f}",
         ]
         if o.get("histogram_png"):
             lines.append(f"wrote {o['histogram_png']}")

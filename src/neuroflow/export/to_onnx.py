@@ -44,7 +44,7 @@ def _graph_module(model):
     """The network wrapped with what `predict` does around it: input scaling in, softmax or de-standardising out."""
     import torch
 
-    from neuroflow.training.batches import image_scale
+    from neuroflow.models.logits import image_scale
 
     class Exported(torch.nn.Module):
         def __init__(self):
@@ -68,19 +68,6 @@ def _graph_module(model):
     return Exported().eval()
 
 
-def onnx_config(model) -> dict:
-    """The config.json the ONNX file carries: the model's, completed as a save would complete it."""
-    from neuroflow._version import __version__
-    from neuroflow.models.store import FORMAT, FORMAT_VERSION, summary_rows
-
-    config = dict(model.config)
-    config.setdefault("format", FORMAT)
-    config.setdefault("format_version", FORMAT_VERSION)
-    config.setdefault("neuroflow_version", __version__)
-    config.setdefault("summary", summary_rows(model.network))
-    return config
-
-
 def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> Path:
     """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: beside the folder, NAME.onnx)."""
     import io
@@ -90,6 +77,7 @@ def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> 
     import torch
 
     from neuroflow.files import atomic_file
+    from neuroflow.models.config import exported_config
     from neuroflow.models.model import Model
 
     source = None
@@ -110,7 +98,7 @@ def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> 
     out = Path(out)
     if out.suffix.lower() != ".onnx":
         raise UsageError(f"--out {out} should end in .onnx", "e.g. --out model.onnx")
-    config = onnx_config(model)
+    config = exported_config(model.config, model.network)
     inp, outputs = graph_io(config)
     dtype = torch.uint8 if inp["dtype"] == "uint8" else torch.float32
     example = torch.zeros((2, *config["input"]["shape"]), dtype=dtype)

@@ -80,10 +80,10 @@ def _csv(results, model, reject: bool) -> str:
 
 
 def show_grid(model, inputs, results, path, raw: bool = False) -> None:
-    """A PNG of each picture as the model saw it, with its top prediction."""
+    """Write a PNG of each picture as the model saw it, with its top prediction (nothing printed)."""
     from neuroflow.errors import UsageError
     from neuroflow.evaluation.plots import image_grid_png
-    from neuroflow.inference.predict import image_inputs
+    from neuroflow.models.raw_inputs import image_inputs
 
     if model.kind != "image":
         raise UsageError(
@@ -94,4 +94,3 @@ def show_grid(model, inputs, results, path, raw: bool = False) -> None:
         f"{r.name}\n{'unknown' if not r.known else r.label} {r.probability:.0%}" for r in results
     ]
     image_grid_png(x, captions, path, "What the model saw", cols=min(8, len(x)))
-    print(f"wrote {path}")

@@ -5,9 +5,12 @@ A damaged or hand-edited config then fails with one line naming the field, never
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 from neuroflow.errors import ModelFileError
+from neuroflow.models.config import FORMAT, FORMAT_VERSION
 
 HINT = "the model folder is damaged or was edited by hand; copy it again from its source"
 OPTIONAL_OBJECTS = (
@@ -20,6 +23,34 @@ OPTIONAL_OBJECTS = (
     "ood",
     "weights",
 )
+
+
+def check_config(text: str, path: Path, cfg_path: str) -> dict:
+    """Parse config.json text; check it is a neuroflow config of a format this version reads."""
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ModelFileError(
+            f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again"
+        ) from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ModelFileError(
+            f"{cfg_path} is not a neuroflow model config", "give a folder written by neuroflow"
+        )
+    version = config.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(
+            f"{cfg_path}: field 'format_version' should be a whole number, not {version!r}",
+            "the model folder is damaged; copy it again",
+        )
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} uses model format version {version}, "
+            f"newer than this neuroflow reads ({FORMAT_VERSION})",
+            "upgrade neuroflow to load it",
+        )
+    check_fields(config, cfg_path)
+    return config
 
 
 def check_fields(config: dict, where: str) -> None:
@@ -104,7 +135,8 @@ def _check_preprocessing(config: dict, bad, where: str) -> None:
         ):
             raise bad(
                 "preprocessing",
-                f"an object whose height, width and channels match input.shape {[h, w, c]} (channels 1 or 3)",
+                f"an object whose height, width and channels match input.shape {[h, w, c]} "
+                "(channels 1 or 3)",
             )
         if not _number(prep.get("scale", 1 / 255), low=0):
             raise bad("preprocessing.scale", "a positive number")
@@ -121,7 +153,8 @@ def _check_preprocessing(config: dict, bad, where: str) -> None:
     )
     if features != config["input"]["shape"][0]:
         raise ModelFileError(
-            f"{where}: its preprocessing makes {features} features but input.shape says {config['input']['shape'][0]}",
+            f"{where}: its preprocessing makes {features} features but input.shape says "
+            f"{config['input']['shape'][0]}",
             HINT,
         )
     if config["task"] == "regression" and not (

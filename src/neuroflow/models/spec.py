@@ -84,7 +84,8 @@ def normalise(raw) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("layers"), list) or not raw["layers"]:
         raise SpecError(
             "a spec needs a non-empty list of layers",
-            "write 'layers:' followed by one layer per line, e.g. '- Dense(10, activation=\"relu\")'",
+            "write 'layers:' followed by one layer per line, e.g. '- Dense(10, "
+            "activation=\"relu\")'",
         )
     unknown = set(raw) - TRAINING_KEYS - {"layers"}
     if unknown:
@@ -125,7 +126,8 @@ def _check_training_values(spec: dict) -> None:
     if spec.get("loss") is not None and spec["loss"] not in LOSSES:
         raise SpecError(
             f"unknown loss {spec['loss']!r}",
-            "leave 'loss' out: classifiers train with sparse_categorical_crossentropy and regression with mse",
+            "leave 'loss' out: classifiers train with sparse_categorical_crossentropy and "
+            "regression with mse",
         )
     for key, (low, high) in RANGES.items():
         value = spec.get(key)
@@ -226,7 +228,8 @@ def resolve_auto(spec: dict, n_outputs: int, task: str) -> dict:
     for layer in spec["layers"]:
         if "auto" in layer.values():
             raise SpecError(
-                f"{layer['type']}: 'auto' is only understood in the last layer's units and activation",
+                f"{layer['type']}: 'auto' is only understood in the last layer's units and "
+                "activation",
                 "give a number",
             )
     return spec

@@ -15,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from neuroflow.data.outliers import make_outliers, uniform_loss
 from neuroflow.errors import TrainingStopped, UsageError
+from neuroflow.models.logits import image_scale, predict_logits
 from neuroflow.training import checkpoint as ckpt
-from neuroflow.training.batches import ArrayData, image_scale, predict_logits
+from neuroflow.training.batches import ArrayData
 from neuroflow.training.optimizers import OPTIMIZERS, make_optimizer, make_scheduler, optimizer_step
 from neuroflow.training.progress import Progress
 from neuroflow.training.steps import StepRunner, split_workers
@@ -408,11 +408,4 @@ def _interrupted(signame: str, epoch: int, run_dir, writer) -> TrainingStopped:
     return err
 
 
-def predict_array(
-    network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024
-) -> torch.Tensor:
-    """Logits for an array of prepared inputs (uint8 images or float table rows)."""
-    return predict_logits(network, x, image_scale(preprocessing), batch_size)
-
-
-__all__ = ["OPTIMIZERS", "TrainSettings", "fit", "make_optimizer", "predict_array"]
+__all__ = ["OPTIMIZERS", "TrainSettings", "fit", "make_optimizer"]

@@ -334,7 +334,7 @@ class _Runner:
         if model.task == "classification" and len(self.dataset.y_val):
             # What neuroflow.train fits after training: the temperature, then the unknown-input check.
             from neuroflow.evaluation.calibration import fit_temperature
-            from neuroflow.evaluation.ood import fit_detector
+            from neuroflow.evaluation.unknown_inputs import fit_detector
 
             fit_temperature(model, self.dataset)
             fit_detector(model, self.dataset)
