@@ -216,7 +216,7 @@ def _train(
     size = _image_size(image_size) if isinstance(image_size, str) else image_size
     parent = None
     if from_model:
-        from neuroflow.api import load
+        from neuroflow.models.store import load_model as load
 
         parent = load(from_model)
         if size is None and parent.preprocessing.get("type") == "image":
