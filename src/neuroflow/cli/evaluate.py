@@ -24,7 +24,7 @@ def evaluate(
     out: str = typer.Option(None, "--out", help="Folder for the PNGs (default: the model folder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE/RMSE/R² for regression)."""
+    """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE, RMSE and R²)."""
     from neuroflow.plotting import figures as plotting
 
     with (

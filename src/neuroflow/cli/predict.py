@@ -1,4 +1,5 @@
-"""`neuroflow predict`: lesson step 7, the model's answer for raw rows or pictures, as in the lessons."""
+"""`neuroflow predict`: lesson step 7, the model's answer for raw rows or pictures, as the lessons
+print it."""
 
 from __future__ import annotations
 

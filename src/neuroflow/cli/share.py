@@ -56,7 +56,7 @@ def bundle(
         None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."
     ),
 ) -> None:
-    """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it as it is."""
+    """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it."""
     from neuroflow.models.bundle import make_bundle
 
     path = make_bundle(model, out)

@@ -99,7 +99,7 @@ def _session(path: Path):
 
 
 def read_onnx_config(path: str | Path, session=None) -> dict:
-    """The neuroflow config carried in an exported file's metadata, checked like a model folder's."""
+    """The neuroflow config in an exported file's metadata, checked like a model folder's."""
     from neuroflow.models.config_check import check_config
 
     path = Path(path)

@@ -80,5 +80,6 @@ def predict_arrays(
 
 
 def predict(model, inputs, *, raw: bool = False) -> list[Prediction]:
-    """Predict for raw inputs: table rows (CSV path, DataFrame, dicts, lists) or picture paths/folders."""
+    """Predict for raw inputs: table rows (CSV path, DataFrame, dicts, lists) or picture paths and
+    folders."""
     return predict_arrays(model, *prepare_inputs(model, inputs, raw))

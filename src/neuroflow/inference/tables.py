@@ -1,4 +1,6 @@
-"""Predictions as the lessons print them: one line per input, then a table of per-class percentages."""
+"""Predictions as the lessons print them: one line per input, then a table of class percentages.
+
+Everything here returns text; the command line prints it."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def format_predictions(results, model, fmt: str = "table", reject: bool = False)
         names = model.class_names
         width = max(len("Image"), *(len(r.name) for r in results)) + 2
         cw = max(5, *(len(n) + 1 for n in names))
-        # Each column is cw - 1 wide plus a space, in the header as in the rows, so names sit over their numbers.
+        # each column is cw - 1 wide plus a space, so names sit over their numbers
         lines += [
             "",
             f"{'Image':{width}}"
@@ -80,7 +82,7 @@ def _csv(results, model, reject: bool) -> str:
 
 
 def show_grid(model, inputs, results, path, raw: bool = False) -> None:
-    """Write a PNG of each picture as the model saw it, with its top prediction (nothing printed)."""
+    """Write a PNG of each picture as the model saw it, captioned with its top prediction."""
     from neuroflow.errors import UsageError
     from neuroflow.evaluation.plots import image_grid_png
     from neuroflow.models.raw_inputs import image_inputs

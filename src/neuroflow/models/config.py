@@ -70,7 +70,7 @@ def training_record(
 
 
 def summary_rows(network) -> list[dict]:
-    """Each layer's name, type, output shape and parameter count, as config["summary"] keeps them."""
+    """Each layer's name, type, output shape and parameter count, as config["summary"] has them."""
     return [
         {"name": b.name, "type": b.kind, "output_shape": list(b.output_shape), "params": b.params}
         for b in network.built

@@ -1,6 +1,7 @@
 """What a model's config.json must hold, checked field by field before anything reads it.
 
-A damaged or hand-edited config then fails with one line naming the field, never deep inside predict.
+A damaged or hand-edited config then fails with one line naming the field, never deep inside
+predict.
 """
 
 from __future__ import annotations

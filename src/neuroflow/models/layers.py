@@ -1,8 +1,9 @@
 """Keras-named layers as torch modules, resolved through one registry.
 
-A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same",
-"activation": "relu"}; `build_layer` checks its arguments when built and tracks Keras-style shapes
-(H, W, C for images). Images flow as NCHW tensors in channels_last memory, so Flatten uses NHWC order.
+A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding":
+"same", "activation": "relu"}; `build_layer` checks its arguments when built and tracks Keras-style
+shapes (H, W, C for images). Images flow as NCHW tensors in channels_last memory, so Flatten uses
+NHWC order.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def known_layers() -> list[str]:
 
 
 def resolve(name: str) -> str:
-    """The registry name for `name` (case-insensitive, Keras aliases allowed) or a SpecError listing them."""
+    """The registry name for `name` (any case, Keras aliases too) or a SpecError listing them."""
     name = _ALIASES.get(name, name)
     lowered = {k.lower(): k for k in _REGISTRY} | {k.lower(): v for k, v in _ALIASES.items()}
     if name in _REGISTRY:
@@ -193,7 +194,8 @@ _DROPOUT = threading.local()
 
 @contextmanager
 def dropout_generator(generator: torch.Generator | None) -> Iterator[None]:
-    """Dropout layers run on this thread draw their masks from `generator` (training splits a batch across threads)."""
+    """Dropout layers run on this thread draw their masks from `generator` (training splits a
+    batch across threads)."""
     _DROPOUT.generator = generator
     try:
         yield
@@ -202,8 +204,8 @@ def dropout_generator(generator: torch.Generator | None) -> Iterator[None]:
 
 
 class Dropout(nn.Dropout):
-    """nn.Dropout whose masks come from the generator the training loop gives this thread, so a batch
-    split across threads is reproducible; without one (or when not training) it is nn.Dropout."""
+    """nn.Dropout whose masks come from the generator the training loop gives this thread, so a
+    batch split across threads is reproducible; without one (or not training) it is nn.Dropout."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         generator = getattr(_DROPOUT, "generator", None)

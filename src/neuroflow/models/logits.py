@@ -18,7 +18,7 @@ def image_scale(preprocessing: dict) -> float | None:
 
 
 def to_input(x: torch.Tensor, scale: float | None) -> torch.Tensor:
-    """uint8 NHWC images → float NCHW in channels_last memory, scaled; tables pass through as float."""
+    """uint8 NHWC images → scaled float NCHW in channels_last memory; table rows → float."""
     if x.dim() == 4:
         x = x.permute(0, 3, 1, 2)  # a view: NHWC storage is exactly channels_last NCHW
         out = x.to(torch.float32)

@@ -94,7 +94,7 @@ class Model:
         return scores_for(check["method"], features, logits, self.temperature, self.detector)
 
     def known(self, scores: np.ndarray) -> np.ndarray:
-        """True where a score is within the check's threshold (the input is like the training data)."""
+        """True where a score is within the check's threshold: like the training data."""
         return scores <= self.unknown_check["threshold"]
 
     def save(self, path: str | Path) -> Path:

@@ -66,7 +66,7 @@ def image_inputs(model, paths, raw: bool = False) -> tuple[np.ndarray, list[str]
             )
     files = list_images(paths)
     x = np.stack([prepare_for_model(f, model.preprocessing, raw=raw) for f in files])
-    # Inside a folder, the path below it: circle/1.png and square/1.png must not both print as 1.png.
+    # the path below the folder, so circle/1.png and square/1.png do not both print as 1.png
     folders = [Path(p).expanduser() for p in paths if Path(p).expanduser().is_dir()]
     names = [
         next((f.relative_to(d).as_posix() for d in folders if f.is_relative_to(d)), f.name)

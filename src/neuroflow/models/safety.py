@@ -32,7 +32,7 @@ def looks_like_pickle(head: bytes) -> bool:
 
 
 def refuse_unsafe(path: Path) -> None:
-    """Refuse a pickle by its suffix or its first bytes, and a folder of pickles without a config."""
+    """Refuse a pickle by its suffix or first bytes, and a folder of pickles without a config."""
     if path.suffix.lower() in PICKLE_SUFFIXES and path.is_file():
         raise ModelFileError(
             f"refusing {path.name}: {path.suffix} files are pickles, which run code when loaded",
@@ -57,7 +57,7 @@ def refuse_unsafe(path: Path) -> None:
 
 
 def verify_weights(path: Path, config: dict, default: str = "model.safetensors") -> Path:
-    """The weights file of a model folder, checked: present, whole safetensors, sha256 as recorded."""
+    """The weights file of a model folder, checked: present, whole safetensors, recorded sha256."""
     name = config.get("weights", {}).get("file", default)
     weights = path / name
     if Path(name).name != name or not weights.is_file():

@@ -29,7 +29,7 @@ def is_zip(path: Path) -> bool:
 
 
 def _checked_members(path: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo], str]:
-    """The open zip, its checked files in the folder holding config.json, and that folder's prefix."""
+    """The open zip, its checked files beside config.json, and the folder prefix they share."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
@@ -42,7 +42,9 @@ def _checked_members(path: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]
         _refuse_pickles(path, files)
         prefix = _config_prefix(path, files)
         top = [
-            i for i in files if i.filename.startswith(prefix) and "/" not in i.filename[len(prefix) :]
+            i
+            for i in files
+            if i.filename.startswith(prefix) and "/" not in i.filename[len(prefix) :]
         ]
         return zf, top, prefix
     except BaseException:
@@ -128,7 +130,7 @@ def _refuse(path: Path, why: str) -> ModelFileError:
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dst, limit: int) -> None:
-    """Copy one member, counting bytes, so a header that lies about its size cannot fill the disk."""
+    """Copy one member counting bytes, so a header that lies about its size cannot fill the disk."""
     written = 0
     try:
         with zf.open(info) as src:

@@ -1,4 +1,5 @@
-"""Writing the model folder: config.json, model.safetensors, README.md, history.json, loss_curve.png.
+"""Writing the model folder: config.json, model.safetensors, README.md, history.json and
+loss_curve.png.
 
 Saving writes a whole new folder and swaps it in, so a half-written folder is never left behind;
 `update_card` rewrites the card and config after an evaluation, each file replaced atomically.
