@@ -140,7 +140,10 @@ def test_onnx_predict_does_not_import_torch(iris, tmp_path):
     path = export_onnx(iris[2], tmp_path / "iris.onnx")
     rows = tmp_path / "rows.csv"
     rows.write_text("sepal_length,sepal_width,petal_length,petal_width\n5.1,3.3,1.7,0.5\n")
-    code = f"import sys; from neuroflow.cli.main import run_app; run_app(['predict', {str(path)!r}, {str(rows)!r}]); print('torch' in sys.modules)"
+    code = (
+        "import sys; from neuroflow.cli.main import run_app; "
+        f"run_app(['predict', {str(path)!r}, {str(rows)!r}]); print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "Prediction is 'setosa'" in out and out.strip().endswith("False"), out
 

@@ -33,7 +33,10 @@ def iris(tmp_path_factory):
 
 
 def _probabilities_in_fresh_process(path) -> np.ndarray:
-    code = f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps([list(p.probabilities.values()) for p in nf.predict(m, {ROWS!r})]))"
+    code = (
+        f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps("
+        f"[list(p.probabilities.values()) for p in nf.predict(m, {ROWS!r})]))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -90,8 +90,8 @@ def test_table_card_describes_categories_blanks_and_unseen_values(tmp_path):
     )
     card = model_card(model)
     assert (
-        "| island | category | one-hot over 3 categories (Biscoe, Dream, Torgersen); unseen ones become all zeros |"
-        in card
+        "| island | category | one-hot over 3 categories (Biscoe, Dream, Torgersen); "
+        "unseen ones become all zeros |" in card
     )
     assert "| sex | category |" in card and "'is missing' column" in card
     assert "categories it never saw" in card and "tells Adelie, Chinstrap and Gentoo apart" in card

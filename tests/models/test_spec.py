@@ -37,7 +37,8 @@ def test_iris_recipe_is_the_lessons_network():
 def test_keras_like_strings_and_yaml(tmp_path):
     path = tmp_path / "spec.yaml"
     path.write_text(
-        "layers:\n  - Conv2D(8, 3, padding='same', activation='relu')\n  - MaxPooling2D\n  - Flatten()\n  - Dense: {units: 4, activation: softmax}\nepochs: 2\n"
+        "layers:\n  - Conv2D(8, 3, padding='same', activation='relu')\n  - MaxPooling2D\n"
+        "  - Flatten()\n  - Dense: {units: 4, activation: softmax}\nepochs: 2\n"
     )
     spec = read_spec(path)
     assert spec["layers"][0] == {

@@ -39,13 +39,7 @@ def predict(
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"--format {fmt!r} is not known", "use table, csv or json")
     if show:  # checked before predicting, so a bad name wastes nothing
-        from neuroflow.files import check_parent
-
-        if Path(show).suffix.lower() != ".png" or Path(show).is_dir():
-            raise UsageError(
-                f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png"
-            )
-        check_parent(Path(show))
+        _check_show(show)
     from neuroflow.api import load
     from neuroflow.inference.predict import predict as run
 
@@ -65,3 +59,13 @@ def predict(
 
         show_grid(loaded, inputs, results, show, raw=no_preprocess)
         print(f"wrote {show}")
+
+
+def _check_show(show: str) -> None:
+    from neuroflow.files import check_parent
+
+    if Path(show).suffix.lower() != ".png" or Path(show).is_dir():
+        raise UsageError(
+            f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png"
+        )
+    check_parent(Path(show))

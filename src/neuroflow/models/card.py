@@ -17,6 +17,8 @@ METRIC_WORDS = {
     "rmse": "root mean squared error, in the target's units (lower is better)",
     "r2": "R², share of the target's variance explained (1 is perfect)",
 }
+
+
 def summary_of(config: dict, network=None) -> list[dict]:
     """The layer rows: config["summary"] if this neuroflow saved it, else measured on `network`."""
     if config.get("summary"):

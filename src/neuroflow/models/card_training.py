@@ -25,7 +25,6 @@ SETTING_WORDS = [
 ]
 
 
-
 def data_lines(config: dict) -> list[str]:
     dataset, prep = config.get("dataset", {}), config["preprocessing"]
     name = dataset.get("name", "unknown")

@@ -62,6 +62,13 @@ def check_fields(config: dict, where: str) -> None:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return ModelFileError(f"{where}: field {field!r} should be {want}, not {shown}", HINT)
 
+    _check_basics(config, bad, where)
+    _check_preprocessing(config, bad, where)
+    _check_saved_parts(config, bad)
+
+
+def _check_basics(config: dict, bad, where: str) -> None:
+    """The fields every config has: kind, task, class names, input shape; objects are objects."""
     for key in ("kind", "task", "input", "preprocessing", "spec"):
         if key not in config:
             raise ModelFileError(f"{where} has no {key!r} field", HINT)
@@ -89,7 +96,10 @@ def check_fields(config: dict, where: str) -> None:
         isinstance(shape, list) and len(shape) == rank and all(_whole(d) and d >= 1 for d in shape)
     ):
         raise bad("input.shape", f"a list of {rank} positive whole number{'s' if rank > 1 else ''}")
-    _check_preprocessing(config, bad, where)
+
+
+def _check_saved_parts(config: dict, bad) -> None:
+    """The spec, and what saving and fitting added: weights, calibration, the check, summary."""
     spec = config["spec"]
     if not (
         isinstance(spec, dict)

@@ -38,9 +38,7 @@ def describe_input(config: dict) -> str:
 
 def describe_output(config: dict) -> str:
     if config["task"] == "classification":
-        return (
-            f"a probability for each of {len(config['class_names'])} classes ({classes(config)})"
-        )
+        return f"a probability for each of {len(config['class_names'])} classes ({classes(config)})"
     return f"one number, the predicted {config['preprocessing'].get('target') or 'target'}"
 
 

@@ -88,9 +88,7 @@ class Model:
         features = None
         if logits is None or needs_features(check["method"]):
             space = check.get("space", "features")
-            features, logits = features_and_logits(
-                self.network, x, self.preprocessing, space=space
-            )
+            features, logits = features_and_logits(self.network, x, self.preprocessing, space=space)
         return scores_for(check["method"], features, logits, self.temperature, self.detector)
 
     def known(self, scores: np.ndarray) -> np.ndarray:
@@ -108,9 +106,7 @@ class Model:
         return summary(self.network, title=f"Model: {self.config.get('name', 'neuroflow')}")
 
     def __repr__(self) -> str:
-        what = (
-            f"{len(self.class_names)} classes" if self.task == "classification" else "regression"
-        )
+        what = f"{len(self.class_names)} classes" if self.task == "classification" else "regression"
         where = f", from {self.path}" if self.path else ""
         params = self.network.count_params()
         return (

@@ -85,7 +85,7 @@ def normalise(raw) -> dict:
         raise SpecError(
             "a spec needs a non-empty list of layers",
             "write 'layers:' followed by one layer per line, e.g. '- Dense(10, "
-            "activation=\"relu\")'",
+            'activation="relu")\'',
         )
     unknown = set(raw) - TRAINING_KEYS - {"layers"}
     if unknown:
