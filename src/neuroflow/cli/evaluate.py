@@ -16,7 +16,7 @@ def evaluate(
         None, help="Data to evaluate on (default: the test split recorded at training)."
     ),
     data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files."),
-    ood: str = typer.Option(
+    unknown: str = typer.Option(
         None,
         "--ood",
         help="Data that is NOT like the training data, to measure the unknown-input check.",
@@ -36,8 +36,8 @@ def evaluate(
 
         loaded = load_model(model)
         report = run(loaded, data, data_dir=data_dir, out=out)
-        if ood:
+        if unknown:
             from neuroflow.evaluation.unknown_inputs import evaluate_unknown
 
-            report["ood"] = evaluate_unknown(loaded, ood, data_dir=data_dir, out=out)
+            report["ood"] = evaluate_unknown(loaded, unknown, data_dir=data_dir, out=out)
     print(json.dumps(report, indent=2) if as_json else format_report(report, loaded))

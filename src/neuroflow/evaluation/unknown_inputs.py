@@ -78,7 +78,7 @@ def _space(model) -> str:
 
 
 def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
-    """For digit models, the check's figures against generated non-digits (recorded in the card)."""
+    """For digit models, the check's figures against generated unknown inputs (for the card)."""
     prep = model.preprocessing
     if not (prep.get("prepare") == "digit" and model.input_shape == (28, 28, 1)):
         return {}

@@ -170,15 +170,15 @@ def limitations_lines(config: dict) -> list[str]:
             "of them"
             ' (the lessons\' "what digit is this dog?").'
         )
-    ood = config.get("ood")
-    if ood:
+    check = config.get("ood")
+    if check:
         out.append(
-            f"- Unknown-input check: {ood.get('method')} score, threshold set to accept "
-            f"{ood.get('target_accept', 0.95):.0%} of validation inputs;"
+            f"- Unknown-input check: {check.get('method')} score, threshold set to accept "
+            f"{check.get('target_accept', 0.95):.0%} of validation inputs;"
             " `neuroflow predict --reject` answers 'unknown' past it. It travels in the model "
             "folder, not in an ONNX export."
         )
-        for other, figures in ood.get("reports", {}).items():
+        for other, figures in check.get("reports", {}).items():
             out.append(
                 f"  - against {other}: AUROC {figures['auroc']:.3f}, FPR at 95% TPR "
                 f"{figures['fpr_at_95_tpr']:.3f}"

@@ -116,10 +116,10 @@ def _check_saved_parts(config: dict, bad) -> None:
         raise bad("weights", "an object with the strings 'file' and 'sha256'")
     if config.get("calibration") and not _number(config["calibration"].get("temperature"), low=0):
         raise bad("calibration.temperature", "a positive number")
-    ood = config.get("ood") or {}
-    if ood and not (_number(ood.get("threshold")) and isinstance(ood.get("method"), str)):
+    check = config.get("ood") or {}
+    if check and not (_number(check.get("threshold")) and isinstance(check.get("method"), str)):
         raise bad("ood", "an object with a 'method' and a number 'threshold'")
-    if ood and not all(isinstance(ood.get(k, ""), str) for k in ("file", "sha256")):
+    if check and not all(isinstance(check.get(k, ""), str) for k in ("file", "sha256")):
         raise bad("ood", "an object whose 'file' and 'sha256' are strings")
     summary = config.get("summary")
     if summary is not None and not (

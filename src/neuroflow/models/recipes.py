@@ -69,7 +69,7 @@ RECIPES: dict[str, dict] = {
         "schedule": "onecycle",
         "batch_size": 128,
         "epochs": 3,
-        # Synthetic non-digits in every batch teach the unknown-input score what "not a digit" is.
+        # synthetic unknown inputs in every batch teach the unknown-input score what they look like
         "outlier_exposure": 0.5,
     },
     "mnist-fast": {

@@ -136,17 +136,17 @@ def _read_history(file: Path) -> list:
     return history
 
 
-def _load_detector(path: Path, ood: dict) -> dict:
+def _load_detector(path: Path, check: dict) -> dict:
     from safetensors import SafetensorError
     from safetensors.numpy import load_file
 
-    file = path / ood["file"]
+    file = path / check["file"]
     if not file.is_file():
         raise ModelFileError(
             f"{path} has no {file.name} (its unknown-input check)",
             "copy the whole model folder again",
         )
-    if sha256(file) != ood.get("sha256"):
+    if sha256(file) != check.get("sha256"):
         raise ModelFileError(
             f"{file} does not match its recorded sha256",
             "the file was changed or damaged after saving; get the model again",
