@@ -49,9 +49,7 @@ def main(mnist_dir: str) -> None:
             out = onnx_model.run(x)
             d_logits = float(np.abs(out["logits"] - logits).max())
             d_probs = float(np.abs(out["probabilities"] - softmax(logits, model.temperature)).max())
-            net_torch = median_us(
-                lambda m=model, v=x[:1]: m.logits(v), 300
-            )
+            net_torch = median_us(lambda m=model, v=x[:1]: m.logits(v), 300)
             net_ort = median_us(lambda o=onnx_model, v=x[:1]: o.run(v), 300)
             full_torch = median_us(lambda m=model, v=one: nf.predict(m, v), 100)
             full_ort = median_us(lambda o=onnx_model, v=one: nf.predict(o, v), 100)
