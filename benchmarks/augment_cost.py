@@ -20,7 +20,7 @@ def main(turns: int = 40) -> dict:
 
     from benchmarks.reference import lesson_cnn
     from neuroflow.data.augment import Augmenter
-    from neuroflow.training.batches import to_input
+    from neuroflow.models.logits import to_input
 
     torch.set_num_threads(1)
     torch.manual_seed(0)

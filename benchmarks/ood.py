@@ -16,8 +16,10 @@ def main() -> None:
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
     from neuroflow.data.synth import not_digits
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
-    from neuroflow.evaluation.ood import METHODS, detection_figures, features_and_logits, scores_for
+    from neuroflow.evaluation.metrics import calibration_figures
+    from neuroflow.evaluation.unknown_inputs import detection_figures
+    from neuroflow.models.detector import METHODS, features_and_logits, scores_for
+    from neuroflow.models.logits import softmax
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model")

@@ -21,11 +21,9 @@ def median_us(fn, runs: int) -> float:
 def main(mnist_dir: str) -> None:
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
-    from neuroflow.evaluation.metrics import softmax
     from neuroflow.export.runtime import load_onnx
-    from neuroflow.export.runtime import predict as onnx_predict
     from neuroflow.export.to_onnx import export_onnx
-    from neuroflow.training.loop import predict_array
+    from neuroflow.models.logits import softmax
 
     iris = nf.load_dataset("iris")
     mnist = load_idx_dataset("mnist", data_dir=mnist_dir)
@@ -47,16 +45,14 @@ def main(mnist_dir: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, model, x, one in cases:
             onnx_model = load_onnx(export_onnx(model, Path(tmp) / f"{name}.onnx"))
-            logits = predict_array(model.network, x, model.preprocessing).numpy()
+            logits = model.logits(x)
             out = onnx_model.run(x)
             d_logits = float(np.abs(out["logits"] - logits).max())
             d_probs = float(np.abs(out["probabilities"] - softmax(logits, model.temperature)).max())
-            net_torch = median_us(
-                lambda m=model, v=x[:1]: predict_array(m.network, v, m.preprocessing), 300
-            )
+            net_torch = median_us(lambda m=model, v=x[:1]: m.logits(v), 300)
             net_ort = median_us(lambda o=onnx_model, v=x[:1]: o.run(v), 300)
             full_torch = median_us(lambda m=model, v=one: nf.predict(m, v), 100)
-            full_ort = median_us(lambda o=onnx_model, v=one: onnx_predict(o, v), 100)
+            full_ort = median_us(lambda o=onnx_model, v=one: nf.predict(o, v), 100)
             print(
                 f"{name}: {model.network.count_params():,} params, {len(x):,} inputs: max |Δ logits| {d_logits:.1e}, max |Δ probabilities| {d_probs:.1e}; "
                 f"one input, network only: torch {net_torch:.0f} µs, onnxruntime {net_ort:.0f} µs; "

@@ -10,8 +10,10 @@ import pytest
 
 import neuroflow as nf
 from neuroflow.data.synth import handwritten_digits, not_digits
-from neuroflow.evaluation.metrics import calibration_figures, softmax
-from neuroflow.evaluation.ood import detection_figures, features_and_logits, score_inputs
+from neuroflow.evaluation.metrics import calibration_figures
+from neuroflow.evaluation.unknown_inputs import detection_figures
+from neuroflow.models.detector import features_and_logits
+from neuroflow.models.logits import softmax
 
 pytestmark = pytest.mark.slow
 
@@ -80,15 +82,15 @@ def test_own_handwritten_style_digits_are_recognised(invert_model, tmp_path):
 
 
 def test_not_digits_are_told_apart(invert_model, mnist):
-    s_in = score_inputs(invert_model, mnist.x_test)
+    s_in = invert_model.unknown_scores(mnist.x_test)
     for kind, floor in (("letters", 0.98), ("noise", 0.99), ("blank", 0.99), ("shapes", 0.95)):
         x = not_digits(kind, 1000, seed=3)[..., None]
-        assert detection_figures(s_in, score_inputs(invert_model, x))["auroc"] >= floor, kind
+        assert detection_figures(s_in, invert_model.unknown_scores(x))["auroc"] >= floor, kind
 
 
 def test_acceptance_and_accuracy_on_accepted(invert_model, mnist):
     _, logits = features_and_logits(invert_model.network, mnist.x_test, invert_model.preprocessing)
-    accepted = score_inputs(invert_model, mnist.x_test) <= invert_model.config["ood"]["threshold"]
+    accepted = invert_model.known(invert_model.unknown_scores(mnist.x_test))
     assert accepted.mean() >= 0.95
     pred = logits.argmax(1)
     assert (pred[accepted] == mnist.y_test[accepted]).mean() >= (pred == mnist.y_test).mean()

@@ -10,13 +10,21 @@ from pathlib import Path
 from neuroflow.data import Dataset, load_dataset
 from neuroflow.errors import UsageError
 from neuroflow.evaluation.evaluate import evaluate
+from neuroflow.export.runtime import OnnxModel
 from neuroflow.inference.predict import Prediction, predict
 from neuroflow.models.model import Model
 from neuroflow.tuning import TuneResult, tune
 
 
-def load(path: str | Path) -> Model:
-    """Load a model folder (or a bundle .zip) safely: no code from the folder runs."""
+def load(path: str | Path) -> Model | OnnxModel:
+    """Open a model folder, a bundle .zip or an exported .onnx file safely: none runs code.
+
+    Each answers `predict` alike; a folder or bundle gives a Model, an .onnx file an OnnxModel.
+    """
+    if str(path).lower().endswith(".onnx"):  # runs in onnxruntime, without torch
+        from neuroflow.export.runtime import load_onnx
+
+        return load_onnx(path)
     from neuroflow.models.store import load_model
 
     return load_model(path)

@@ -7,7 +7,10 @@ import zipfile
 
 import pytest
 
-ROWS = "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.3,1.7,0.5,setosa\n6.9,3.1,5.4,2.1,virginica\n"
+ROWS = (
+    "sepal_length,sepal_width,petal_length,petal_width,species\n"
+    "5.1,3.3,1.7,0.5,setosa\n6.9,3.1,5.4,2.1,virginica\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +98,10 @@ def test_info_prints_card_essentials_and_summary(cli, shared):
 
 def test_info_does_not_import_torch(shared):
     for name in ("iris", "iris.zip"):
-        code = f"import sys; from neuroflow.cli.main import run_app; run_app(['info', {str(shared / name)!r}]); print('torch' in sys.modules)"
+        code = (
+            "import sys; from neuroflow.cli.main import run_app; "
+            f"run_app(['info', {str(shared / name)!r}]); print('torch' in sys.modules)"
+        )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
         assert "Total params: 193" in out and out.strip().endswith("False"), out
 

@@ -1,7 +1,8 @@
 import numpy as np
 
 from neuroflow.evaluation.calibration import MIN_MISTAKES, fit_temperature_to
-from neuroflow.evaluation.metrics import calibration_figures, expected_calibration_error, softmax
+from neuroflow.evaluation.metrics import calibration_figures, expected_calibration_error
+from neuroflow.models.logits import softmax
 
 
 def test_temperature_undoes_overconfidence():

@@ -7,11 +7,9 @@ import pytest
 
 import neuroflow as nf
 from neuroflow.errors import ModelFileError, UsageError
-from neuroflow.evaluation.metrics import softmax
 from neuroflow.export.runtime import load_onnx, metadata
-from neuroflow.export.runtime import predict as onnx_predict
 from neuroflow.export.to_onnx import export_onnx
-from neuroflow.training.loop import predict_array
+from neuroflow.models.logits import softmax
 from tests.bars import TINY_CNN, bars_dataset
 
 
@@ -40,7 +38,7 @@ def test_iris_onnx_matches_pytorch_within_1e4(iris, tmp_path):
     assert path == folder.parent / "iris.onnx"
     onnx_model = load_onnx(path)
     x = np.concatenate([ds.x_train, ds.x_test])
-    logits = predict_array(model.network, x, model.preprocessing).numpy()
+    logits = model.logits(x)
     out = onnx_model.run(x)
     assert np.abs(out["logits"] - logits).max() <= 1e-4
     assert np.abs(out["probabilities"] - softmax(logits, model.temperature)).max() <= 1e-4
@@ -55,11 +53,11 @@ def test_cnn_takes_raw_uint8_pixels_and_matches_pytorch(cnn):
     assert graph_input.name == "pixels" and graph_input.type == "tensor(uint8)"
     assert graph_input.shape[1:] == [28, 28, 1] and not isinstance(graph_input.shape[0], int)
     x = np.concatenate([ds.x_train, ds.x_test])
-    logits = predict_array(model.network, x, model.preprocessing).numpy()
+    logits = model.logits(x)
     out = onnx_model.run(x)
     assert np.abs(out["logits"] - logits).max() <= 1e-4
     assert np.abs(out["probabilities"] - softmax(logits, 0.7)).max() <= 1e-4
-    results = onnx_predict(onnx_model, ds.x_test)
+    results = nf.predict(onnx_model, ds.x_test)
     assert [r.label for r in results] == [
         ds.class_names[i] for i in logits[len(ds.x_train) :].argmax(1)
     ]
@@ -84,7 +82,7 @@ def test_onnx_predict_gives_the_folder_predictions_for_raw_rows(iris):
     model, _, folder = iris
     rows = [[5.1, 3.3, 1.7, 0.5], [6.9, 3.1, 5.4, 2.1], [5.9, 2.8, 4.4, 1.3]]
     here = nf.predict(model, rows)
-    there = onnx_predict(load_onnx(export_onnx(folder)), rows)
+    there = nf.predict(load_onnx(export_onnx(folder)), rows)
     assert [r.label for r in there] == [r.label for r in here]
     assert np.allclose(
         [list(r.probabilities.values()) for r in there],
@@ -108,7 +106,7 @@ def test_regression_export_gives_values_in_target_units(tmp_path):
     path = export_onnx(model, tmp_path / "toy.onnx")
     rows = df.drop(columns="y").head(5)
     expected = [r.label for r in nf.predict(model, rows)]
-    got = [r.label for r in onnx_predict(load_onnx(path), rows)]
+    got = [r.label for r in nf.predict(load_onnx(path), rows)]
     assert np.allclose(got, expected, atol=1e-3)
     assert load_onnx(path).output_names == ["prediction"]
 
@@ -142,7 +140,10 @@ def test_onnx_predict_does_not_import_torch(iris, tmp_path):
     path = export_onnx(iris[2], tmp_path / "iris.onnx")
     rows = tmp_path / "rows.csv"
     rows.write_text("sepal_length,sepal_width,petal_length,petal_width\n5.1,3.3,1.7,0.5\n")
-    code = f"import sys; from neuroflow.cli.main import run_app; run_app(['predict', {str(path)!r}, {str(rows)!r}]); print('torch' in sys.modules)"
+    code = (
+        "import sys; from neuroflow.cli.main import run_app; "
+        f"run_app(['predict', {str(path)!r}, {str(rows)!r}]); print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "Prediction is 'setosa'" in out and out.strip().endswith("False"), out
 
@@ -158,16 +159,11 @@ def test_pictures_through_onnx_match_the_folder(cnn, tmp_path, cli):
         Image.fromarray(pixels[:, :, 0]).save(tmp_path / f"p{i}.png")
     pictures = sorted(tmp_path.glob("p*.png"))
     here = nf.predict(nf.load(folder), pictures)
-    there = onnx_predict(load_onnx(path), pictures)
+    there = nf.predict(load_onnx(path), pictures)
     assert (
         [r.label for r in there]
         == [r.label for r in here]
-        == [
-            ds.class_names[y]
-            for y in predict_array(model.network, ds.x_test[:6], model.preprocessing)
-            .numpy()
-            .argmax(1)
-        ]
+        == [ds.class_names[y] for y in model.logits(ds.x_test[:6]).argmax(1)]
     )
     assert np.allclose(
         [list(r.probabilities.values()) for r in there],

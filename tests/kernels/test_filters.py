@@ -62,7 +62,7 @@ def test_first_layer_map_is_the_hand_made_convolution(grey_model, shapes):
 
 
 def test_input_is_prepared_as_predict_prepares_it(grey_model, shapes):
-    from neuroflow.inference.predict import image_inputs
+    from neuroflow.models.raw_inputs import image_inputs
 
     picture = shapes / "circle" / "0.jpg"
     x, _, output = layer_outputs(grey_model, picture)

@@ -44,7 +44,10 @@ def test_reload_in_fresh_process_gives_identical_predictions(iris_model, tmp_pat
     model, path = iris_model
     rows = [[5.1, 3.3, 1.7, 0.5], [6.9, 3.1, 5.4, 2.1]]
     here = np.array([list(p.probabilities.values()) for p in nf.predict(model, rows)])
-    code = f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps([list(p.probabilities.values()) for p in nf.predict(m, {rows!r})]))"
+    code = (
+        f"import json, neuroflow as nf; m = nf.load({str(path)!r}); print(json.dumps("
+        f"[list(p.probabilities.values()) for p in nf.predict(m, {rows!r})]))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
@@ -88,7 +91,7 @@ def test_weights_with_wrong_shapes(iris_model, tmp_path):
     import torch
     from safetensors.torch import save_file
 
-    from neuroflow.models.store import sha256
+    from neuroflow.models.safety import sha256
 
     dst = _copy(iris_model[1], tmp_path)
     tensors = {k: v for k, v in nf.load(dst).network.state_dict().items()}

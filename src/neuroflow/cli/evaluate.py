@@ -16,7 +16,7 @@ def evaluate(
         None, help="Data to evaluate on (default: the test split recorded at training)."
     ),
     data_dir: str = typer.Option(None, "--data-dir", help="Folder holding dataset files."),
-    ood: str = typer.Option(
+    unknown: str = typer.Option(
         None,
         "--ood",
         help="Data that is NOT like the training data, to measure the unknown-input check.",
@@ -24,20 +24,20 @@ def evaluate(
     out: str = typer.Option(None, "--out", help="Folder for the PNGs (default: the model folder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE/RMSE/R² for regression)."""
+    """Accuracy, per-class precision/recall/F1 and the confusion matrix (or MAE, RMSE and R²)."""
     from neuroflow.plotting import figures as plotting
 
     with (
         plotting.helper()
     ):  # loads matplotlib on another core while torch loads and the model is evaluated
-        from neuroflow.api import load
         from neuroflow.evaluation.evaluate import evaluate as run
         from neuroflow.evaluation.report import format_report
+        from neuroflow.models.store import load_model
 
-        loaded = load(model)
+        loaded = load_model(model)
         report = run(loaded, data, data_dir=data_dir, out=out)
-        if ood:
-            from neuroflow.evaluation.ood import evaluate_ood
+        if unknown:
+            from neuroflow.evaluation.unknown_inputs import evaluate_unknown
 
-            report["ood"] = evaluate_ood(loaded, ood, data_dir=data_dir, out=out)
+            report["ood"] = evaluate_unknown(loaded, unknown, data_dir=data_dir, out=out)
     print(json.dumps(report, indent=2) if as_json else format_report(report, loaded))

@@ -1,4 +1,5 @@
-"""`neuroflow predict`: lesson step 7, the model's answer for raw rows or pictures, as in the lessons."""
+"""`neuroflow predict`: lesson step 7, the model's answer for raw rows or pictures, as the lessons
+print it."""
 
 from __future__ import annotations
 
@@ -38,19 +39,10 @@ def predict(
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"--format {fmt!r} is not known", "use table, csv or json")
     if show:  # checked before predicting, so a bad name wastes nothing
-        from neuroflow.files import check_parent
+        _check_show(show)
+    from neuroflow.api import load
+    from neuroflow.inference.predict import predict as run
 
-        if Path(show).suffix.lower() != ".png" or Path(show).is_dir():
-            raise UsageError(
-                f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png"
-            )
-        check_parent(Path(show))
-    if model.lower().endswith(".onnx"):  # an exported file runs in onnxruntime, without torch
-        from neuroflow.export.runtime import load_onnx as load
-        from neuroflow.export.runtime import predict as run
-    else:
-        from neuroflow.api import load
-        from neuroflow.inference.predict import predict as run
     loaded = load(model)
     if loaded.kind == "table" and len(inputs) != 1:
         raise UsageError(
@@ -66,3 +58,14 @@ def predict(
         from neuroflow.inference.tables import show_grid
 
         show_grid(loaded, inputs, results, show, raw=no_preprocess)
+        print(f"wrote {show}")
+
+
+def _check_show(show: str) -> None:
+    from neuroflow.files import check_parent
+
+    if Path(show).suffix.lower() != ".png" or Path(show).is_dir():
+        raise UsageError(
+            f"--show {show} is not a .png file name", "name the picture e.g. --show seen.png"
+        )
+    check_parent(Path(show))

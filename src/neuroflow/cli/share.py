@@ -40,10 +40,12 @@ def export(
     print(f"wrote {path} ({_size(path)})")
     print(f"input  {inp['name']}: {inp['dtype']} ({shape}), {inp['note']}")
     print(
-        f"output {', '.join(outputs)}; config, class names and preprocessing are in the metadata (neuroflow_config)"
+        f"output {', '.join(outputs)}; config, class names and preprocessing are in the metadata "
+        "(neuroflow_config)"
     )
     print(
-        f"try it: neuroflow predict {path} {'rows.csv' if config['kind'] == 'table' else 'picture.png'}"
+        f"try it: neuroflow predict {path} "
+        f"{'rows.csv' if config['kind'] == 'table' else 'picture.png'}"
     )
 
 
@@ -54,12 +56,13 @@ def bundle(
         None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."
     ),
 ) -> None:
-    """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it as it is."""
+    """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it."""
     from neuroflow.models.bundle import make_bundle
 
     path = make_bundle(model, out)
     print(
-        f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow predict {path} ..."
+        f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow "
+        f"predict {path} ..."
     )
 
 
@@ -69,9 +72,9 @@ def info(
     as_json: bool = typer.Option(False, "--json", help="Print config.json as JSON."),
 ) -> None:
     """Show what a model is (its card's essentials and layer summary) without loading it."""
-    from neuroflow.models.card import info_text
+    from neuroflow.models.describe import info_text
 
-    if model.lower().endswith(".onnx"):
+    if model.lower().endswith(".onnx"):  # read without loading the graph into torch
         from neuroflow.export.runtime import read_onnx_config
 
         config = read_onnx_config(model)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def after_training(model, data) -> None:
     from neuroflow.evaluation.calibration import fit_temperature
-    from neuroflow.evaluation.ood import fit_detector
+    from neuroflow.evaluation.unknown_inputs import fit_detector
 
     if model.task != "classification" or len(data.y_val) == 0:
         return

@@ -1,4 +1,5 @@
-"""Temperature scaling: one number T fitted on the validation split so probabilities mean what they say.
+"""Temperature scaling: one number T fitted on the validation split so probabilities mean what
+they say.
 
 softmax(logits / T) with T minimising the validation negative log-likelihood (Guo et al., 2017).
 """
@@ -7,22 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-# T weighs the confidence of right answers against that of wrong ones, so the wrong ones are what it
-# learns from. With no mistakes, NLL keeps falling as T → 0; with a few, T follows the luck of the split.
-# Iris' 30 validation rows hold 1 or 2 mistakes (seeds 0-5): fitted on them, T made the test NLL worse
-# for 4 of the 6 (mean 0.121 against 0.095 with T = 1; `neuroflow train iris --seed S`, then `neuroflow
-# evaluate` before this rule).
-# Below this many mistakes the probabilities stay as trained.
+# T learns from the wrong answers, so with only a few of them it follows the luck of the split;
+# below this many mistakes the probabilities stay as trained.
 MIN_MISTAKES = 10
 
 
 def fit_temperature_to(logits: np.ndarray, y: np.ndarray) -> float:
-    """The T > 0 that minimises NLL of softmax(logits / T) on (logits, y); 1 with too few mistakes to fit it.
+    """The T > 0 minimising the NLL of softmax(logits / T); 1 with too few mistakes to fit it.
 
     A coarse grid over log T, then golden-section refinement: NLL is smooth and unimodal in log T,
     and this avoids importing scipy's optimiser (a second at the end of every training run).
     """
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
+    from neuroflow.evaluation.metrics import calibration_figures
+    from neuroflow.models.logits import softmax
 
     if mistakes(logits, y) < MIN_MISTAKES:
         return 1.0
@@ -53,11 +51,11 @@ def mistakes(logits: np.ndarray, y: np.ndarray) -> int:
 
 
 def fit_temperature(model, data) -> float:
-    """Fit T on the validation split and record it (with before/after figures) in the model config."""
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
-    from neuroflow.training.loop import predict_array
+    """Fit T on the validation split; record it with before/after figures in the model config."""
+    from neuroflow.evaluation.metrics import calibration_figures
+    from neuroflow.models.logits import softmax
 
-    logits = predict_array(model.network, data.x_val, model.preprocessing).numpy()
+    logits = model.logits(data.x_val)
     t = fit_temperature_to(logits, data.y_val)
     wrong = mistakes(logits, data.y_val)
     calibration = model.config["calibration"] = {
@@ -70,6 +68,7 @@ def fit_temperature(model, data) -> float:
     if wrong < MIN_MISTAKES:  # fit_temperature_to left T at 1
         calibration["method"] = "none"
         calibration["reason"] = (
-            f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer than the {MIN_MISTAKES} a temperature is fitted from"
+            f"the validation split has {wrong} misclassified example{'s' * (wrong != 1)}, fewer "
+            f"than the {MIN_MISTAKES} a temperature is fitted from"
         )
     return t

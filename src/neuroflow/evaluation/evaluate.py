@@ -1,6 +1,7 @@
 """`evaluate`: a model's figures on its held-back test split or on data the user brings.
 
-Writes the confusion matrix (or predicted-vs-true) PNG, and refreshes the model card with the figures.
+Writes the confusion matrix (or predicted-vs-true) PNG; the model card is refreshed with the figures
+by `neuroflow.models.writer`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def reload_dataset(model, data_dir: str | None = None):
 
 
 def invert_test_split(ds) -> None:
-    """The lesson's INVERT applied to the test split too: every test image plus its inverted copy."""
+    """The lesson's INVERT applied to the test split too: each test image and its inverted copy."""
     from neuroflow.data.augment import add_inverted
 
     ds.x_test, ds.y_test = add_inverted(ds.x_test, ds.y_test)
@@ -55,7 +56,7 @@ def invert_test_split(ds) -> None:
 def evaluation_arrays(
     model, data: str | None = None, data_dir: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """(x, y, description): the test split of the training data, or all of a CSV / image folder given."""
+    """(x, y, description): the training data's test split, or all of a CSV / image folder given."""
     from neuroflow.data.registry import BUILTIN_DATASETS
 
     if data is None or (str(data).lower() in BUILTIN_DATASETS and not Path(str(data)).exists()):
@@ -119,9 +120,6 @@ def evaluate(
     update_card: bool = True,
 ) -> dict:
     """Figures and pictures for `model` on `data` (default: its held-back test split)."""
-    from neuroflow.evaluation import metrics, plots
-    from neuroflow.training.loop import predict_array
-
     if out is not None:
         from neuroflow.files import check_folder
 
@@ -138,39 +136,56 @@ def evaluate(
         raise DataError(
             "there is nothing to evaluate on (0 rows)", "give data with at least one row"
         )
-    logits = predict_array(model.network, x, model.preprocessing).numpy()
+    logits = model.logits(x)
     out_dir = Path(out) if out else model.path
     report: dict = {"model": model.config.get("name"), "data": what, "task": model.task}
     if model.task == "classification":
-        probs = metrics.softmax(logits, model.temperature)
-        report |= metrics.classification_metrics(y, probs, model.class_names)
-        if model.temperature != 1.0:
-            report["uncalibrated"] = metrics.calibration_figures(metrics.softmax(logits), y)
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            report["confusion_matrix_png"] = str(
-                plots.confusion_matrix_png(
-                    report["confusion_matrix"], model.class_names, out_dir / "confusion_matrix.png"
-                )
-            )
-            if model.kind == "image":
-                report["wrong_png"] = _wrong_grid(
-                    x, y, probs, model.class_names, out_dir / "most_confident_wrong.png"
-                )
+        report |= _classification(model, x, y, logits, out_dir)
         summary = {k: report[k] for k in ("accuracy", "nll", "brier", "ece")}
     else:
-        prep = model.preprocessing
-        y_pred = logits[:, 0] * prep["target_std"] + prep["target_mean"]
-        y_true = y * prep["target_std"] + prep["target_mean"]
-        report |= metrics.regression_metrics(y_true, y_pred)
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            report["predicted_vs_true_png"] = str(
-                plots.predicted_vs_true_png(y_true, y_pred, out_dir / "predicted_vs_true.png")
-            )
+        report |= _regression(model, y, logits, out_dir)
         summary = {k: report[k] for k in ("mae", "rmse", "r2")}
     if update_card and model.path is not None and out_dir == model.path:
-        refresh_card(model, summary)
+        from neuroflow.models.writer import update_card as record
+
+        record(model, summary)
+    return report
+
+
+def _classification(model, x, y, logits, out_dir: Path | None) -> dict:
+    from neuroflow.evaluation import metrics, plots
+    from neuroflow.models.logits import softmax
+
+    probs = model.probabilities(logits=logits)
+    report = metrics.classification_metrics(y, probs, model.class_names)
+    if model.temperature != 1.0:
+        report["uncalibrated"] = metrics.calibration_figures(softmax(logits), y)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        report["confusion_matrix_png"] = str(
+            plots.confusion_matrix_png(
+                report["confusion_matrix"], model.class_names, out_dir / "confusion_matrix.png"
+            )
+        )
+        if model.kind == "image":
+            report["wrong_png"] = _wrong_grid(
+                x, y, probs, model.class_names, out_dir / "most_confident_wrong.png"
+            )
+    return report
+
+
+def _regression(model, y, logits, out_dir: Path | None) -> dict:
+    from neuroflow.evaluation import metrics, plots
+
+    prep = model.preprocessing
+    y_pred = logits[:, 0] * prep["target_std"] + prep["target_mean"]
+    y_true = y * prep["target_std"] + prep["target_mean"]
+    report = metrics.regression_metrics(y_true, y_pred)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        report["predicted_vs_true_png"] = str(
+            plots.predicted_vs_true_png(y_true, y_pred, out_dir / "predicted_vs_true.png")
+        )
     return report
 
 
@@ -186,19 +201,9 @@ def _wrong_grid(x, y, probs, class_names, path) -> str | None:
         f"true {class_names[y[i]]}\nsaid {class_names[pred[i]]} {probs[i, pred[i]]:.0%}"
         for i in worst
     ]
-    # as lists, so that the helper process of `neuroflow train` and `evaluate` draws them (an array would be drawn here)
+    # as lists, so that the helper process draws them (an array would be drawn here)
     return str(
         plots.image_grid_png(
             x[worst].tolist(), captions, path, "Most confidently wrong test images"
         )
     )
-
-
-def refresh_card(model, summary: dict) -> None:
-    """Record the figures in config.json and README.md (each file replaced atomically)."""
-    from neuroflow.files import write_json, write_text
-    from neuroflow.models.card import model_card
-
-    model.config["metrics"] = {k: round(float(v), 6) for k, v in summary.items()}
-    write_text(model.path / "README.md", model_card(model))
-    write_json(model.path / "config.json", model.config)

@@ -1,4 +1,5 @@
-"""Pictures of an evaluation: confusion matrix, predicted vs true, reliability diagram, score histograms.
+"""Pictures of an evaluation: confusion matrix, predicted vs true, unknown-input score histograms,
+grids of pictures.
 
 Each function takes arrays and a path and writes one PNG atomically.
 """
@@ -56,35 +57,6 @@ def predicted_vs_true_png(
     return save_figure(fig, path)
 
 
-def reliability_png(
-    curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path, bins: int = 15
-) -> Path:
-    """Accuracy per confidence bin against the diagonal, for each (probs, y) pair in `curves`."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 5))
-    edges = np.linspace(0, 1, bins + 1)
-    centres = (edges[:-1] + edges[1:]) / 2
-    for label, (probs, y) in curves.items():
-        conf, pred = probs.max(1), probs.argmax(1)
-        accs = [
-            ((pred == y)[(conf > lo) & (conf <= hi)]).mean()
-            if ((conf > lo) & (conf <= hi)).any()
-            else np.nan
-            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
-        ]
-        ax.plot(centres, accs, "o-", label=label, markersize=4)
-    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfectly calibrated")
-    ax.set(
-        xlabel="confidence",
-        ylabel="accuracy",
-        title="Reliability diagram",
-        xlim=(0, 1),
-        ylim=(0, 1),
-    )
-    ax.legend()
-    return save_figure(fig, path)
-
-
 def score_histogram_png(
     scores: dict[str, np.ndarray], threshold: float | None, path: Path, title: str
 ) -> Path:
@@ -107,7 +79,8 @@ def score_histogram_png(
 
 @drawing
 def image_grid_png(images, captions: list[str], path: Path, title: str = "", cols: int = 8) -> Path:
-    """A grid of uint8 images (N, H, W, C; an array, or nested lists for the helper) with a caption under each."""
+    """A grid of uint8 images (N, H, W, C; an array, or nested lists for the helper), each
+    captioned."""
     images = np.asarray(images, dtype=np.uint8)
     plt = pyplot()
     n = len(images)

@@ -1,7 +1,8 @@
-"""Predicting with an exported .onnx file through onnxruntime: no torch needed on this path.
+"""An exported .onnx file that runs itself through onnxruntime: no torch needed on this path.
 
 The config travels in the file's metadata, so raw rows and pictures get the same preprocessing as
-with the model folder; the unknown-input check is not part of an export.
+with the model folder, and `neuroflow.predict` takes it as it takes a Model. The unknown-input
+check is not part of an export.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from neuroflow.errors import DataError, ModelFileError
 
 
 class OnnxModel:
-    """An exported model: an onnxruntime session plus the config it carries (same fields as Model's)."""
+    """An exported model: an onnxruntime session and the config it carries, run as Model runs."""
 
     def __init__(self, session, config: dict, path: Path):
         self.session = session
@@ -29,6 +30,22 @@ class OnnxModel:
     class_names = property(lambda self: self.config.get("class_names"))
     preprocessing = property(lambda self: self.config["preprocessing"])
     input_shape = property(lambda self: tuple(self.config["input"]["shape"]))
+    unknown_check = None  # the check's arrays are not exported
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return self.run(x)["logits"]
+
+    def probabilities(self, x: np.ndarray | None = None, logits: np.ndarray | None = None):
+        """Class probabilities as the graph computes them (with the model's temperature)."""
+        if logits is not None:
+            from neuroflow.models.logits import softmax
+
+            return softmax(logits, float(self.config.get("calibration", {}).get("temperature", 1)))
+        return self.run(x)["probabilities"]
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """A regression model's answers in the target's own units."""
+        return self.run(x)["prediction"][:, 0]
 
     def run(self, x: np.ndarray, batch_size: int = 1024) -> dict[str, np.ndarray]:
         """The graph's outputs for prepared inputs (float32 rows, or uint8 NHWC pictures)."""
@@ -48,13 +65,14 @@ class OnnxModel:
         }
 
     def __repr__(self) -> str:
-        return f"<neuroflow OnnxModel {self.config.get('name', '?')}: {self.kind} {self.task}, from {self.path}>"
+        name = self.config.get("name", "?")
+        return f"<neuroflow OnnxModel {name}: {self.kind} {self.task}, from {self.path}>"
 
 
 def _session(path: Path):
     import onnxruntime as ort
 
-    from neuroflow.models.store import looks_like_pickle
+    from neuroflow.models.safety import looks_like_pickle
 
     if not path.exists():
         raise ModelFileError(
@@ -67,7 +85,8 @@ def _session(path: Path):
     with open(path, "rb") as fh:
         if looks_like_pickle(fh.read(4)):
             raise ModelFileError(
-                f"refusing {path.name}: it is a Python pickle (whatever its name says), which runs code when loaded",
+                f"refusing {path.name}: it is a Python pickle (whatever its name says), "
+                "which runs code when loaded",
                 "ask for a file made by 'neuroflow export'",
             )
     try:
@@ -80,8 +99,8 @@ def _session(path: Path):
 
 
 def read_onnx_config(path: str | Path, session=None) -> dict:
-    """The neuroflow config carried in an exported file's metadata, checked like a model folder's."""
-    from neuroflow.models.store import check_config
+    """The neuroflow config in an exported file's metadata, checked like a model folder's."""
+    from neuroflow.models.config_check import check_config
 
     path = Path(path)
     session = session or _session(path)
@@ -99,34 +118,6 @@ def load_onnx(path: str | Path) -> OnnxModel:
     path = Path(path)
     session = _session(path)
     return OnnxModel(session, read_onnx_config(path, session), path)
-
-
-def predict(model: OnnxModel, inputs, *, raw: bool = False) -> list:
-    """Like neuroflow.predict, for an OnnxModel: raw table rows or pictures in, Predictions out."""
-    from neuroflow.inference.predict import Prediction, prepare_inputs
-
-    x, names, truths = prepare_inputs(model, inputs, raw)
-    out = model.run(x)
-    truths = truths or [None] * len(names)
-    if model.task == "regression":
-        return [
-            Prediction(n, float(v), truth=t)
-            for n, v, t in zip(names, out["prediction"][:, 0], truths, strict=True)
-        ]
-    probs = out["probabilities"]
-    results = []
-    for i, name in enumerate(names):
-        k = int(probs[i].argmax())
-        results.append(
-            Prediction(
-                name,
-                model.class_names[k],
-                float(probs[i, k]),
-                dict(zip(model.class_names, map(float, probs[i]), strict=True)),
-                truths[i],
-            )
-        )
-    return results
 
 
 def metadata(path: str | Path) -> dict:

@@ -1,7 +1,8 @@
-"""`export`: a model as one ONNX file that any ONNX runtime can run, with its config in the metadata.
+"""`export`: a model as one ONNX file that any ONNX runtime can run, its config in the metadata.
 
-Table models take float32 (N, F) preprocessed features; image models take raw uint8 (N, H, W, C) pixels
-and scale and transpose them inside the graph, exactly as training fed them. The batch size is free.
+Table models take float32 (N, F) preprocessed features; image models take raw uint8 (N, H, W, C)
+pixels and scale and transpose them inside the graph, exactly as training fed them. The batch
+size is free.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def graph_io(config: dict) -> tuple[dict, list[str]]:
             "dtype": "uint8",
             "shape": shape,
             "layout": "NHWC",
-            "note": f"raw pixels 0-255 of {h}x{w}x{c} pictures prepared as neuroflow prepares them; the graph multiplies by {scale:.8g} and transposes to NCHW",
+            "note": f"raw pixels 0-255 of {h}x{w}x{c} pictures prepared as neuroflow prepares "
+            f"them; the graph multiplies by {scale:.8g} and transposes to NCHW",
         }
     else:
         inp = {
@@ -34,17 +36,19 @@ def graph_io(config: dict) -> tuple[dict, list[str]]:
             "dtype": "float32",
             "shape": shape,
             "layout": "NF",
-            "note": "rows already preprocessed as config.preprocessing says (standardised numbers, one-hot categories, missing indicators)",
+            "note": "rows already preprocessed as config.preprocessing says (standardised "
+            "numbers, one-hot categories, missing indicators)",
         }
     outputs = ["logits", "probabilities"] if config["task"] == "classification" else ["prediction"]
     return inp, outputs
 
 
 def _graph_module(model):
-    """The network wrapped with what `predict` does around it: input scaling in, softmax or de-standardising out."""
+    """The network wrapped with what `predict` does around it: input scaling in, softmax or
+    de-standardising out."""
     import torch
 
-    from neuroflow.training.batches import image_scale
+    from neuroflow.models.logits import image_scale
 
     class Exported(torch.nn.Module):
         def __init__(self):
@@ -68,28 +72,12 @@ def _graph_module(model):
     return Exported().eval()
 
 
-def onnx_config(model) -> dict:
-    """The config.json the ONNX file carries: the model's, completed as a save would complete it."""
-    from neuroflow._version import __version__
-    from neuroflow.models.store import FORMAT, FORMAT_VERSION, summary_rows
-
-    config = dict(model.config)
-    config.setdefault("format", FORMAT)
-    config.setdefault("format_version", FORMAT_VERSION)
-    config.setdefault("neuroflow_version", __version__)
-    config.setdefault("summary", summary_rows(model.network))
-    return config
-
-
 def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> Path:
-    """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: beside the folder, NAME.onnx)."""
-    import io
-    import warnings
-
+    """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: NAME.onnx beside it)."""
     import onnx
-    import torch
 
     from neuroflow.files import atomic_file
+    from neuroflow.models.config import exported_config
     from neuroflow.models.model import Model
 
     source = None
@@ -110,8 +98,33 @@ def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> 
     out = Path(out)
     if out.suffix.lower() != ".onnx":
         raise UsageError(f"--out {out} should end in .onnx", "e.g. --out model.onnx")
-    config = onnx_config(model)
+    config = exported_config(model.config, model.network)
     inp, outputs = graph_io(config)
+    proto = onnx.load_from_string(_traced(model, config, inp, outputs, opset))
+    proto.producer_name, proto.producer_version = "neuroflow", config["neuroflow_version"]
+    name = config.get("name", "neuroflow model")
+    proto.doc_string = f"{name}: a {config['kind']} {config['task']} model exported by neuroflow"
+    meta = {
+        "neuroflow_config": json.dumps(config, indent=2, ensure_ascii=False),
+        "neuroflow_format_version": str(config["format_version"]),
+        "neuroflow_input": json.dumps(inp),
+        "class_names": json.dumps(config.get("class_names")),
+        "preprocessing": json.dumps(config["preprocessing"]),
+    }
+    onnx.helper.set_model_props(proto, meta)
+    onnx.checker.check_model(proto)
+    with atomic_file(out) as fh:
+        fh.write(proto.SerializeToString())
+    return out
+
+
+def _traced(model, config: dict, inp: dict, outputs: list[str], opset: int) -> bytes:
+    """The serialised ONNX graph of the wrapped network, its batch dimension left free."""
+    import io
+    import warnings
+
+    import torch
+
     dtype = torch.uint8 if inp["dtype"] == "uint8" else torch.float32
     example = torch.zeros((2, *config["input"]["shape"]), dtype=dtype)
     buf = io.BytesIO()
@@ -129,18 +142,4 @@ def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> 
             output_names=outputs,
             dynamic_axes={name: {0: "batch"} for name in [inp["name"], *outputs]},
         )
-    proto = onnx.load_from_string(buf.getvalue())
-    proto.producer_name, proto.producer_version = "neuroflow", config["neuroflow_version"]
-    proto.doc_string = f"{config.get('name', 'neuroflow model')}: a {config['kind']} {config['task']} model exported by neuroflow"
-    meta = {
-        "neuroflow_config": json.dumps(config, indent=2, ensure_ascii=False),
-        "neuroflow_format_version": str(config["format_version"]),
-        "neuroflow_input": json.dumps(inp),
-        "class_names": json.dumps(config.get("class_names")),
-        "preprocessing": json.dumps(config["preprocessing"]),
-    }
-    onnx.helper.set_model_props(proto, meta)
-    onnx.checker.check_model(proto)
-    with atomic_file(out) as fh:
-        fh.write(proto.SerializeToString())
-    return out
+    return buf.getvalue()

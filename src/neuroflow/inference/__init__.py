@@ -1,6 +1,6 @@
 """Prediction from raw inputs (CSV rows, pictures) and the lessons' tables of results."""
 
-from neuroflow.inference.predict import Prediction, predict, prepare_inputs
+from neuroflow.inference.predict import Prediction, predict
 from neuroflow.inference.tables import format_predictions
 
-__all__ = ["Prediction", "format_predictions", "predict", "prepare_inputs"]
+__all__ = ["Prediction", "format_predictions", "predict"]

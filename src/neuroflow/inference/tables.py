@@ -1,4 +1,6 @@
-"""Predictions as the lessons print them: one line per input, then a table of per-class percentages."""
+"""Predictions as the lessons print them: one line per input, then a table of class percentages.
+
+Everything here returns text; the command line prints it."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def format_predictions(results, model, fmt: str = "table", reject: bool = False)
         names = model.class_names
         width = max(len("Image"), *(len(r.name) for r in results)) + 2
         cw = max(5, *(len(n) + 1 for n in names))
-        # Each column is cw - 1 wide plus a space, in the header as in the rows, so names sit over their numbers.
+        # each column is cw - 1 wide plus a space, so names sit over their numbers
         lines += [
             "",
             f"{'Image':{width}}"
@@ -80,10 +82,10 @@ def _csv(results, model, reject: bool) -> str:
 
 
 def show_grid(model, inputs, results, path, raw: bool = False) -> None:
-    """A PNG of each picture as the model saw it, with its top prediction."""
+    """Write a PNG of each picture as the model saw it, captioned with its top prediction."""
     from neuroflow.errors import UsageError
     from neuroflow.evaluation.plots import image_grid_png
-    from neuroflow.inference.predict import image_inputs
+    from neuroflow.models.raw_inputs import image_inputs
 
     if model.kind != "image":
         raise UsageError(
@@ -94,4 +96,3 @@ def show_grid(model, inputs, results, path, raw: bool = False) -> None:
         f"{r.name}\n{'unknown' if not r.known else r.label} {r.probability:.0%}" for r in results
     ]
     image_grid_png(x, captions, path, "What the model saw", cols=min(8, len(x)))
-    print(f"wrote {path}")

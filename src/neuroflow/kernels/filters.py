@@ -79,7 +79,7 @@ def layer_outputs(model, image, raw: bool = False) -> tuple[np.ndarray, list, np
     import torch
 
     from neuroflow.data.images import prepare_for_model
-    from neuroflow.training.batches import image_scale, to_input
+    from neuroflow.models.logits import image_scale, to_input
 
     x = prepare_for_model(image, model.preprocessing, raw=raw)
     batch = to_input(torch.from_numpy(np.array(x[None])), image_scale(model.preprocessing))
@@ -173,7 +173,7 @@ def write_filters(
             )
             report["files"].append(str(path))
         if model.task == "classification":
-            from neuroflow.evaluation.metrics import softmax
+            from neuroflow.models.logits import softmax
 
             probs = softmax(output[None], model.temperature)[0]
             report["prediction"] = {

@@ -1,13 +1,17 @@
 """What a model's config.json must hold, checked field by field before anything reads it.
 
-A damaged or hand-edited config then fails with one line naming the field, never deep inside predict.
+A damaged or hand-edited config then fails with one line naming the field, never deep inside
+predict.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 from neuroflow.errors import ModelFileError
+from neuroflow.models.config import FORMAT, FORMAT_VERSION
 
 HINT = "the model folder is damaged or was edited by hand; copy it again from its source"
 OPTIONAL_OBJECTS = (
@@ -22,6 +26,34 @@ OPTIONAL_OBJECTS = (
 )
 
 
+def check_config(text: str, path: Path, cfg_path: str) -> dict:
+    """Parse config.json text; check it is a neuroflow config of a format this version reads."""
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ModelFileError(
+            f"{cfg_path} is not valid JSON ({err})", "the model folder is damaged; copy it again"
+        ) from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ModelFileError(
+            f"{cfg_path} is not a neuroflow model config", "give a folder written by neuroflow"
+        )
+    version = config.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(
+            f"{cfg_path}: field 'format_version' should be a whole number, not {version!r}",
+            "the model folder is damaged; copy it again",
+        )
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} uses model format version {version}, "
+            f"newer than this neuroflow reads ({FORMAT_VERSION})",
+            "upgrade neuroflow to load it",
+        )
+    check_fields(config, cfg_path)
+    return config
+
+
 def check_fields(config: dict, where: str) -> None:
     """Raise ModelFileError naming the first field of `config` that neuroflow cannot use."""
 
@@ -30,6 +62,13 @@ def check_fields(config: dict, where: str) -> None:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return ModelFileError(f"{where}: field {field!r} should be {want}, not {shown}", HINT)
 
+    _check_basics(config, bad, where)
+    _check_preprocessing(config, bad, where)
+    _check_saved_parts(config, bad)
+
+
+def _check_basics(config: dict, bad, where: str) -> None:
+    """The fields every config has: kind, task, class names, input shape; objects are objects."""
     for key in ("kind", "task", "input", "preprocessing", "spec"):
         if key not in config:
             raise ModelFileError(f"{where} has no {key!r} field", HINT)
@@ -57,7 +96,10 @@ def check_fields(config: dict, where: str) -> None:
         isinstance(shape, list) and len(shape) == rank and all(_whole(d) and d >= 1 for d in shape)
     ):
         raise bad("input.shape", f"a list of {rank} positive whole number{'s' if rank > 1 else ''}")
-    _check_preprocessing(config, bad, where)
+
+
+def _check_saved_parts(config: dict, bad) -> None:
+    """The spec, and what saving and fitting added: weights, calibration, the check, summary."""
     spec = config["spec"]
     if not (
         isinstance(spec, dict)
@@ -74,10 +116,10 @@ def check_fields(config: dict, where: str) -> None:
         raise bad("weights", "an object with the strings 'file' and 'sha256'")
     if config.get("calibration") and not _number(config["calibration"].get("temperature"), low=0):
         raise bad("calibration.temperature", "a positive number")
-    ood = config.get("ood") or {}
-    if ood and not (_number(ood.get("threshold")) and isinstance(ood.get("method"), str)):
+    check = config.get("ood") or {}
+    if check and not (_number(check.get("threshold")) and isinstance(check.get("method"), str)):
         raise bad("ood", "an object with a 'method' and a number 'threshold'")
-    if ood and not all(isinstance(ood.get(k, ""), str) for k in ("file", "sha256")):
+    if check and not all(isinstance(check.get(k, ""), str) for k in ("file", "sha256")):
         raise bad("ood", "an object whose 'file' and 'sha256' are strings")
     summary = config.get("summary")
     if summary is not None and not (
@@ -104,7 +146,8 @@ def _check_preprocessing(config: dict, bad, where: str) -> None:
         ):
             raise bad(
                 "preprocessing",
-                f"an object whose height, width and channels match input.shape {[h, w, c]} (channels 1 or 3)",
+                f"an object whose height, width and channels match input.shape {[h, w, c]} "
+                "(channels 1 or 3)",
             )
         if not _number(prep.get("scale", 1 / 255), low=0):
             raise bad("preprocessing.scale", "a positive number")
@@ -121,7 +164,8 @@ def _check_preprocessing(config: dict, bad, where: str) -> None:
     )
     if features != config["input"]["shape"][0]:
         raise ModelFileError(
-            f"{where}: its preprocessing makes {features} features but input.shape says {config['input']['shape'][0]}",
+            f"{where}: its preprocessing makes {features} features but input.shape says "
+            f"{config['input']['shape'][0]}",
             HINT,
         )
     if config["task"] == "regression" and not (

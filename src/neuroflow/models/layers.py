@@ -1,8 +1,9 @@
 """Keras-named layers as torch modules, resolved through one registry.
 
-A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding": "same",
-"activation": "relu"}; `build_layer` checks its arguments when built and tracks Keras-style shapes
-(H, W, C for images). Images flow as NCHW tensors in channels_last memory, so Flatten uses NHWC order.
+A layer spec is a dict such as {"type": "Conv2D", "filters": 16, "kernel_size": 5, "padding":
+"same", "activation": "relu"}; `build_layer` checks its arguments when built and tracks Keras-style
+shapes (H, W, C for images). Images flow as NCHW tensors in channels_last memory, so Flatten uses
+NHWC order.
 """
 
 from __future__ import annotations
@@ -17,21 +18,17 @@ import torch
 import torch.nn as nn
 
 from neuroflow.errors import SpecError
-
-ACTIVATIONS = [
-    "linear",
-    "relu",
-    "sigmoid",
-    "tanh",
-    "softmax",
-    "elu",
-    "selu",
-    "gelu",
-    "leaky_relu",
-    "silu",
-    "swish",
-    "softplus",
-]
+from neuroflow.models.layer_args import (
+    activation_module,
+    check_activation,
+    count_params,
+    glorot,
+    no_more_args,
+    pair,
+    pop_arg,
+    positive_int,
+    with_activation,
+)
 
 
 @dataclass
@@ -68,7 +65,7 @@ def known_layers() -> list[str]:
 
 
 def resolve(name: str) -> str:
-    """The registry name for `name` (case-insensitive, Keras aliases allowed) or a SpecError listing them."""
+    """The registry name for `name` (any case, Keras aliases too) or a SpecError listing them."""
     name = _ALIASES.get(name, name)
     lowered = {k.lower(): k for k in _REGISTRY} | {k.lower(): v for k, v in _ALIASES.items()}
     if name in _REGISTRY:
@@ -76,36 +73,6 @@ def resolve(name: str) -> str:
     if name.lower() in lowered:
         return lowered[name.lower()]
     raise SpecError(f"unknown layer {name!r}", f"known layers: {', '.join(known_layers())}")
-
-
-def activation_module(name: str | None):
-    """A torch module for a Keras activation name; None for linear (and softmax, kept as logits)."""
-
-    if name is None or name in ("linear", "softmax"):
-        return None
-    table = {
-        "relu": lambda: nn.ReLU(inplace=True),
-        "sigmoid": nn.Sigmoid,
-        "tanh": nn.Tanh,
-        "elu": nn.ELU,
-        "selu": nn.SELU,
-        "gelu": nn.GELU,
-        "leaky_relu": lambda: nn.LeakyReLU(0.2),  # Keras' default negative slope
-        "silu": nn.SiLU,
-        "swish": nn.SiLU,
-        "softplus": nn.Softplus,
-    }
-    return table[name]()
-
-
-def check_activation(value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or value.lower() not in ACTIVATIONS:
-        raise SpecError(
-            f"unknown activation {value!r}", f"known activations: {', '.join(ACTIVATIONS)}"
-        )
-    return value.lower()
 
 
 def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLayer:
@@ -120,72 +87,23 @@ def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLa
         ) from None
 
 
-def _pop(args: dict, key: str, default, kind: str, check: Callable[[object], bool], what: str):
-    value = args.pop(key, default)
-    if not check(value):
-        raise SpecError(f"{kind}: {key}={value!r} is not valid", f"{key} must be {what}")
-    return value
-
-
-def _done(args: dict, kind: str) -> None:
-    if args:
-        raise SpecError(
-            f"{kind}: unknown argument(s) {', '.join(map(repr, args))}",
-            "remove them or check the spelling",
-        )
-
-
-def _pair(value, kind: str, key: str) -> tuple[int, int]:
-    if isinstance(value, int) and value > 0:
-        return value, value
-    if (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and all(isinstance(v, int) and v > 0 for v in value)
-    ):
-        return int(value[0]), int(value[1])
-    raise SpecError(
-        f"{kind}: {key}={value!r} is not valid", f"{key} must be a positive whole number or a pair"
-    )
-
-
-def _positive_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v > 0
-
-
-def _wrap(module, activation: str | None):
-
-    act = activation_module(activation)
-    return module if act is None else nn.Sequential(module, act)
-
-
-def _count(module) -> int:
-    return sum(p.numel() for p in module.parameters())
-
-
-def _glorot(module) -> None:
-    """Keras' defaults: glorot-uniform kernels, zero biases."""
-
-    nn.init.xavier_uniform_(module.weight)
-    if module.bias is not None:
-        nn.init.zeros_(module.bias)
-
-
 @register("Dense")
 def _dense(args, shape, name):
 
-    units = _pop(args, "units", None, "Dense", _positive_int, "a positive whole number")
+    units = pop_arg(args, "units", None, "Dense", positive_int, "a positive whole number")
     act = check_activation(args.pop("activation", None))
     use_bias = bool(args.pop("use_bias", True))
-    _done(args, "Dense")
+    no_more_args(args, "Dense")
     if len(shape) != 1:
         raise SpecError(
             f"Dense got inputs of shape {shape}",
             "add Flatten() or GlobalAveragePooling2D() before Dense",
         )
     linear = nn.Linear(shape[0], units, bias=use_bias)
-    _glorot(linear)
-    return BuiltLayer(name, "Dense", _wrap(linear, act), (units,), _count(linear), act)
+    glorot(linear)
+    return BuiltLayer(
+        name, "Dense", with_activation(linear, act), (units,), count_params(linear), act
+    )
 
 
 _DROPOUT = threading.local()
@@ -193,7 +111,8 @@ _DROPOUT = threading.local()
 
 @contextmanager
 def dropout_generator(generator: torch.Generator | None) -> Iterator[None]:
-    """Dropout layers run on this thread draw their masks from `generator` (training splits a batch across threads)."""
+    """Dropout layers run on this thread draw their masks from `generator` (training splits a
+    batch across threads)."""
     _DROPOUT.generator = generator
     try:
         yield
@@ -202,8 +121,8 @@ def dropout_generator(generator: torch.Generator | None) -> Iterator[None]:
 
 
 class Dropout(nn.Dropout):
-    """nn.Dropout whose masks come from the generator the training loop gives this thread, so a batch
-    split across threads is reproducible; without one (or when not training) it is nn.Dropout."""
+    """nn.Dropout whose masks come from the generator the training loop gives this thread, so a
+    batch split across threads is reproducible; without one (or not training) it is nn.Dropout."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         generator = getattr(_DROPOUT, "generator", None)
@@ -216,7 +135,7 @@ class Dropout(nn.Dropout):
 @register("Dropout")
 def _dropout(args, shape, name):
 
-    rate = _pop(
+    rate = pop_arg(
         args,
         "rate",
         0.5,
@@ -224,7 +143,7 @@ def _dropout(args, shape, name):
         lambda v: isinstance(v, int | float) and 0 <= v < 1,
         "between 0 and 1",
     )
-    _done(args, "Dropout")
+    no_more_args(args, "Dropout")
     return BuiltLayer(name, "Dropout", Dropout(float(rate)), shape, 0)
 
 
@@ -232,7 +151,7 @@ def _dropout(args, shape, name):
 def _activation(args, shape, name):
 
     act = check_activation(args.pop("activation", None))
-    _done(args, "Activation")
+    no_more_args(args, "Activation")
     return BuiltLayer(name, "Activation", activation_module(act) or nn.Identity(), shape, 0, act)
 
 
@@ -241,7 +160,7 @@ def _batchnorm(args, shape, name):
 
     momentum = float(args.pop("momentum", 0.99))
     eps = float(args.pop("epsilon", 1e-3))
-    _done(args, "BatchNormalization")
+    no_more_args(args, "BatchNormalization")
     features = shape[-1]
     cls = nn.BatchNorm1d if len(shape) == 1 else nn.BatchNorm2d
     module = cls(features, eps=eps, momentum=1.0 - momentum)  # torch counts momentum the other way
@@ -271,7 +190,7 @@ class Rescaling(nn.Module):
 
 @register("Flatten")
 def _flatten(args, shape, name):
-    _done(args, "Flatten")
+    no_more_args(args, "Flatten")
     return BuiltLayer(name, "Flatten", Flatten(), (math.prod(shape),), 0)
 
 
@@ -294,15 +213,15 @@ def _same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 def _conv2d(args, shape, name):
 
     h, w, c = _image_shape(shape, "Conv2D")
-    filters = _pop(args, "filters", None, "Conv2D", _positive_int, "a positive whole number")
-    kh, kw = _pair(args.pop("kernel_size", None), "Conv2D", "kernel_size")
-    sh, sw = _pair(args.pop("strides", 1), "Conv2D", "strides")
-    padding = _pop(
+    filters = pop_arg(args, "filters", None, "Conv2D", positive_int, "a positive whole number")
+    kh, kw = pair(args.pop("kernel_size", None), "Conv2D", "kernel_size")
+    sh, sw = pair(args.pop("strides", 1), "Conv2D", "strides")
+    padding = pop_arg(
         args, "padding", "valid", "Conv2D", lambda v: v in ("same", "valid"), "'same' or 'valid'"
     )
     act = check_activation(args.pop("activation", None))
     use_bias = bool(args.pop("use_bias", True))
-    _done(args, "Conv2D")
+    no_more_args(args, "Conv2D")
     if padding == "same":
         (top, bottom), (left, right) = _same_padding(h, kh, sh), _same_padding(w, kw, sw)
         oh, ow = math.ceil(h / sh), math.ceil(w / sw)
@@ -318,19 +237,21 @@ def _conv2d(args, shape, name):
     conv = nn.Conv2d(
         c, filters, (kh, kw), (sh, sw), padding=(top, left) if symmetric else 0, bias=use_bias
     )
-    _glorot(conv)
+    glorot(conv)
     module = conv if symmetric else nn.Sequential(nn.ZeroPad2d((left, right, top, bottom)), conv)
-    return BuiltLayer(name, "Conv2D", _wrap(module, act), (oh, ow, filters), _count(conv), act)
+    return BuiltLayer(
+        name, "Conv2D", with_activation(module, act), (oh, ow, filters), count_params(conv), act
+    )
 
 
 def _pool(args, shape, name, kind, cls):
     h, w, c = _image_shape(shape, kind)
-    ph, pw = _pair(args.pop("pool_size", 2), kind, "pool_size")
-    sh, sw = _pair(args.pop("strides", None) or (ph, pw), kind, "strides")
-    padding = _pop(
+    ph, pw = pair(args.pop("pool_size", 2), kind, "pool_size")
+    sh, sw = pair(args.pop("strides", None) or (ph, pw), kind, "strides")
+    padding = pop_arg(
         args, "padding", "valid", kind, lambda v: v in ("same", "valid"), "'same' or 'valid'"
     )
-    _done(args, kind)
+    no_more_args(args, kind)
     if padding == "same":
         oh, ow = math.ceil(h / sh), math.ceil(w / sw)
     else:
@@ -360,7 +281,7 @@ def _avgpool(args, shape, name):
 def _gap(args, shape, name):
 
     _, _, c = _image_shape(shape, "GlobalAveragePooling2D")
-    _done(args, "GlobalAveragePooling2D")
+    no_more_args(args, "GlobalAveragePooling2D")
 
     return BuiltLayer(name, "GlobalAveragePooling2D", GlobalAveragePooling2D(), (c,), 0)
 
@@ -370,5 +291,5 @@ def _rescaling(args, shape, name):
 
     scale = float(args.pop("scale", 1.0))
     offset = float(args.pop("offset", 0.0))
-    _done(args, "Rescaling")
+    no_more_args(args, "Rescaling")
     return BuiltLayer(name, "Rescaling", Rescaling(scale, offset), shape, 0)

@@ -1,7 +1,7 @@
-"""The torch module a spec builds: the layers in order, each with its name, shape and parameter count.
+"""The torch module a spec builds: the layers in order, each with its name, shape and parameters.
 
-Images enter as NCHW float tensors in channels_last memory; outputs are logits (softmax is applied at
-prediction), so training uses the numerically stable cross-entropy on logits.
+Images enter as NCHW float tensors in channels_last memory; outputs are logits (softmax is applied
+at prediction), so training uses the numerically stable cross-entropy on logits.
 """
 
 from __future__ import annotations

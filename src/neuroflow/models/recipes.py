@@ -11,7 +11,8 @@ from neuroflow.errors import SpecError
 
 RECIPES: dict[str, dict] = {
     "iris-mlp": {
-        "description": "The lesson's Iris network: Dense 10 relu, Dense 10 relu, Dense 3 softmax; Adam.",
+        "description": "The lesson's Iris network: Dense 10 relu, Dense 10 relu, Dense 3 softmax; "
+        "Adam.",
         "layers": [
             {"type": "Dense", "units": 10, "activation": "relu"},
             {"type": "Dense", "units": 10, "activation": "relu"},
@@ -23,7 +24,8 @@ RECIPES: dict[str, dict] = {
         "epochs": 60,
     },
     "table-mlp": {
-        "description": "Default for any table: Dense 64 relu, Dropout 0.5, output layer; AdamW, early stopping on val_loss.",
+        "description": "Default for any table: Dense 64 relu, Dropout 0.5, output layer; AdamW, "
+        "early stopping on val_loss.",
         "layers": [
             {"type": "Dense", "units": 64, "activation": "relu"},
             {"type": "Dropout", "rate": 0.5},
@@ -37,7 +39,8 @@ RECIPES: dict[str, dict] = {
         "early_stopping": 30,
     },
     "mnist-cnn": {
-        "description": "The lesson's CNN: Conv2D 16 5×5 → MaxPool → Conv2D 32 5×5 → MaxPool → Dense 128 → Dropout 0.4 → Dense 10; Adam, batch 128.",
+        "description": "The lesson's CNN: Conv2D 16 5×5 → MaxPool → Conv2D 32 5×5 → MaxPool → "
+        "Dense 128 → Dropout 0.4 → Dense 10; Adam, batch 128.",
         "layers": [
             {
                 "type": "Conv2D",
@@ -61,19 +64,18 @@ RECIPES: dict[str, dict] = {
             {"type": "Dense", "units": "auto", "activation": "auto"},
         ],
         "optimizer": "adam",
-        # The lesson's Adam and batch size, with a one-cycle learning rate: 99% test accuracy in 3 epochs.
+        # the lesson's Adam and batch size; a one-cycle learning rate reaches 99% in 3 epochs
         "lr": 0.003,
         "schedule": "onecycle",
         "batch_size": 128,
         "epochs": 3,
-        # Synthetic non-digits in every batch teach the unknown-input score what "not a digit" is.
+        # synthetic unknown inputs in every batch teach the unknown-input score what they look like
         "outlier_exposure": 0.5,
     },
     "mnist-fast": {
-        "description": "The fastest way to 99% on MNIST here: the lesson's CNN slimmed to 8 and 16 filters of 3×3, one-cycle Adam, 3 epochs.",
-        # 3×3 kernels do a third of the 5×5 ones' work; with the higher learning rate, seeds 0-6 all reached
-        # 0.9907-0.9923 test accuracy in 3 epochs (2 epochs: 0.9895-0.9904), in 11-14 s of training here
-        # (python -m benchmarks.neuroflow_run DATA_DIR EPOCHS 55000 mnist-fast recipe SEED).
+        "description": "The fastest way to 99% on MNIST here: the lesson's CNN slimmed to 8 and 16 "
+        "filters of 3×3, one-cycle Adam, 3 epochs.",
+        # 3×3 kernels do a third of the 5×5 ones' work, and the higher learning rate makes up for it
         "layers": [
             {
                 "type": "Conv2D",
@@ -102,10 +104,10 @@ RECIPES: dict[str, dict] = {
         "epochs": 3,
     },
     "image-cnn": {
-        "description": "Default for image folders: three Conv2D 3×3 blocks with pooling, global pooling, Dense 64; Adam, one-cycle, batch 16.",
-        # Three blocks, so the last one sees most of a 28×28 picture before global pooling drops where things
-        # are (two blocks reached 0.71 test accuracy on digits at 28×28); global pooling keeps the size of the
-        # network the same for a folder of 128×128 photos.
+        "description": "Default for image folders: three Conv2D 3×3 blocks with pooling, global "
+        "pooling, Dense 64; Adam, one-cycle, batch 16.",
+        # three blocks, so the last sees most of a 28×28 picture before global pooling drops where
+        # things are; global pooling keeps the network's size the same for large photos
         "layers": [
             {
                 "type": "Conv2D",
@@ -137,8 +139,8 @@ RECIPES: dict[str, dict] = {
             {"type": "Dense", "units": "auto", "activation": "auto"},
         ],
         "optimizer": "adam",
-        # Folders of pictures are small, so an epoch is few steps (digits: 1,077 pictures, 17 steps at batch 64,
-        # which left 0.29 test accuracy at 28×28): small batches and a one-cycle learning rate that peaks high.
+        # folders of pictures are small, so an epoch is few steps: small batches and a one-cycle
+        # learning rate that peaks high make enough of them
         "lr": 0.003,
         "schedule": "onecycle",
         "batch_size": 16,
@@ -165,7 +167,7 @@ def default_recipe(kind: str, dataset_name: str) -> str:
 
 
 def resolve_model(model, kind: str, dataset_name: str) -> dict:
-    """A spec from a recipe name, a spec file, a dict or a list; None picks the default for the data."""
+    """A spec from a recipe name, a spec file, a dict or a list; None picks the data's default."""
     from pathlib import Path
 
     from neuroflow.models.spec import normalise, read_spec

@@ -1,7 +1,7 @@
-"""Model specs: read them (YAML, JSON, Python lists, Keras-like strings), check them, build and summarise.
+"""Model specs: read them (YAML, JSON, Python lists, Keras-like strings), check, build, summarise.
 
-A spec is {"layers": [...], "optimizer": ..., "lr": ..., "batch_size": ..., "epochs": ...}; every layer
-resolves through the registry in layers.py, so an unknown name answers with the list of known ones.
+A spec is {"layers": [...], "optimizer": ..., "lr": ..., "batch_size": ..., "epochs": ...}; every
+layer resolves through the registry in layers.py, so an unknown name answers with the known ones.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ TRAINING_KEYS = {
 
 
 def read_spec(source) -> dict:
-    """A spec from a path (.yaml/.yml/.json), a dict, or a list of layers; normalised and checked."""
+    """A spec from a path (.yaml/.yml/.json), a dict or a list of layers; normalised, checked."""
     if isinstance(source, str | Path) and not isinstance(source, dict):
         path = Path(source)
         if not path.is_file():
@@ -84,7 +84,8 @@ def normalise(raw) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("layers"), list) or not raw["layers"]:
         raise SpecError(
             "a spec needs a non-empty list of layers",
-            "write 'layers:' followed by one layer per line, e.g. '- Dense(10, activation=\"relu\")'",
+            "write 'layers:' followed by one layer per line, e.g. '- Dense(10, "
+            'activation="relu")\'',
         )
     unknown = set(raw) - TRAINING_KEYS - {"layers"}
     if unknown:
@@ -98,7 +99,7 @@ def normalise(raw) -> dict:
     return spec
 
 
-# Keras' loss names for what the training loop does: cross-entropy for classes, mean squared error for numbers.
+# Keras' loss names for what the loop does: cross-entropy for classes, squared error for numbers
 LOSSES = {
     "sparse_categorical_crossentropy": "classification",
     "categorical_crossentropy": "classification",
@@ -115,7 +116,8 @@ RANGES = {
 
 
 def _check_training_values(spec: dict) -> None:
-    """Types and ranges of the spec's training keys that the loop takes as they are (it checks epochs, batch size, lr)."""
+    """Types and ranges of the spec's training keys that the loop takes as they are (the loop
+    checks epochs, batch size and lr itself)."""
     for key in ("optimizer", "schedule", "name", "description"):
         if spec.get(key) is not None and not isinstance(spec[key], str):
             raise SpecError(
@@ -125,7 +127,8 @@ def _check_training_values(spec: dict) -> None:
     if spec.get("loss") is not None and spec["loss"] not in LOSSES:
         raise SpecError(
             f"unknown loss {spec['loss']!r}",
-            "leave 'loss' out: classifiers train with sparse_categorical_crossentropy and regression with mse",
+            "leave 'loss' out: classifiers train with sparse_categorical_crossentropy and "
+            "regression with mse",
         )
     for key, (low, high) in RANGES.items():
         value = spec.get(key)
@@ -226,7 +229,8 @@ def resolve_auto(spec: dict, n_outputs: int, task: str) -> dict:
     for layer in spec["layers"]:
         if "auto" in layer.values():
             raise SpecError(
-                f"{layer['type']}: 'auto' is only understood in the last layer's units and activation",
+                f"{layer['type']}: 'auto' is only understood in the last layer's units and "
+                "activation",
                 "give a number",
             )
     return spec

@@ -7,7 +7,8 @@ import math
 
 import torch.nn.functional as F
 
-from neuroflow.training.batches import ArrayData, predict_logits
+from neuroflow.models.logits import predict_logits
+from neuroflow.training.batches import ArrayData
 
 
 def loss_fn(is_cls: bool, label_smoothing: float):

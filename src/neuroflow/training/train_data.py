@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 
 from neuroflow.data.outliers import make_outliers, uniform_loss
-from neuroflow.training.batches import ArrayData, image_scale
+from neuroflow.models.logits import image_scale
+from neuroflow.training.batches import ArrayData
 
 GENERATORS = ("shuffle", "augment", "outliers")
 

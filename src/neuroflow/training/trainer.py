@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import platform
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -245,19 +244,16 @@ class Trainer:
         return Model(self.network, self.config(), self.state.history)
 
     def config(self) -> dict:
-        from neuroflow.models.config import build_config
+        from neuroflow.models.config import build_config, training_record
 
-        training = {
-            **{k: v for k, v in asdict(self.settings).items() if v is not None},
-            "epochs_run": len(self.state.history),
-            "wall_time_s": round(self.state.elapsed_s, 2),
-            "threads": self.threads,
-            "machine": f"{platform.machine()}, {platform.system()}, torch {torch.__version__}",
-            "frozen_parameters": self.frozen,
-            "time_to_first_batch_s": None
-            if self.first_step_s is None
-            else round(self.first_step_s, 4),
-        }
+        training = training_record(
+            asdict(self.settings),
+            epochs_run=len(self.state.history),
+            wall_time_s=self.state.elapsed_s,
+            threads=self.threads,
+            frozen_parameters=self.frozen,
+            first_step_s=self.first_step_s,
+        )
         if self.strategy.world_size > 1:
             training["world_size"] = self.strategy.world_size
         return build_config(self.dataset, self.spec, training, self.lineage, self.name)

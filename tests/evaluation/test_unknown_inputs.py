@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 import neuroflow as nf
-from neuroflow.evaluation.ood import detection_figures, fit_gaussians, mahalanobis
+from neuroflow.evaluation.unknown_inputs import detection_figures, fit_gaussians
+from neuroflow.models.detector import mahalanobis
 from tests.tables import survey_table
 
 

@@ -1,0 +1,70 @@
+from dataclasses import asdict
+
+import pytest
+
+import neuroflow as nf
+from neuroflow._version import __version__
+from neuroflow.models.config import (
+    FORMAT,
+    FORMAT_VERSION,
+    build_config,
+    exported_config,
+    saved_config,
+    summary_rows,
+    training_record,
+)
+from neuroflow.models.recipes import resolve_model
+from neuroflow.training import TrainSettings
+
+
+@pytest.fixture(scope="module")
+def trained():
+    ds = nf.load_dataset("iris")
+    model = nf.train(ds, model="iris-mlp", epochs=3, progress="quiet", post_fit=False)
+    return ds, model
+
+
+def test_build_config_gives_the_config_training_builds(trained):
+    ds, model = trained
+    config = model.config
+    built = build_config(ds, config["spec"], config["training"], config["lineage"], None)
+    assert built == config
+    assert list(built) == list(config)  # the same key order, so config.json reads the same
+    assert build_config(ds, config["spec"], {}, {}, "mine")["name"] == "mine"
+
+
+def test_training_record_gives_the_training_object_of_a_run(trained):
+    _, model = trained
+    recorded = model.config["training"]
+    settings = TrainSettings(epochs=3).resolved(resolve_model("iris-mlp", "table", "iris"))
+    again = training_record(
+        asdict(settings),
+        epochs_run=len(model.history),
+        wall_time_s=recorded["wall_time_s"],
+        threads=recorded["threads"],
+        frozen_parameters=0,
+        first_step_s=recorded["time_to_first_batch_s"],
+    )
+    assert again == recorded and list(again) == list(recorded)
+
+
+def test_saving_stamps_format_versions_weights_and_summary(trained):
+    _, model = trained
+    saved = saved_config(model.config, model.network, "ab" * 32)
+    stamped = ["format", "format_version", "neuroflow_version", "weights", "summary"]
+    assert list(saved)[-5:] == stamped
+    assert saved["weights"] == {"file": "model.safetensors", "sha256": "ab" * 32}
+    assert saved["summary"] == summary_rows(model.network)
+    first = {"name": "dense_1", "type": "Dense", "output_shape": [10], "params": 50}
+    assert saved["summary"][0] == first
+    assert "format" not in model.config  # the model's own config is left alone
+
+
+def test_export_keeps_what_a_save_wrote(trained):
+    _, model = trained
+    config = {"format": FORMAT, "format_version": FORMAT_VERSION, "neuroflow_version": "0.0.1"}
+    out = exported_config({**config, "summary": []}, model.network)
+    assert out["neuroflow_version"] == "0.0.1" and out["summary"] == []
+    fresh = exported_config({}, model.network)
+    assert fresh["format"] == FORMAT and fresh["neuroflow_version"] == __version__
+    assert fresh["summary"] == summary_rows(model.network)
