@@ -55,7 +55,11 @@ def machine() -> str:
 
     cpu = cpu_info()
     flags = ", ".join(k for k, v in cpu["features"].items() if v)
-    return f"{cpu['model']}, {cpu['cores']} cores ({flags}); {platform.system()} {platform.release()}; Python {platform.python_version()}; torch {torch.__version__}, {torch.get_num_threads()} threads"
+    return (
+        f"{cpu['model']}, {cpu['cores']} cores ({flags}); {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; torch "
+        f"{torch.__version__}, {torch.get_num_threads()} threads"
+    )
 
 
 def predict_latency(data_dir: str, model_dir: Path) -> dict:
@@ -117,22 +121,29 @@ def main() -> None:
 
     say(f"Machine: {machine()}")
     say(
-        f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks {' '.join(sys.argv[1:])}".rstrip()
+        f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks "
+        f"{' '.join(sys.argv[1:])}".rstrip()
     )
     say("")
     say(
-        f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} epoch(s), batch 128, Adam lr 0.001)"
+        f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} "
+        "epoch(s), batch 128, Adam lr 0.001)"
     )
     say("")
     say(
-        f"Both train at once as separate processes, taking turns in {args.window:g}-second windows while the other is paused "
-        "(benchmarks/alternate.py): this machine's speed moves by 10-30% within seconds, and runs one after the other "
-        f"saw different machines. A step counts if it ran inside one of its process's windows; windows k of the two form a pair, "
-        f"and the ratio quoted is the median pair's ratio of median step times, over {args.rounds} round(s)."
+        f"Both train at once as separate processes, taking turns in {args.window:g}-second "
+        "windows while the other is paused "
+        "(benchmarks/alternate.py): this machine's speed moves by 10-30% within seconds, and "
+        "runs one after the other "
+        "saw different machines. A step counts if it ran inside one of its process's windows; "
+        "windows k of the two form a pair, "
+        "and the ratio quoted is the median pair's ratio of median step times, over "
+        f"{args.rounds} round(s)."
     )
     say("")
     say(
-        "| round | run | images/s while running | s per 60,000 images | time to first batch s | test accuracy | peak RSS MiB |"
+        "| round | run | images/s while running | s per 60,000 images | time to first batch s | "
+        "test accuracy | peak RSS MiB |"
     )
     say("|---|---|---|---|---|---|---|")
     pairs, round_ratios, step_s = [], [], {"ref": [], "ours": []}
@@ -162,7 +173,9 @@ def main() -> None:
         for r, steps in ((ref, ref_steps), (ours, our_steps)):
             ips = 128 / statistics.median(steps)
             say(
-                f"| {n} | {r['name']} | {ips:.0f} | {60000 / ips:.1f} | {r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | {r['peak_rss_mib']:.0f} |"
+                f"| {n} | {r['name']} | {ips:.0f} | {60000 / ips:.1f} | "
+                f"{r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | "
+                f"{r['peak_rss_mib']:.0f} |"
             )
         these = paired_ratios(
             window_medians(ref["stamps"], ref_windows), window_medians(ours["stamps"], our_windows)
@@ -174,8 +187,10 @@ def main() -> None:
     q1, _, q3 = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else (ratio, ratio, ratio)
     say("")
     say(
-        f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median of {len(pairs)} window pairs, middle half {q1:.2f}-{q3:.2f}×; "
-        f"rounds' medians: {', '.join(f'{r:.2f}×' for r in round_ratios)}); median steps make a 60,000-image epoch "
+        f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median of {len(pairs)} "
+        f"window pairs, middle half {q1:.2f}-{q3:.2f}×; "
+        f"rounds' medians: {', '.join(f'{r:.2f}×' for r in round_ratios)}); median steps make a "
+        "60,000-image epoch "
         f"{ours_epoch:.1f} s for neuroflow and {ref_epoch:.1f} s for plain PyTorch."
     )
     say("")
@@ -185,7 +200,8 @@ def main() -> None:
         say("mnist-fast runs with three seeds: its 99% should not hang on one lucky start.")
         say("")
         say(
-            "| recipe | seed | epochs | training steps s | epochs with validation s | test accuracy | val accuracy per epoch | peak RSS MiB |"
+            "| recipe | seed | epochs | training steps s | epochs with validation s | test "
+            "accuracy | val accuracy per epoch | peak RSS MiB |"
         )
         say("|---|---|---|---|---|---|---|---|")
         from neuroflow.models.recipes import recipe as get_recipe
@@ -195,15 +211,19 @@ def main() -> None:
             for seed in seeds:
                 r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
                 say(
-                    f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |"
+                    f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} "
+                    f"| {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | "
+                    f"{r['peak_rss_mib']:.0f} |"
                 )
         say("")
     ablation_images, ablation_s = min(limit, 12800), 20 if args.quick else 90
     say(f"## Training settings (lesson's CNN, batches from {ablation_images} images)")
     say("")
     say(
-        "Each setting is compared with the one named beside it, a moment apart, many times over: the settings take turns "
-        f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is the median over turns of the two settings' "
+        "Each setting is compared with the one named beside it, a moment apart, many times "
+        "over: the settings take turns "
+        f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is "
+        "the median over turns of the two settings' "
         "time per image. neuroflow trains with the starred row's settings."
     )
     say("")
@@ -221,13 +241,17 @@ def main() -> None:
         star = " ★" if r["base"] else ""
         gain = f"{r['speedup']:.2f}× ({r['turns']} turns)" if r["vs"] else ""
         say(
-            f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | {gain} | {_changed(r['vs'], r['setting']) if r['vs'] else ''} |"
+            f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | "
+            f"{60000 / r['images_per_s']:.1f} | {gain} | "
+            f"{_changed(r['vs'], r['setting']) if r['vs'] else ''} |"
         )
     say("")
     cost = child("augment_cost")
     say(
-        f"Random augmentation ({cost['augment']}) makes a step of the lesson's CNN (batch 128, one thread) {cost['ratio']:.2f}× as long "
-        f"(median of {cost['turns']} turns with and without it: {cost['augmented_ms']:.1f} ms against {cost['plain_ms']:.1f} ms; "
+        f"Random augmentation ({cost['augment']}) makes a step of the lesson's CNN (batch 128, "
+        f"one thread) {cost['ratio']:.2f}× as long "
+        f"(median of {cost['turns']} turns with and without it: {cost['augmented_ms']:.1f} ms "
+        f"against {cost['plain_ms']:.1f} ms; "
         "the target is at most 1.5×; `python -m benchmarks.augment_cost`)."
     )
     say("")
@@ -236,7 +260,8 @@ def main() -> None:
     nf_cmd = [str(Path(sys.executable).parent / "neuroflow")]
     help_s = wall([*nf_cmd, "--help"], 7, ROOT)
     say(
-        f"- `neuroflow --help`: median {statistics.median(help_s):.3f} s over {len(help_s)} runs (min {min(help_s):.3f})"
+        f"- `neuroflow --help`: median {statistics.median(help_s):.3f} s over {len(help_s)} "
+        f"runs (min {min(help_s):.3f})"
     )
     with tempfile.TemporaryDirectory() as tmp:
         iris_s, torch_s = [], []
@@ -249,10 +274,13 @@ def main() -> None:
             torch_s += wall([sys.executable, "-c", "import torch"], 1, ROOT)
         iris_eval = wall([*nf_cmd, "evaluate", str(Path(tmp) / "iris")], 3, ROOT)
         say(
-            f"- `neuroflow train iris` (training, its test evaluation and the model folder) as one process: median {statistics.median(iris_s):.2f} s; `neuroflow evaluate`: median {statistics.median(iris_eval):.2f} s"
+            "- `neuroflow train iris` (training, its test evaluation and the model folder) as "
+            f"one process: median {statistics.median(iris_s):.2f} s; `neuroflow evaluate`: "
+            f"median {statistics.median(iris_eval):.2f} s"
         )
         say(
-            f"- A process that only runs `import torch`, in the same rounds: median {statistics.median(torch_s):.2f} s, so neuroflow's own part of `train iris` is "
+            "- A process that only runs `import torch`, in the same rounds: median "
+            f"{statistics.median(torch_s):.2f} s, so neuroflow's own part of `train iris` is "
             f"{statistics.median(iris_s) - statistics.median(torch_s):.2f} s"
         )
         model_dir = Path(tmp) / "mnist"
@@ -275,16 +303,16 @@ def main() -> None:
         )
         lat = predict_latency(args.data_dir, model_dir)
     say(
-        f"- Predicting one 28×28 image in process (with calibration and the unknown-input score): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms"
+        "- Predicting one 28×28 image in process (with calibration and the unknown-input "
+        f"score): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms"
     )
     say(
         f"- Predicting the 10,000 test images in one call: {lat['batch_images_per_s']:.0f} images/s"
     )
     if not args.quick:
         Path(args.out).write_text(
-            "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun it to refresh.\n\n"
-            + "\n".join(rows)
-            + "\n"
+            "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun "
+            "it to refresh.\n\n" + "\n".join(rows) + "\n"
         )
         print(f"wrote {args.out}")
 

@@ -3,7 +3,8 @@
 Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pooling, the batch split
 across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare`
 builds one network per setting in one process (the same seed and data) and runs them in turn, a few
-steps each, over and over: a setting's speed-up over the one it changes is the median, over turns, of
+steps each, over and over: a setting's speed-up over the one it changes is the median, over turns,
+of
 the two's time per image a moment apart, so the machine's drift (10-30% within seconds here) reaches
 both alike.
 
@@ -87,8 +88,10 @@ def trainer(
         opt.step()
 
     def steps(k: int) -> float:
-        with runner.threads_for_steps():  # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
-            # One step first, not timed: torch's own threads spin on after a setting without the split, and the
+        # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
+        with runner.threads_for_steps():
+            # One step first, not timed: torch's own threads spin on after a setting without the
+            # split, and the
             # same setting timed right after one of those measured 4% slower than after itself.
             step()
             t = time.perf_counter()
@@ -122,7 +125,8 @@ COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128, "keep"), 4
 
 
 def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = False) -> list[dict]:
-    """Each setting's images/s and its speed-up over the one it is compared with, from turns of STEPS_PER_TURN steps."""
+    """Each setting's images/s and its speed-up over the one it is compared with, from turns of
+    STEPS_PER_TURN steps."""
     from neuroflow.config import configure_torch
 
     threads = configure_torch()

@@ -3,7 +3,8 @@
 This machine's speed moves by 10-30% within seconds (other work on the host), so two trainings run
 one after the other can see different machines, and their ratio moves with it. Here both processes
 start, load their data and build their networks, then wait; the driver lets one train for a window
-while the other is paused (SIGSTOP), then swaps, until both have finished. Each process stamps the end
+while the other is paused (SIGSTOP), then swaps, until both have finished. Each process stamps the
+end
 of every training step; a step counts only if it began and ended inside one of its own windows, so
 pauses never count as training time. Window k of one and window k of the other ran a second apart,
 and their ratio of median step times is one pair; the median pair is the figure quoted.
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def alternate(
     commands: list[list], window_s: float = 1.0
 ) -> tuple[list[dict], list[list[tuple[float, float]]]]:
-    """Run the commands (children that follow the protocol above) in turn; their results and windows."""
+    """Run the commands (children that follow the protocol above) in turn; their results and
+    windows."""
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", *map(str, cmd)],
@@ -108,14 +110,16 @@ def steps_per_window(stamps: list[float], windows: list[tuple[float, float]]) ->
 
 
 def window_medians(stamps: list[float], windows: list[tuple[float, float]]) -> list[float | None]:
-    """Per window, the median seconds of the steps that began and ended inside it (None if none did)."""
+    """Per window, the median seconds of the steps that began and ended inside it (None if none
+    did)."""
     return [
         statistics.median(steps) if steps else None for steps in steps_per_window(stamps, windows)
     ]
 
 
 def paired_ratios(slow: list[float | None], fast: list[float | None]) -> list[float]:
-    """Step-time ratio of window k of the first process to window k of the second, for each k both have.
+    """Step-time ratio of window k of the first process to window k of the second, for each k both
+    have.
 
     The faster process finishes first, so it has fewer windows; the other's last ones have no pair.
     """
@@ -123,5 +127,6 @@ def paired_ratios(slow: list[float | None], fast: list[float | None]) -> list[fl
 
 
 def steps_in_windows(stamps: list[float], windows: list[tuple[float, float]]) -> list[float]:
-    """Every counted step's seconds (inside one window), in order (the windows follow one another)."""
+    """Every counted step's seconds (inside one window), in order (the windows follow one
+    another)."""
     return [step for steps in steps_per_window(stamps, windows) for step in steps]

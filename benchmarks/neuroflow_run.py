@@ -1,7 +1,8 @@
 """neuroflow training the lesson's CNN on the same data and settings as benchmarks/reference.py.
 
 Run as a child process so its peak memory is its own; prints one JSON line. With "gate" it follows
-benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full batch).
+benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full
+batch).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def main(
 
 
 def _stamp_full_batches(stamps: list[float], last_is_full: bool) -> None:
-    """Stamp the end of every full-batch step through the loop's progress display (called once a step)."""
+    """Stamp the end of every full-batch step through the loop's progress display (called once a
+    step)."""
     import neuroflow.training.loop as loop
 
     class Stamped(loop.Progress):

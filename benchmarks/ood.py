@@ -50,14 +50,17 @@ def main() -> None:
     accepted = s_in <= threshold
     pred = l_in.argmax(1)
     print(
-        f"accepted MNIST test digits: {accepted.mean():.4f}; accuracy on accepted {(pred[accepted] == ds.y_test[accepted]).mean():.4f} vs all {(pred == ds.y_test).mean():.4f}"
+        f"accepted MNIST test digits: {accepted.mean():.4f}; accuracy on accepted "
+        f"{(pred[accepted] == ds.y_test[accepted]).mean():.4f} vs all "
+        f"{(pred == ds.y_test).mean():.4f}"
     )
     before, after = (
         calibration_figures(softmax(l_in), ds.y_test),
         calibration_figures(softmax(l_in, t), ds.y_test),
     )
     print(
-        f"test ECE before {before['ece']:.4f} after {after['ece']:.4f}; NLL before {before['nll']:.4f} after {after['nll']:.4f}"
+        f"test ECE before {before['ece']:.4f} after {after['ece']:.4f}; NLL before "
+        f"{before['nll']:.4f} after {after['nll']:.4f}"
     )
     _ = np
 

@@ -1,4 +1,5 @@
-"""Where a training step of the lesson's CNN spends its time, and how far it is from this CPU's limit.
+"""Where a training step of the lesson's CNN spends its time, and how far it is from this CPU's
+limit.
 
 `python -m benchmarks.step_profile` prints, for one core: the matrix-multiply rate (the practical
 ceiling for convolutions), the time of one part of a split batch (64 images, forward and backward)
@@ -21,7 +22,8 @@ import torch.nn.functional as F
 from benchmarks.timing import median_seconds
 
 PART = 64  # images per core: a batch of 128 split in two, as neuroflow trains it
-# forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of conv1)
+# forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of
+# conv1)
 MACS = {
     "conv1": 16 * 25 * 28 * 28,
     "conv2": 32 * 16 * 25 * 14 * 14,
@@ -64,7 +66,8 @@ def main() -> None:
         return time.perf_counter() - start
 
     pool = ThreadPoolExecutor(1, initializer=torch.set_num_threads, initargs=(1,))
-    uneven = []  # per step, the slower part's time over the faster one's: the step waits for the slower
+    # per step, the slower part's time over the faster one's: the step waits for the slower
+    uneven = []
 
     def both():
         other = pool.submit(part, 1)
@@ -82,16 +85,19 @@ def main() -> None:
     alone, together = statistics.median(alone_s), statistics.median(together_s)
     print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
     print(
-        f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
+        f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, "
+        f"{together * 1e3:.1f} ms with a second part "
         f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)"
     )
     uneven.sort()
     print(
-        f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the faster's time in the median step, "
+        f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the "
+        "faster's time in the median step, "
         f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile"
     )
     print(
-        f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, {PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone"
+        f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, "
+        f"{PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone"
     )
     floor = 60000 / (2 * PART) * (PART * FLOP_PER_IMAGE / (gemm * 1e9))
     print(
@@ -176,11 +182,12 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     ms = {name: statistics.median(v[steps // 10 :]) * 1e3 for name, v in pieces.items()}
     alone = ms["batch"] + ms["Adam"] + ms["loss and accuracy"]
     print(
-        f"\nneuroflow's step on {workers} core(s), batch {batch}, median of {steps - steps // 10} steps: "
-        + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items())
+        f"\nneuroflow's step on {workers} core(s), batch {batch}, median of "
+        f"{steps - steps // 10} steps: " + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items())
     )
     print(
-        f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, {alone / ms['step']:.0%} of the step"
+        f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, "
+        f"{alone / ms['step']:.0%} of the step"
     )
     return ms
 

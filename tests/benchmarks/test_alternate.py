@@ -1,4 +1,5 @@
-"""benchmarks/alternate.py: two processes take turns, and only steps inside a process's own windows count."""
+"""benchmarks/alternate.py: two processes take turns, and only steps inside a process's own windows
+count."""
 
 from __future__ import annotations
 

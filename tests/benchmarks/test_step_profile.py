@@ -1,4 +1,5 @@
-"""benchmarks/step_profile.py: neuroflow's step splits into pieces that add up to at most the whole step."""
+"""benchmarks/step_profile.py: neuroflow's step splits into pieces that add up to at most the whole
+step."""
 
 from benchmarks.step_profile import step_pieces
 

@@ -14,7 +14,8 @@ startup.install()
 import torch
 assert inspect.getframeinfo is full, "getframeinfo is the standard one again"
 assert not any(type(f).__name__ == "_TorchFinder" for f in sys.meta_path), "the hook removed itself"
-assert isinstance(torch.__loader__, importlib.machinery.SourceFileLoader) and torch.__spec__.loader is torch.__loader__
+assert isinstance(torch.__loader__, importlib.machinery.SourceFileLoader)
+assert torch.__spec__.loader is torch.__loader__
 assert importlib.resources.files("torch").joinpath("__init__.py").is_file()
 assert float(torch.ones(3).sum()) == 3.0
 print("ok")

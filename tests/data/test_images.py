@@ -1,4 +1,5 @@
-"""Own pictures: broken and oversized files are refused by name before decoding; any mode opens; a digit drawn
+"""Own pictures: broken and oversized files are refused by name before decoding; any mode opens; a
+digit drawn
 dark on light paper, anywhere on a big canvas, comes out like an MNIST digit."""
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def check_mnist_like(out: np.ndarray) -> None:
     cy, cx = ndimage.center_of_mass(out.astype(float))
     assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
     ys, xs = np.nonzero(out)
-    # Inside the central 20×20 box, give or take the 1 px that centring by mass (as MNIST did) may move it.
+    # Inside the central 20×20 box, give or take the 1 px that centring by mass (as MNIST did) may
+    # move it.
     assert ys.min() >= 3 and ys.max() <= 24 and xs.min() >= 3 and xs.max() <= 24
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) == 19  # 20 pixels along the longer side
 

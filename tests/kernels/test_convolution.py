@@ -1,4 +1,5 @@
-"""neuroflow.kernels: scipy parity in every edge mode, the catalogue, kernel parsing, the worked example."""
+"""neuroflow.kernels: scipy parity in every edge mode, the catalogue, kernel parsing, the worked
+example."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pictures drawn by the helper process (matplotlib loaded beside training) or, failing that, here."""
+"""Pictures drawn by the helper process (matplotlib loaded beside training) or, failing that,
+here."""
 
 import subprocess
 import sys
@@ -32,7 +33,8 @@ plotting.start_helper()
 assert plotting._helper is not None
 plotting.loss_curve({HISTORY!r}, {str(tmp_path / "loss.png")!r}, 'Loss')
 plots.confusion_matrix_png([[5, 1], [0, 4]], ['cat', 'dog'], {str(tmp_path / "cm.png")!r})
-plots.image_grid_png([[[[0]] * 8] * 8, [[[255]] * 8] * 8], ['dark', 'light'], {str(tmp_path / "grid.png")!r}, 'Grid')
+plots.image_grid_png([[[[0]] * 8] * 8, [[[255]] * 8] * 8], ['dark', 'light'],
+                     {str(tmp_path / "grid.png")!r}, 'Grid')
 plotting.stop_helper()
 print('matplotlib.figure' in sys.modules)
 """

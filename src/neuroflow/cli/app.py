@@ -27,7 +27,8 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-# Flags that take several values, as in `--inputs 0 0.5 1`; click options take one, so these are joined.
+# Flags that take several values, as in `--inputs 0 0.5 1`; click options take one, so these are
+# joined.
 MULTI_VALUE_FLAGS = {"--inputs", "--weights"}
 
 

@@ -1,6 +1,7 @@
 """`neuroflow convolve`: the lesson's kernel convolution on a picture of your own.
 
-Thin: parses flags, calls neuroflow.kernels / neuroflow.kernels.pictures, and prints what they return.
+Thin: parses flags, calls neuroflow.kernels / neuroflow.kernels.pictures, and prints what they
+return.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def convolve(
         None,
         "--kernel",
         "-k",
-        help='A name from --list (sharpen, gaussian-blur, sobel, ...), numbers such as "[[0,-1,0],[-1,5,-1],[0,-1,0]]" or "1 2 1; 2 4 2; 1 2 1" (fractions like 1/16 allowed), or a .csv / .json file of rows.',
+        help="A name from --list (sharpen, gaussian-blur, sobel, ...), numbers such as "
+        '"[[0,-1,0],[-1,5,-1],[0,-1,0]]" or "1 2 1; 2 4 2; 1 2 1" (fractions like 1/16 '
+        "allowed), or a .csv / .json file of rows.",
         show_default=False,
         metavar="KERNEL",
     ),
@@ -83,7 +86,8 @@ def convolve(
         "reflect",
         "--mode",
         "-m",
-        help="What lies past the image's edge: reflect, mirror, nearest (= extend), wrap, constant, or valid (= crop: the result shrinks). See the pictures above.",
+        help="What lies past the image's edge: reflect, mirror, nearest (= extend), wrap, "
+        "constant, or valid (= crop: the result shrinks). See the pictures above.",
         metavar="MODE",
     ),
     cval: float = typer.Option(
@@ -96,7 +100,8 @@ def convolve(
     flip: bool = typer.Option(
         False,
         "--flip",
-        help="True convolution: flip the kernel (rotate it 180 degrees) before laying it over. Default: cross-correlation, as the lesson and CNN layers do.",
+        help="True convolution: flip the kernel (rotate it 180 degrees) before laying it over. "
+        "Default: cross-correlation, as the lesson and CNN layers do.",
     ),
     size: int = typer.Option(
         None,
@@ -108,19 +113,22 @@ def convolve(
     sigma: float = typer.Option(
         None,
         "--sigma",
-        help="gaussian-blur: use a sampled Gaussian with this spread (in pixels) instead of binomial weights.",
+        help="gaussian-blur: use a sampled Gaussian with this spread (in pixels) instead of "
+        "binomial weights.",
         show_default=False,
         metavar="S",
     ),
     absolute: bool = typer.Option(
         False,
         "--abs",
-        help="Take the absolute value of each result first, so dark-to-light and light-to-dark edges both show (sobel-x, laplacian, ...).",
+        help="Take the absolute value of each result first, so dark-to-light and light-to-dark "
+        "edges both show (sobel-x, laplacian, ...).",
     ),
     rescale: bool = typer.Option(
         False,
         "--rescale",
-        help="Stretch the results' min..max onto 0..255 instead of clipping (one scale for all channels).",
+        help="Stretch the results' min..max onto 0..255 instead of clipping (one scale for all "
+        "channels).",
     ),
     gray: bool = typer.Option(
         False,
@@ -138,14 +146,17 @@ def convolve(
     explain: str = typer.Option(
         None,
         "--explain",
-        help="X,Y: print that pixel's neighbourhood, the kernel, each product, the sum and the result after clipping. x counts columns from the left, y rows from the top, both from 0.",
+        help="X,Y: print that pixel's neighbourhood, the kernel, each product, the sum and the "
+        "result after clipping. x counts columns from the left, y rows from the top, both "
+        "from 0.",
         show_default=False,
         metavar="X,Y",
     ),
     grid: bool = typer.Option(
         False,
         "--grid",
-        help="Print the numbers before and after (a small picture whole, else 10x10 around --explain or the top-left corner).",
+        help="Print the numbers before and after (a small picture whole, else 10x10 around "
+        "--explain or the top-left corner).",
     ),
     list_: bool = typer.Option(
         False, "--list", help="Print the named kernels with their numbers, then stop."
@@ -154,7 +165,8 @@ def convolve(
         False, "--json", help="Print what was done (and --list, --explain, --grid) as JSON."
     ),
 ) -> None:
-    """Filter a picture with a kernel: every output pixel is the sum of its neighbourhood x the kernel's weights.
+    """Filter a picture with a kernel: every output pixel is the sum of its neighbourhood x the
+    kernel's weights.
 
     \b
     Examples:
@@ -274,12 +286,14 @@ def convolve(
     )
     if out:
         lines.append(
-            f"Wrote {out} (filtered picture, {width}x{height}, {kern.name}, mode {scipy_mode}, {fitted})"
+            f"Wrote {out} (filtered picture, {width}x{height}, {kern.name}, mode {scipy_mode}, "
+            f"{fitted})"
         )
     if compare:
         lines.append(f"Wrote {compare} (before and after, side by side)")
     if clipped > 0.05 and (out or compare or grid):
         lines.append(
-            f"Note: {clipped:.0%} of the results were outside 0..255 and were clipped; --abs or --rescale shows them."
+            f"Note: {clipped:.0%} of the results were outside 0..255 and were clipped; --abs or "
+            "--rescale shows them."
         )
     print("\n".join(lines).rstrip("\n"))

@@ -1,4 +1,5 @@
-"""Import torch without looking up the source of every module loaded so far (~0.2 s of a CLI command),
+"""Import torch without looking up the source of every module loaded so far (~0.2 s of a CLI
+command),
 and without Python's garbage collector sweeping torch's objects over and over.
 
 While torch imports, it registers ~115 custom operators and asks `inspect.getframeinfo` for the

@@ -1,6 +1,8 @@
-"""Data augmentation, as in the lesson: inverted copies double the training set; random changes vary each batch.
+"""Data augmentation, as in the lesson: inverted copies double the training set; random changes vary
+each batch.
 
-Random ops run on whole float batches (N, C, H, W) in [0, 1]: one affine resampling for every geometric op.
+Random ops run on whole float batches (N, C, H, W) in [0, 1]: one affine resampling for every
+geometric op.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ FLAGS = ("invert", "flip")
 
 @dataclass(frozen=True)
 class Augmenter:
-    """Parsed augmentation: `invert` is applied once to the data (add_inverted), the rest per batch by calling it."""
+    """Parsed augmentation: `invert` is applied once to the data (add_inverted), the rest per batch
+    by calling it."""
 
     invert: bool = False
     flip: bool = False
@@ -55,7 +58,8 @@ class Augmenter:
 
     @classmethod
     def from_spec(cls, spec: str | dict | list | None) -> Augmenter:
-        """'invert,rotate=15,noise=0.1', {'rotate': 15}, or a YAML list of names and one-key dicts."""
+        """'invert,rotate=15,noise=0.1', {'rotate': 15}, or a YAML list of names and one-key
+        dicts."""
         values: dict = {}
         for name, value in _items(spec):
             key = ALIASES.get(name.strip().lower(), name.strip().lower())
@@ -80,7 +84,8 @@ class Augmenter:
         return ",".join(parts)
 
     def __call__(self, x, generator):
-        """Randomly changed copy of the float batch `x` (N, C, H, W) in [0, 1], same memory format, clamped to [0, 1]."""
+        """Randomly changed copy of the float batch `x` (N, C, H, W) in [0, 1], same memory format,
+        clamped to [0, 1]."""
         import torch
         import torch.nn.functional as F
 
@@ -105,8 +110,10 @@ class Augmenter:
             zoom = 1 + u[:, 1] * self.scale
             mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
             cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
-            # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect terms keep a
-            # rotation a rotation on non-square pictures; a shift of `shift` of the width is 2 * shift here.
+            # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect
+            # terms keep a
+            # rotation a rotation on non-square pictures; a shift of `shift` of the width is 2 *
+            # shift here.
             theta = torch.stack(
                 [
                     torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
@@ -115,7 +122,8 @@ class Augmenter:
                 1,
             )
             grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-            # 'border' repeats the edge: the background of a digit, whether black or (inverted) white.
+            # 'border' repeats the edge: the background of a digit, whether black or (inverted)
+            # white.
             out = F.grid_sample(
                 x, grid, mode="bilinear", padding_mode="border", align_corners=False
             )
@@ -138,7 +146,8 @@ class Augmenter:
 
 
 def _blur(x, sigma, max_sigma: float, fmt):
-    """Separable Gaussian blur, a different sigma per image: weighted sums of 2r + 1 shifted views, r = ceil(2σmax)."""
+    """Separable Gaussian blur, a different sigma per image: weighted sums of 2r + 1 shifted views,
+    r = ceil(2σmax)."""
     import torch
     import torch.nn.functional as F
 
@@ -158,7 +167,8 @@ def _blur(x, sigma, max_sigma: float, fmt):
 
 
 def add_inverted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The lesson's INVERT: the images followed by their inverted copies (255 - x), labels repeated."""
+    """The lesson's INVERT: the images followed by their inverted copies (255 - x), labels
+    repeated."""
     if x.ndim != 4 or x.dtype != np.uint8:
         raise UsageError(
             "invert works on images, and this data is a table", "train without --augment invert"
@@ -220,7 +230,8 @@ def _known() -> str:
 def preview(
     x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions: int = 4, seed: int = 0
 ):
-    """Write a grid: for `n` training images (one per class in turn), the original, its inverted copy
+    """Write a grid: for `n` training images (one per class in turn), the original, its inverted
+    copy
     when the spec inverts, and `versions` randomly augmented versions. Returns the path written."""
     import torch
     from PIL import Image, ImageDraw, ImageFont

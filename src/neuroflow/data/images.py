@@ -1,6 +1,8 @@
-"""Own pictures → model input: open any image file safely, then prepare it the way the training data was made.
+"""Own pictures → model input: open any image file safely, then prepare it the way the training data
+was made.
 
-'digit' prepares a photo or drawing the way MNIST digits were made; 'resize' converts and resizes only.
+'digit' prepares a photo or drawing the way MNIST digits were made; 'resize' converts and resizes
+only.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".
 MAX_PIXELS = 50_000_000  # refused before decoding: a bigger header may be a decompression bomb
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
-STROKE_PX = 2.8  # MNIST's median stroke width in pixels (same estimate as _thicken); thinner pen lines are widened
+# MNIST's median stroke width in pixels (same estimate as _thicken); thinner pen lines are widened
+STROKE_PX = 2.8
 READABLE = "give a PNG, JPEG, BMP, GIF, TIFF or WebP picture"
 
 
 def open_image(path: str | os.PathLike):
-    """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError naming the file."""
+    """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError
+    naming the file."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
@@ -42,7 +46,8 @@ def open_image(path: str | os.PathLike):
                 width, height = img.size
                 if width * height > MAX_PIXELS:
                     raise DataError(
-                        f"image {path} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)",
+                        f"image {path} claims {width}x{height} pixels "
+                        f"({width * height / 1e6:.0f} megapixels)",
                         f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
                     )
                 if width * height == 0:
@@ -66,13 +71,15 @@ def open_image(path: str | os.PathLike):
 
 
 def to_array(img, channels: int = 1) -> np.ndarray:
-    """Any Pillow mode → uint8 (H, W) grey or (H, W, 3) colour; transparency is laid on a contrasting background."""
+    """Any Pillow mode → uint8 (H, W) grey or (H, W, 3) colour; transparency is laid on a
+    contrasting background."""
     from PIL import Image
 
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         grey = np.asarray(img, dtype=np.float64)
         top = grey.max()
-        # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what is there
+        # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what
+        # is there
         scale = (
             255 / 65535
             if 255 < top <= 65535
@@ -95,7 +102,8 @@ def to_array(img, channels: int = 1) -> np.ndarray:
         luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
         weight = alpha[..., 0]
         ink = float((luma * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
-        # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays visible.
+        # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays
+        # visible.
         background = 255.0 if ink < 128 else 0.0
         img = Image.fromarray(
             np.rint(rgb * alpha + background * (1 - alpha)).astype(np.uint8), "RGB"
@@ -115,7 +123,8 @@ def is_grey(img) -> bool:
 
 
 def prepare_digit(img) -> np.ndarray:
-    """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in 20×20, centred by mass."""
+    """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in
+    20×20, centred by mass."""
     from PIL import Image
     from scipy import ndimage
 
@@ -130,9 +139,11 @@ def prepare_digit(img) -> np.ndarray:
         paper - grey.min() > grey.max() - paper
     ):  # the ink differs most from the paper by being darker
         grey = 255 - grey
-    # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows uneven light.
+    # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows
+    # uneven light.
     ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 2))
-    # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke still does.
+    # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke
+    # still does.
     k = max(1, min(h, w) // 10)
     top = float(np.partition(ink.ravel(), -k)[-k])
     if top < 8:  # nothing stands out from the paper: an empty picture stays empty
@@ -170,7 +181,8 @@ def prepare_digit(img) -> np.ndarray:
 
 
 def _shrink(grey: np.ndarray, longest: int) -> np.ndarray:
-    """Block-average a big photo to at most `longest` pixels a side: plenty for a 20-pixel digit, and fast."""
+    """Block-average a big photo to at most `longest` pixels a side: plenty for a 20-pixel digit,
+    and fast."""
     factor = -(-max(grey.shape) // longest)
     if factor <= 1:
         return grey
@@ -188,7 +200,8 @@ def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
     grow = int(round((wanted - width) / 2))
     if grow < 1:
         return ink
-    # Shrink very large crops first so the dilation stays cheap; the result is resized to 20×20 anyway.
+    # Shrink very large crops first so the dilation stays cheap; the result is resized to 20×20
+    # anyway.
     factor = max(1, max(ink.shape) // 160)
     if factor > 1:
         ink = ink[: ink.shape[0] // factor * factor, : ink.shape[1] // factor * factor]
@@ -213,7 +226,8 @@ def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
 
 
 def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np.ndarray:
-    """A picture (path or Pillow image) → uint8 (H, W, C) as the model's preprocessing says; raw: resize only."""
+    """A picture (path or Pillow image) → uint8 (H, W, C) as the model's preprocessing says; raw:
+    resize only."""
     from PIL import Image
 
     img = path_or_img if isinstance(path_or_img, Image.Image) else open_image(path_or_img)
@@ -233,7 +247,8 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
 
 
 def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Picture files from files and folders (folders: every image inside, sorted, hidden files skipped)."""
+    """Picture files from files and folders (folders: every image inside, sorted, hidden files
+    skipped)."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     files: list[Path] = []
@@ -265,7 +280,8 @@ def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
 def load_images(
     paths, preprocessing: dict | None = None, raw: bool = False
 ) -> tuple[np.ndarray, list[str]]:
-    """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file names."""
+    """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file
+    names."""
     preprocessing = preprocessing or {
         "height": MNIST_SIZE,
         "width": MNIST_SIZE,
@@ -279,7 +295,8 @@ def load_images(
 
 
 def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when shrinking)."""
+    """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when
+    shrinking)."""
     import torch
     import torch.nn.functional as F
 

@@ -25,7 +25,8 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
     balance = {ds.class_names[k]: counts.get(k, 0) for k in range(len(ds.class_names))}
     lines = [
         ds.describe(),
-        f"pixels: uint8, scaled by 1/255 per batch; own pictures prepared as '{ds.preprocessing.get('prepare')}'",
+        "pixels: uint8, scaled by 1/255 per batch; own pictures prepared as "
+        f"'{ds.preprocessing.get('prepare')}'",
         "class balance (training split):",
     ]
     lines += [f"  {name:>12}: {n}" for name, n in balance.items()]
@@ -67,10 +68,12 @@ def _table_report(name: str, df, target: str | None) -> dict:
             lines += [f"  {k:>12}: {v} ({v / len(df):.0%})" for k, v in balance.items()]
         else:
             lines.append(
-                f"target {target!r}: regression (mean {df[target].mean():.4g}, std {df[target].std():.4g})"
+                f"target {target!r}: regression (mean {df[target].mean():.4g}, std "
+                f"{df[target].std():.4g})"
             )
         lines.append(
-            "split: 60% train / 20% validation / 20% test, stratified by class, seeded; every fitted number from the training rows only"
+            "split: 60% train / 20% validation / 20% test, stratified by class, seeded; every "
+            "fitted number from the training rows only"
         )
     else:
         lines.append("choose the column to predict with --target COLUMN")

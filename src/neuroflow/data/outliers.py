@@ -1,7 +1,9 @@
-"""Synthetic non-examples made from each training batch, for outlier exposure (Hendrycks et al., 2019).
+"""Synthetic non-examples made from each training batch, for outlier exposure (Hendrycks et al.,
+2019).
 
 Images whose parts are right but whose whole is not an example of any class: tiles shuffled, two
-images laid over each other, noise. Training pushes the model's output towards uniform on them, so its
+images laid over each other, noise. Training pushes the model's output towards uniform on them, so
+its
 unknown-input score learns the difference. Vectorised on the batch; deterministic for a generator.
 """
 
@@ -53,7 +55,8 @@ _SCRIBBLES: dict[tuple[int, int], torch.Tensor] = {}
 
 
 def scribbles(size: tuple[int, int], n: int = 2048) -> torch.Tensor:
-    """A bank of pen scribbles (1–3 random strokes) the size of the images: stroke-like, yet no class.
+    """A bank of pen scribbles (1–3 random strokes) the size of the images: stroke-like, yet no
+    class.
 
     Drawn once per size with Pillow from a fixed seed, so training stays deterministic.
     """
@@ -100,5 +103,6 @@ def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -
 
 
 def uniform_loss(logits: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy against the uniform distribution: low when the model is unsure on non-examples."""
+    """Cross-entropy against the uniform distribution: low when the model is unsure on
+    non-examples."""
     return (torch.logsumexp(logits, dim=1) - logits.mean(dim=1)).mean()

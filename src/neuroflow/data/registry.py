@@ -1,4 +1,5 @@
-"""Datasets by name or path: `iris`, `digits`, `mnist`, `fashion-mnist`, a CSV file, an image folder.
+"""Datasets by name or path: `iris`, `digits`, `mnist`, `fashion-mnist`, a CSV file, an image
+folder.
 
 One entry point, `load_dataset`, so every command accepts the same DATA argument.
 """
@@ -30,7 +31,8 @@ def load_dataset(
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
 ) -> Dataset:
-    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
+    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named
+    subfolders."""
     key = str(data).strip()
     if not key:  # Path("") is the current folder, which would be read as an image folder
         raise UsageError(
@@ -88,7 +90,8 @@ def _check_options(task: str | None, seed: int) -> None:
 
 
 def _check_builtin_options(key: str, target: str | None, task: str | None) -> None:
-    """--target and --task choose what a CSV predicts; for built-in data and image folders that is fixed."""
+    """--target and --task choose what a CSV predicts; for built-in data and image folders that is
+    fixed."""
     if key == "iris" and target not in (None, "species"):
         raise UsageError(
             f"iris predicts 'species', not {target!r}",
@@ -101,6 +104,7 @@ def _check_builtin_options(key: str, target: str | None, task: str | None) -> No
         )
     if task == "regression":
         raise UsageError(
-            f"{key} is classification data; --task regression is for CSV tables with a numeric target",
+            f"{key} is classification data; --task regression is for CSV tables with a numeric "
+            "target",
             "leave out --task",
         )

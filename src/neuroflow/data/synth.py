@@ -1,5 +1,7 @@
-"""Made-up pictures for tests and development, no downloads: digits as a user draws or photographs them,
-and things that are not digits (letters, symbols, noise, blanks, shapes, scrambled digits). Same seed, same pictures.
+"""Made-up pictures for tests and development, no downloads: digits as a user draws or photographs
+them,
+and things that are not digits (letters, symbols, noise, blanks, shapes, scrambled digits). Same
+seed, same pictures.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import math
 
 import numpy as np
 
-LETTERS = "ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy"  # leaves out O o D Q I l i j J T S s Z z B b G g q: they pass for digits
+# leaves out O o D Q I l i j J T S s Z z B b G g q: they pass for digits
+LETTERS = "ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy"
 SYMBOLS = "#@%&*+=?!$<>^~"
 NOT_DIGIT_KINDS = ("letters", "symbols", "noise", "blank", "shapes", "scrambled")
 FONT_GLOB = "/usr/share/fonts/**/*.[ot]tf"
@@ -40,7 +43,8 @@ STROKES: dict[int, list[list[tuple[float, float]]]] = {
 
 @functools.cache
 def font_files() -> tuple[str, ...]:
-    """TrueType/OpenType fonts found on this machine (may be none; Pillow's own font is always there)."""
+    """TrueType/OpenType fonts found on this machine (may be none; Pillow's own font is always
+    there)."""
     return tuple(sorted(glob.glob(FONT_GLOB, recursive=True)))[:24]
 
 
@@ -132,7 +136,8 @@ def _text_mask(text: str, size: tuple[int, int], rng: np.random.Generator):
 
 
 def _compose(mask, paper: tuple, ink: tuple, rng: np.random.Generator):
-    """Ink through `mask` onto paper, with some uneven light and sensor noise; RGB, grey or transparent."""
+    """Ink through `mask` onto paper, with some uneven light and sensor noise; RGB, grey or
+    transparent."""
     from PIL import Image
 
     cover = np.asarray(mask, np.float32)[..., None] / 255
@@ -153,7 +158,8 @@ def _compose(mask, paper: tuple, ink: tuple, rng: np.random.Generator):
 def handwritten_digits(
     n: int, seed: int = 0, size_range: tuple[int, int] = (24, 300), fonts: bool = True
 ) -> tuple[list, np.ndarray]:
-    """`n` pictures of digits 0–9 (balanced) like a user's own: pen strokes and typed digits, any size, colour and place."""
+    """`n` pictures of digits 0–9 (balanced) like a user's own: pen strokes and typed digits, any
+    size, colour and place."""
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 10).astype(np.int64)
     images = []
@@ -166,9 +172,11 @@ def handwritten_digits(
 
 
 def not_digits(kind: str, n: int, seed: int = 0, digits: np.ndarray | None = None) -> np.ndarray:
-    """`n` 28×28 uint8 pictures (light on dark, like MNIST) that are not digits, of one `kind` in NOT_DIGIT_KINDS.
+    """`n` 28×28 uint8 pictures (light on dark, like MNIST) that are not digits, of one `kind` in
+    NOT_DIGIT_KINDS.
 
-    'scrambled' shuffles the pixels or 7×7 patches of `digits` (N, 28, 28) if given, else of rendered digits.
+    'scrambled' shuffles the pixels or 7×7 patches of `digits` (N, 28, 28) if given, else of
+    rendered digits.
     """
     from neuroflow.errors import UsageError
 
@@ -190,7 +198,8 @@ def not_digits(kind: str, n: int, seed: int = 0, digits: np.ndarray | None = Non
 
 
 def not_digits_mix(n: int, seed: int = 0) -> np.ndarray:
-    """`n` non-digits of every kind, in blocks in NOT_DIGIT_KINDS order (each kind gets n/6, the first ones the rest)."""
+    """`n` non-digits of every kind, in blocks in NOT_DIGIT_KINDS order (each kind gets n/6, the
+    first ones the rest)."""
     counts = [
         n // len(NOT_DIGIT_KINDS) + (i < n % len(NOT_DIGIT_KINDS))
         for i in range(len(NOT_DIGIT_KINDS))

@@ -1,4 +1,5 @@
-"""Tables: a CSV (or a built-in table) → standardised numbers, one-hot categories, missing indicators.
+"""Tables: a CSV (or a built-in table) → standardised numbers, one-hot categories, missing
+indicators.
 
 Every fitted number comes from the training split only and is kept in `preprocessing`, so `predict`
 can take raw rows later and treat them exactly as training did.
@@ -89,7 +90,8 @@ def column_kind(series: pd.Series) -> str:
 
 
 def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
-    """Learn every number needed to turn raw rows into features (call it on the training rows only)."""
+    """Learn every number needed to turn raw rows into features (call it on the training rows
+    only)."""
     columns = []
     for name in df.columns:
         if name == target:
@@ -153,7 +155,8 @@ def feature_names(prep: dict) -> list[str]:
 
 
 def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
-    """Raw rows → float32 features, exactly as fitted. Unseen categories become all-zero one-hots."""
+    """Raw rows → float32 features, exactly as fitted. Unseen categories become all-zero
+    one-hots."""
     missing_cols = [c["name"] for c in prep["columns"] if c["name"] not in df.columns]
     if missing_cols:
         raise DataError(
@@ -308,7 +311,8 @@ def table_dataset(
 
 
 def _check_finite(col: pd.Series, where: str) -> None:
-    """Infinity parses as a number but poisons every fitted mean and every loss: refuse it where it enters."""
+    """Infinity parses as a number but poisons every fitted mean and every loss: refuse it where it
+    enters."""
     if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         return
     inf = np.isinf(col.to_numpy(dtype=float))
@@ -344,7 +348,8 @@ def load_csv(
 def iris_frame() -> pd.DataFrame:
     """Iris as a table with the species as text, as a user's own CSV would have it.
 
-    Read from the CSV that scikit-learn ships, without importing scikit-learn (a second of start-up).
+    Read from the CSV that scikit-learn ships, without importing scikit-learn (a second of
+    start-up).
     """
     import importlib.util
 
@@ -382,7 +387,8 @@ def load_iris(seed: int = 0, fractions=(0.2, 0.2)) -> Dataset:
 
 
 def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
-    """One row per column for `neuroflow inspect`: type, missing count, and what preprocessing will do."""
+    """One row per column for `neuroflow inspect`: type, missing count, and what preprocessing will
+    do."""
     rows = []
     for name in df.columns:
         col = df[name]

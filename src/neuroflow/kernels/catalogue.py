@@ -146,7 +146,8 @@ def get_kernel(name: str, size: int | None = None, sigma: float | None = None) -
     if key not in CATALOGUE:
         raise UsageError(
             f"unknown kernel {name!r}",
-            f'choose one of: {", ".join(CATALOGUE)}, or give numbers like "[[0,-1,0],[-1,5,-1],[0,-1,0]]"',
+            f"choose one of: {', '.join(CATALOGUE)}, or give numbers like "
+            '"[[0,-1,0],[-1,5,-1],[0,-1,0]]"',
         )
     about, make_x, make_y = CATALOGUE[key]
     if key not in ("box-blur", "gaussian-blur") and (size is not None or sigma is not None):
@@ -197,11 +198,14 @@ def parse_kernel(
 
 
 def _fits(weights: np.ndarray) -> np.ndarray:
-    """Your own kernel, at most MAX_SIZE wide and high: every output pixel costs one product per weight."""
+    """Your own kernel, at most MAX_SIZE wide and high: every output pixel costs one product per
+    weight."""
     if max(weights.shape) > MAX_SIZE:
         raise UsageError(
-            f"the kernel is {weights.shape[0]}x{weights.shape[1]}, larger than {MAX_SIZE}x{MAX_SIZE}",
-            f"give at most {MAX_SIZE} rows of at most {MAX_SIZE} numbers (kernels are usually 3x3 to 7x7)",
+            f"the kernel is {weights.shape[0]}x{weights.shape[1]}, larger than "
+            f"{MAX_SIZE}x{MAX_SIZE}",
+            f"give at most {MAX_SIZE} rows of at most {MAX_SIZE} numbers (kernels are usually "
+            "3x3 to 7x7)",
         )
     return weights
 

@@ -47,7 +47,8 @@ def valid_box(
     """Where the kernel lies wholly inside the image, following scipy's origin for even sizes."""
     if kernel_shape[0] > shape[0] or kernel_shape[1] > shape[1]:
         raise UsageError(
-            f"the kernel ({kernel_shape[0]}x{kernel_shape[1]}) is bigger than the image ({shape[0]}x{shape[1]}), "
+            f"the kernel ({kernel_shape[0]}x{kernel_shape[1]}) is bigger than the image "
+            f"({shape[0]}x{shape[1]}), "
             "so --mode valid leaves nothing",
             "use a smaller kernel or another --mode such as reflect",
         )
@@ -85,7 +86,8 @@ def convolve(
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.size == 0:
         raise DataError(
-            f"an image must be a non-empty (H, W) or (H, W, channels) array, not shape {image.shape}"
+            "an image must be a non-empty (H, W) or (H, W, channels) array, not shape "
+            f"{image.shape}"
         )
     if not np.issubdtype(image.dtype, np.floating):
         image = image.astype(np.float64)  # scipy would keep uint8 and wrap negative sums around
@@ -124,7 +126,8 @@ def convolve(
 def to_pixels(
     values: np.ndarray, *, absolute: bool = False, rescale: bool = False
 ) -> tuple[np.ndarray, tuple[float, float] | None]:
-    """Filtered floats → 0..255 bytes: clip (default), or map min..max onto 0..255; |x| first with absolute.
+    """Filtered floats → 0..255 bytes: clip (default), or map min..max onto 0..255; |x| first with
+    absolute.
     Returns the bytes and, when rescaling, the (min, max) that became 0 and 255."""
     values = np.abs(values) if absolute else values
     if rescale:
@@ -135,7 +138,8 @@ def to_pixels(
 
 
 def clipped_fraction(values: np.ndarray, *, absolute: bool = False) -> float:
-    """The share of filtered values that clipping to 0..255 changes (the hint for --abs / --rescale)."""
+    """The share of filtered values that clipping to 0..255 changes (the hint for --abs /
+    --rescale)."""
     low = 0 if absolute else np.count_nonzero(values < 0)
     return (low + np.count_nonzero(np.abs(values) > 255 if absolute else values > 255)) / max(
         values.size, 1
@@ -153,7 +157,8 @@ def pixel_after(
         out = int(np.rint((value - low) * 255.0 / (high - low)))
         return out, (
             f"Result after {steps}rescaling {fmt(low)}..{fmt(high)} to 0..255: {out} "
-            f"(({fmt(value)} - {fmt(low) if low >= 0 else f'({fmt(low)})'}) x 255 / {fmt(high - low)}, rounded)"
+            f"(({fmt(value)} - {fmt(low) if low >= 0 else f'({fmt(low)})'}) x 255 / "
+            f"{fmt(high - low)}, rounded)"
         )
     out = int(np.rint(min(max(value, 0.0), 255.0)))
     why = (
@@ -221,7 +226,8 @@ class PixelExplanation:
         """The lesson's worked example as text, one line per step."""
         how = "true convolution (kernel flipped)" if self.flip else "cross-correlation"
         out = [
-            f"Pixel x={self.x}, y={self.y} (value {fmt(self.value)}), kernel {self.kernel}, {how}, mode {self.mode}"
+            f"Pixel x={self.x}, y={self.y} (value {fmt(self.value)}), kernel {self.kernel}, "
+            f"{how}, mode {self.mode}"
         ]
         cells = [
             [fmt(v) + ("*" if o else "") for v, o in zip(row, orow, strict=True)]
@@ -258,7 +264,8 @@ class PixelExplanation:
             out.append(f"Magnitude: sqrt({fmt(gx)}² + {fmt(gy)}²) = {fmt(self.raw)}")
         if self.outside.any():
             out.append(
-                f"* past the edge of the image, filled in by mode {self.mode}: {MODE_PICTURES[self.mode]}"
+                f"* past the edge of the image, filled in by mode {self.mode}: "
+                f"{MODE_PICTURES[self.mode]}"
             )
         out.append(self.result_words)
         return out
@@ -317,8 +324,10 @@ def explain_pixel(
         box = valid_box(image.shape, kern.shape, flip)
         if not (box[0].start <= y < box[0].stop and box[1].start <= x < box[1].stop):
             raise UsageError(
-                f"with --mode valid, pixel x={x}, y={y} has no result: the kernel hangs over the edge",
-                f"choose x from {box[1].start} to {box[1].stop - 1} and y from {box[0].start} to {box[0].stop - 1}",
+                f"with --mode valid, pixel x={x}, y={y} has no result: the kernel hangs over the "
+                "edge",
+                f"choose x from {box[1].start} to {box[1].stop - 1} and y from {box[0].start} to "
+                f"{box[0].stop - 1}",
             )
     src_rows = [_source(int(r), height, name) for r in rows]
     src_cols = [_source(int(c), width, name) for c in cols]

@@ -1,4 +1,5 @@
-"""Inside a trained CNN: its first layer's kernels as pictures, and the feature maps every convolution
+"""Inside a trained CNN: its first layer's kernels as pictures, and the feature maps every
+convolution
 and pooling layer makes of one picture — the learned counterparts of `neuroflow convolve`'s kernels.
 """
 
@@ -22,7 +23,8 @@ BACKGROUND, INK = (250, 250, 250), (20, 20, 20)
 
 @dataclass(frozen=True, eq=False)
 class LearnedKernels:
-    """The first Conv2D layer's weights (filters, channels, height, width), biases and activation."""
+    """The first Conv2D layer's weights (filters, channels, height, width), biases and
+    activation."""
 
     layer: str
     weights: np.ndarray
@@ -51,7 +53,8 @@ def first_kernels(model) -> LearnedKernels:
 
 
 def closest_named(kernel: np.ndarray) -> tuple[str, float] | None:
-    """The hand-made kernel (neuroflow.kernels) of the same size most like `kernel`, by cosine similarity;
+    """The hand-made kernel (neuroflow.kernels) of the same size most like `kernel`, by cosine
+    similarity;
     a name starting with '-' means the sign is flipped (dark and light swapped)."""
     from neuroflow.kernels.catalogue import CATALOGUE, get_kernel
 
@@ -75,7 +78,8 @@ def closest_named(kernel: np.ndarray) -> tuple[str, float] | None:
 
 def layer_outputs(model, image, raw: bool = False) -> tuple[np.ndarray, list, np.ndarray]:
     """The picture prepared exactly as `predict` prepares it (uint8 H×W×C), the output of every
-    Conv2D / pooling layer for it as (layer, maps of shape (channels, H, W)), and the model's output."""
+    Conv2D / pooling layer for it as (layer, maps of shape (channels, H, W)), and the model's
+    output."""
     import torch
 
     from neuroflow.data.images import prepare_for_model
@@ -221,16 +225,20 @@ def kernel_grid(kernels: LearnedKernels, model_name: str = "", matches: list | N
         tiles.append((_side_by_side(parts), f"{i + 1}{like}"))
     what = "colour | R | G | B" if channels == 3 else (" | ".join(names) if channels > 1 else "")
     header = [
-        f"{kernels.layer}: {n} learned kernels {kh}x{kw} over {channels} channel{'s' * (channels > 1)}"
+        f"{kernels.layer}: {n} learned kernels {kh}x{kw} over {channels} "
+        f"channel{'s' * (channels > 1)}"
         f"{' (' + what + ')' if what else ''}{' - ' + model_name if model_name else ''}",
-        "red: positive weight, blue: negative, white: 0; each kernel scaled to its largest |weight|",
-        f"~ name: the hand-made kernel it looks most like (cosine >= {LOOKS_LIKE}; '-' = sign flipped)",
+        "red: positive weight, blue: negative, white: 0; each kernel scaled to its largest "
+        "|weight|",
+        f"~ name: the hand-made kernel it looks most like (cosine >= {LOOKS_LIKE}; '-' = sign "
+        "flipped)",
     ]
     return _grid(tiles, header, max(1, 8 // (channels + (channels == 3))))
 
 
 def map_grid(layer, maps: np.ndarray, x: np.ndarray, image_name: str):
-    """The input, then each channel of one layer's output, each stretched from its own min (black) to its max (white)."""
+    """The input, then each channel of one layer's output, each stretched from its own min (black)
+    to its max (white)."""
     channels, h, w = maps.shape
     factor = max(1, math.ceil(64 / max(h, w)))
     tiles = [(_enlarge(_picture(x), 64), "input")]
@@ -284,7 +292,8 @@ def _picture(x: np.ndarray):
 
 
 def _enlarge(img, side: int):
-    """Nearest-neighbour enlargement (pixels stay visible squares) to about `side` pixels, at most 160."""
+    """Nearest-neighbour enlargement (pixels stay visible squares) to about `side` pixels, at most
+    160."""
     from PIL import Image
 
     scale = min(side, 160) / max(img.size)

@@ -32,7 +32,8 @@ class Picture:
 
 
 def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXELS) -> Picture:
-    """Read a picture file, upright as a photo viewer shows it; refuse huge or broken files in one line."""
+    """Read a picture file, upright as a photo viewer shows it; refuse huge or broken files in one
+    line."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
@@ -115,7 +116,8 @@ def _format(path: Path, flag: str) -> str:
 
 
 def check_output(path: str | Path, flag: str = "--out") -> Path:
-    """Fail early, before any work, on an --out whose folder is missing or whose format is unknown."""
+    """Fail early, before any work, on an --out whose folder is missing or whose format is
+    unknown."""
     path = Path(path).expanduser()
     check_parent(path)
     if path.is_dir():
@@ -138,7 +140,8 @@ def _save(img, path: Path, flag: str) -> None:
 def save_image(
     path: str | Path, pixels: np.ndarray, alpha: np.ndarray | None = None, flag: str = "--out"
 ) -> None:
-    """Write 0..255 bytes ((H, W) or (H, W, 3)) as a picture; the format follows the file extension."""
+    """Write 0..255 bytes ((H, W) or (H, W, 3)) as a picture; the format follows the file
+    extension."""
     from PIL import Image
 
     img = Image.fromarray(np.ascontiguousarray(pixels))
@@ -154,7 +157,8 @@ def save_comparison(
     labels: tuple[str, str],
     offset: tuple[int, int] = (0, 0),
 ) -> None:
-    """Before and after side by side with a caption each; `offset` places a smaller (valid-mode) result
+    """Before and after side by side with a caption each; `offset` places a smaller (valid-mode)
+    result
     over the pixels it came from."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -188,7 +192,8 @@ def save_comparison(
 def grid_window(
     shape: tuple[int, ...], centre: tuple[int, int] | None = None, size: int = 10
 ) -> tuple[slice, slice]:
-    """The rows and columns to print: the whole of a small image, else size x size around `centre` (x, y)."""
+    """The rows and columns to print: the whole of a small image, else size x size around `centre`
+    (x, y)."""
     height, width = shape[:2]
     if height <= 16 and width <= 16:
         return slice(0, height), slice(0, width)
@@ -199,7 +204,8 @@ def grid_window(
 
 
 def grid_lines(values: np.ndarray, window: tuple[slice, slice]) -> list[str]:
-    """One channel's numbers inside `window`, labelled with x (columns) and y (rows); nan prints as '.'."""
+    """One channel's numbers inside `window`, labelled with x (columns) and y (rows); nan prints as
+    '.'."""
     from neuroflow.kernels.text import fmt
 
     part = values[window]

@@ -1,6 +1,8 @@
-"""The search space of `neuroflow tune`: which hyperparameters a trial varies and how each one changes the spec.
+"""The search space of `neuroflow tune`: which hyperparameters a trial varies and how each one
+changes the spec.
 
-Every recipe or spec gets a default space derived from its own settings; a YAML file can pin, narrow or widen any entry.
+Every recipe or spec gets a default space derived from its own settings; a YAML file can pin, narrow
+or widen any entry.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ RANGE_KEYS = {"low", "high", "log", "step"}
 
 @dataclass(frozen=True)
 class Param:
-    """One hyperparameter: a range (low…high, maybe log or stepped), a list of choices, or one pinned value."""
+    """One hyperparameter: a range (low…high, maybe log or stepped), a list of choices, or one
+    pinned value."""
 
     name: str
     low: float | int | None = None
@@ -78,7 +81,8 @@ class Param:
 
 
 def read_space(source, where: str = "space") -> dict[str, Param]:
-    """A user's space from a YAML/JSON file or a dict, every entry checked; nothing about the model is known yet."""
+    """A user's space from a YAML/JSON file or a dict, every entry checked; nothing about the model
+    is known yet."""
     if source is None:
         return {}
     if isinstance(source, str | Path):
@@ -206,7 +210,8 @@ def _value(name: str, value, label: str):
 
 
 def default_space(spec: dict) -> dict[str, Param]:
-    """The lessons' tweaks around the spec's own settings: learning rate, batch size, epochs, and the layers it has."""
+    """The lessons' tweaks around the spec's own settings: learning rate, batch size, epochs, and
+    the layers it has."""
     space: dict[str, Param] = {}
     lr = float(spec.get("lr") or 0.001)
     space["lr"] = Param("lr", low=_round(lr / 10), high=_round(min(lr * 10, 1.0)), log=True)
@@ -233,7 +238,8 @@ def default_space(spec: dict) -> dict[str, Param]:
 
 
 def build_space(spec: dict, user: dict[str, Param], where: str = "space") -> dict[str, Param]:
-    """The default space with the user's entries laid over it; an entry the model has no layer for is an error."""
+    """The default space with the user's entries laid over it; an entry the model has no layer for
+    is an error."""
     needs = {
         "dropout": (_dropouts, "Dropout layer"),
         "units": (_hidden_dense, "hidden Dense layer"),
