@@ -238,7 +238,7 @@ def test_list_needs_no_image(cli):
     assert "     0 -1  0\n    -1  5 -1\n     0 -1  0" in res.out
     assert "1/16 x 1 2 1" in res.out
     names = [k["name"] for k in json.loads(cli("convolve", "--list", "--json").out)]
-    assert names == list(nk.CATALOGUE)
+    assert names == list(nk.KERNELS.names())
 
 
 def test_help_explains_correlation_convolution_and_the_edge_modes(cli):

@@ -27,10 +27,10 @@ def _point(text: str) -> tuple[int, int]:
 
 
 def _catalogue(as_json: bool) -> None:
-    from neuroflow.kernels import ALIASES, CATALOGUE, get_kernel
+    from neuroflow.kernels import KERNELS, get_kernel
     from neuroflow.kernels.text import format_matrix
 
-    kernels = [get_kernel(name) for name in CATALOGUE]
+    kernels = [get_kernel(name) for name in KERNELS]
     if as_json:
         print(
             json.dumps(
@@ -52,7 +52,7 @@ def _catalogue(as_json: bool) -> None:
                     for i, line in enumerate(format_matrix(part))
                 )
             )
-    print("\nOther names: " + ", ".join(f"{a} = {n}" for a, n in ALIASES.items()))
+    print("\nOther names: " + ", ".join(f"{a} = {n}" for a, n in KERNELS.aliases().items()))
     print("box-blur and gaussian-blur take --size N; gaussian-blur also --sigma S.")
 
 

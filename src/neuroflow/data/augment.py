@@ -9,36 +9,51 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
 from neuroflow.errors import UsageError
+from neuroflow.registry import Registry
 
-# name: (value when none is given, smallest, largest, what the value means)
-OPS = {
-    "invert": (
-        None,
-        None,
-        None,
-        "add an inverted copy of every training image (the lesson's INVERT)",
-    ),
-    "flip": (None, None, None, "mirror left-right at random (not for digits or text)"),
-    "rotate": (15.0, 0.0, 180.0, "turn by up to ±this many degrees"),
-    "scale": (0.1, 0.0, 0.9, "zoom in or out by up to this fraction"),
-    "shift": (0.1, 0.0, 1.0, "move by up to this fraction of the width and height"),
-    "blur": (1.0, 0.0, 5.0, "Gaussian blur with sigma up to this many pixels"),
-    "brightness": (0.2, 0.0, 1.0, "add up to ±this to every pixel"),
-    "contrast": (0.2, 0.0, 1.0, "stretch or squash contrast by up to this fraction"),
-    "noise": (0.05, 0.0, 1.0, "add Gaussian noise with this standard deviation"),
-}
-ALIASES = {
-    "zoom": "scale",
-    "rotation": "rotate",
-    "translate": "shift",
-    "inverse": "invert",
-    "hflip": "flip",
-}
+
+class Op(NamedTuple):
+    """An augmentation: its value when none is given, the range it accepts, what the value means."""
+
+    default: float | None
+    low: float | None
+    high: float | None
+    what: str
+
+
 FLAGS = ("invert", "flip")
+OPS: Registry[Op] = Registry("augmentation")
+OPS.register(
+    "invert",
+    Op(None, None, None, "add an inverted copy of every training image (the lesson's INVERT)"),
+    aliases=("inverse",),
+)
+OPS.register(
+    "flip",
+    Op(None, None, None, "mirror left-right at random (not for digits or text)"),
+    aliases=("hflip",),
+)
+OPS.register(
+    "rotate", Op(15.0, 0.0, 180.0, "turn by up to ±this many degrees"), aliases=("rotation",)
+)
+OPS.register("scale", Op(0.1, 0.0, 0.9, "zoom in or out by up to this fraction"), aliases=("zoom",))
+OPS.register(
+    "shift",
+    Op(0.1, 0.0, 1.0, "move by up to this fraction of the width and height"),
+    aliases=("translate",),
+)
+OPS.register("blur", Op(1.0, 0.0, 5.0, "Gaussian blur with sigma up to this many pixels"))
+OPS.register("brightness", Op(0.2, 0.0, 1.0, "add up to ±this to every pixel"))
+OPS.register("contrast", Op(0.2, 0.0, 1.0, "stretch or squash contrast by up to this fraction"))
+OPS.register("noise", Op(0.05, 0.0, 1.0, "add Gaussian noise with this standard deviation"))
+OPS.hint = "what each does: " + "; ".join(
+    f"{name}{'' if name in FLAGS else '=X'} ({op.what})" for name, op in OPS.items()
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +77,7 @@ class Augmenter:
         dicts."""
         values: dict = {}
         for name, value in _items(spec):
-            key = ALIASES.get(name.strip().lower(), name.strip().lower())
-            if key not in OPS:
-                raise UsageError(f"unknown augmentation {name!r}", f"known ones: {_known()}")
+            key = OPS.resolve(name)
             if key in values:
                 raise UsageError(f"augmentation {key!r} is given twice", "give each one once")
             values[key] = _value(key, value)
@@ -198,7 +211,7 @@ def _items(spec) -> list[tuple[str, object]]:
 
 
 def _value(key: str, value) -> float | bool:
-    default, low, high, what = OPS[key]
+    default, low, high, what = OPS.get(key)
     if key in FLAGS:
         if value is None or value is True or str(value).lower() in ("1", "true", "yes", "on"):
             return True
@@ -219,12 +232,6 @@ def _value(key: str, value) -> float | bool:
             f"{key} means: {what}; give {low:g} to {high:g}",
         )
     return number
-
-
-def _known() -> str:
-    return "; ".join(
-        f"{name}{'' if name in FLAGS else '=X'} ({what})" for name, (_, _, _, what) in OPS.items()
-    )
 
 
 def preview(

@@ -1,6 +1,6 @@
 """Kernel convolution: the catalogue, convolving, kernels as text, pictures, and learned filters."""
 
-from neuroflow.kernels.catalogue import ALIASES, CATALOGUE, Kernel, get_kernel, parse_kernel
+from neuroflow.kernels.catalogue import KERNELS, Kernel, get_kernel, parse_kernel
 from neuroflow.kernels.convolution import (
     MODES,
     clipped_fraction,
@@ -12,8 +12,7 @@ from neuroflow.kernels.convolution import (
 )
 
 __all__ = [
-    "ALIASES",
-    "CATALOGUE",
+    "KERNELS",
     "MODES",
     "Kernel",
     "clipped_fraction",

@@ -10,11 +10,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from neuroflow.errors import DataError, UsageError
 from neuroflow.kernels.text import read_matrix, read_matrix_file
+from neuroflow.registry import Registry
 
 MAX_SIZE = 101  # largest --size for the blur kernels; bigger ones take minutes on a photo
 
@@ -63,13 +65,24 @@ def _gaussian(size: int | None, sigma: float | None) -> np.ndarray:
     return row / row.sum()
 
 
+Builder = Callable[..., np.ndarray]
+
+
+class Recipe(NamedTuple):
+    """A catalogue entry: what the kernel does and how to build its matrix (or its x and y pair)."""
+
+    about: str
+    make_x: Builder
+    make_y: Builder | None = None
+
+
 def _fixed(*rows: Sequence[float]) -> Callable[..., np.ndarray]:
     return lambda size, sigma: np.array(rows, dtype=float)
 
 
 SOBEL_X = ([-1, 0, 1], [-2, 0, 2], [-1, 0, 1])
 PREWITT_X = ([-1, 0, 1], [-1, 0, 1], [-1, 0, 1])
-CATALOGUE: dict[str, tuple[str, Callable[..., np.ndarray], Callable[..., np.ndarray] | None]] = {
+_TABLE: dict[str, tuple[str, Builder, Builder | None]] = {
     "identity": ("leaves the image as it is", _fixed([0, 0, 0], [0, 1, 0], [0, 0, 0]), None),
     "sharpen": (
         "the lesson's kernel: 5 x the pixel minus its 4 neighbours",
@@ -128,7 +141,7 @@ CATALOGUE: dict[str, tuple[str, Callable[..., np.ndarray], Callable[..., np.ndar
         None,
     ),
 }
-ALIASES = {
+_ALIASES = {
     "blur": "box-blur",
     "box": "box-blur",
     "gaussian": "gaussian-blur",
@@ -139,17 +152,19 @@ ALIASES = {
 }
 
 
+KERNELS: Registry[Recipe] = Registry(
+    "kernel", hint='or give numbers like "[[0,-1,0],[-1,5,-1],[0,-1,0]]"'
+)
+for _name, (_about, _make_x, _make_y) in _TABLE.items():
+    KERNELS.register(_name, Recipe(_about, _make_x, _make_y))
+for _alias, _name in _ALIASES.items():
+    KERNELS.alias(_alias, _name)
+
+
 def get_kernel(name: str, size: int | None = None, sigma: float | None = None) -> Kernel:
     """A catalogue kernel by name; box-blur and gaussian-blur take a size, gaussian-blur a sigma."""
-    key = re.sub(r"[\s_]+", "-", name.strip().lower())
-    key = ALIASES.get(key, key)
-    if key not in CATALOGUE:
-        raise UsageError(
-            f"unknown kernel {name!r}",
-            f"choose one of: {', '.join(CATALOGUE)}, or give numbers like "
-            '"[[0,-1,0],[-1,5,-1],[0,-1,0]]"',
-        )
-    about, make_x, make_y = CATALOGUE[key]
+    key = KERNELS.resolve(name)
+    about, make_x, make_y = KERNELS.get(key)
     if key not in ("box-blur", "gaussian-blur") and (size is not None or sigma is not None):
         raise UsageError(
             f"--size and --sigma do not apply to {key}", "they set box-blur and gaussian-blur"

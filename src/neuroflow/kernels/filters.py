@@ -54,14 +54,13 @@ def first_kernels(model) -> LearnedKernels:
 
 def closest_named(kernel: np.ndarray) -> tuple[str, float] | None:
     """The hand-made kernel (neuroflow.kernels) of the same size most like `kernel`, by cosine
-    similarity;
-    a name starting with '-' means the sign is flipped (dark and light swapped)."""
-    from neuroflow.kernels.catalogue import CATALOGUE, get_kernel
+    similarity; a name starting with '-' means the sign is flipped (dark and light swapped)."""
+    from neuroflow.kernels.catalogue import KERNELS, get_kernel
 
     if kernel.shape[0] != kernel.shape[1]:
         return None
     best = None
-    for name in CATALOGUE:
+    for name in KERNELS:
         sized = name in ("box-blur", "gaussian-blur")
         if not sized and kernel.shape != (3, 3):
             continue
