@@ -4,9 +4,8 @@ Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pool
 across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare`
 builds one network per setting in one process (the same seed and data) and runs them in turn, a few
 steps each, over and over: a setting's speed-up over the one it changes is the median, over turns,
-of
-the two's time per image a moment apart, so the machine's drift (10-30% within seconds here) reaches
-both alike.
+of the two's time per image a moment apart, so the machine's drift (10-30% within seconds here)
+reaches both alike.
 
 `python -m benchmarks.ablation DATA_DIR IMAGES SECONDS [compile]` prints the rows as JSON.
 """
@@ -91,8 +90,8 @@ def trainer(
         # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
         with runner.threads_for_steps():
             # One step first, not timed: torch's own threads spin on after a setting without the
-            # split, and the
-            # same setting timed right after one of those measured 4% slower than after itself.
+            # split, and the same setting timed right after one of those measured 4% slower than
+            # after itself.
             step()
             t = time.perf_counter()
             for _ in range(k):

@@ -4,10 +4,9 @@ This machine's speed moves by 10-30% within seconds (other work on the host), so
 one after the other can see different machines, and their ratio moves with it. Here both processes
 start, load their data and build their networks, then wait; the driver lets one train for a window
 while the other is paused (SIGSTOP), then swaps, until both have finished. Each process stamps the
-end
-of every training step; a step counts only if it began and ended inside one of its own windows, so
-pauses never count as training time. Window k of one and window k of the other ran a second apart,
-and their ratio of median step times is one pair; the median pair is the figure quoted.
+end of every training step; a step counts only if it began and ended inside one of its own windows,
+so pauses never count as training time. Window k of one and window k of the other ran a second
+apart, and their ratio of median step times is one pair; the median pair is the figure quoted.
 
 Protocol of a child: it prints "ready" once it is about to train, waits for a line on stdin, trains,
 and prints its result as one JSON line whose "stamps" are time.perf_counter() at the end of each

@@ -2,11 +2,9 @@
 or from scratch.
 
 The shared model is the lesson's mnist-cnn trained on digits 0-4; the new task is digits 5-9 from N
-pictures.
-Both runs get the same epochs, batch size and seed; accuracy is on every 5-9 digit of the MNIST test
-set.
-Run: .venv/bin/python -m benchmarks.finetune_transfer [N_PICTURES] [EPOCHS] [BATCH] [SEEDS]
-[MNIST_DIR]
+pictures. Both runs get the same epochs, batch size and seed; accuracy is on every 5-9 digit of the
+MNIST test set. Run: .venv/bin/python -m benchmarks.finetune_transfer [N_PICTURES] [EPOCHS] [BATCH]
+[SEEDS] [MNIST_DIR]
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Batch 128, Adam, default (NCHW) layout, float32 copies of the images. Run as a child process by
 benchmarks/__main__.py so its peak memory is its own; with "gate" it follows
-benchmarks/alternate.py's
-protocol (it waits to be told to train, and stamps the end of each full batch).
+benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full
+batch).
 """
 
 from __future__ import annotations

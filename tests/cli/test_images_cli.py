@@ -1,7 +1,6 @@
 """Images end to end, as a new user meets them: train on a folder of class subfolders, predict
-pictures and
-folders, evaluate, preview augmentation, train digits; bad pictures and files are one line and exit
-status 2."""
+pictures and folders, evaluate, preview augmentation, train digits; bad pictures and files are one
+line and exit status 2."""
 
 from __future__ import annotations
 

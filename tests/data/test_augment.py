@@ -1,6 +1,6 @@
 """Augmentation: specs parse or fail with the list of ops; each batch op is seeded, keeps shape,
-dtype and memory
-format, stays in [0, 1] and does what it says; the lesson's INVERT doubles the data."""
+dtype and memory format, stays in [0, 1] and does what it says; the lesson's INVERT doubles the
+data."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Own pictures: broken and oversized files are refused by name before decoding; any mode opens; a
-digit drawn
-dark on light paper, anywhere on a big canvas, comes out like an MNIST digit."""
+digit drawn dark on light paper, anywhere on a big canvas, comes out like an MNIST digit."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Made-up pictures: the same seed gives the same pictures; drawn digits look like MNIST once
-prepared (a nearest-
-neighbour check against real MNIST); every kind of non-digit has the documented shape."""
+prepared (a nearest-neighbour check against real MNIST); every kind of non-digit has the documented
+shape."""
 
 from __future__ import annotations
 

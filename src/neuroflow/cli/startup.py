@@ -1,6 +1,5 @@
 """Import torch without looking up the source of every module loaded so far (~0.2 s of a CLI
-command),
-and without Python's garbage collector sweeping torch's objects over and over.
+command), and without Python's garbage collector sweeping torch's objects over and over.
 
 While torch imports, it registers ~115 custom operators and asks `inspect.getframeinfo` for the
 caller's "file:line" of each. With the default of one line of context, each such call also reads the

@@ -124,9 +124,8 @@ class Augmenter:
             mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
             cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
             # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect
-            # terms keep a
-            # rotation a rotation on non-square pictures; a shift of `shift` of the width is 2 *
-            # shift here.
+            # terms keep a rotation a rotation on non-square pictures; a shift of `shift` of the
+            # width is 2 * shift here.
             theta = torch.stack(
                 [
                     torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
@@ -238,8 +237,8 @@ def preview(
     x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions: int = 4, seed: int = 0
 ):
     """Write a grid: for `n` training images (one per class in turn), the original, its inverted
-    copy
-    when the spec inverts, and `versions` randomly augmented versions. Returns the path written."""
+    copy when the spec inverts, and `versions` randomly augmented versions. Returns the path
+    written."""
     import torch
     from PIL import Image, ImageDraw, ImageFont
 

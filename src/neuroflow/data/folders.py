@@ -72,8 +72,7 @@ def default_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
     else 28×28.
 
     Either way the longest side is at most MAX_SIDE (aspect ratio kept), so big photos stay cheap on
-    a CPU;
-    pass image_size (--image-size) to choose another.
+    a CPU; pass image_size (--image-size) to choose another.
     """
     ((size, count),) = Counter(sizes).most_common(1)
     if count * 2 < len(sizes):

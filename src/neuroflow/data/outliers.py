@@ -3,8 +3,8 @@
 
 Images whose parts are right but whose whole is not an example of any class: tiles shuffled, two
 images laid over each other, noise. Training pushes the model's output towards uniform on them, so
-its
-unknown-input score learns the difference. Vectorised on the batch; deterministic for a generator.
+its unknown-input score learns the difference. Vectorised on the batch; deterministic for a
+generator.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Made-up pictures for tests and development, no downloads: digits as a user draws or photographs
-them,
-and things that are not digits (letters, symbols, noise, blanks, shapes, scrambled digits). Same
-seed, same pictures.
+them, and things that are not digits (letters, symbols, noise, blanks, shapes, scrambled digits).
+Same seed, same pictures.
 """
 
 from __future__ import annotations

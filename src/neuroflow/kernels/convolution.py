@@ -127,8 +127,7 @@ def to_pixels(
     values: np.ndarray, *, absolute: bool = False, rescale: bool = False
 ) -> tuple[np.ndarray, tuple[float, float] | None]:
     """Filtered floats → 0..255 bytes: clip (default), or map min..max onto 0..255; |x| first with
-    absolute.
-    Returns the bytes and, when rescaling, the (min, max) that became 0 and 255."""
+    absolute. Returns the bytes and, when rescaling, the (min, max) that became 0 and 255."""
     values = np.abs(values) if absolute else values
     if rescale:
         low, high = float(values.min()), float(values.max())

@@ -1,6 +1,6 @@
 """Inside a trained CNN: its first layer's kernels as pictures, and the feature maps every
-convolution
-and pooling layer makes of one picture — the learned counterparts of `neuroflow convolve`'s kernels.
+convolution and pooling layer makes of one picture — the learned counterparts of `neuroflow
+convolve`'s kernels.
 """
 
 from __future__ import annotations

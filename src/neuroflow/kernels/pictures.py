@@ -158,8 +158,7 @@ def save_comparison(
     offset: tuple[int, int] = (0, 0),
 ) -> None:
     """Before and after side by side with a caption each; `offset` places a smaller (valid-mode)
-    result
-    over the pixels it came from."""
+    result over the pixels it came from."""
     from PIL import Image, ImageDraw, ImageFont
 
     height, width = before.shape[:2]

@@ -114,9 +114,8 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
 
 def stand_down(study, trial, trials: int) -> bool:
     """Two workers that count N-1 at the same instant both ask for a trial: the database numbered
-    them, so the
-    later one stands down (marked failed and 'surplus', left out of every count and table) and N
-    stays exact."""
+    them, so the later one stands down (marked failed and 'surplus', left out of every count and
+    table) and N stays exact."""
     from optuna.trial import TrialState
 
     live = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
