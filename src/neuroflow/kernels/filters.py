@@ -176,9 +176,9 @@ def write_filters(
             )
             report["files"].append(str(path))
         if model.task == "classification":
-            from neuroflow.evaluation.metrics import softmax
+            from scipy.special import softmax
 
-            probs = softmax(output[None], model.temperature)[0]
+            probs = softmax(output / model.temperature)  # calibrated, as predict reports it
             report["prediction"] = {
                 "label": model.class_names[int(probs.argmax())],
                 "probability": float(probs.max()),
