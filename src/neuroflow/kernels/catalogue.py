@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from neuroflow.errors import DataError, UsageError
-from neuroflow.kernels.text import read_matrix, read_matrix_file
+from neuroflow.kernels.text import format_matrix, read_matrix, read_matrix_file
 from neuroflow.registry import Registry
 
 MAX_SIZE = 101  # largest --size for the blur kernels; bigger ones take minutes on a photo
@@ -237,3 +237,27 @@ def as_kernel(kernel: Kernel | np.ndarray | Sequence | str) -> Kernel:
             "give rows of numbers",
         )
     return Kernel("custom", (_fits(array),))
+
+
+def catalogue_json() -> list[dict]:
+    """Every named kernel with what it does and its weights (x and y for a magnitude pair)."""
+    return [
+        {"name": k.name, "about": k.about, "weights": [p.tolist() for p in k.parts]}
+        for k in map(get_kernel, KERNELS)
+    ]
+
+
+def catalogue_text() -> str:
+    """The catalogue as `neuroflow convolve --list` prints it: kernels, matrices, other names."""
+    lines = []
+    for k in map(get_kernel, KERNELS):
+        lines.append(f"{k.name}: {k.about}")
+        tags = ("x: ", "y: ") if k.is_magnitude else ("",)
+        for tag, part in zip(tags, k.parts, strict=True):
+            lines += [
+                f"    {tag if i == 0 else ' ' * len(tag)}{line}"
+                for i, line in enumerate(format_matrix(part))
+            ]
+    lines.append("\nOther names: " + ", ".join(f"{a} = {n}" for a, n in KERNELS.aliases().items()))
+    lines.append("box-blur and gaussian-blur take --size N; gaussian-blur also --sigma S.")
+    return "\n".join(lines)
