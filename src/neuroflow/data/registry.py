@@ -25,7 +25,7 @@ class BuiltinDataset(NamedTuple):
 
 
 def _iris(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
-    from neuroflow.data.tabular import load_iris
+    from neuroflow.data.iris import load_iris
 
     return load_iris(seed=seed, fractions=DEFAULT_FRACTIONS)
 
