@@ -12,11 +12,11 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from neuroflow.data.digits import prepare_digit
 from neuroflow.data.images import (
     list_images,
     load_images,
     open_image,
-    prepare_digit,
     prepare_for_model,
     prepare_resize,
     resize_batch,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from neuroflow.data.images import prepare_digit
+from neuroflow.data.digits import prepare_digit
 from neuroflow.data.synth import (
     LETTERS,
     NOT_DIGIT_KINDS,

@@ -1,8 +1,5 @@
 """Own pictures → model input: open any image file safely, then prepare it the way the training data
-was made.
-
-'digit' prepares a photo or drawing the way MNIST digits were made; 'resize' converts and resizes
-only.
+was made: 'digit' as MNIST digits were made (neuroflow.data.digits), 'resize' converts and resizes.
 """
 
 from __future__ import annotations
@@ -19,9 +16,6 @@ from neuroflow.errors import DataError
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MAX_PIXELS = 50_000_000  # refused before decoding: a bigger header may be a decompression bomb
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
-MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
-# MNIST's median stroke width in pixels (same estimate as _thicken); thinner pen lines are widened
-STROKE_PX = 2.8
 READABLE = "give a PNG, JPEG, BMP, GIF, TIFF or WebP picture"
 
 
@@ -122,97 +116,6 @@ def is_grey(img) -> bool:
     return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
 
 
-def prepare_digit(img) -> np.ndarray:
-    """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in
-    20×20, centred by mass."""
-    from PIL import Image
-    from scipy import ndimage
-
-    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
-    h, w = grey.shape
-    ring = max(1, round(0.04 * min(h, w)))
-    border = np.concatenate(
-        [grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()]
-    )
-    paper = float(np.median(border))
-    if (
-        paper - grey.min() > grey.max() - paper
-    ):  # the ink differs most from the paper by being darker
-        grey = 255 - grey
-    # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows
-    # uneven light.
-    ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 2))
-    # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke
-    # still does.
-    k = max(1, min(h, w) // 10)
-    top = float(np.partition(ink.ravel(), -k)[-k])
-    if top < 8:  # nothing stands out from the paper: an empty picture stays empty
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    mask = ink > 0.3 * top
-    labels, count = ndimage.label(mask)
-    if count > 1:  # specks of noise are small next to the strokes of the digit
-        sizes = ndimage.sum(mask, labels, index=np.arange(1, count + 1))
-        mask = np.isin(labels, 1 + np.flatnonzero(sizes >= 0.05 * sizes.max()))
-    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
-    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-    mask = mask[box]
-    near = ndimage.binary_dilation(
-        mask, iterations=2
-    )  # keeps the strokes' soft edges, drops the specks
-    ink = np.where(near & (ink[box] > 0.15 * top), ink[box], 0)
-    ink = np.clip(ink * (255 / max(float(np.percentile(ink[mask], 90)), 1e-6)), 0, 255)
-    ink = _thicken(ink, mask)
-    scale = MNIST_BOX / max(ink.shape)
-    size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
-    small = np.clip(
-        np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.LANCZOS)),
-        0,
-        None,
-    )
-    if small.max() <= 0:
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    small = small * (255 / small.max())
-    cy, cx = ndimage.center_of_mass(small)
-    top_row = int(np.clip(round(MNIST_SIZE / 2 - cy), 0, MNIST_SIZE - small.shape[0]))
-    left = int(np.clip(round(MNIST_SIZE / 2 - cx), 0, MNIST_SIZE - small.shape[1]))
-    out = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
-    out[top_row : top_row + small.shape[0], left : left + small.shape[1]] = small
-    return np.rint(out).astype(np.uint8)
-
-
-def _shrink(grey: np.ndarray, longest: int) -> np.ndarray:
-    """Block-average a big photo to at most `longest` pixels a side: plenty for a 20-pixel digit,
-    and fast."""
-    factor = -(-max(grey.shape) // longest)
-    if factor <= 1:
-        return grey
-    h, w = grey.shape[0] // factor * factor, grey.shape[1] // factor * factor
-    return grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
-
-
-def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Widen a thin pen line so that, shrunk into 20×20, it is about as wide as an MNIST stroke."""
-    from scipy import ndimage
-
-    edge = mask & ~ndimage.binary_erosion(mask)
-    width = 2 * mask.sum() / max(edge.sum(), 1)  # a stroke's area over half its outline
-    wanted = STROKE_PX * max(ink.shape) / MNIST_BOX
-    grow = int(round((wanted - width) / 2))
-    if grow < 1:
-        return ink
-    # Shrink very large crops first so the dilation stays cheap; the result is resized to 20×20
-    # anyway.
-    factor = max(1, max(ink.shape) // 160)
-    if factor > 1:
-        ink = ink[: ink.shape[0] // factor * factor, : ink.shape[1] // factor * factor]
-        ink = ink.reshape(ink.shape[0] // factor, factor, ink.shape[1] // factor, factor).max(
-            axis=(1, 3)
-        )
-        grow = max(1, round(grow / factor))
-    yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
-    return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
-
-
 def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
     """Plain conversion to grey or colour and resize to height × width: uint8 (H, W, C)."""
     from PIL import Image
@@ -240,6 +143,8 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
             f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
             "update neuroflow, or predict with --no-preprocess",
         )
+    from neuroflow.data.digits import prepare_digit
+
     digit = prepare_digit(img)
     if (height, width) != digit.shape:
         digit = np.asarray(Image.fromarray(digit).resize((width, height), Image.LANCZOS))
@@ -282,6 +187,8 @@ def load_images(
 ) -> tuple[np.ndarray, list[str]]:
     """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file
     names."""
+    from neuroflow.data.digits import MNIST_SIZE
+
     preprocessing = preprocessing or {
         "height": MNIST_SIZE,
         "width": MNIST_SIZE,

@@ -211,7 +211,7 @@ def not_digits_mix(n: int, seed: int = 0) -> np.ndarray:
 
 
 def _typed(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    from neuroflow.data.images import prepare_digit
+    from neuroflow.data.digits import prepare_digit
 
     out = np.zeros((n, 28, 28), np.uint8)
     for i in range(n):
@@ -279,7 +279,7 @@ def _shapes(n: int, rng: np.random.Generator) -> np.ndarray:
 
 def _scrambled(n: int, rng: np.random.Generator, digits: np.ndarray | None) -> np.ndarray:
     if digits is None:
-        from neuroflow.data.images import prepare_digit
+        from neuroflow.data.digits import prepare_digit
 
         pictures, _ = handwritten_digits(min(n, 200), int(rng.integers(2**31)), size_range=(28, 96))
         digits = (
