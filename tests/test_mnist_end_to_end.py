@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import neuroflow as nf
-from neuroflow.data.synth import handwritten_digits, not_digits
+from neuroflow.data.synth import handwritten_digits
+from neuroflow.data.unknown_inputs import unknown_inputs
 from neuroflow.evaluation.metrics import calibration_figures, softmax
 from neuroflow.evaluation.ood import detection_figures, features_and_logits, score_inputs
 
@@ -82,7 +83,7 @@ def test_own_handwritten_style_digits_are_recognised(invert_model, tmp_path):
 def test_not_digits_are_told_apart(invert_model, mnist):
     s_in = score_inputs(invert_model, mnist.x_test)
     for kind, floor in (("letters", 0.98), ("noise", 0.99), ("blank", 0.99), ("shapes", 0.95)):
-        x = not_digits(kind, 1000, seed=3)[..., None]
+        x = unknown_inputs(kind, 1000, seed=3)[..., None]
         assert detection_figures(s_in, score_inputs(invert_model, x))["auroc"] >= floor, kind
 
 

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 import neuroflow as nf
 from neuroflow.data import load_dataset
-from neuroflow.data.outliers import uniform_loss
+from neuroflow.data.non_examples import uniform_loss
 from neuroflow.models.layers import Dropout, dropout_generator
 from neuroflow.models.spec import build_network
 from neuroflow.training.optimizers import plain_step

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from neuroflow.data.outliers import make_outliers, uniform_loss
+from neuroflow.data.non_examples import make_non_examples, uniform_loss
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.training import checkpoint as ckpt
 from neuroflow.training.batches import ArrayData, image_scale, predict_logits
@@ -238,7 +238,7 @@ def fit(
                     if augmenter is not None:
                         xb = augmenter(xb, generators["augment"])
                     extra = (
-                        make_outliers(xb, outliers_per_batch, generators["outliers"])
+                        make_non_examples(xb, outliers_per_batch, generators["outliers"])
                         if outliers_per_batch
                         else None
                     )

@@ -1,5 +1,5 @@
-"""Synthetic non-examples made from each training batch, for outlier exposure (Hendrycks et al.,
-2019).
+"""Synthetic non-examples made from each training batch, to teach the unknown-input score (the
+method Hendrycks et al., 2019 call outlier exposure).
 
 Images whose parts are right but whose whole is not an example of any class: tiles shuffled, two
 images laid over each other, noise. Training pushes the model's output towards uniform on them, so
@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 
-def make_outliers(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
+def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
     """`count` non-examples (N, C, H, W) in [0, 1], built from the float batch `x` (N, C, H, W)."""
     n, c, h, w = x.shape
     kinds = torch.randint(0, 4, (count,), generator=generator)

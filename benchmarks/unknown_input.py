@@ -1,8 +1,8 @@
-"""Which unknown-input score works: every method against every kind of not-a-digit, on one model.
+"""Which unknown-input score works: every method against every kind of unknown input, on one model.
 
-`python -m benchmarks.ood MODEL_DIR --data-dir ../shared/data/mnist` prints AUROC and FPR at 95% TPR
-per method and kind, plus calibration before/after on the test set; the chosen default is the one
-with the best worst case.
+`python -m benchmarks.unknown_input MODEL_DIR --data-dir ../shared/data/mnist` prints AUROC and FPR
+at 95% TPR per method and kind, plus calibration before/after on the test set; the chosen default is
+the one with the best worst case.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 def main() -> None:
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
-    from neuroflow.data.synth import not_digits
+    from neuroflow.data.unknown_inputs import unknown_inputs
     from neuroflow.evaluation.metrics import calibration_figures, softmax
     from neuroflow.evaluation.ood import METHODS, detection_figures, features_and_logits, scores_for
 
@@ -32,7 +32,9 @@ def main() -> None:
     print(f"model {args.model}: T = {t:.3f}; known inputs: MNIST test ({len(ds.x_test)})")
     print(f"{'method':12}" + "".join(f"{k:>18}" for k in kinds))
     sets = {
-        k: not_digits(k, args.n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None)
+        k: unknown_inputs(
+            k, args.n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None
+        )
         for k in kinds
     }
     for method in METHODS:
