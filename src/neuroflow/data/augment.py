@@ -100,7 +100,6 @@ class Augmenter:
         """Randomly changed copy of the float batch `x` (N, C, H, W) in [0, 1], same memory format,
         clamped to [0, 1]."""
         import torch
-        import torch.nn.functional as F
 
         if x.dim() != 4:
             raise UsageError(
@@ -114,31 +113,10 @@ class Augmenter:
             else torch.contiguous_format
         )
         n, _, h, w = x.shape
-        u = (
-            torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1
-        )  # every per-image draw in one go, in [-1, 1)
-        out = x
-        if self.rotate or self.scale or self.shift or self.flip:
-            angle = u[:, 0] * math.radians(self.rotate)
-            zoom = 1 + u[:, 1] * self.scale
-            mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
-            cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
-            # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect
-            # terms keep a rotation a rotation on non-square pictures; a shift of `shift` of the
-            # width is 2 * shift here.
-            theta = torch.stack(
-                [
-                    torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
-                    torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
-                ],
-                1,
-            )
-            grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-            # 'border' repeats the edge: the background of a digit, whether black or (inverted)
-            # white.
-            out = F.grid_sample(
-                x, grid, mode="bilinear", padding_mode="border", align_corners=False
-            )
+        # every per-image draw in one go, in [-1, 1)
+        u = torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1
+        geometric = self.rotate or self.scale or self.shift or self.flip
+        out = self._move(x, u) if geometric else x
         out = out.contiguous(memory_format=fmt) if out is not x else out.clone(memory_format=fmt)
         if self.blur:
             out = _blur(out, (u[:, 5] + 1) / 2 * self.blur, self.blur, fmt)
@@ -155,6 +133,30 @@ class Augmenter:
                 noise.permute(0, 3, 1, 2) if fmt == torch.channels_last else noise, alpha=self.noise
             )
         return out.clamp_(0, 1)
+
+    def _move(self, x, u):
+        """Rotate, zoom, shift and mirror each image by its own draws in `u`, in one resampling."""
+        import torch
+        import torch.nn.functional as F
+
+        _, _, h, w = x.shape
+        angle = u[:, 0] * math.radians(self.rotate)
+        zoom = 1 + u[:, 1] * self.scale
+        mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
+        cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+        # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect
+        # terms keep a rotation a rotation on non-square pictures; a shift of `shift` of the
+        # width is 2 * shift here.
+        theta = torch.stack(
+            [
+                torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
+                torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
+            ],
+            1,
+        )
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        # 'border' repeats the edge: the background of a digit, whether black or (inverted) white.
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
 def _blur(x, sigma, max_sigma: float, fmt):

@@ -158,28 +158,7 @@ def load_idx_dataset(
     validation."""
     name = idx_name(name)
     folder, files = find_idx_files(name, data_dir)
-    splits = {}
-    for part in ("train", "test"):
-        images, labels = read_idx(files[f"{part}_images"], 3), read_idx(files[f"{part}_labels"], 1)
-        if len(images) != len(labels):
-            raise DataError(
-                f"{files[f'{part}_images'].name} holds {len(images):,} images but "
-                f"{files[f'{part}_labels'].name} holds {len(labels):,} labels",
-                "the files come from different datasets or one is damaged; download them again",
-            )
-        if images.shape[1:] != (28, 28):
-            raise DataError(
-                f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, "
-                "not 28x28",
-                f"use the official {name} files",
-            )
-        if labels.max() >= 10:
-            raise DataError(
-                f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 "
-                "to 9",
-                f"use the official {name} files",
-            )
-        splits[part] = (images, labels.astype(np.int64))
+    splits = {part: _read_part(name, files, part) for part in ("train", "test")}
     (x, y), (x_test, y_test) = splits["train"], splits["test"]
     if len(y) <= 2 * VALIDATION_SIZE:
         raise DataError(
@@ -217,6 +196,29 @@ def load_idx_dataset(
         },
         source={"name": name, "data_dir": str(folder)},
     )
+
+
+def _read_part(name: str, files: dict, part: str) -> tuple[np.ndarray, np.ndarray]:
+    """The images and labels of one part ("train" or "test"), checked against each other."""
+    images, labels = read_idx(files[f"{part}_images"], 3), read_idx(files[f"{part}_labels"], 1)
+    if len(images) != len(labels):
+        raise DataError(
+            f"{files[f'{part}_images'].name} holds {len(images):,} images but "
+            f"{files[f'{part}_labels'].name} holds {len(labels):,} labels",
+            "the files come from different datasets or one is damaged; download them again",
+        )
+    if images.shape[1:] != (28, 28):
+        raise DataError(
+            f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, "
+            "not 28x28",
+            f"use the official {name} files",
+        )
+    if labels.max() >= 10:
+        raise DataError(
+            f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 to 9",
+            f"use the official {name} files",
+        )
+    return images, labels.astype(np.int64)
 
 
 def file_md5(path: str | os.PathLike) -> str:

@@ -35,44 +35,7 @@ def column_kind(series: pd.Series) -> str:
 def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
     """Learn every number needed to turn raw rows into features (call it on the training rows
     only)."""
-    columns = []
-    for name in df.columns:
-        if name == target:
-            continue
-        col = df[name]
-        missing = bool(col.isna().any())
-        if column_kind(col) == "numeric":
-            values = col.astype(float)
-            with np.errstate(
-                over="ignore", invalid="ignore"
-            ):  # an overflow is reported below, in words
-                mean = float(values.mean()) if values.notna().any() else 0.0
-                std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
-            if not (math.isfinite(mean) and math.isfinite(std)):
-                raise DataError(
-                    f"column {name!r} has numbers too large to standardise",
-                    "rescale it (e.g. other units) so its values stay below about 1e150",
-                )
-            columns.append(
-                {
-                    "name": name,
-                    "kind": "numeric",
-                    "mean": mean,
-                    "std": std if std > 1e-12 else 1.0,
-                    "missing_indicator": missing,
-                }
-            )
-        else:
-            counts = col.dropna().astype(str).value_counts()
-            categories = sorted(counts.index[:MAX_CATEGORIES].tolist())
-            columns.append(
-                {
-                    "name": name,
-                    "kind": "category",
-                    "categories": categories,
-                    "missing_indicator": missing,
-                }
-            )
+    columns = [_fit_column(name, df[name]) for name in df.columns if name != target]
     prep = {"type": "table", "columns": columns, "target": target, "task": task}
     if task == "regression" and target is not None:
         y = df[target].astype(float)
@@ -84,6 +47,26 @@ def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
                 "rescale it (e.g. other units) so its values stay below about 1e150",
             )
     return prep
+
+
+def _fit_column(name: str, col: pd.Series) -> dict:
+    """A numeric column's mean and spread, or a text column's categories (the most common ones)."""
+    missing = bool(col.isna().any())
+    if column_kind(col) != "numeric":
+        counts = col.dropna().astype(str).value_counts()
+        categories = sorted(counts.index[:MAX_CATEGORIES].tolist())
+        return dict(name=name, kind="category", categories=categories, missing_indicator=missing)
+    values = col.astype(float)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in words
+        mean = float(values.mean()) if values.notna().any() else 0.0
+        std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
+    if not (math.isfinite(mean) and math.isfinite(std)):
+        raise DataError(
+            f"column {name!r} has numbers too large to standardise",
+            "rescale it (e.g. other units) so its values stay below about 1e150",
+        )
+    std = std if std > 1e-12 else 1.0
+    return dict(name=name, kind="numeric", mean=mean, std=std, missing_indicator=missing)
 
 
 def feature_names(prep: dict) -> list[str]:

@@ -147,17 +147,7 @@ def table_dataset(
         raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
     task = task or infer_task(df[target])
     class_names, stratify = _classes(df[target], target, task)
-    if len(df) < 10:
-        raise DataError(
-            f"{name} has only {len(df)} usable rows",
-            "neuroflow needs at least 10 rows to split into train, validation and test",
-        )
-    train, val, test = stratified_split(
-        df[target].map(_label).to_numpy() if task == "classification" else np.zeros(len(df)),
-        fractions,
-        seed,
-        stratify,
-    )
+    train, val, test = _split(df[target], name, task, fractions, seed, stratify)
     prep = fit_preprocessing(df.iloc[train], target, task)
     if not prep["columns"]:
         raise DataError(f"{name} has no input columns besides {target!r}", "add input columns")
@@ -167,6 +157,7 @@ def table_dataset(
         return transform(rows, prep), encode_target(rows[target], prep, class_names)
 
     (xtr, ytr), (xva, yva), (xte, yte) = part(train), part(val), part(test)
+    source = {**source, "target": target, "task": task, "seed": seed, "fractions": list(fractions)}
     return Dataset(
         name=name,
         kind="table",
@@ -180,14 +171,19 @@ def table_dataset(
         class_names=class_names,
         preprocessing=prep,
         feature_names=feature_names(prep),
-        source={
-            **source,
-            "target": target,
-            "task": task,
-            "seed": seed,
-            "fractions": list(fractions),
-        },
+        source=source,
     )
+
+
+def _split(y: pd.Series, name: str, task: str, fractions, seed: int, stratify: bool):
+    """Row indices of train, validation and test, stratified by class when there are enough."""
+    if len(y) < 10:
+        raise DataError(
+            f"{name} has only {len(y)} usable rows",
+            "neuroflow needs at least 10 rows to split into train, validation and test",
+        )
+    labels = y.map(_label).to_numpy() if task == "classification" else np.zeros(len(y))
+    return stratified_split(labels, fractions, seed, stratify)
 
 
 def _usable_rows(df: pd.DataFrame, target: str | None, name: str) -> pd.DataFrame:
