@@ -43,7 +43,8 @@ def filters(
     Each learned kernel is also saved as a CSV that 'neuroflow convolve --kernel FILE' applies to
     any picture.
     """
-    from neuroflow.kernels.filters import LOOKS_LIKE, write_filters
+    from neuroflow.kernels.filter_grids import LOOKS_LIKE
+    from neuroflow.kernels.filters import write_filters
 
     report = write_filters(model, out, image, raw=no_preprocess)
     if as_json:

@@ -5,11 +5,11 @@ from neuroflow.kernels.convolution import (
     MODES,
     clipped_fraction,
     convolve,
-    explain_pixel,
     mode_name,
     to_pixels,
     valid_box,
 )
+from neuroflow.kernels.explain import explain_pixel
 
 __all__ = [
     "KERNELS",
