@@ -51,20 +51,9 @@ def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXEL
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(
-                path
-            ) as img:  # reads only the header, so the size check comes before decoding
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise DataError(
-                        f"image {path} is {width}x{height}, {width * height / 1e6:.0f} megapixels",
-                        too_big,
-                    )
-                if width * height == 0:
-                    raise DataError(
-                        f"image {path} has no pixels ({width}x{height})",
-                        "give a picture with content",
-                    )
+            # opening reads only the header, so the size check comes before decoding
+            with Image.open(path) as img:
+                _check_size(path, img.size, max_pixels, too_big)
                 img = ImageOps.exif_transpose(img)  # phone photos: rows as the user sees them
                 pixels, alpha = _arrays(img, gray)
     except Image.DecompressionBombError:
@@ -84,6 +73,18 @@ def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXEL
             "the file may be truncated or damaged; save it again",
         ) from None
     return Picture(pixels, alpha, path)
+
+
+def _check_size(path: Path, size: tuple[int, int], max_pixels: int, too_big: str) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise DataError(
+            f"image {path} is {width}x{height}, {width * height / 1e6:.0f} megapixels", too_big
+        )
+    if width * height == 0:
+        raise DataError(
+            f"image {path} has no pixels ({width}x{height})", "give a picture with content"
+        )
 
 
 def _arrays(img, gray: bool) -> tuple[np.ndarray, np.ndarray | None]:
