@@ -2,7 +2,8 @@ import pytest
 
 from neuroflow.errors import UsageError
 from neuroflow.models.recipes import resolve_model
-from neuroflow.tuning.space import Param, apply, build_space, default_space, read_space
+from neuroflow.tuning.space import Param, apply, build_space, default_space
+from neuroflow.tuning.space_file import read_space
 
 
 def spec(name):

@@ -56,41 +56,8 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
     """(RDBStorage or None, study), created or loaded; a study begun with other data, model or
     metric is refused."""
     import optuna
-    import sqlalchemy.exc
 
-    rdb = None
-    if url is not None:
-        kwargs = (
-            {"connect_args": {"timeout": 60}}
-            if url.startswith("sqlite")
-            else {"pool_pre_ping": True}
-        )
-        for attempt in range(6):  # workers starting together can race to create the tables
-            try:
-                rdb = optuna.storages.RDBStorage(
-                    url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
-                )
-                break
-            except ImportError:  # optuna's message does not name the module, so name the usual one
-                fix = DRIVERS.get(
-                    url.split(":", 1)[0].split("+")[0], "install the Python driver of that database"
-                )
-                raise UsageError(
-                    f"the database driver for {redact(url)} is not installed", fix
-                ) from None
-            except sqlalchemy.exc.ArgumentError:
-                raise UsageError(
-                    f"--storage {redact(url)} is not a database URL",
-                    "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db",
-                ) from None
-            except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
-                if attempt == 5:
-                    first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
-                    raise UsageError(
-                        f"cannot open the study database {redact(url)}: {first}",
-                        "check the URL, that the server runs and that you may write there",
-                    ) from None
-                time.sleep(0.3 * (attempt + 1))
+    rdb = _storage(url) if url is not None else None
     study = optuna.create_study(
         storage=rdb, study_name=name, direction=direction, pruner=pruner, load_if_exists=True
     )
@@ -110,6 +77,41 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
             "give another --study NAME",
         )
     return rdb, study
+
+
+def _storage(url: str):
+    """Optuna's database storage for `url`, with heartbeats; a bad URL or driver is one line."""
+    import optuna
+    import sqlalchemy.exc
+
+    kwargs = (
+        {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    )
+    for attempt in range(6):  # workers starting together can race to create the tables
+        try:
+            return optuna.storages.RDBStorage(
+                url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
+            )
+        except ImportError:  # optuna's message does not name the module, so name the usual one
+            fix = DRIVERS.get(
+                url.split(":", 1)[0].split("+")[0], "install the Python driver of that database"
+            )
+            raise UsageError(
+                f"the database driver for {redact(url)} is not installed", fix
+            ) from None
+        except sqlalchemy.exc.ArgumentError:
+            raise UsageError(
+                f"--storage {redact(url)} is not a database URL",
+                "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db",
+            ) from None
+        except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
+            if attempt == 5:
+                first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
+                raise UsageError(
+                    f"cannot open the study database {redact(url)}: {first}",
+                    "check the URL, that the server runs and that you may write there",
+                ) from None
+            time.sleep(0.3 * (attempt + 1))
 
 
 def stand_down(study, trial, trials: int) -> bool:
