@@ -1,7 +1,7 @@
 """Two training processes run in turn, a window each, so the machine's drift reaches both alike.
 
-This machine's speed moves by 10-30% within seconds (other work on the host), so two trainings run
-one after the other can see different machines, and their ratio moves with it. Here both processes
+A shared machine's speed moves within seconds (other work on the host), so two trainings run one
+after the other can see different machines, and their ratio moves with it. Here both processes
 start, load their data and build their networks, then wait; the driver lets one train for a window
 while the other is paused (SIGSTOP), then swaps, until both have finished. Each process stamps the
 end of every training step; a step counts only if it began and ended inside one of its own windows,
@@ -48,28 +48,7 @@ def alternate(
             line = p.stdout.readline().strip()
             if line != "ready":
                 raise RuntimeError(f"a benchmark child said {line!r} instead of 'ready'")
-        started = [False] * len(procs)
-        turn = 0
-        while any(p.poll() is None for p in procs):
-            i = turn % len(procs)
-            turn += 1
-            p = procs[i]
-            if p.poll() is not None:
-                continue
-            t0 = time.perf_counter()
-            if started[i]:
-                p.send_signal(signal.SIGCONT)
-            else:
-                p.stdin.write("go\n")
-                p.stdin.flush()
-                started[i] = True
-            alone = all(q.poll() is not None for j, q in enumerate(procs) if j != i)
-            try:
-                p.wait(timeout=None if alone else window_s)
-            except subprocess.TimeoutExpired:
-                p.send_signal(signal.SIGSTOP)
-                _until_stopped(p)
-            windows[i].append((t0, time.perf_counter()))
+        _take_turns(procs, windows, window_s)
         results = []
         for p in procs:
             out, _ = p.communicate()
@@ -83,6 +62,33 @@ def alternate(
                 p.kill()
                 p.send_signal(signal.SIGCONT)
                 p.wait()
+
+
+def _take_turns(procs: list, windows: list[list], window_s: float) -> None:
+    """Let each unfinished process run for a window in turn until all have finished, noting each
+    window's start and end in `windows`."""
+    started = [False] * len(procs)
+    turn = 0
+    while any(p.poll() is None for p in procs):
+        i = turn % len(procs)
+        turn += 1
+        p = procs[i]
+        if p.poll() is not None:
+            continue
+        t0 = time.perf_counter()
+        if started[i]:
+            p.send_signal(signal.SIGCONT)
+        else:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+            started[i] = True
+        alone = all(q.poll() is not None for j, q in enumerate(procs) if j != i)
+        try:
+            p.wait(timeout=None if alone else window_s)
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGSTOP)
+            _until_stopped(p)
+        windows[i].append((t0, time.perf_counter()))
 
 
 def _until_stopped(p: subprocess.Popen) -> None:

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 
 def main() -> None:
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
-    from neuroflow.data.unknown_inputs import unknown_inputs
-    from neuroflow.evaluation.metrics import calibration_figures, softmax
-    from neuroflow.evaluation.ood import METHODS, detection_figures, features_and_logits, scores_for
+    from neuroflow.evaluation.ood import features_and_logits
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model")
@@ -27,14 +23,24 @@ def main() -> None:
     model = nf.load(args.model)
     ds = load_idx_dataset("mnist", data_dir=args.data_dir)
     f_in, l_in = features_and_logits(model.network, ds.x_test, model.preprocessing)
+    print(
+        f"model {args.model}: T = {model.temperature:.3f}; known inputs: MNIST test "
+        f"({len(ds.x_test)})"
+    )
+    _methods_table(model, ds, f_in, l_in, args.n)
+    _accepted_and_calibration(model, ds, f_in, l_in)
+
+
+def _methods_table(model, ds, f_in, l_in, n: int) -> None:
+    """AUROC and FPR at 95% TPR of every method against every kind of unknown input."""
+    from neuroflow.data.unknown_inputs import unknown_inputs
+    from neuroflow.evaluation.ood import METHODS, detection_figures, features_and_logits, scores_for
+
     t = model.temperature
     kinds = ["letters", "symbols", "noise", "blank", "shapes", "scrambled"]
-    print(f"model {args.model}: T = {t:.3f}; known inputs: MNIST test ({len(ds.x_test)})")
     print(f"{'method':12}" + "".join(f"{k:>18}" for k in kinds))
     sets = {
-        k: unknown_inputs(
-            k, args.n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None
-        )
+        k: unknown_inputs(k, n, seed=1, digits=ds.x_test[:, :, :, 0] if k == "scrambled" else None)
         for k in kinds
     }
     for method in METHODS:
@@ -47,6 +53,14 @@ def main() -> None:
             cells.append(f"{fig['auroc']:.4f}/{fig['fpr_at_95_tpr']:.3f}")
         print(f"{method:12}" + "".join(f"{c:>18}" for c in cells))
     print("(cells: AUROC / FPR at 95% TPR)")
+
+
+def _accepted_and_calibration(model, ds, f_in, l_in) -> None:
+    """How many test digits the model's own check accepts, and calibration before and after."""
+    from neuroflow.evaluation.metrics import calibration_figures, softmax
+    from neuroflow.evaluation.ood import scores_for
+
+    t = model.temperature
     threshold = model.config["ood"]["threshold"]
     s_in = scores_for(model.config["ood"]["method"], f_in, l_in, t, model.detector)
     accepted = s_in <= threshold
@@ -64,7 +78,6 @@ def main() -> None:
         f"test ECE before {before['ece']:.4f} after {after['ece']:.4f}; NLL before "
         f"{before['nll']:.4f} after {after['nll']:.4f}"
     )
-    _ = np
 
 
 if __name__ == "__main__":
