@@ -15,7 +15,6 @@ from scipy import ndimage
 from neuroflow.data.digits import prepare_digit
 from neuroflow.data.images import (
     list_images,
-    load_images,
     open_image,
     prepare_for_model,
     prepare_resize,
@@ -218,7 +217,7 @@ def test_digit_preparation_follows_the_models_size_and_channels():
         prepare_for_model(drawn_four(), {**DIGIT, "prepare": "sharpen"})
 
 
-def test_list_and_load_images_from_a_folder(tmp_path):
+def test_list_images_from_files_and_folders(tmp_path):
     for name in ("b.png", "a.jpg", "sub/c.bmp"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         drawn_four(size=(60, 60), at=(10, 10), height=40, pen=4).save(tmp_path / name)
@@ -226,8 +225,10 @@ def test_list_and_load_images_from_a_folder(tmp_path):
     (tmp_path / ".hidden.png").write_bytes(b"")
     files = list_images(tmp_path)
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.jpg", "b.png", "sub/c.bmp"]
-    x, names = load_images([tmp_path / "b.png", tmp_path / "sub"])
-    assert x.shape == (2, 28, 28, 1) and x.dtype == np.uint8 and names == ["b.png", "c.bmp"]
+    assert list_images([tmp_path / "b.png", tmp_path / "sub"]) == [
+        tmp_path / "b.png",
+        tmp_path / "sub" / "c.bmp",
+    ]
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="holds no pictures"):
         list_images(tmp_path / "empty")

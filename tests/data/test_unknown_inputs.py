@@ -11,7 +11,6 @@ from neuroflow.data.unknown_inputs import (
     LETTERS,
     SYMBOLS,
     unknown_inputs,
-    unknown_inputs_mix,
 )
 from neuroflow.errors import UsageError
 
@@ -50,10 +49,7 @@ def test_scrambled_keeps_each_digits_pixels_but_not_its_shape():
     assert not any(np.array_equal(s, digits[0]) for s in x)
 
 
-def test_mix_and_unknown_kind():
-    x = unknown_inputs_mix(13, seed=1)
-    assert x.shape == (13, 28, 28) and np.array_equal(x, unknown_inputs_mix(13, seed=1))
-    assert unknown_inputs_mix(0, seed=1).shape == (0, 28, 28)
+def test_an_unknown_kind_lists_the_kinds():
     with pytest.raises(
         UsageError,
         match="unknown kind of unknown input 'cats'. Choose one of: "

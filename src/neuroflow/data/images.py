@@ -182,25 +182,6 @@ def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     return files
 
 
-def load_images(
-    paths, preprocessing: dict | None = None, raw: bool = False
-) -> tuple[np.ndarray, list[str]]:
-    """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file
-    names."""
-    from neuroflow.data.digits import MNIST_SIZE
-
-    preprocessing = preprocessing or {
-        "height": MNIST_SIZE,
-        "width": MNIST_SIZE,
-        "channels": 1,
-        "prepare": "digit",
-    }
-    files = list_images(paths)
-    return np.stack([prepare_for_model(f, preprocessing, raw=raw) for f in files]), [
-        f.name for f in files
-    ]
-
-
 def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when
     shrinking)."""

@@ -29,17 +29,6 @@ def unknown_inputs(
     return make(n, np.random.default_rng(seed), digits)
 
 
-def unknown_inputs_mix(n: int, seed: int = 0) -> np.ndarray:
-    """`n` unknown inputs of every kind, in blocks in KINDS order (each kind gets n/6, the first
-    ones the rest)."""
-    counts = [n // len(KINDS) + (i < n % len(KINDS)) for i in range(len(KINDS))]
-    parts = [
-        unknown_inputs(kind, c, seed + 7919 * i)
-        for i, (kind, c) in enumerate(zip(KINDS, counts, strict=True))
-    ]
-    return np.concatenate(parts) if n else np.zeros((0, 28, 28), np.uint8)
-
-
 def _letters(n: int, rng: np.random.Generator, digits=None) -> np.ndarray:
     return _typed(LETTERS, n, rng)
 
