@@ -6,8 +6,8 @@ with the transformed filters (36 small matrix products), and turns the 36 result
 output tile: 2.78× fewer multiply-adds than the direct 5×5 convolution. Written in torch operations,
 `python -m benchmarks.winograd` times its forward pass against `F.conv2d` on one part of a batch
 (64 images, 16 → 32 channels, 14×14, one thread), in turns, and prints the 36 products' share.
-With 16 input channels the products are too thin to run at the matrix-multiply rate: they alone
-take about three quarters of the direct convolution's time, before any tile is transformed.
+With 16 input channels the products are too thin to run at the matrix-multiply rate, which is
+what the printed share shows.
 """
 
 from __future__ import annotations
