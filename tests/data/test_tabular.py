@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from neuroflow.data import load_dataset
-from neuroflow.data.table_fit import feature_names, fit_preprocessing, infer_task
+from neuroflow.data.table_fit import feature_names, fit_preprocessing
 from neuroflow.data.tabular import transform
 from neuroflow.errors import DataError, UsageError
 from tests.tables import survey_table
@@ -72,19 +72,6 @@ def test_unseen_category_and_blank_at_predict_time():
         len(feature_names(prep)),
     )
     assert "island" in names and not np.isnan(x).any()
-
-
-@pytest.mark.parametrize(
-    ("values", "task"),
-    [
-        (["a", "b"], "classification"),
-        ([0, 1, 2, 1], "classification"),
-        ([0.5, 1.25, 3.7, 8.1], "regression"),
-        (list(range(100)), "regression"),
-    ],
-)
-def test_infer_task(values, task):
-    assert infer_task(pd.Series(values)) == task
 
 
 def test_regression_target_is_detected(tmp_path):
