@@ -21,7 +21,7 @@ def counts(study) -> dict[str, int]:
 
 def study_trials(study) -> list:
     """The study's trials but those a worker stood down from before running them (see
-    tuning_study.stand_down)."""
+    neuroflow.tuning.study.stand_down)."""
     return [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("surplus")]
 
 
