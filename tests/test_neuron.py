@@ -32,7 +32,3 @@ def test_activations(activation, expected):
 def test_mismatched_lengths_are_refused():
     with pytest.raises(UsageError, match="3 inputs but 2 weights"):
         neuron_output([1, 2, 3], [1, 2])
-
-
-
-

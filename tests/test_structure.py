@@ -40,9 +40,11 @@ def offenders(root: Path = SRC) -> list[str]:
         if len(text.splitlines()) > MAX_MODULE_LINES:
             found.append(f"{name}: {len(text.splitlines())} lines")
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if function_lines(node) > MAX_FUNCTION_LINES:
-                    found.append(f"{name}:{node.lineno} {node.name}: {function_lines(node)} lines")
+            long = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                function_lines(node) > MAX_FUNCTION_LINES
+            )
+            if long:
+                found.append(f"{name}:{node.lineno} {node.name}: {function_lines(node)} lines")
     return found
 
 

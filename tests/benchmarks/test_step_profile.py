@@ -1,4 +1,5 @@
-"""benchmarks/step_profile.py: neuroflow's step is timed piece by piece, each piece a median in ms."""
+"""benchmarks/step_profile.py: neuroflow's step is timed piece by piece, each piece a median in
+ms."""
 
 import math
 

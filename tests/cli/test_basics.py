@@ -1,4 +1,5 @@
-"""neuroflow.cli.basics: `neuroflow neuron` prints the lesson's arithmetic, `neuroflow doctor` the install; bad input is one line."""
+"""neuroflow.cli.basics: `neuroflow neuron` prints the lesson's arithmetic, `neuroflow doctor` the
+install; bad input is one line."""
 
 from __future__ import annotations
 

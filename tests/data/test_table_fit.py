@@ -1,4 +1,5 @@
-"""neuroflow.data.table_fit: the task, column kinds and fitted numbers come from the training rows."""
+"""neuroflow.data.table_fit: the task, column kinds and fitted numbers come from the training
+rows."""
 
 from __future__ import annotations
 

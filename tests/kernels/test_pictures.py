@@ -1,4 +1,5 @@
-"""neuroflow.kernels.pictures: pictures in and out for `neuroflow convolve`, and the number grids."""
+"""neuroflow.kernels.pictures: pictures in and out for `neuroflow convolve`, and the number
+grids."""
 
 import numpy as np
 import pytest
