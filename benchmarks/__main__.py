@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
+from benchmarks.end_to_end import startup_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -34,15 +33,6 @@ def child(module: str, *args) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def wall(cmd: list[str], runs: int, cwd: Path) -> list[float]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
-        times.append(time.perf_counter() - t)
-    return times
-
-
 def _changed(before: str, after: str) -> str:
     """The words of setting `before` that `after` changes, e.g. 'split=off'."""
     return " ".join(a for a, b in zip(before.split(), after.split(), strict=True) if a != b)
@@ -55,36 +45,64 @@ def machine() -> str:
 
     cpu = cpu_info()
     flags = ", ".join(k for k, v in cpu["features"].items() if v)
-    return f"{cpu['model']}, {cpu['cores']} cores ({flags}); {platform.system()} {platform.release()}; Python {platform.python_version()}; torch {torch.__version__}, {torch.get_num_threads()} threads"
-
-
-def predict_latency(data_dir: str, model_dir: Path) -> dict:
-    import numpy as np
-
-    import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
-    from neuroflow.inference.predict import predict_arrays
-
-    model = nf.load(model_dir)
-    x = load_idx_dataset("mnist", data_dir=data_dir).x_test
-    for i in range(20):  # warm-up
-        predict_arrays(model, x[i : i + 1], ["x"])
-    lat = []
-    for i in range(300):
-        t = time.perf_counter()
-        predict_arrays(model, x[i : i + 1], ["x"])
-        lat.append((time.perf_counter() - t) * 1000)
-    t = time.perf_counter()
-    predict_arrays(model, x, [str(i) for i in range(len(x))])
-    batch_s = time.perf_counter() - t
-    return {
-        "p50_ms": float(np.percentile(lat, 50)),
-        "p99_ms": float(np.percentile(lat, 99)),
-        "batch_images_per_s": len(x) / batch_s,
-    }
+    return (
+        f"{cpu['model']}, {cpu['cores']} cores ({flags}); {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; torch "
+        f"{torch.__version__}, {torch.get_num_threads()} threads"
+    )
 
 
 def main() -> None:
+    args = _arguments()
+    limit = 6400 if args.quick else args.limit
+    rows = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        rows.append(text)
+
+    say(f"Machine: {machine()}")
+    say(
+        f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks "
+        f"{' '.join(sys.argv[1:])}".rstrip()
+    )
+    say("")
+    say(
+        f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} "
+        "epoch(s), batch 128, Adam lr 0.001)"
+    )
+    say("")
+    say(
+        f"Both train at once as separate processes, taking turns in {args.window:g}-second "
+        "windows while the other is paused "
+        "(benchmarks/alternate.py): this machine's speed moves by 10-30% within seconds, and "
+        "runs one after the other "
+        "saw different machines. A step counts if it ran inside one of its process's windows; "
+        "windows k of the two form a pair, "
+        "and the ratio quoted is the median pair's ratio of median step times, over "
+        f"{args.rounds} round(s)."
+    )
+    say("")
+    say(
+        "| round | run | images/s while running | s per 60,000 images | time to first batch s | "
+        "test accuracy | peak RSS MiB |"
+    )
+    say("|---|---|---|---|---|---|---|")
+    _cnn_comparison(say, args, limit)
+    if not args.quick:
+        _recipes(say, args)
+    _settings(say, args, limit)
+    _augment_cost(say)
+    startup_section(say, args)
+    if not args.quick:
+        Path(args.out).write_text(
+            "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun "
+            "it to refresh.\n\n" + "\n".join(rows) + "\n"
+        )
+        print(f"wrote {args.out}")
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     parser.add_argument(
@@ -107,66 +125,16 @@ def main() -> None:
         "--compile", action="store_true", help="also time torch.compile (slow to compile)"
     )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    args = parser.parse_args()
-    limit = 6400 if args.quick else args.limit
-    rows = []
+    return parser.parse_args()
 
-    def say(text: str) -> None:
-        print(text, flush=True)
-        rows.append(text)
 
-    say(f"Machine: {machine()}")
-    say(
-        f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks {' '.join(sys.argv[1:])}".rstrip()
-    )
-    say("")
-    say(
-        f"## The lesson's CNN: plain PyTorch vs neuroflow ({limit} images × {args.epochs} epoch(s), batch 128, Adam lr 0.001)"
-    )
-    say("")
-    say(
-        f"Both train at once as separate processes, taking turns in {args.window:g}-second windows while the other is paused "
-        "(benchmarks/alternate.py): this machine's speed moves by 10-30% within seconds, and runs one after the other "
-        f"saw different machines. A step counts if it ran inside one of its process's windows; windows k of the two form a pair, "
-        f"and the ratio quoted is the median pair's ratio of median step times, over {args.rounds} round(s)."
-    )
-    say("")
-    say(
-        "| round | run | images/s while running | s per 60,000 images | time to first batch s | test accuracy | peak RSS MiB |"
-    )
-    say("|---|---|---|---|---|---|---|")
+def _cnn_comparison(say, args, limit: int) -> None:
+    """Plain PyTorch against neuroflow on the lesson's CNN, taking turns, over several rounds."""
     pairs, round_ratios, step_s = [], [], {"ref": [], "ours": []}
     for n in range(1, args.rounds + 1):
-        (ref, ours), (ref_windows, our_windows) = alternate(
-            [
-                ["benchmarks.reference", args.data_dir, args.epochs, limit, "gate"],
-                [
-                    "benchmarks.neuroflow_run",
-                    args.data_dir,
-                    args.epochs,
-                    limit,
-                    "mnist-cnn",
-                    "same",
-                    0,
-                    "gate",
-                ],
-            ],
-            args.window,
-        )
-        ref_steps, our_steps = (
-            steps_in_windows(ref["stamps"], ref_windows),
-            steps_in_windows(ours["stamps"], our_windows),
-        )
+        these, ref_steps, our_steps = _cnn_round(say, args, limit, n)
         step_s["ref"] += ref_steps
         step_s["ours"] += our_steps
-        for r, steps in ((ref, ref_steps), (ours, our_steps)):
-            ips = 128 / statistics.median(steps)
-            say(
-                f"| {n} | {r['name']} | {ips:.0f} | {60000 / ips:.1f} | {r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | {r['peak_rss_mib']:.0f} |"
-            )
-        these = paired_ratios(
-            window_medians(ref["stamps"], ref_windows), window_medians(ours["stamps"], our_windows)
-        )
         pairs += these
         round_ratios.append(statistics.median(these))
     ratio = statistics.median(pairs)
@@ -174,36 +142,86 @@ def main() -> None:
     q1, _, q3 = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else (ratio, ratio, ratio)
     say("")
     say(
-        f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median of {len(pairs)} window pairs, middle half {q1:.2f}-{q3:.2f}×; "
-        f"rounds' medians: {', '.join(f'{r:.2f}×' for r in round_ratios)}); median steps make a 60,000-image epoch "
+        f"Speed ratio neuroflow / plain PyTorch: **{ratio:.2f}×** (median of {len(pairs)} "
+        f"window pairs, middle half {q1:.2f}-{q3:.2f}×; "
+        f"rounds' medians: {', '.join(f'{r:.2f}×' for r in round_ratios)}); median steps make a "
+        "60,000-image epoch "
         f"{ours_epoch:.1f} s for neuroflow and {ref_epoch:.1f} s for plain PyTorch."
     )
     say("")
-    if not args.quick:
-        say("## Recipes as shipped")
-        say("")
-        say("mnist-fast runs with three seeds: its 99% should not hang on one lucky start.")
-        say("")
-        say(
-            "| recipe | seed | epochs | training steps s | epochs with validation s | test accuracy | val accuracy per epoch | peak RSS MiB |"
-        )
-        say("|---|---|---|---|---|---|---|---|")
-        from neuroflow.models.recipes import recipe as get_recipe
 
-        for recipe, seeds in (("mnist-cnn", (0,)), ("mnist-fast", (0, 1, 2))):
-            epochs = get_recipe(recipe)["epochs"]
-            for seed in seeds:
-                r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
-                say(
-                    f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} | {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | {r['peak_rss_mib']:.0f} |"
-                )
-        say("")
+
+def _cnn_round(say, args, limit: int, n: int) -> tuple[list[float], list[float], list[float]]:
+    """One round of the two trainings in turns: its table rows, and the window pairs' ratios and
+    both runs' step times."""
+    (ref, ours), (ref_windows, our_windows) = alternate(
+        [
+            ["benchmarks.reference", args.data_dir, args.epochs, limit, "gate"],
+            [
+                "benchmarks.neuroflow_run",
+                args.data_dir,
+                args.epochs,
+                limit,
+                "mnist-cnn",
+                "same",
+                0,
+                "gate",
+            ],
+        ],
+        args.window,
+    )
+    ref_steps, our_steps = (
+        steps_in_windows(ref["stamps"], ref_windows),
+        steps_in_windows(ours["stamps"], our_windows),
+    )
+    for r, steps in ((ref, ref_steps), (ours, our_steps)):
+        ips = 128 / statistics.median(steps)
+        say(
+            f"| {n} | {r['name']} | {ips:.0f} | {60000 / ips:.1f} | "
+            f"{r['time_to_first_batch_s']:.2f} | {r['test_accuracy']:.4f} | "
+            f"{r['peak_rss_mib']:.0f} |"
+        )
+    these = paired_ratios(
+        window_medians(ref["stamps"], ref_windows), window_medians(ours["stamps"], our_windows)
+    )
+    return these, ref_steps, our_steps
+
+
+def _recipes(say, args) -> None:
+    """The shipped MNIST recipes trained as shipped, mnist-fast with three seeds."""
+    say("## Recipes as shipped")
+    say("")
+    say("mnist-fast runs with three seeds: its 99% should not hang on one lucky start.")
+    say("")
+    say(
+        "| recipe | seed | epochs | training steps s | epochs with validation s | test "
+        "accuracy | val accuracy per epoch | peak RSS MiB |"
+    )
+    say("|---|---|---|---|---|---|---|---|")
+    from neuroflow.models.recipes import recipe as get_recipe
+
+    for recipe, seeds in (("mnist-cnn", (0,)), ("mnist-fast", (0, 1, 2))):
+        epochs = get_recipe(recipe)["epochs"]
+        for seed in seeds:
+            r = child("neuroflow_run", args.data_dir, epochs, 55000, recipe, "recipe", seed)
+            say(
+                f"| {recipe} | {seed} | {epochs} | {r['train_s']:.1f} | {r['epochs_s']:.1f} "
+                f"| {r['test_accuracy']:.4f} | {r['val_accuracy_per_epoch']} | "
+                f"{r['peak_rss_mib']:.0f} |"
+            )
+    say("")
+
+
+def _settings(say, args, limit: int) -> None:
+    """Each training setting against its neighbour, turn by turn in one process."""
     ablation_images, ablation_s = min(limit, 12800), 20 if args.quick else 90
     say(f"## Training settings (lesson's CNN, batches from {ablation_images} images)")
     say("")
     say(
-        "Each setting is compared with the one named beside it, a moment apart, many times over: the settings take turns "
-        f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is the median over turns of the two settings' "
+        "Each setting is compared with the one named beside it, a moment apart, many times "
+        "over: the settings take turns "
+        f"of {STEPS_PER_TURN} steps each in one process for {ablation_s} s, and a speed-up is "
+        "the median over turns of the two settings' "
         "time per image. neuroflow trains with the starred row's settings."
     )
     say("")
@@ -221,72 +239,23 @@ def main() -> None:
         star = " ★" if r["base"] else ""
         gain = f"{r['speedup']:.2f}× ({r['turns']} turns)" if r["vs"] else ""
         say(
-            f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | {60000 / r['images_per_s']:.1f} | {gain} | {_changed(r['vs'], r['setting']) if r['vs'] else ''} |"
+            f"| {r['setting']}{extra}{star} | {r['images_per_s']:.0f} | "
+            f"{60000 / r['images_per_s']:.1f} | {gain} | "
+            f"{_changed(r['vs'], r['setting']) if r['vs'] else ''} |"
         )
     say("")
+
+
+def _augment_cost(say) -> None:
     cost = child("augment_cost")
     say(
-        f"Random augmentation ({cost['augment']}) makes a step of the lesson's CNN (batch 128, one thread) {cost['ratio']:.2f}× as long "
-        f"(median of {cost['turns']} turns with and without it: {cost['augmented_ms']:.1f} ms against {cost['plain_ms']:.1f} ms; "
+        f"Random augmentation ({cost['augment']}) makes a step of the lesson's CNN (batch 128, "
+        f"one thread) {cost['ratio']:.2f}× as long "
+        f"(median of {cost['turns']} turns with and without it: {cost['augmented_ms']:.1f} ms "
+        f"against {cost['plain_ms']:.1f} ms; "
         "the target is at most 1.5×; `python -m benchmarks.augment_cost`)."
     )
     say("")
-    say("## Start-up, end to end and prediction")
-    say("")
-    nf_cmd = [str(Path(sys.executable).parent / "neuroflow")]
-    help_s = wall([*nf_cmd, "--help"], 7, ROOT)
-    say(
-        f"- `neuroflow --help`: median {statistics.median(help_s):.3f} s over {len(help_s)} runs (min {min(help_s):.3f})"
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        iris_s, torch_s = [], []
-        for _ in range(5):  # interleaved, so both see the same machine
-            iris_s += wall(
-                [*nf_cmd, "train", "iris", "--model", "iris-mlp", "--out", str(Path(tmp) / "iris")],
-                1,
-                ROOT,
-            )  # prints the test accuracy
-            torch_s += wall([sys.executable, "-c", "import torch"], 1, ROOT)
-        iris_eval = wall([*nf_cmd, "evaluate", str(Path(tmp) / "iris")], 3, ROOT)
-        say(
-            f"- `neuroflow train iris` (training, its test evaluation and the model folder) as one process: median {statistics.median(iris_s):.2f} s; `neuroflow evaluate`: median {statistics.median(iris_eval):.2f} s"
-        )
-        say(
-            f"- A process that only runs `import torch`, in the same rounds: median {statistics.median(torch_s):.2f} s, so neuroflow's own part of `train iris` is "
-            f"{statistics.median(iris_s) - statistics.median(torch_s):.2f} s"
-        )
-        model_dir = Path(tmp) / "mnist"
-        subprocess.run(
-            [
-                *nf_cmd,
-                "train",
-                "mnist",
-                "--data-dir",
-                args.data_dir,
-                "--epochs",
-                "1",
-                "--out",
-                str(model_dir),
-                "--quiet",
-            ],
-            cwd=ROOT,
-            check=True,
-            env={**os.environ},
-        )
-        lat = predict_latency(args.data_dir, model_dir)
-    say(
-        f"- Predicting one 28×28 image in process (with calibration and the unknown-input score): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms"
-    )
-    say(
-        f"- Predicting the 10,000 test images in one call: {lat['batch_images_per_s']:.0f} images/s"
-    )
-    if not args.quick:
-        Path(args.out).write_text(
-            "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun it to refresh.\n\n"
-            + "\n".join(rows)
-            + "\n"
-        )
-        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 Settings: memory layout, Adam (for-loop or fused), ReLU before or after max-pooling, the batch split
 across cores or not, torch.compile, batch size, denormal floats flushed to zero or kept. `compare`
 builds one network per setting in one process (the same seed and data) and runs them in turn, a few
-steps each, over and over: a setting's speed-up over the one it changes is the median, over turns, of
-the two's time per image a moment apart, so the machine's drift (10-30% within seconds here) reaches
-both alike.
+steps each, over and over: a setting's speed-up over the one it changes is the median, over turns,
+of the two's time per image a moment apart, so the machine's drift within seconds reaches both
+alike.
 
 `python -m benchmarks.ablation DATA_DIR IMAGES SECONDS [compile]` prints the rows as JSON.
 """
@@ -42,39 +42,12 @@ def trainer(
 ) -> Callable[[int], float]:
     """A function that trains `k` more steps of this setting and returns the seconds per image."""
     import torch
-    import torch.nn.functional as F
 
-    from neuroflow.models.recipes import resolve_model
-    from neuroflow.models.spec import build_network
-    from neuroflow.training.strategies import SplitBatch, StepLoss
-
-    torch.manual_seed(0)
-    _, net = build_network(
-        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
-    )
-    if layout == "nchw":
-        net = net.to(memory_format=torch.contiguous_format)
-    if relu == "before-pool":  # each layer in turn, as the spec lists them
-        net.forward = lambda x: [x := layer(x) for layer in net.layers][-1]
+    net = _network(layout, relu)
     params = list(net.parameters())
     opt = torch.optim.Adam(params, lr=1e-3, fused=adam == "fused")
-    workers = threads if split == "on" else 1
-    runner = SplitBatch(workers, flush_denormal=denormal == "flush")
-    runner.setup(
-        torch.compile(net) if compile_ == "on" else net,
-        params,
-        StepLoss(F.cross_entropy),
-        [torch.Generator().manual_seed(i) for i in range(workers)],
-    )
-    shuffle = torch.Generator().manual_seed(0)
-
-    def batches():
-        while True:
-            yield from torch.randperm(len(data), generator=shuffle)[
-                : len(data) // batch * batch
-            ].split(batch)
-
-    order = batches()
+    runner = _runner(net, params, threads if split == "on" else 1, compile_, denormal)
+    order = _batches(len(data), batch)
     net.train()
 
     def step() -> None:
@@ -86,9 +59,10 @@ def trainer(
         opt.step()
 
     def steps(k: int) -> float:
-        with runner.steps():  # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
-            # One step first, not timed: torch's own threads spin on after a setting without the split, and the
-            # same setting timed right after one of those measured 4% slower than after itself.
+        # this thread runs every setting in turn: each turn sets its denormal mode and puts it back
+        with runner.steps():
+            # One step first, not timed: torch's own threads spin on after a setting without the
+            # split, which slows the first steps of the next setting.
             step()
             t = time.perf_counter()
             for _ in range(k):
@@ -97,6 +71,50 @@ def trainer(
 
     steps.close = runner.close
     return steps
+
+
+def _runner(net, params: list, workers: int, compile_: str, denormal: str):
+    """neuroflow's SplitBatch strategy for the setting: the batch split or not, compiled or not."""
+    import torch
+    import torch.nn.functional as F
+
+    from neuroflow.training.strategies import SplitBatch, StepLoss
+
+    runner = SplitBatch(workers, flush_denormal=denormal == "flush")
+    runner.setup(
+        torch.compile(net) if compile_ == "on" else net,
+        params,
+        StepLoss(F.cross_entropy),
+        [torch.Generator().manual_seed(i) for i in range(workers)],
+    )
+    return runner
+
+
+def _network(layout: str, relu: str):
+    """The lesson's CNN, seeded, in the setting's memory layout and ReLU/pool order."""
+    import torch
+
+    from neuroflow.models.recipes import resolve_model
+    from neuroflow.models.spec import build_network
+
+    torch.manual_seed(0)
+    _, net = build_network(
+        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
+    )
+    if layout == "nchw":
+        net = net.to(memory_format=torch.contiguous_format)
+    if relu == "before-pool":  # each layer in turn, as the spec lists them
+        net.forward = lambda x: [x := layer(x) for layer in net.layers][-1]
+    return net
+
+
+def _batches(n: int, batch: int):
+    """Index batches of a seeded shuffle, epoch after epoch, full batches only."""
+    import torch
+
+    shuffle = torch.Generator().manual_seed(0)
+    while True:
+        yield from torch.randperm(n, generator=shuffle)[: n // batch * batch].split(batch)
 
 
 BASE = (
@@ -121,7 +139,8 @@ COMPILED = (("channels_last", "fused", "after-pool", "on", "on", 128, "keep"), 4
 
 
 def compare(data_dir: str, limit: int, seconds: float, with_compile: bool = False) -> list[dict]:
-    """Each setting's images/s and its speed-up over the one it is compared with, from turns of STEPS_PER_TURN steps."""
+    """Each setting's images/s and its speed-up over the one it is compared with, from turns of
+    STEPS_PER_TURN steps."""
     from neuroflow.config import configure_torch
 
     threads = configure_torch()

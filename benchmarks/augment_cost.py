@@ -2,7 +2,8 @@
 
 The cost target of augmentation: an epoch with it at most 1.5× one without. Steps with and without
 augmentation run in turn, so the machine's drift reaches both alike; the ratio is the median over
-turns. `python -m benchmarks.augment_cost` prints one JSON line; `make bench` writes it to RESULTS.md.
+turns. `python -m benchmarks.augment_cost` prints one JSON line; `make bench` writes it to
+RESULTS.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Lesson step 4 measured: a new 28x28 task learnt from few pictures, fine-tuned from a shared model or from scratch.
+"""Lesson step 4 measured: a new 28x28 task learnt from few pictures, fine-tuned from a shared model
+or from scratch.
 
-The shared model is the lesson's mnist-cnn trained on digits 0-4; the new task is digits 5-9 from N pictures.
-Both runs get the same epochs, batch size and seed; accuracy is on every 5-9 digit of the MNIST test set.
-Run: .venv/bin/python -m benchmarks.finetune_transfer [N_PICTURES] [EPOCHS] [BATCH] [SEEDS] [MNIST_DIR]
+The shared model is the lesson's mnist-cnn trained on digits 0-4; the new task is digits 5-9 from N
+pictures. Both runs get the same epochs, batch size and seed; accuracy is on every 5-9 digit of the
+MNIST test set. Run: .venv/bin/python -m benchmarks.finetune_transfer [N_PICTURES] [EPOCHS] [BATCH]
+[SEEDS] [MNIST_DIR]
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import numpy as np
 
 
 def digits(ds, classes: np.ndarray, n_train: int, n_val: int, seed: int):
-    """Only the digits in `classes` (relabelled 0..k-1), with n_train / n_val random pictures (0: all)."""
+    """Only the digits in `classes` (relabelled 0..k-1), with n_train / n_val random pictures (0:
+    all)."""
     rng = np.random.default_rng(seed)
 
     def pick(x, y, n):
@@ -59,7 +62,8 @@ def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> N
             out=Path(tmp) / "mnist-0to4",
         )
         print(
-            f"shared model: mnist-cnn on digits 0-4, {len(first.y_train):,} pictures, 1 epoch: test accuracy {nf.evaluate(parent, first)['accuracy']:.4f}"
+            f"shared model: mnist-cnn on digits 0-4, {len(first.y_train):,} pictures, 1 epoch: "
+            f"test accuracy {nf.evaluate(parent, first)['accuracy']:.4f}"
         )
         wins = 0
         for seed in seeds:
@@ -76,7 +80,8 @@ def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> N
             a, b = (nf.evaluate(m, task)["accuracy"] for m in (scratch, tuned))
             wins += b > a
             print(
-                f"seed {seed}: digits 5-9 from {len(task.y_train)} pictures, {epochs} epochs, batch {batch}, tested on {len(task.y_test):,}: "
+                f"seed {seed}: digits 5-9 from {len(task.y_train)} pictures, {epochs} epochs, "
+                f"batch {batch}, tested on {len(task.y_test):,}: "
                 f"from scratch {a:.4f}, fine-tuned (--freeze features --new-head) {b:.4f}"
             )
         print(f"fine-tuned beat from-scratch in {wins} of {len(seeds)} seeds")

@@ -1,6 +1,7 @@
 """How long neuroflow.kernels.convolve takes on a 4000x3000 colour photo with a 3x3 kernel.
 
-Run: .venv/bin/python benchmarks/kernels_speed.py   (target: 1 s or less on 2 cores; sobel is two kernels)
+Run: .venv/bin/python benchmarks/kernels_speed.py   (target: 1 s or less on 2 cores; sobel is two
+kernels)
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def main() -> None:
         for kernel in ("sharpen", "box-blur", "sobel"):
             seconds = best_of(3, lambda p=photo, k=kernel: convolve(p, k, mode="reflect"))
             print(
-                f"4000x3000x3 {np.dtype(dtype).name:7s} {kernel:8s} mode reflect  {seconds:.3f} s (best of 3)"
+                f"4000x3000x3 {np.dtype(dtype).name:7s} {kernel:8s} mode reflect  {seconds:.3f} "
+                "s (best of 3)"
             )
 
 

@@ -1,7 +1,8 @@
 """neuroflow training the lesson's CNN on the same data and settings as benchmarks/reference.py.
 
 Run as a child process so its peak memory is its own; prints one JSON line. With "gate" it follows
-benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full batch).
+benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full
+batch).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The lesson's CNN trained the way a user writes it in plain PyTorch: TensorDataset + DataLoader.
 
 Batch 128, Adam, default (NCHW) layout, float32 copies of the images. Run as a child process by
-benchmarks/__main__.py so its peak memory is its own; with "gate" it follows benchmarks/alternate.py's
-protocol (it waits to be told to train, and stamps the end of each full batch).
+benchmarks/__main__.py so its peak memory is its own; with "gate" it follows
+benchmarks/alternate.py's protocol (it waits to be told to train, and stamps the end of each full
+batch).
 """
 
 from __future__ import annotations

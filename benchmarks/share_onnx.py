@@ -1,6 +1,8 @@
-"""ONNX export against PyTorch: largest output difference, and one-input predict latency in each runtime.
+"""ONNX export against PyTorch: largest output difference, and one-input predict latency in each
+runtime.
 
-Run: .venv/bin/python -m benchmarks.share_onnx [MNIST_DIR]   (iris-mlp, and the lesson's mnist-cnn on 10,000 MNIST images)
+Run: .venv/bin/python -m benchmarks.share_onnx [MNIST_DIR]   (iris-mlp, and the lesson's mnist-cnn
+on 10,000 MNIST images)
 """
 
 from __future__ import annotations
@@ -54,9 +56,11 @@ def main(mnist_dir: str) -> None:
             full_torch = median_us(lambda m=model, v=one: nf.predict(m, v), 100)
             full_ort = median_us(lambda o=onnx_model, v=one: nf.predict(o, v), 100)
             print(
-                f"{name}: {model.network.count_params():,} params, {len(x):,} inputs: max |Δ logits| {d_logits:.1e}, max |Δ probabilities| {d_probs:.1e}; "
+                f"{name}: {model.network.count_params():,} params, {len(x):,} inputs: max |Δ "
+                f"logits| {d_logits:.1e}, max |Δ probabilities| {d_probs:.1e}; "
                 f"one input, network only: torch {net_torch:.0f} µs, onnxruntime {net_ort:.0f} µs; "
-                f"one input through predict(): torch {full_torch:.0f} µs, onnxruntime {full_ort:.0f} µs"
+                f"one input through predict(): torch {full_torch:.0f} µs, onnxruntime "
+                f"{full_ort:.0f} µs"
             )
 
 

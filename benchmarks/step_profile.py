@@ -1,11 +1,12 @@
-"""Where a training step of the lesson's CNN spends its time, and how far it is from this CPU's limit.
+"""Where a training step of the lesson's CNN spends its time, and how far it is from this CPU's
+limit.
 
 `python -m benchmarks.step_profile` prints, for one core: the matrix-multiply rate (the practical
 ceiling for convolutions), the time of one part of a split batch (64 images, forward and backward)
 alone and with a second part on the other core at the same time, the operations that take the time,
 and the floor those figures put under a 60,000-image epoch. Then, for neuroflow's own step on both
-cores (its network, SplitBatch and fused Adam, batch 128): how long the parts take together and how
-long each piece the main thread runs alone takes, while the other core waits.
+cores (its network, SplitBatch strategy and fused Adam, batch 128): how long the parts take together
+and how long each piece the main thread runs alone takes, while the other core waits.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import torch.nn.functional as F
 from benchmarks.timing import median_seconds
 
 PART = 64  # images per core: a batch of 128 split in two, as neuroflow trains it
-# forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of conv1)
+# forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of
+# conv1)
 MACS = {
     "conv1": 16 * 25 * 28 * 28,
     "conv2": 32 * 16 * 25 * 14 * 14,
@@ -63,8 +65,36 @@ def main() -> None:
         torch.autograd.grad(F.cross_entropy(net(xs[i]), y), params)
         return time.perf_counter() - start
 
+    alone, together, uneven = _parts_alone_and_together(part)
+    print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
+    print(
+        f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, "
+        f"{together * 1e3:.1f} ms with a second part "
+        f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)"
+    )
+    print(
+        f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the "
+        "faster's time in the median step, "
+        f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile"
+    )
+    print(
+        f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, "
+        f"{PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone"
+    )
+    floor = 60000 / (2 * PART) * (PART * FLOP_PER_IMAGE / (gemm * 1e9))
+    print(
+        f"a 60,000-image epoch: {60000 / (2 * PART) * together:.1f} s of parts at this rate; "
+        f"{floor:.1f} s if every operation ran at the matrix-multiply rate on both cores"
+    )
+    _print_profile(part)
+    step_pieces()
+
+
+def _parts_alone_and_together(part) -> tuple[float, float, list[float]]:
+    """Median seconds of one part alone and of two parts at once on two cores, and per step of
+    two, the slower part's time over the faster one's (sorted): the step waits for the slower."""
     pool = ThreadPoolExecutor(1, initializer=torch.set_num_threads, initargs=(1,))
-    uneven = []  # per step, the slower part's time over the faster one's: the step waits for the slower
+    uneven = []
 
     def both():
         other = pool.submit(part, 1)
@@ -79,25 +109,12 @@ def main() -> None:
     for _ in range(20):  # in turns, so both see the same machine
         alone_s.append(median_seconds(lambda: part(0), 3, warmup=0))
         together_s.append(median_seconds(both, 3, warmup=0))
-    alone, together = statistics.median(alone_s), statistics.median(together_s)
-    print(f"one core: matrix multiply {gemm:.1f} GFLOP/s (2048×2048 float32)")
-    print(
-        f"one part of {PART} images, forward and backward: {alone * 1e3:.1f} ms alone, {together * 1e3:.1f} ms with a second part "
-        f"on the other core (two cores do {alone / together * 2:.2f}× the work of one)"
-    )
-    uneven.sort()
-    print(
-        f"the two parts side by side: the slower takes {uneven[len(uneven) // 2]:.2f}× the faster's time in the median step, "
-        f"{uneven[int(0.9 * (len(uneven) - 1))]:.2f}× at the 90th percentile"
-    )
-    print(
-        f"the part's arithmetic: {PART * FLOP_PER_IMAGE / 1e9:.2f} GFLOP, {PART * FLOP_PER_IMAGE / alone / 1e9:.1f} GFLOP/s alone"
-    )
-    floor = 60000 / (2 * PART) * (PART * FLOP_PER_IMAGE / (gemm * 1e9))
-    print(
-        f"a 60,000-image epoch: {60000 / (2 * PART) * together:.1f} s of parts at this rate; "
-        f"{floor:.1f} s if every operation ran at the matrix-multiply rate on both cores"
-    )
+    pool.shutdown()
+    return statistics.median(alone_s), statistics.median(together_s), sorted(uneven)
+
+
+def _print_profile(part) -> None:
+    """torch's profiler table of where one part's time goes."""
     from torch.profiler import profile
 
     with profile(record_shapes=True) as prof:
@@ -112,42 +129,13 @@ def main() -> None:
             max_shapes_column_width=48,
         )
     )
-    pool.shutdown()
-    step_pieces()
 
 
 def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     """Median ms of each piece of neuroflow's training step, as its training loop runs them."""
-    import numpy as np
-
-    from neuroflow.config import configure_torch
-    from neuroflow.models.recipes import resolve_model
-    from neuroflow.models.spec import build_network
-    from neuroflow.training.batches import ArrayData
     from neuroflow.training.optimizers import optimizer_step
-    from neuroflow.training.strategies import SplitBatch, StepLoss
 
-    threads = configure_torch()
-    torch.manual_seed(0)
-    _, net = build_network(
-        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
-    )
-    params = list(net.parameters())
-    optimizer = torch.optim.Adam(params, lr=1e-3, eps=1e-7, fused=True)
-    runner = SplitBatch()
-    workers = runner.parts(net, threads, batch, True)
-    runner.setup(
-        net,
-        params,
-        StepLoss(F.cross_entropy),
-        [torch.Generator().manual_seed(i) for i in range(workers)],
-    )
-    rng = np.random.default_rng(0)
-    data = ArrayData(
-        rng.integers(0, 256, (batch * 20, 28, 28, 1), dtype=np.uint8),
-        rng.integers(0, 10, batch * 20),
-        1 / 255,
-    )
+    net, params, optimizer, runner, data, workers = _neuroflow_step(batch)
     order = torch.randperm(len(data)).split(batch)
     pieces: dict[str, list[float]] = {
         k: [] for k in ("batch", "parts and gradient sum", "Adam", "loss and accuracy", "step")
@@ -176,13 +164,49 @@ def step_pieces(steps: int = 300, batch: int = 128) -> dict[str, float]:
     ms = {name: statistics.median(v[steps // 10 :]) * 1e3 for name, v in pieces.items()}
     alone = ms["batch"] + ms["Adam"] + ms["loss and accuracy"]
     print(
-        f"\nneuroflow's step on {workers} core(s), batch {batch}, median of {steps - steps // 10} steps: "
-        + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items())
+        f"\nneuroflow's step on {workers} core(s), batch {batch}, median of "
+        f"{steps - steps // 10} steps: " + ", ".join(f"{k} {v:.2f} ms" for k, v in ms.items())
     )
     print(
-        f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, {alone / ms['step']:.0%} of the step"
+        f"the main thread alone (batch, Adam, loss and accuracy): {alone:.2f} ms, "
+        f"{alone / ms['step']:.0%} of the step"
     )
     return ms
+
+
+def _neuroflow_step(batch: int):
+    """neuroflow's network, fused Adam and SplitBatch strategy for the lesson's CNN, on random
+    pictures."""
+    import numpy as np
+
+    from neuroflow.config import configure_torch
+    from neuroflow.models.recipes import resolve_model
+    from neuroflow.models.spec import build_network
+    from neuroflow.training.batches import ArrayData
+    from neuroflow.training.strategies import SplitBatch, StepLoss
+
+    threads = configure_torch()
+    torch.manual_seed(0)
+    _, net = build_network(
+        resolve_model("mnist-cnn", "image", "mnist"), (28, 28, 1), 10, "classification"
+    )
+    params = list(net.parameters())
+    optimizer = torch.optim.Adam(params, lr=1e-3, eps=1e-7, fused=True)
+    runner = SplitBatch()
+    workers = runner.parts(net, threads, batch, True)
+    runner.setup(
+        net,
+        params,
+        StepLoss(F.cross_entropy),
+        [torch.Generator().manual_seed(i) for i in range(workers)],
+    )
+    rng = np.random.default_rng(0)
+    data = ArrayData(
+        rng.integers(0, 256, (batch * 20, 28, 28, 1), dtype=np.uint8),
+        rng.integers(0, 10, batch * 20),
+        1 / 255,
+    )
+    return net, params, optimizer, runner, data, workers
 
 
 if __name__ == "__main__":

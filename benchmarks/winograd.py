@@ -1,12 +1,13 @@
-"""Why the lesson's second convolution stays oneDNN's direct convolution: Winograd's fewer multiplies do not pay here.
+"""Why the lesson's second convolution stays oneDNN's direct convolution: Winograd's fewer
+multiplies do not pay here.
 
 Winograd F(2×2, 5×5) turns each 6×6 input tile into 36 numbers, multiplies them channel by channel
 with the transformed filters (36 small matrix products), and turns the 36 results back into a 2×2
 output tile: 2.78× fewer multiply-adds than the direct 5×5 convolution. Written in torch operations,
 `python -m benchmarks.winograd` times its forward pass against `F.conv2d` on one part of a batch
 (64 images, 16 → 32 channels, 14×14, one thread), in turns, and prints the 36 products' share.
-With 16 input channels the products are too thin to run at the matrix-multiply rate: they alone
-take about three quarters of the direct convolution's time, before any tile is transformed.
+With 16 input channels the products are too thin to run at the matrix-multiply rate, which is
+what the printed share shows.
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ POINTS = (0.0, 1.0, -1.0, 2.0, -2.0)  # and the point at infinity
 def matrices(
     points=POINTS, m: int = OUT, r: int = KERNEL
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A^T (m×n), G (n×r) and B^T (n×n) of the 1-D transform: y = A^T [(G g) ⊙ (B^T d)] for y_i = Σ_k g_k d_{i+k}."""
+    """A^T (m×n), G (n×r) and B^T (n×n) of the 1-D transform: y = A^T [(G g) ⊙ (B^T d)] for y_i =
+    Σ_k g_k d_{i+k}."""
     n = m + r - 1
     at, g = np.zeros((m, n)), np.zeros((n, r))
     for j, a in enumerate(points):
         at[:, j] = [a**i for i in range(m)]
         g[j] = np.array([a**k for k in range(r)]) / np.prod([a - b for b in points if b != a])
     at[m - 1, n - 1] = g[n - 1, r - 1] = 1.0
-    # B^T is what makes the identity hold for every g and d: one least-squares solve per column (exact here)
+    # B^T is what makes the identity hold for every g and d: one least-squares solve per column
+    # (exact here)
     products = np.array([at[i] * g[:, k] for i in range(m) for k in range(r)])
     bt = np.stack(
         [
@@ -57,7 +60,8 @@ def tile_transforms() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 def winograd_conv(x: torch.Tensor, w: torch.Tensor, padding: int = 2) -> torch.Tensor:
-    """F.conv2d(x, w, padding=padding) for 5×5 kernels and even output sizes, by Winograd F(2×2, 5×5)."""
+    """F.conv2d(x, w, padding=padding) for 5×5 kernels and even output sizes, by Winograd F(2×2,
+    5×5)."""
     out_t, filter_t, input_t = tile_transforms()
     n, c, h, wd = x.shape
     k = w.shape[0]
@@ -97,11 +101,14 @@ def main(turns: int = 30, images: int = 64) -> dict:
     error = float((winograd_conv(x, w) - F.conv2d(x, w, padding=2)).abs().max())
     flop = 2 * 36 * images * 49 * 16 * 32
     print(
-        f"conv2 forward, {images} images, one thread, median of {turns} turns: direct (oneDNN) {ms['direct']:.2f} ms, "
-        f"Winograd F(2×2,5×5) in torch operations {ms['winograd']:.2f} ms (largest difference {error:.1e})"
+        f"conv2 forward, {images} images, one thread, median of {turns} turns: direct (oneDNN) "
+        f"{ms['direct']:.2f} ms, "
+        f"Winograd F(2×2,5×5) in torch operations {ms['winograd']:.2f} ms (largest difference "
+        f"{error:.1e})"
     )
     print(
-        f"its 36 small products alone: {ms['products']:.2f} ms, {flop / ms['products'] / 1e6:.1f} GFLOP/s"
+        f"its 36 small products alone: {ms['products']:.2f} ms, "
+        f"{flop / ms['products'] / 1e6:.1f} GFLOP/s"
     )
     return ms | {"error": error}
 

@@ -1,4 +1,5 @@
-"""A tiny synthetic picture task for tests: bars on noise, as uint8 (N, H, W, 1) with a Dataset around it."""
+"""A tiny synthetic picture task for tests: bars on noise, as uint8 (N, H, W, 1) with a Dataset
+around it."""
 
 from __future__ import annotations
 

@@ -1,10 +1,13 @@
-"""Small picture folders for tests: simple shapes at various sizes, places and colours, one folder per class."""
+"""Small picture folders for tests: simple shapes at various sizes, places and colours, one folder
+per class."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw
+from scipy import ndimage
 
 SHAPES = ("circle", "square", "triangle")
 
@@ -45,3 +48,41 @@ def shapes_folder(
             img = draw_shape(kind, int(rng.integers(sizes[0], sizes[1] + 1)), rng, colour)
             img.save(root / kind / f"{i}.{'jpg' if i % 3 == 0 else 'png'}")
     return root
+
+
+def drawn_four(
+    size=(900, 600),
+    paper=(235, 230, 220),
+    ink=(25, 25, 60),
+    at=(560, 80),
+    height=300,
+    pen=14,
+    mode="RGB",
+):
+    """A '4' drawn with a pen on paper, well away from the centre of the canvas."""
+    img = Image.new("RGB", size, paper)
+    x, y = at
+    ImageDraw.Draw(img).line(
+        [
+            (x + 0.6 * height, y + height),
+            (x + 0.6 * height, y),
+            (x, y + 0.65 * height),
+            (x + 0.8 * height, y + 0.65 * height),
+        ],
+        fill=ink,
+        width=pen,
+        joint="curve",
+    )
+    return img.convert(mode) if mode != "RGB" else img
+
+
+def check_mnist_like(out: np.ndarray) -> None:
+    assert out.shape == (28, 28) and out.dtype == np.uint8
+    assert out.max() == 255 and np.median(out) == 0  # light ink on a black field
+    cy, cx = ndimage.center_of_mass(out.astype(float))
+    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
+    ys, xs = np.nonzero(out)
+    # Inside the central 20×20 box, give or take the 1 px that centring by mass (as MNIST did) may
+    # move it.
+    assert ys.min() >= 3 and ys.max() <= 24 and xs.min() >= 3 and xs.max() <= 24
+    assert max(ys.max() - ys.min(), xs.max() - xs.min()) == 19  # 20 pixels along the longer side

@@ -1,4 +1,5 @@
-"""Small tables for tests: a field survey of animals (text categories, blanks, text target), diabetes."""
+"""Small tables for tests: a field survey of animals (text categories, blanks, text target),
+diabetes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pandas as pd
 
 
 def survey_table(n: int = 330, seed: int = 0) -> pd.DataFrame:
-    """Three species on three islands, body measurements with blanks, like a penguin field survey."""
+    """Three species on three islands, body measurements with blanks, like a penguin field
+    survey."""
     rng = np.random.default_rng(seed)
     species = rng.choice(["Adelie", "Chinstrap", "Gentoo"], size=n)
     centre = {

@@ -1,4 +1,5 @@
-"""Bad input on every command: exit status 2 (1 for a failed check), one `error:` line naming the problem.
+"""Bad input on every command: exit status 2 (1 for a failed check), one `error:` line naming the
+problem.
 
 Each case builds its bad input in a fresh folder, runs the command there and checks that nothing was
 left behind: no new file or folder (hidden temp files included), and the shared models unchanged.
@@ -27,7 +28,8 @@ DIR = object()  # in a case's files: make an empty folder here
 
 @pytest.fixture(scope="session")
 def models(tmp_path_factory) -> dict[str, Path]:
-    """A tiny iris classifier (2 epochs), picture classifier and regression model (1 epoch), shared by every case."""
+    """A tiny iris classifier (2 epochs), picture classifier and regression model (1 epoch), shared
+    by every case."""
     import neuroflow as nf
 
     root = tmp_path_factory.mktemp("models")
@@ -79,7 +81,8 @@ def _flip_last_byte(path: Path) -> None:
 
 
 def config(change):
-    """Files entry: a copy of the iris model whose config.json is passed through `change` (a dict edit)."""
+    """Files entry: a copy of the iris model whose config.json is passed through `change` (a dict
+    edit)."""
 
     def build(path: Path, models: dict) -> None:
         shutil.copytree(models["iris"], path)
@@ -1246,7 +1249,8 @@ CASES = [
 
 
 def snapshot(tmp_path: Path, models: dict) -> dict[str, tuple]:
-    """Every file and folder under the case's folder (hidden ones too), and the shared models with their mtimes."""
+    """Every file and folder under the case's folder (hidden ones too), and the shared models with
+    their mtimes."""
     seen = {}
     for root, timed in ((tmp_path, False), (models["iris"].parent, True)):
         for p in sorted(root.rglob("*")):
@@ -1298,7 +1302,8 @@ def test_bad_input_gets_one_line_and_leaves_nothing(
 
 
 def _deny(monkeypatch, target: Path) -> None:
-    """Reading `target` fails as it would for a file the user may not read (tests run as root, so chmod cannot)."""
+    """Reading `target` fails as it would for a file the user may not read (tests run as root, so
+    chmod cannot)."""
     real = builtins.open
 
     def guarded(file, *args, **kwargs):
@@ -1368,7 +1373,8 @@ READ_ONLY = [
 def test_read_only_output_folder_is_one_line(
     args, target, files, code, cli, models, tmp_path, monkeypatch
 ):
-    """A folder the user may not write to: creating anything in out/ is refused, as the OS would refuse it."""
+    """A folder the user may not write to: creating anything in out/ is refused, as the OS would
+    refuse it."""
     prepare(tmp_path, models, {"out": DIR, **files}, monkeypatch, args)
     out = (tmp_path / "out").resolve()
     before = snapshot(tmp_path, models)
@@ -1439,7 +1445,8 @@ def test_every_command_has_bad_input_cases():
 
 
 def test_a_model_folder_that_cannot_be_replaced_is_kept_as_it_was(models, tmp_path, monkeypatch):
-    """Saving over a model folder when the final rename fails (disk full, a lock): the old folder stays, whole."""
+    """Saving over a model folder when the final rename fails (disk full, a lock): the old folder
+    stays, whole."""
     import neuroflow as nf
 
     target = tmp_path / "model"

@@ -1,4 +1,5 @@
-"""The lessons' MNIST results, as a new user gets them: accuracy, own pictures, "this is not a digit".
+"""The lessons' MNIST results, as a new user gets them: accuracy, own pictures, "this is not a
+digit".
 
 One model trained with `--augment invert` is shared by the checks; it takes a minute or two.
 """
@@ -9,7 +10,8 @@ import numpy as np
 import pytest
 
 import neuroflow as nf
-from neuroflow.data.synth import handwritten_digits, not_digits
+from neuroflow.data.synth import handwritten_digits
+from neuroflow.data.unknown_inputs import unknown_inputs
 from neuroflow.evaluation.metrics import calibration_figures
 from neuroflow.evaluation.unknown_inputs import detection_figures
 from neuroflow.models.detector import features_and_logits
@@ -84,7 +86,7 @@ def test_own_handwritten_style_digits_are_recognised(invert_model, tmp_path):
 def test_not_digits_are_told_apart(invert_model, mnist):
     s_in = invert_model.unknown_scores(mnist.x_test)
     for kind, floor in (("letters", 0.98), ("noise", 0.99), ("blank", 0.99), ("shapes", 0.95)):
-        x = not_digits(kind, 1000, seed=3)[..., None]
+        x = unknown_inputs(kind, 1000, seed=3)[..., None]
         assert detection_figures(s_in, invert_model.unknown_scores(x))["auroc"] >= floor, kind
 
 

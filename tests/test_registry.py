@@ -32,3 +32,11 @@ def test_an_unknown_name_lists_the_valid_ones_with_the_registry_error():
     assert str(err.value) == "unknown layer 'Dens'. Choose one of: Dense, Conv2D; or write a spec."
     with pytest.raises(UsageError, match="unknown optimizer 'x'. Choose one of: adam"):
         registry_of("optimizer", {"adam": 1}).get("x")
+
+
+def test_aliases_are_listed_in_the_order_added():
+    reg = registry_of("kernel", {"box-blur": 1, "sobel": 2})
+    reg.alias("blur", "box-blur")
+    reg.register("laplacian", 3, aliases=("edge",))
+    assert reg.aliases() == {"blur": "box-blur", "edge": "laplacian"}
+    assert reg.names() == ["box-blur", "sobel", "laplacian"]

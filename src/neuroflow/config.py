@@ -13,7 +13,8 @@ import numpy as np
 
 
 def cache_dir() -> Path:
-    """neuroflow's user cache: $NEUROFLOW_CACHE, else $XDG_CACHE_HOME/neuroflow, else ~/.cache/neuroflow."""
+    """neuroflow's user cache: $NEUROFLOW_CACHE, else $XDG_CACHE_HOME/neuroflow, else
+    ~/.cache/neuroflow."""
     if env := os.environ.get("NEUROFLOW_CACHE"):
         return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -41,7 +42,8 @@ def seed_everything(seed: int) -> None:
 
 
 def configure_torch(threads: int | None = None) -> int:
-    """Set torch's intra-op threads (default: every core this process may use) and return the count."""
+    """Set torch's intra-op threads (default: every core this process may use) and return the
+    count."""
     import torch
 
     if threads is None:

@@ -1,6 +1,7 @@
 """`neuroflow doctor`: the lesson's install check, done properly.
 
-Reports library versions, torch threads, CPU features and where data and cache live; names what is wrong.
+Reports library versions, torch threads, CPU features and where data and cache live; names what is
+wrong.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ class DoctorReport:
                 f"{ok(state != 'a FILE, not a folder')}data folder {entry['path']} ({state})"
             )
         lines.append(
-            f"{ok(self.cache['writable'])}cache {self.cache['path']} ({'writable' if self.cache['writable'] else 'NOT writable'})"
+            f"{ok(self.cache['writable'])}cache {self.cache['path']} "
+            f"({'writable' if self.cache['writable'] else 'NOT writable'})"
         )
         if self.problems:
             lines.append("Problems:")

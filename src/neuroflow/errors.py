@@ -1,7 +1,7 @@
 """What neuroflow says when input is wrong.
 
-Every error a user can cause is a NeuroflowError: one line naming the problem and a hint naming the fix.
-The CLI prints it and exits with `exit_code` (2 for bad input or usage, 1 for a failed check).
+Every error a user can cause is a NeuroflowError: one line naming the problem and a hint naming the
+fix. The CLI prints it and exits with `exit_code` (2 for bad input or usage, 1 for a failed check).
 """
 
 from __future__ import annotations

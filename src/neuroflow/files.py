@@ -40,7 +40,8 @@ def check_folder(path: Path, flag: str = "--out") -> None:
 
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
-    """Open a temp file beside `path`; on success fsync and rename it over `path`, else remove it."""
+    """Open a temp file beside `path`; on success fsync and rename it over `path`, else remove
+    it."""
     path = Path(path)
     check_parent(path)
     if path.is_dir():
@@ -72,7 +73,8 @@ def write_json(path, data) -> None:
 
 @contextlib.contextmanager
 def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temp folder beside `path`; on success it replaces `path` whole, else it is removed."""
+    """Yield a temp folder beside `path`; on success it replaces `path` whole, else it is
+    removed."""
     path = Path(path)
     check_parent(path)
     if path.exists() and not path.is_dir():

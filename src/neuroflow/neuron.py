@@ -46,7 +46,8 @@ class NeuronResult:
             f"Products:           {terms}",
             f"                  = {products}",
             f"Weighted sum:       {_fmt(self.weighted_sum)}",
-            f"Add the bias:       {_fmt(self.weighted_sum)} + {_fmt(self.bias)} = {_fmt(self.pre_activation)}",
+            f"Add the bias:       {_fmt(self.weighted_sum)} + {_fmt(self.bias)} = "
+            f"{_fmt(self.pre_activation)}",
             f"Activation {self.activation + ':':8s} {formula} = {_fmt(self.output)}",
             f"Neuron output = {_fmt(self.output)}",
         ]

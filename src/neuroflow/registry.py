@@ -29,20 +29,27 @@ class Registry(Generic[T]):
         self.what, self.error, self.hint = what, error, hint
         self._entries: dict[str, T] = {}
         self._keys: dict[str, str] = {}
+        self._aliases: dict[str, str] = {}
 
     def register(self, name: str, entry: T | None = None, *, aliases: tuple[str, ...] = ()):
         """Add `entry` under `name`; without an entry, a decorator that registers what it wraps."""
 
         def add(value: T) -> T:
             self._entries[name] = value
-            for key in (name, *aliases):
-                self._keys[_key(key)] = name
+            self._keys[_key(name)] = name
+            for alias in aliases:
+                self.alias(alias, name)
             return value
 
         return add if entry is None else add(entry)
 
     def alias(self, alias: str, name: str) -> None:
         self._keys[_key(alias)] = name
+        self._aliases[alias] = name
+
+    def aliases(self) -> dict[str, str]:
+        """Each other name, in the order added, mapped to the registered name it stands for."""
+        return dict(self._aliases)
 
     def resolve(self, name: str) -> str:
         """The registered spelling of `name`, or the error listing every valid name."""

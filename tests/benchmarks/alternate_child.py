@@ -1,5 +1,5 @@
-"""A child for tests/benchmarks/test_alternate.py: follows benchmarks/alternate.py's protocol, stamping
-the end of each ~1 ms "step" of busy work for SECONDS of its own running time."""
+"""A child for tests/benchmarks/test_alternate.py: follows benchmarks/alternate.py's protocol,
+stamping the end of each ~1 ms "step" of busy work for SECONDS of its own running time."""
 
 from __future__ import annotations
 

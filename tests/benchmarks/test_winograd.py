@@ -1,4 +1,5 @@
-"""benchmarks/winograd.py: the F(2×2, 5×5) transforms are right, so its timing compares like with like."""
+"""benchmarks/winograd.py: the F(2×2, 5×5) transforms are right, so its timing compares like with
+like."""
 
 import numpy as np
 import torch

@@ -33,7 +33,8 @@ def lesson_png(tmp_path):
 
 @pytest.fixture
 def photo(tmp_path):
-    """A small colour 'photo': smooth gradients plus a bright square, so filters have edges to find."""
+    """A small colour 'photo': smooth gradients plus a bright square, so filters have edges to
+    find."""
     y, x = np.mgrid[0:48, 0:64]
     rgb = np.stack([x * 4, y * 5, 128 + 0 * x], axis=-1).astype(np.uint8)
     rgb[16:32, 20:40] = 250
@@ -43,7 +44,8 @@ def photo(tmp_path):
 
 
 def png_header_only(path, width, height):
-    """A PNG whose header claims width x height but holds no pixels: a decompression-bomb stand-in."""
+    """A PNG whose header claims width x height but holds no pixels: a decompression-bomb
+    stand-in."""
 
     def chunk(kind, data):
         return (
@@ -236,7 +238,7 @@ def test_list_needs_no_image(cli):
     assert "     0 -1  0\n    -1  5 -1\n     0 -1  0" in res.out
     assert "1/16 x 1 2 1" in res.out
     names = [k["name"] for k in json.loads(cli("convolve", "--list", "--json").out)]
-    assert names == list(nk.CATALOGUE)
+    assert names == list(nk.KERNELS.names())
 
 
 def test_help_explains_correlation_convolution_and_the_edge_modes(cli):
@@ -256,11 +258,13 @@ def test_help_explains_correlation_convolution_and_the_edge_modes(cli):
         (["-k", ""], "error: the kernel is empty"),
         (
             ["-k", "sharpest"],
-            "error: unknown kernel 'sharpest'. Choose one of: identity, sharpen, box-blur, gaussian-blur, laplacian",
+            "error: unknown kernel 'sharpest'. Choose one of: identity, sharpen, box-blur, "
+            "gaussian-blur, laplacian",
         ),
         (
             ["-k", "box-blur", "--size", "7", "--mode", "valid"],
-            "error: the kernel (7x7) is bigger than the image (5x5), so --mode valid leaves nothing",
+            "error: the kernel (7x7) is bigger than the image (5x5), so --mode valid leaves "
+            "nothing",
         ),
         (["-k", "sharpen", "--mode", "same"], "error: unknown edge mode 'same'"),
         (["-k", "sharpen", "--cval", "3"], "error: --cval only applies to --mode constant"),

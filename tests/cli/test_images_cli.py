@@ -1,5 +1,6 @@
-"""Images end to end, as a new user meets them: train on a folder of class subfolders, predict pictures and
-folders, evaluate, preview augmentation, train digits; bad pictures and files are one line and exit status 2."""
+"""Images end to end, as a new user meets them: train on a folder of class subfolders, predict
+pictures and folders, evaluate, preview augmentation, train digits; bad pictures and files are one
+line and exit status 2."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ LINE = re.compile(r"^(\S+): (circle|square|triangle) \((\d+\.\d)%\)( [✓✗])?"
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory):
-    """A folder of 3 × 30 coloured shapes at 24–64 pixels, and the default image model trained on it at 16×16."""
+    """A folder of 3 × 30 coloured shapes at 24–64 pixels, and the default image model trained on it
+    at 16×16."""
     from neuroflow.cli.main import run_app
 
     root = tmp_path_factory.mktemp("images_cli")

@@ -95,7 +95,10 @@ def test_models_and_inspect(cli):
 
 
 def test_help_and_neuron_do_not_import_torch():
-    code = "import sys; from neuroflow.cli.main import run_app; run_app({!r}); print('torch' in sys.modules)"
+    code = (
+        "import sys; from neuroflow.cli.main import run_app; run_app({!r}); "
+        "print('torch' in sys.modules)"
+    )
     import subprocess
     import sys
 

@@ -3,7 +3,7 @@ import json
 import pytest
 import yaml
 
-from neuroflow.tuning.space import read_space
+from neuroflow.tuning.space_file import read_space
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
-"""Augmentation: specs parse or fail with the list of ops; each batch op is seeded, keeps shape, dtype and memory
-format, stays in [0, 1] and does what it says; the lesson's INVERT doubles the data."""
+"""Augmentation: specs parse or fail with the list of ops; each batch op is seeded, keeps shape,
+dtype and memory format, stays in [0, 1] and does what it says; the lesson's INVERT doubles the
+data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from neuroflow.errors import UsageError
 
 
 def batch(n=16, c=1, h=28, w=28, seed=0) -> torch.Tensor:
-    """Like a training batch: uint8 NHWC gathered, viewed as NCHW (channels_last memory) and scaled."""
+    """Like a training batch: uint8 NHWC gathered, viewed as NCHW (channels_last memory) and
+    scaled."""
     g = torch.Generator().manual_seed(seed)
     x = torch.zeros(n, h, w, c)
     x[:, h // 4 : 3 * h // 4, w // 2 - 2 : w // 2 + 2] = 1.0  # a bar, like a '1'

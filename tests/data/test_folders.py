@@ -1,5 +1,5 @@
-"""Image folders and scikit-learn's digits: class names, sizes, colour mode and split as documented; a folder
-that cannot be a dataset says what to change."""
+"""Image folders and scikit-learn's digits: class names, sizes, colour mode and split as documented;
+a folder that cannot be a dataset says what to change."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""IDX files: the official MNIST loads fast and split as documented; every kind of bad file is named; download
-checks md5 and never leaves a half-written file (the network is always replaced here)."""
+"""IDX files: the official MNIST loads fast and split as documented; every kind of bad file is
+named; download checks md5 and never leaves a half-written file (the network is always replaced
+here)."""
 
 from __future__ import annotations
 

@@ -1,55 +1,26 @@
-"""Own pictures: broken and oversized files are refused by name before decoding; any mode opens; a digit drawn
-dark on light paper, anywhere on a big canvas, comes out like an MNIST digit."""
+"""Own pictures: broken and oversized files are refused by name before decoding; any mode opens; a
+digit drawn dark on light paper, anywhere on a big canvas, comes out like an MNIST digit."""
 
 from __future__ import annotations
 
-import gzip
 import struct
 import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
-from scipy import ndimage
+from PIL import Image
 
 from neuroflow.data.images import (
     list_images,
-    load_images,
     open_image,
-    prepare_digit,
     prepare_for_model,
     prepare_resize,
     resize_batch,
 )
 from neuroflow.errors import DataError
+from tests.images import check_mnist_like, drawn_four
 
 DIGIT = {"height": 28, "width": 28, "channels": 1, "prepare": "digit"}
-
-
-def drawn_four(
-    size=(900, 600),
-    paper=(235, 230, 220),
-    ink=(25, 25, 60),
-    at=(560, 80),
-    height=300,
-    pen=14,
-    mode="RGB",
-):
-    """A '4' drawn with a pen on paper, well away from the centre of the canvas."""
-    img = Image.new("RGB", size, paper)
-    x, y = at
-    ImageDraw.Draw(img).line(
-        [
-            (x + 0.6 * height, y + height),
-            (x + 0.6 * height, y),
-            (x, y + 0.65 * height),
-            (x + 0.8 * height, y + 0.65 * height),
-        ],
-        fill=ink,
-        width=pen,
-        joint="curve",
-    )
-    return img.convert(mode) if mode != "RGB" else img
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -65,71 +36,6 @@ def png_claiming(width: int, height: int) -> bytes:
         + png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
         + png_chunk(b"IEND", b"")
     )
-
-
-def check_mnist_like(out: np.ndarray) -> None:
-    assert out.shape == (28, 28) and out.dtype == np.uint8
-    assert out.max() == 255 and np.median(out) == 0  # light ink on a black field
-    cy, cx = ndimage.center_of_mass(out.astype(float))
-    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
-    ys, xs = np.nonzero(out)
-    # Inside the central 20×20 box, give or take the 1 px that centring by mass (as MNIST did) may move it.
-    assert ys.min() >= 3 and ys.max() <= 24 and xs.min() >= 3 and xs.max() <= 24
-    assert max(ys.max() - ys.min(), xs.max() - xs.min()) == 19  # 20 pixels along the longer side
-
-
-def test_dark_digit_off_centre_on_light_paper_comes_out_like_mnist():
-    check_mnist_like(prepare_digit(drawn_four()))
-
-
-def test_polarity_does_not_matter():
-    dark_on_light = prepare_digit(drawn_four()).astype(float)
-    light_on_dark = prepare_digit(drawn_four(paper=(10, 10, 10), ink=(250, 250, 240))).astype(float)
-    assert np.corrcoef(dark_on_light.ravel(), light_on_dark.ravel())[0, 1] > 0.95
-
-
-def test_noise_uneven_light_and_specks_are_tolerated():
-    clean = prepare_digit(drawn_four()).astype(float)
-    rng = np.random.default_rng(0)
-    arr = np.asarray(drawn_four(), np.float64)
-    arr *= np.linspace(1.0, 0.6, arr.shape[1])[None, :, None]  # light falling off across the page
-    arr += rng.normal(0, 10, arr.shape)
-    arr[rng.random(arr.shape[:2]) < 0.002] = 0  # dark specks of dust
-    noisy = prepare_digit(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
-    check_mnist_like(noisy)
-    assert np.corrcoef(clean.ravel(), noisy.astype(float).ravel())[0, 1] > 0.9
-
-
-def test_a_thin_pen_line_is_thickened_like_an_mnist_stroke():
-    out = prepare_digit(drawn_four(size=(1200, 1200), pen=2, height=900, at=(100, 100)))
-    check_mnist_like(out)
-    assert (
-        out > 127
-    ).sum() / 20 >= 2.0  # at least ~2 bright pixels across the stroke, per row of the digit
-
-
-def test_a_bold_digit_cropped_tight_keeps_its_strokes():
-    img = Image.new("L", (100, 140), 230)
-    ImageDraw.Draw(img).ellipse(
-        [5, 5, 95, 135], outline=20, width=35
-    )  # a marker-pen zero filling the photo
-    out = prepare_digit(img)
-    assert (
-        out[14, 14] == 0 and (out > 200).sum() > 150 and out[:, 14].max() > 200
-    )  # a ring, not a blob or a gap
-
-
-def test_blank_picture_gives_an_empty_field():
-    assert not prepare_digit(Image.new("L", (50, 80), 200)).any()
-
-
-def test_mnist_digits_stay_mnist_digits(mnist_dir):
-    raw = gzip.decompress((mnist_dir / "t10k-images-idx3-ubyte.gz").read_bytes())
-    digits = np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 28, 28)[:30]
-    scores = [
-        np.corrcoef(d.ravel(), prepare_digit(Image.fromarray(d)).ravel())[0, 1] for d in digits
-    ]
-    assert np.median(scores) > 0.85
 
 
 @pytest.mark.parametrize(
@@ -154,15 +60,6 @@ def test_every_mode_opens_and_prepares(tmp_path, mode):
     out = prepare_for_model(img, DIGIT)
     assert out.shape == (28, 28, 1) and out.dtype == np.uint8
     check_mnist_like(out[..., 0])
-
-
-def test_strokes_on_a_transparent_sheet_stay_visible(tmp_path):
-    for ink in (0, 255):  # dark or light strokes, nothing but alpha around them
-        mask = drawn_four(paper=(0, 0, 0), ink=(255, 255, 255), mode="L")
-        img = Image.new("RGBA", mask.size, (ink, ink, ink, 0))
-        img.putalpha(mask)
-        img.save(tmp_path / "sheet.png")
-        check_mnist_like(prepare_digit(open_image(tmp_path / "sheet.png")))
 
 
 def test_big_headers_are_refused_before_decoding(tmp_path):
@@ -217,7 +114,7 @@ def test_digit_preparation_follows_the_models_size_and_channels():
         prepare_for_model(drawn_four(), {**DIGIT, "prepare": "sharpen"})
 
 
-def test_list_and_load_images_from_a_folder(tmp_path):
+def test_list_images_from_files_and_folders(tmp_path):
     for name in ("b.png", "a.jpg", "sub/c.bmp"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         drawn_four(size=(60, 60), at=(10, 10), height=40, pen=4).save(tmp_path / name)
@@ -225,8 +122,10 @@ def test_list_and_load_images_from_a_folder(tmp_path):
     (tmp_path / ".hidden.png").write_bytes(b"")
     files = list_images(tmp_path)
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.jpg", "b.png", "sub/c.bmp"]
-    x, names = load_images([tmp_path / "b.png", tmp_path / "sub"])
-    assert x.shape == (2, 28, 28, 1) and x.dtype == np.uint8 and names == ["b.png", "c.bmp"]
+    assert list_images([tmp_path / "b.png", tmp_path / "sub"]) == [
+        tmp_path / "b.png",
+        tmp_path / "sub" / "c.bmp",
+    ]
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="holds no pictures"):
         list_images(tmp_path / "empty")

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from neuroflow.data import load_dataset
-from neuroflow.data.tabular import fit_preprocessing, infer_task, transform
+from neuroflow.data.table_fit import feature_names, fit_preprocessing
+from neuroflow.data.tabular import transform
 from neuroflow.errors import DataError, UsageError
 from tests.tables import survey_table
 
@@ -68,22 +69,9 @@ def test_unseen_category_and_blank_at_predict_time():
     names = [c["name"] for c in prep["columns"]]
     assert x.shape == (
         1,
-        len(__import__("neuroflow.data.tabular", fromlist=["x"]).feature_names(prep)),
+        len(feature_names(prep)),
     )
     assert "island" in names and not np.isnan(x).any()
-
-
-@pytest.mark.parametrize(
-    ("values", "task"),
-    [
-        (["a", "b"], "classification"),
-        ([0, 1, 2, 1], "classification"),
-        ([0.5, 1.25, 3.7, 8.1], "regression"),
-        (list(range(100)), "regression"),
-    ],
-)
-def test_infer_task(values, task):
-    assert infer_task(pd.Series(values)) == task
 
 
 def test_regression_target_is_detected(tmp_path):

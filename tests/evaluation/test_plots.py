@@ -1,6 +1,7 @@
 import numpy as np
 
-from neuroflow.evaluation.plots import confusion_matrix_png, image_grid_png, score_histogram_png
+from neuroflow.evaluation.plots import confusion_matrix_png, score_histogram_png
+from neuroflow.plotting.grids import image_grid_png
 
 
 def test_each_picture_is_written_as_a_png(tmp_path):

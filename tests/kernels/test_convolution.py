@@ -1,31 +1,17 @@
-"""neuroflow.kernels: scipy parity in every edge mode, the catalogue, kernel parsing, the worked example."""
+"""neuroflow.kernels: scipy parity in every edge mode, the catalogue, kernel parsing, the worked
+example."""
 
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import pytest
 import scipy.ndimage as ndi
 import scipy.signal
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from neuroflow import kernels as nk
 from neuroflow.errors import DataError, UsageError
-from neuroflow.kernels.text import format_matrix
-
-LESSON = np.array(
-    [
-        [105, 102, 100, 97, 96],
-        [103, 99, 103, 101, 102],
-        [101, 98, 104, 102, 100],
-        [99, 101, 106, 104, 99],
-        [104, 104, 104, 100, 98],
-    ],
-    dtype=float,
-)
-SCIPY_MODES = ["reflect", "mirror", "nearest", "wrap", "constant"]
+from tests.kernels.examples import LESSON, SCIPY_MODES, cases
 
 
 def scipy_reference(image, weights, mode, cval, flip):
@@ -35,18 +21,6 @@ def scipy_reference(image, weights, mode, cval, flip):
     return np.stack(
         [filt(image[..., c], weights, mode=mode, cval=cval) for c in range(image.shape[2])], axis=-1
     )
-
-
-@st.composite
-def cases(draw, max_side=9):
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-    channels = draw(st.sampled_from([None, 3]))
-    image = rng.uniform(
-        -50, 300, (height, width) if channels is None else (height, width, channels)
-    )
-    kernel = rng.normal(size=(draw(st.integers(1, 6)), draw(st.integers(1, 6))))
-    return image, kernel, draw(st.floats(-10, 10)), draw(st.booleans())
 
 
 @pytest.mark.parametrize("mode", SCIPY_MODES)
@@ -161,103 +135,6 @@ def test_gradient_magnitude_is_the_root_of_the_squared_parts():
     np.testing.assert_allclose(nk.convolve(LESSON, "prewitt", mode="wrap"), np.hypot(px, py))
 
 
-def test_catalogue_numbers():
-    assert nk.get_kernel("sharpen").parts[0].tolist() == [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]
-    sharpen = nk.get_kernel("identity").parts[0] + nk.get_kernel("laplacian").parts[0]
-    assert np.array_equal(sharpen, nk.get_kernel("sharpen").parts[0])
-    assert nk.get_kernel("sobel-y").parts[0].tolist() == [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]
-    assert np.array_equal(
-        nk.get_kernel("gaussian").parts[0] * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
-    )
-    assert np.allclose(nk.get_kernel("gaussian-blur", size=5).parts[0][2] * 256, [6, 24, 36, 24, 6])
-    assert np.allclose(nk.get_kernel("Box_Blur", size=5).parts[0], 1 / 25)
-    sampled = nk.get_kernel("gaussian-blur", sigma=1.0).parts[0]
-    assert sampled.shape == (7, 7) and np.isclose(sampled.sum(), 1)
-    assert np.isclose(sampled[3, 4] / sampled[3, 3], np.exp(-0.5))
-    for name in nk.CATALOGUE:
-        total = nk.get_kernel(name).parts[0].sum()
-        assert np.isclose(
-            total, 1 if "blur" in name or name in ("identity", "sharpen", "emboss") else 0
-        ), name
-
-
-def test_catalogue_refuses_sizes_where_they_mean_nothing():
-    with pytest.raises(UsageError, match="do not apply to sharpen"):
-        nk.get_kernel("sharpen", size=5)
-    with pytest.raises(UsageError, match="--size 0 is out of range"):
-        nk.get_kernel("box-blur", size=0)
-    with pytest.raises(UsageError, match="--sigma -1"):
-        nk.get_kernel("gaussian-blur", sigma=-1)
-    with pytest.raises(UsageError, match="--sigma does not apply to box-blur"):
-        nk.get_kernel("box-blur", sigma=2)
-
-
-def test_unknown_name_lists_the_catalogue():
-    with pytest.raises(UsageError) as err:
-        nk.parse_kernel("sharpn")
-    assert "unknown kernel 'sharpn'" in str(err.value)
-    assert all(name in str(err.value) for name in nk.CATALOGUE)
-
-
-@pytest.mark.parametrize(
-    "text, rows",
-    [
-        ("[[0,-1,0],[-1,5,-1],[0,-1,0]]", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
-        ("[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
-        ("1 2 1; 2 4 2; 1 2 1", [[1, 2, 1], [2, 4, 2], [1, 2, 1]]),
-        ("[[1/4, .5], [-1e1, 2]]", [[0.25, 0.5], [-10, 2]]),
-        ("[1, 0, -1]", [[1, 0, -1]]),
-        ("[[7]]", [[7]]),
-        ("-1,2", [[-1, 2]]),
-    ],
-)
-def test_parse_typed_kernels(text, rows):
-    kernel = nk.parse_kernel(text)
-    assert kernel.name == "custom"
-    assert kernel.parts[0].tolist() == rows
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("[[1,2],[3]]", "ragged: its rows have 2, 1 numbers"),
-        ("[[1,x],[3,4]]", "'x', which is not a number"),
-        ("[[]]", "empty"),
-        ("[]", "empty"),
-        ("{}", "unknown kernel"),
-        ("   ", "the kernel is empty"),
-        ("[[1,2],[3,4]", "unclosed"),
-        ("[[[1]]]", "nested too deep"),
-        ("[[1,2]] 3", "text after the closing bracket"),
-        ("[[1/0]]", "'1/0', which is not a number"),
-        ("1 2; 3", "ragged"),
-    ],
-)
-def test_parse_refuses_bad_kernels_with_the_fix(text, message):
-    with pytest.raises(UsageError, match=message) as err:
-        nk.parse_kernel(text)
-    assert err.value.hint
-
-
-def test_parse_kernel_files(tmp_path):
-    csv = tmp_path / "k.csv"
-    csv.write_text("# my edge kernel\n-1,-1,-1\n-1,8,-1\n\n-1,-1,-1\n")
-    assert nk.parse_kernel(str(csv)).parts[0].tolist() == [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
-    js = tmp_path / "k.json"
-    js.write_text(json.dumps({"kernel": [[1, 2], [3, 4]]}))
-    assert nk.parse_kernel(js).parts[0].tolist() == [[1, 2], [3, 4]]
-    js.write_text("[[1, NaN]]")
-    with pytest.raises(UsageError, match="'NaN', which is not a number"):
-        nk.parse_kernel(js)
-    js.write_text("[[1, 2]")
-    with pytest.raises(DataError, match="not valid JSON"):
-        nk.parse_kernel(js)
-    with pytest.raises(DataError, match="does not exist"):
-        nk.parse_kernel(str(tmp_path / "missing.csv"))
-    with pytest.raises(UsageError, match="--size and --sigma apply only"):
-        nk.parse_kernel(str(csv), size=5)
-
-
 def test_library_refuses_bad_arrays():
     with pytest.raises(UsageError, match="non-empty 2-D"):
         nk.convolve(LESSON, np.ones((3, 3, 3)))
@@ -276,73 +153,6 @@ def test_to_pixels_clips_rescales_and_takes_absolute_values():
     assert nk.to_pixels(np.full((2, 2), 7.0), rescale=True)[0].tolist() == [[7, 7], [7, 7]]
     assert nk.clipped_fraction(values) == 0.5
     assert nk.clipped_fraction(values, absolute=True) == 0.25
-
-
-def test_explain_gives_the_lessons_arithmetic():
-    ex = nk.explain_pixel(LESSON, "sharpen", 1, 1)
-    assert ex.value == 99 and ex.sums == (89.0,) and ex.result == 89
-    assert ex.neighbourhood.tolist() == [[105, 102, 100], [103, 99, 103], [101, 98, 104]]
-    assert ex.products[0].tolist() == [[0, -102, 0], [-103, 495, -103], [0, -98, 0]]
-    lines = ex.lines()
-    assert "Sum: 0 - 102 + 0 - 103 + 495 - 103 + 0 - 98 + 0 = 89" in lines
-    assert "  103 x (-1) = -103   99 x 5 = 495        103 x (-1) = -103" in lines
-    assert lines[-1] == "Result after clipping to 0..255: 89 (89 is already inside)"
-    assert nk.explain_pixel(LESSON, "sharpen", 2, 1).sums == (111.0,)  # the lesson's second pixel
-
-
-def test_explain_marks_pixels_past_the_edge_and_clips():
-    ex = nk.explain_pixel(LESSON, "sharpen", 0, 0, mode="constant", cval=0)
-    assert ex.outside.tolist() == [[True, True, True], [True, False, False], [True, False, False]]
-    assert ex.sums == (5 * 105 - 102 - 103,) and ex.result == 255
-    assert ex.lines()[-1] == "Result after clipping to 0..255: 255 (320 is above 255)"
-    assert any(
-        line.startswith("* past the edge of the image, filled in by mode constant")
-        for line in ex.lines()
-    )
-    with pytest.raises(UsageError, match="kernel hangs over the edge. Choose x from 1 to 3"):
-        nk.explain_pixel(LESSON, "sharpen", 0, 0, mode="valid")
-    with pytest.raises(UsageError, match="outside the 5x5 image"):
-        nk.explain_pixel(LESSON, "sharpen", 5, 0)
-
-
-@pytest.mark.parametrize("mode", [*SCIPY_MODES, "valid"])
-@settings(max_examples=30, deadline=None)
-@given(case=cases(max_side=7), data=st.data())
-def test_explain_sums_equal_convolve_at_every_pixel(mode, case, data):
-    image, kernel, cval, flip = case
-    image = image if image.ndim == 2 else image[..., 0]
-    if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
-        return
-    full = nk.convolve(image, kernel, mode=mode, cval=cval, flip=flip)
-    box = (
-        nk.valid_box(image.shape, kernel.shape, flip)
-        if mode == "valid"
-        else (slice(0, None), slice(0, None))
-    )
-    y = data.draw(st.integers(box[0].start, (box[0].stop or image.shape[0]) - 1))
-    x = data.draw(st.integers(box[1].start, (box[1].stop or image.shape[1]) - 1))
-    ex = nk.explain_pixel(image, kernel, x, y, mode=mode, cval=cval, flip=flip)
-    assert np.isclose(ex.raw, full[y - box[0].start, x - box[1].start], rtol=1e-10, atol=1e-8)
-
-
-def test_explain_matches_the_output_image_when_rescaling_or_taking_absolute_values():
-    values = nk.convolve(LESSON, "sobel-x")
-    pixels, span = nk.to_pixels(values, absolute=True, rescale=True)
-    for y, x in [(0, 0), (3, 3), (4, 1)]:
-        assert (
-            nk.explain_pixel(LESSON, "sobel-x", x, y, absolute=True, value_range=span).result
-            == pixels[y, x]
-        )
-
-
-def test_format_matrix_pulls_out_a_common_fraction():
-    assert format_matrix(nk.get_kernel("gaussian-blur").parts[0]) == [
-        "1/16 x 1 2 1",
-        "       2 4 2",
-        "       1 2 1",
-    ]
-    assert format_matrix(np.array([[0.3, -1.0]])) == ["1/10 x   3 -10"]
-    assert format_matrix(np.array([[np.pi]])) == ["3.142"]
 
 
 @pytest.mark.parametrize("mode", [*SCIPY_MODES, "valid"])

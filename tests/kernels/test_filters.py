@@ -1,5 +1,6 @@
-"""Learned kernels and feature maps: the numbers drawn are the network's, a first-layer map is the hand-made
-convolution of the prepared picture with that kernel, and files are written only for usable input."""
+"""Learned kernels and feature maps: the numbers drawn are the network's, a first-layer map is the
+hand-made convolution of the prepared picture with that kernel, and files are written only for
+usable input."""
 
 from __future__ import annotations
 

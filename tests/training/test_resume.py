@@ -1,9 +1,11 @@
-"""`train --resume` after SIGKILL, Ctrl-C or SIGTERM ends with the same weights and history as a run never stopped.
+"""`train --resume` after SIGKILL, Ctrl-C or SIGTERM ends with the same weights and history as a run
+never stopped.
 
-Each case trains once without stopping, then again stopped at a known point and resumed, each step in
-its own process (as a user's runs are), and compares model.safetensors and history.json (times aside).
-NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH=SIG:EPOCH makes a run send itself SIG once that epoch's checkpoint is
-on disk, so the interruption falls at a known point; one case kills at whatever moment it gets to instead.
+Each case trains once without stopping, then again stopped at a known point and resumed, each step
+in its own process (as a user's runs are), and compares model.safetensors and history.json (times
+aside). NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH=SIG:EPOCH makes a run send itself SIG once that epoch's
+checkpoint is on disk, so the interruption falls at a known point; one case kills at whatever moment
+it gets to instead.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ CHILD = "import sys; from tests.training.test_resume import child_main; child_ma
 def child_main(argv: list[str]) -> None:
     """nf.train on data the command line cannot name: a slice of MNIST, or tests/bars.py's pictures.
 
-    argv: data, out, resume (0/1), nf.train's keyword arguments as JSON. Errors end it as the command line does."""
+    argv: data, out, resume (0/1), nf.train's keyword arguments as JSON. Errors end it as the
+    command line does."""
     from neuroflow.errors import NeuroflowError
 
     try:
@@ -80,8 +83,9 @@ def _train_data(data: str, out, resume, kw: str) -> None:
     )
 
 
-# A small CNN with what the lesson's image networks have: Dropout, channels_last conv weights that fused Adam
-# updates, a one-cycle schedule, augmentation and outlier exposure (synthetic non-examples in every batch).
+# A small CNN with what the lesson's image networks have: Dropout, channels_last conv weights that
+# fused Adam updates, a one-cycle schedule, augmentation and outlier exposure (synthetic non-
+# examples in every batch).
 IMAGE_SPEC = {
     "layers": [
         "Conv2D(8, 3, padding='same', activation='relu')",
@@ -121,7 +125,8 @@ def _run(args: list, hook: str | None = None) -> subprocess.CompletedProcess:
 
 
 def _here(args: list) -> int:
-    """Run the same training in this process (no second start of Python and torch); returns the exit code."""
+    """Run the same training in this process (no second start of Python and torch); returns the exit
+    code."""
     if args[0] == "child":
         _train_data(*map(str, args[1:]))
         return 0
@@ -234,8 +239,9 @@ def _epoch_saved(out: Path) -> int:
 def _stopped_and_resumed(
     kind: str, tmp_path: Path, sig: str, after: int, monkeypatch=None, **extra
 ) -> None:
-    """Train `kind` through; then stopped by `sig` after epoch `after` and resumed. With monkeypatch (and
-    sig INT) the stopped run is this process's own, stopped by Ctrl-C; else a process of its own."""
+    """Train `kind` through; then stopped by `sig` after epoch `after` and resumed. With monkeypatch
+    (and sig INT) the stopped run is this process's own, stopped by Ctrl-C; else a process of its
+    own."""
     full, stopped = tmp_path / "full", tmp_path / "stopped"
     assert _here(_case(kind, full, **extra)) == 0
     if monkeypatch is not None:
@@ -265,7 +271,8 @@ def test_small_cnn_with_augmentation_and_outliers_resumes_bit_for_bit_after_ctrl
     _stopped_and_resumed("bars", tmp_path, "INT", after=2, monkeypatch=monkeypatch)
 
 
-# Each of the following starts the run to stop as a process of its own (Python and torch: 3-5 s on a busy laptop).
+# Each of the following starts the run to stop as a process of its own (Python and torch: 3-5 s on a
+# busy laptop).
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", ["KILL", "INT", "TERM"])
 def test_table_resumes_bit_for_bit(tmp_path, sig):
@@ -327,12 +334,14 @@ def test_killed_at_any_moment_after_the_first_checkpoint(tmp_path, mnist_dir):
 
 @pytest.mark.slow
 def test_checkpoint_holds_every_state(tmp_path, monkeypatch):
-    """A checkpoint restored in a fresh process takes exactly the next step the uninterrupted run takes.
+    """A checkpoint restored in a fresh process takes exactly the next step the uninterrupted run
+    takes.
 
     One step per epoch (the batch is the whole training set), so epoch 3's checkpoint comes one step
-    after the restored epoch 2: Adam's moments in it are β·m + (1-β)·g of that step's gradients g, equal
-    bit for bit only if those gradients are. Compared: every tensor (weights, optimizer moments and step
-    counts, the torch, shuffle, augmentation, outlier and Dropout generators) and every JSON value but times.
+    after the restored epoch 2: Adam's moments in it are β·m + (1-β)·g of that step's gradients g,
+    equal bit for bit only if those gradients are. Compared: every tensor (weights, optimizer
+    moments and step counts, the torch, shuffle, augmentation, outlier and Dropout generators) and
+    every JSON value but times.
     """
     through, restored = tmp_path / "through", tmp_path / "restored"
     kwargs = json.dumps(

@@ -1,4 +1,5 @@
-"""The training step's fast paths compute what the plain ones do: split batches, ReLU after pooling, the plain optimizer step."""
+"""The training step's fast paths compute what the plain ones do: split batches, ReLU after pooling,
+the plain optimizer step."""
 
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import torch.nn.functional as F
 
 import neuroflow as nf
 from neuroflow.data import load_dataset
-from neuroflow.data.outliers import uniform_loss
+from neuroflow.data.non_examples import uniform_loss
 from neuroflow.models.layers import Dropout, dropout_generator
 from neuroflow.models.spec import build_network
 from neuroflow.training.optimizers import plain_step
@@ -206,7 +207,8 @@ def test_optimizer_step_with_a_schedule_matches_step_without_warnings(monkeypatc
 def test_training_a_table_does_not_load_torch_dynamo(schedule):
     code = (
         "import sys, neuroflow as nf; from neuroflow.models.recipes import recipe; "
-        f"nf.train('iris', model=recipe('iris-mlp') | {{'schedule': {schedule!r}}}, epochs=3, progress='quiet'); "
+        f"nf.train('iris', model=recipe('iris-mlp') | {{'schedule': {schedule!r}}}, "
+        "epochs=3, progress='quiet'); "
         "print('torch._dynamo' in sys.modules)"
     )
     out = subprocess.run(

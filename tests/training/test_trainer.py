@@ -97,7 +97,9 @@ def test_bad_settings(settings, message):
 def test_resume_continues_bit_for_bit(tmp_path):
     ds = load_dataset("iris")
     spec = resolve_model("iris-mlp", "table", "iris")
-    full = fit(ds, spec, TrainSettings(epochs=6, seed=3), run_dir=tmp_path / "full", progress="quiet")
+    full = fit(
+        ds, spec, TrainSettings(epochs=6, seed=3), run_dir=tmp_path / "full", progress="quiet"
+    )
     fit(ds, spec, TrainSettings(epochs=3, seed=3), run_dir=tmp_path / "part", progress="quiet")
     # Pretend the run was meant to go to 6 epochs and stopped after 3.
     resumed = fit(

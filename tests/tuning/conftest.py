@@ -5,7 +5,8 @@ import neuroflow as nf
 
 @pytest.fixture(autouse=True)
 def _one_thread(monkeypatch):
-    # Tiny networks run faster on one thread, and two workers on a 2-core machine must not fight over cores.
+    # Tiny networks run faster on one thread, and two workers on a 2-core machine must not fight
+    # over cores.
     monkeypatch.setenv("NEUROFLOW_THREADS", "1")
 
 

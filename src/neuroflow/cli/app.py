@@ -27,7 +27,8 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-# Flags that take several values, as in `--inputs 0 0.5 1`; click options take one, so these are joined.
+# Flags that take several values, as in `--inputs 0 0.5 1`; click options take one, so these are
+# joined into one.
 MULTI_VALUE_FLAGS = {"--inputs", "--weights"}
 
 
@@ -59,6 +60,26 @@ def _is_flag(token: str) -> bool:
 
 def run_app(argv: list[str] | None = None) -> int:
     """Run the CLI and turn every failure into one line and an exit status."""
+    debug = os.environ.get("NEUROFLOW_DEBUG") == "1"
+    try:
+        argv = _join_multi_values(sys.argv[1:] if argv is None else list(argv))
+        result = typer.main.get_command(app).main(
+            args=argv, standalone_mode=False, prog_name="neuroflow"
+        )
+        # typer turns Ctrl-C into a silent Exit(130), returned when not standalone
+        if result == 130:
+            fail("interrupted", 130)
+        # click returns an Exit's code when not standalone
+        return result if isinstance(result, int) else 0
+    except SystemExit:
+        raise
+    except (Exception, KeyboardInterrupt) as err:
+        return _exit_status(err, debug)
+
+
+def _exit_status(err: BaseException, debug: bool) -> int:
+    """One line for `err` on stderr and its exit status (SystemExit); 0 or an Exit's own status
+    when nothing failed. With NEUROFLOW_DEBUG=1, bad input and bugs keep their traceback."""
     try:  # typer >= 0.2x vendors click; older releases use click itself
         from typer._click import exceptions as click
     except ImportError:  # pragma: no cover
@@ -66,50 +87,32 @@ def run_app(argv: list[str] | None = None) -> int:
 
     from neuroflow.errors import NeuroflowError
 
-    debug = os.environ.get("NEUROFLOW_DEBUG") == "1"
-    try:
-        argv = _join_multi_values(sys.argv[1:] if argv is None else list(argv))
-        result = typer.main.get_command(app).main(
-            args=argv, standalone_mode=False, prog_name="neuroflow"
-        )
-        if (
-            result == 130
-        ):  # typer turns Ctrl-C into a silent Exit(130), returned when not standalone
-            fail("interrupted", 130)
-        if isinstance(result, int):  # click returns an Exit's code when not standalone
-            return result
-    except NeuroflowError as err:
+    if isinstance(err, NeuroflowError):
         if debug:
-            raise
+            raise err
         fail(str(err), err.exit_code)
-    except click.NoArgsIsHelpError as err:
+    if isinstance(err, click.NoArgsIsHelpError):
         if err.ctx:
             print(err.ctx.get_help())
         return 0
-    except click.UsageError as err:
+    if isinstance(err, click.UsageError):
         path = err.ctx.command_path if err.ctx else "neuroflow"
         fail(f"{err.format_message()} (see '{path} --help')", 2)
-    except typer.Exit as err:
+    if isinstance(err, typer.Exit):
         return err.exit_code
-    except (typer.Abort, KeyboardInterrupt):
+    if isinstance(err, typer.Abort | KeyboardInterrupt):
         fail("interrupted", 130)
-    except MemoryError:
+    if isinstance(err, MemoryError):
         fail("ran out of memory; try a smaller --batch-size or a smaller dataset", 1)
-    except OSError as err:
-        if debug:
-            raise
+    if debug:
+        raise err
+    if isinstance(err, OSError):
         where = f": {err.filename}" if getattr(err, "filename", None) else ""
-        fail(
-            f"{err.strerror or err}{where}; check the path, its permissions and free disk space", 2
-        )
-    except SystemExit:
-        raise
-    except Exception as err:  # a bug: say so in one line, keep the traceback for debugging
-        if debug:
-            raise
-        fail(
-            f"internal error ({type(err).__name__}: {err}); rerun with NEUROFLOW_DEBUG=1 "
-            "and report it with the traceback",
-            1,
-        )
-    return 0
+        fail(f"{err.strerror or err}{where}; check the path, its permissions and free disk space")
+    # a bug: say so in one line, keep the traceback for debugging
+    fail(
+        f"internal error ({type(err).__name__}: {err}); rerun with NEUROFLOW_DEBUG=1 "
+        "and report it with the traceback",
+        1,
+    )
+    return 1

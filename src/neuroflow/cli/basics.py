@@ -40,9 +40,11 @@ def neuron(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Compute one neuron's output step by step: sum of inputs x weights, plus bias, through an activation.
+    """Compute one neuron's output step by step: sum of inputs x weights, plus bias, through an
+    activation.
 
-    Example (the lesson's exercise): neuroflow neuron --inputs 0 0.5 1 --weights -1 -0.5 0.5 --bias 1
+    Example (the lesson's exercise): neuroflow neuron --inputs 0 0.5 1 --weights -1 -0.5 0.5 --bias
+    1
     """
     from neuroflow.neuron import neuron_output
 
@@ -72,7 +74,8 @@ def doctor(
     data_dir: str = typer.Option(None, "--data-dir", help="Also look for datasets here."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Check the installation: library versions, torch threads, CPU features, data and cache folders."""
+    """Check the installation: library versions, torch threads, CPU features, data and cache
+    folders."""
     from neuroflow.doctor import run_checks
 
     report = run_checks(data_dir)

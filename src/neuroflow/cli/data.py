@@ -1,4 +1,5 @@
-"""`neuroflow data download` and `neuroflow augment preview`: lesson step 3, getting and preparing the data.
+"""`neuroflow data download` and `neuroflow augment preview`: lesson step 3, getting and preparing
+the data.
 
 Download checks every file's md5; the preview shows what --augment will do before any training.
 """
@@ -34,7 +35,8 @@ def download(
         help="Put the files in DIR/NAME (default: $NEUROFLOW_DATA or the user cache).",
     ),
 ) -> None:
-    """Download the four IDX files of MNIST or Fashion-MNIST, check their md5 and keep them for every command.
+    """Download the four IDX files of MNIST or Fashion-MNIST, check their md5 and keep them for
+    every command.
 
     Example: neuroflow data download mnist --data-dir data
     """
@@ -93,5 +95,6 @@ def preview(
     )
     columns = "original" + (", inverted" if augmenter.invert else "") + f", {versions} augmented"
     print(
-        f"wrote {path}: {min(n, len(dataset.y_train))} training images of {dataset.name} ({columns}; {augmenter or 'no change'})"
+        f"wrote {path}: {min(n, len(dataset.y_train))} training images of {dataset.name} "
+        f"({columns}; {augmenter or 'no change'})"
     )

@@ -1,4 +1,5 @@
-"""`neuroflow filters`: a trained CNN's first-layer kernels and, for one picture, every layer's feature maps.
+"""`neuroflow filters`: a trained CNN's first-layer kernels and, for one picture, every layer's
+feature maps.
 
 Thin: calls neuroflow.kernels.filters.write_filters and prints the files it wrote.
 """
@@ -39,9 +40,11 @@ def filters(
       neuroflow filters models/digits-default --out filters
       neuroflow filters models/digits-default my_digit.png --out filters
 
-    Each learned kernel is also saved as a CSV that 'neuroflow convolve --kernel FILE' applies to any picture.
+    Each learned kernel is also saved as a CSV that 'neuroflow convolve --kernel FILE' applies to
+    any picture.
     """
-    from neuroflow.kernels.filters import LOOKS_LIKE, write_filters
+    from neuroflow.kernels.filter_grids import LOOKS_LIKE
+    from neuroflow.kernels.filters import write_filters
 
     report = write_filters(model, out, image, raw=no_preprocess)
     if as_json:
@@ -49,7 +52,8 @@ def filters(
         return
     kh, kw = report["kernel_size"]
     print(
-        f"{report['layer']}: {report['filters']} kernels {kh}x{kw} over {report['channels']} channel{'s' * (report['channels'] > 1)}"
+        f"{report['layer']}: {report['filters']} kernels {kh}x{kw} over {report['channels']} "
+        f"channel{'s' * (report['channels'] > 1)}"
     )
     alike = [
         f"{k['index']} ~ {k['looks_like']} ({k['cosine']:.2f})"
@@ -65,5 +69,7 @@ def filters(
         print(f"wrote {path}")
     first = report["kernels"][0]["files"][0]
     print(
-        f"wrote {sum(len(k['files']) for k in report['kernels'])} kernel CSV files in {report['kernels_folder']} (try: neuroflow convolve PICTURE --kernel {first} --rescale)"
+        f"wrote {sum(len(k['files']) for k in report['kernels'])} kernel CSV files in "
+        f"{report['kernels_folder']} (try: neuroflow convolve PICTURE --kernel {first} "
+        "--rescale)"
     )

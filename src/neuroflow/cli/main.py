@@ -32,7 +32,7 @@ def main() -> None:
         code = done.code
     if "torch" not in sys.modules:
         raise SystemExit(code)
-    # Python's own shutdown takes 0.3-0.9 s once torch is loaded, longer than training Iris; every file
+    # Python's own shutdown is slow once torch is loaded (longer than training Iris); every file
     # neuroflow writes is complete and renamed into place before this, so flush and leave now.
     if not isinstance(code, int):
         if code is not None:

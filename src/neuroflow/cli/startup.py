@@ -1,23 +1,21 @@
-"""Import torch without looking up the source of every module loaded so far (~0.2 s of a CLI command),
-and without Python's garbage collector sweeping torch's objects over and over.
+"""Start-up tricks of the command line: import torch without looking up the source of every module
+loaded so far, and without Python's garbage collector sweeping torch's objects over and over.
 
-While torch imports, it registers ~115 custom operators and asks `inspect.getframeinfo` for the
-caller's "file:line" of each. With the default of one line of context, each such call also reads the
-line's source, and `inspect.getmodule` maps every module loaded so far to its real path on the way.
-torch keeps only the file name and line number. `install()` makes those calls ask for no context
-during torch's own import, so the strings are the same and the lookups are skipped. The first import
-of torch removes the hook, and getframeinfo is the standard one again.
+While torch imports, it registers its custom operators and asks `inspect.getframeinfo` for each
+caller's "file:line" (torch._library.utils.get_source). With the default of one line of context,
+each such call also reads the line's source, and `inspect.getmodule` maps every module loaded so
+far to its real path on the way. torch keeps only the file name and line number, so `install()`
+makes those calls ask for no context during torch's own import: the strings are the same and the
+lookups are skipped. The first import of torch removes the hook, and getframeinfo is the standard
+one again.
 
-`neuroflow train iris` as a whole process, 9 runs each in turn with and without the hook: median
-3.90 s against 4.10 s wall, 0.54 s against 0.81 s of system time (the path lookups).
+The cyclic garbage collector runs hundreds of times during torch's import, each time walking every
+object created so far. So it is paused while torch imports, and every object then alive is frozen
+(`gc.freeze`) so that later collections skip them. The objects torch's import leaves in cycles stay
+too, since freeing them gives back no memory; only the command line installs the hook, and its
+processes are short.
 
-The cyclic garbage collector runs ~370 times during torch's import here (0.12 s), each time walking
-the objects created so far. So the collector is paused while torch imports, and afterwards every
-object then alive is frozen (`gc.freeze`): later collections skip them. The ~7,000 objects torch's
-import leaves in cycles stay too; one full collection to free them takes another 0.12 s and gives
-back no memory (219 MiB resident either way). Only the command line installs the hook, and its
-processes are short. `neuroflow train iris` as a whole process, 11 runs each in turn with and
-without this: median 2.47 s against 2.74 s wall, median pair ratio 0.94.
+tests/cli/test_startup.py pins the torch release and the code these tricks rely on.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Datasets: built-in names, CSV tables, IDX files and image folders, split and ready to train on."""
+"""Datasets: built-in names, CSV tables, IDX files and image folders, split and ready to train
+on."""
 
 from neuroflow.data.dataset import Dataset
 from neuroflow.data.registry import BUILTIN_DATASETS, load_dataset

@@ -1,47 +1,65 @@
-"""Data augmentation, as in the lesson: inverted copies double the training set; random changes vary each batch.
+"""Data augmentation, as in the lesson: inverted copies double the training set; random changes vary
+each batch.
 
-Random ops run on whole float batches (N, C, H, W) in [0, 1]: one affine resampling for every geometric op.
+Random ops run on whole float batches (N, C, H, W) in [0, 1]: one affine resampling for every
+geometric op.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
 from neuroflow.errors import UsageError
+from neuroflow.registry import Registry
 
-# name: (value when none is given, smallest, largest, what the value means)
-OPS = {
-    "invert": (
-        None,
-        None,
-        None,
-        "add an inverted copy of every training image (the lesson's INVERT)",
-    ),
-    "flip": (None, None, None, "mirror left-right at random (not for digits or text)"),
-    "rotate": (15.0, 0.0, 180.0, "turn by up to ±this many degrees"),
-    "scale": (0.1, 0.0, 0.9, "zoom in or out by up to this fraction"),
-    "shift": (0.1, 0.0, 1.0, "move by up to this fraction of the width and height"),
-    "blur": (1.0, 0.0, 5.0, "Gaussian blur with sigma up to this many pixels"),
-    "brightness": (0.2, 0.0, 1.0, "add up to ±this to every pixel"),
-    "contrast": (0.2, 0.0, 1.0, "stretch or squash contrast by up to this fraction"),
-    "noise": (0.05, 0.0, 1.0, "add Gaussian noise with this standard deviation"),
-}
-ALIASES = {
-    "zoom": "scale",
-    "rotation": "rotate",
-    "translate": "shift",
-    "inverse": "invert",
-    "hflip": "flip",
-}
+
+class Op(NamedTuple):
+    """An augmentation: its value when none is given, the range it accepts, what the value means."""
+
+    default: float | None
+    low: float | None
+    high: float | None
+    what: str
+
+
 FLAGS = ("invert", "flip")
+OPS: Registry[Op] = Registry("augmentation")
+OPS.register(
+    "invert",
+    Op(None, None, None, "add an inverted copy of every training image (the lesson's INVERT)"),
+    aliases=("inverse",),
+)
+OPS.register(
+    "flip",
+    Op(None, None, None, "mirror left-right at random (not for digits or text)"),
+    aliases=("hflip",),
+)
+OPS.register(
+    "rotate", Op(15.0, 0.0, 180.0, "turn by up to ±this many degrees"), aliases=("rotation",)
+)
+OPS.register("scale", Op(0.1, 0.0, 0.9, "zoom in or out by up to this fraction"), aliases=("zoom",))
+OPS.register(
+    "shift",
+    Op(0.1, 0.0, 1.0, "move by up to this fraction of the width and height"),
+    aliases=("translate",),
+)
+OPS.register("blur", Op(1.0, 0.0, 5.0, "Gaussian blur with sigma up to this many pixels"))
+OPS.register("brightness", Op(0.2, 0.0, 1.0, "add up to ±this to every pixel"))
+OPS.register("contrast", Op(0.2, 0.0, 1.0, "stretch or squash contrast by up to this fraction"))
+OPS.register("noise", Op(0.05, 0.0, 1.0, "add Gaussian noise with this standard deviation"))
+OPS.hint = "what each does: " + "; ".join(
+    f"{name}{'' if name in FLAGS else '=X'} ({op.what})" for name, op in OPS.items()
+)
 
 
 @dataclass(frozen=True)
 class Augmenter:
-    """Parsed augmentation: `invert` is applied once to the data (add_inverted), the rest per batch by calling it."""
+    """Parsed augmentation: `invert` is applied once to the data (add_inverted), the rest per batch
+    by calling it."""
 
     invert: bool = False
     flip: bool = False
@@ -55,12 +73,11 @@ class Augmenter:
 
     @classmethod
     def from_spec(cls, spec: str | dict | list | None) -> Augmenter:
-        """'invert,rotate=15,noise=0.1', {'rotate': 15}, or a YAML list of names and one-key dicts."""
+        """'invert,rotate=15,noise=0.1', {'rotate': 15}, or a YAML list of names and one-key
+        dicts."""
         values: dict = {}
         for name, value in _items(spec):
-            key = ALIASES.get(name.strip().lower(), name.strip().lower())
-            if key not in OPS:
-                raise UsageError(f"unknown augmentation {name!r}", f"known ones: {_known()}")
+            key = OPS.resolve(name)
             if key in values:
                 raise UsageError(f"augmentation {key!r} is given twice", "give each one once")
             values[key] = _value(key, value)
@@ -80,9 +97,9 @@ class Augmenter:
         return ",".join(parts)
 
     def __call__(self, x, generator):
-        """Randomly changed copy of the float batch `x` (N, C, H, W) in [0, 1], same memory format, clamped to [0, 1]."""
+        """Randomly changed copy of the float batch `x` (N, C, H, W) in [0, 1], same memory format,
+        clamped to [0, 1]."""
         import torch
-        import torch.nn.functional as F
 
         if x.dim() != 4:
             raise UsageError(
@@ -96,29 +113,10 @@ class Augmenter:
             else torch.contiguous_format
         )
         n, _, h, w = x.shape
-        u = (
-            torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1
-        )  # every per-image draw in one go, in [-1, 1)
-        out = x
-        if self.rotate or self.scale or self.shift or self.flip:
-            angle = u[:, 0] * math.radians(self.rotate)
-            zoom = 1 + u[:, 1] * self.scale
-            mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
-            cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
-            # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect terms keep a
-            # rotation a rotation on non-square pictures; a shift of `shift` of the width is 2 * shift here.
-            theta = torch.stack(
-                [
-                    torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
-                    torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
-                ],
-                1,
-            )
-            grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-            # 'border' repeats the edge: the background of a digit, whether black or (inverted) white.
-            out = F.grid_sample(
-                x, grid, mode="bilinear", padding_mode="border", align_corners=False
-            )
+        # every per-image draw in one go, in [-1, 1)
+        u = torch.rand(n, 8, generator=generator, dtype=x.dtype) * 2 - 1
+        geometric = self.rotate or self.scale or self.shift or self.flip
+        out = self._move(x, u) if geometric else x
         out = out.contiguous(memory_format=fmt) if out is not x else out.clone(memory_format=fmt)
         if self.blur:
             out = _blur(out, (u[:, 5] + 1) / 2 * self.blur, self.blur, fmt)
@@ -136,9 +134,34 @@ class Augmenter:
             )
         return out.clamp_(0, 1)
 
+    def _move(self, x, u):
+        """Rotate, zoom, shift and mirror each image by its own draws in `u`, in one resampling."""
+        import torch
+        import torch.nn.functional as F
+
+        _, _, h, w = x.shape
+        angle = u[:, 0] * math.radians(self.rotate)
+        zoom = 1 + u[:, 1] * self.scale
+        mirror = torch.where((u[:, 4] < 0) & self.flip, -1.0, 1.0).to(x.dtype)
+        cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+        # Maps each output pixel to where it is read from, in [-1, 1] coordinates: the aspect
+        # terms keep a rotation a rotation on non-square pictures; a shift of `shift` of the
+        # width is 2 * shift here.
+        theta = torch.stack(
+            [
+                torch.stack([cos * mirror, -sin * h / w, u[:, 2] * 2 * self.shift], 1),
+                torch.stack([sin * w / h * mirror, cos, u[:, 3] * 2 * self.shift], 1),
+            ],
+            1,
+        )
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        # 'border' repeats the edge: the background of a digit, whether black or (inverted) white.
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
 
 def _blur(x, sigma, max_sigma: float, fmt):
-    """Separable Gaussian blur, a different sigma per image: weighted sums of 2r + 1 shifted views, r = ceil(2σmax)."""
+    """Separable Gaussian blur, a different sigma per image: weighted sums of 2r + 1 shifted views,
+    r = ceil(2σmax)."""
     import torch
     import torch.nn.functional as F
 
@@ -158,7 +181,8 @@ def _blur(x, sigma, max_sigma: float, fmt):
 
 
 def add_inverted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The lesson's INVERT: the images followed by their inverted copies (255 - x), labels repeated."""
+    """The lesson's INVERT: the images followed by their inverted copies (255 - x), labels
+    repeated."""
     if x.ndim != 4 or x.dtype != np.uint8:
         raise UsageError(
             "invert works on images, and this data is a table", "train without --augment invert"
@@ -188,7 +212,7 @@ def _items(spec) -> list[tuple[str, object]]:
 
 
 def _value(key: str, value) -> float | bool:
-    default, low, high, what = OPS[key]
+    default, low, high, what = OPS.get(key)
     if key in FLAGS:
         if value is None or value is True or str(value).lower() in ("1", "true", "yes", "on"):
             return True
@@ -211,17 +235,12 @@ def _value(key: str, value) -> float | bool:
     return number
 
 
-def _known() -> str:
-    return "; ".join(
-        f"{name}{'' if name in FLAGS else '=X'} ({what})" for name, (_, _, _, what) in OPS.items()
-    )
-
-
 def preview(
     x: np.ndarray, y: np.ndarray | None, spec, out, n: int = 8, versions: int = 4, seed: int = 0
 ):
-    """Write a grid: for `n` training images (one per class in turn), the original, its inverted copy
-    when the spec inverts, and `versions` randomly augmented versions. Returns the path written."""
+    """Write a grid: for `n` training images (one per class in turn), the original, its inverted
+    copy when the spec inverts, and `versions` randomly augmented versions. Returns the path
+    written."""
     import torch
     from PIL import Image, ImageDraw, ImageFont
 

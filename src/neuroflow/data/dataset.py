@@ -1,6 +1,8 @@
-"""The Dataset every command trains on: train/validation/test arrays plus how raw inputs become them.
+"""The Dataset every command trains on: train/validation/test arrays plus how raw inputs become
+them.
 
-Tables hold float32 features already preprocessed; images hold uint8 pixels (N, H, W, C), scaled per batch.
+Tables hold float32 features already preprocessed; images hold uint8 pixels (N, H, W, C), scaled per
+batch.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class Dataset:
     class_names: list[str] | None
     # JSON-able description of how a raw input becomes a row of x, with every fitted number.
     preprocessing: dict
-    # How to load this dataset again (name, path, target, seed, data_dir): recorded in the model folder.
+    # How to load this dataset again (name, path, target, seed, data_dir): recorded in the model
+    # folder.
     source: dict = field(default_factory=dict)
     feature_names: list[str] | None = None
 
@@ -35,12 +38,6 @@ class Dataset:
     @property
     def n_outputs(self) -> int:
         return len(self.class_names) if self.task == "classification" else 1
-
-    def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The (x, y) arrays of the 'train', 'val' or 'test' split."""
-        if name not in ("train", "val", "test"):
-            raise ValueError(f"unknown split {name!r}")
-        return getattr(self, f"x_{name}"), getattr(self, f"y_{name}")
 
     def describe(self) -> str:
         sizes = (
@@ -54,7 +51,8 @@ class Dataset:
 def stratified_split(
     y: np.ndarray, fractions: tuple[float, float], seed: int, stratify: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted indices of train, validation and test, with `fractions` = (validation, test) of the whole."""
+    """Sorted indices of train, validation and test, with `fractions` = (validation, test) of the
+    whole."""
     n = len(y)
     val_frac, test_frac = fractions
     n_test, n_val = round(n * test_frac), round(n * val_frac)
@@ -64,7 +62,8 @@ def stratified_split(
 
         raise DataError(
             f"cannot split {n} rows into train/validation/test with every class in each",
-            f"give more rows: at least about {int(np.ceil(classes / min(val_frac, test_frac)))} for {classes} classes",
+            f"give more rows: at least about {int(np.ceil(classes / min(val_frac, test_frac)))} "
+            f"for {classes} classes",
         )
     labels = y if stratify else np.zeros(n, dtype=np.int64)
     rest, test = stratified_holdout(labels, n_test, seed)
@@ -73,7 +72,8 @@ def stratified_split(
 
 
 def stratified_holdout(y: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted indices of the rest and of `size` held-out rows, each class held out in proportion (seeded).
+    """Sorted indices of the rest and of `size` held-out rows, each class held out in proportion
+    (seeded).
 
     numpy only: importing scikit-learn costs longer than reading MNIST or training Iris.
     """

@@ -1,6 +1,8 @@
-"""`neuroflow data download`: fetch the MNIST or Fashion-MNIST IDX files from their official mirrors.
+"""`neuroflow data download`: fetch the MNIST or Fashion-MNIST IDX files from their official
+mirrors.
 
-Each file is checked against its published md5 and only then renamed into place; offline, one line says what to do.
+Each file is checked against its published md5 and only then renamed into place; offline, one line
+says what to do.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ _NETWORK_ERRORS = (
 def download(
     name: str, data_dir: str | os.PathLike | None = None, log: Callable[[str], None] | None = None
 ) -> Path:
-    """Download the four IDX files of `name` into DATA_DIR/NAME (default: the first data folder); return it.
+    """Download the four IDX files of `name` into DATA_DIR/NAME (default: the first data folder);
+    return it.
 
     Files already there with the right md5 are kept, so a second run downloads nothing.
     """
@@ -80,12 +83,14 @@ def _fetch(
     by_hand = ", ".join(f"{stem}.gz" for stem in FILES.values())
     raise DataError(
         f"could not download {filename} for {name} ({'; '.join(dict.fromkeys(reasons))})",
-        f"if this computer is offline, copy {by_hand} from {MIRRORS[name][0]} into {target.parent} by hand",
+        f"if this computer is offline, copy {by_hand} from {MIRRORS[name][0]} into "
+        f"{target.parent} by hand",
     )
 
 
 def _stream(url: str, target: Path, expected: str) -> str:
-    """Copy `url` to a temp file beside `target`, hashing on the way; rename it over `target` only if complete."""
+    """Copy `url` to a temp file beside `target`, hashing on the way; rename it over `target` only
+    if complete."""
     digest = hashlib.md5(usedforsecurity=False)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

@@ -1,4 +1,5 @@
-"""Image datasets from folders (DATA/<class name>/*.png) and scikit-learn's 8×8 digits, split and ready to train.
+"""Image datasets from folders (DATA/<class name>/*.png) and scikit-learn's 8×8 digits, split and
+ready to train.
 
 Pictures are converted once to one size and colour mode and kept as uint8 (N, H, W, C), like MNIST.
 """
@@ -23,11 +24,13 @@ from neuroflow.data.images import (
 from neuroflow.errors import DataError
 
 DEFAULT_SIZE = (28, 28)
-MAX_SIDE = 128  # the longest side a folder's pictures are shrunk to by default: big photos train slowly on a CPU
+# the longest side a folder's pictures are shrunk to by default: big photos train slowly on a CPU
+MAX_SIDE = 128
 
 
 def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
-    """Class name → its picture files, for DATA/<class>/...; checks there are two classes, each with pictures."""
+    """Class name → its picture files, for DATA/<class>/...; checks there are two classes, each with
+    pictures."""
     root = Path(path).expanduser()
     if not root.is_dir():
         raise DataError(
@@ -42,7 +45,8 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
         raise DataError(f"{root} has {'pictures but ' if loose else ''}no class subfolders", layout)
     if len(subdirs) == 1:
         raise DataError(
-            f"{root} has only one class ({subdirs[0].name}); classification needs at least two classes",
+            f"{root} has only one class ({subdirs[0].name}); classification needs at least two "
+            "classes",
             layout,
         )
     classes = {}
@@ -64,10 +68,11 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
 
 
 def default_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
-    """(height, width) to train at: the most common size if at least half the pictures share it, else 28×28.
+    """(height, width) to train at: the most common size if at least half the pictures share it,
+    else 28×28.
 
-    Either way the longest side is at most MAX_SIDE (aspect ratio kept), so big photos stay cheap on a CPU;
-    pass image_size (--image-size) to choose another.
+    Either way the longest side is at most MAX_SIDE (aspect ratio kept), so big photos stay cheap on
+    a CPU; pass image_size (--image-size) to choose another.
     """
     ((size, count),) = Counter(sizes).most_common(1)
     if count * 2 < len(sizes):
@@ -86,7 +91,8 @@ def load_image_folder(
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
 ) -> Dataset:
-    """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified train/validation/test."""
+    """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified
+    train/validation/test."""
     root = Path(path).expanduser()
     classes = class_folders(root)
     files = [f for names in classes.values() for f in names]
@@ -123,7 +129,8 @@ def load_image_folder(
 def load_labelled_images(
     path: str | os.PathLike, preprocessing: dict, class_names: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pictures in DATA/<class>/ prepared as a trained model expects, with the model's class numbers."""
+    """Pictures in DATA/<class>/ prepared as a trained model expects, with the model's class
+    numbers."""
     root = Path(path).expanduser()
     if not root.is_dir():
         raise DataError(
@@ -139,7 +146,8 @@ def load_labelled_images(
     if not subdirs:
         raise DataError(
             f"{root} has no class subfolders",
-            f"put each picture in a subfolder named after its class ({', '.join(class_names[:5])}, ...)",
+            "put each picture in a subfolder named after its class "
+            f"({', '.join(class_names[:5])}, ...)",
         )
     x, y = [], []
     for sub in subdirs:
@@ -161,7 +169,8 @@ def load_sklearn_digits(
     fractions: tuple[float, float] = (0.2, 0.2),
     image_size: tuple[int, int] | None = None,
 ) -> Dataset:
-    """scikit-learn's 1,797 8×8 digits (offline) as uint8 (N, 8, 8, 1) images, or resized to `image_size`."""
+    """scikit-learn's 1,797 8×8 digits (offline) as uint8 (N, 8, 8, 1) images, or resized to
+    `image_size`."""
     from sklearn.datasets import load_digits
 
     bunch = load_digits()
@@ -195,7 +204,8 @@ def load_sklearn_digits(
 
 
 def _header_size(file: Path) -> tuple[int, int]:
-    """(height, width) from the file's header alone; unreadable files are named here, before any decoding."""
+    """(height, width) from the file's header alone; unreadable files are named here, before any
+    decoding."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -210,7 +220,8 @@ def _header_size(file: Path) -> tuple[int, int]:
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    """(N, H, W, 3) → (N, H, W, 1) with Pillow's grey weights, so training matches a picture converted at predict time."""
+    """(N, H, W, 3) → (N, H, W, 1) with Pillow's grey weights, so training matches a picture
+    converted at predict time."""
     grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return np.rint(grey).astype(np.uint8)[..., None]
 

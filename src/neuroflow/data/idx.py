@@ -1,6 +1,8 @@
-"""MNIST and Fashion-MNIST from their IDX files: checked header, one uint8 array per split, seeded validation.
+"""MNIST and Fashion-MNIST from their IDX files: checked header, one uint8 array per split, seeded
+validation.
 
-The official test set stays the test split; validation is 5,000 of the 60,000 training images, stratified.
+The official test set stays the test split; validation is 5,000 of the 60,000 training images,
+stratified.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
-# md5 of the official .gz files; also tells MNIST and Fashion-MNIST apart, since their file names are the same.
+# md5 of the official .gz files; also tells MNIST and Fashion-MNIST apart, since their file names
+# are the same.
 MD5 = {
     "mnist": {
         "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
@@ -58,10 +61,14 @@ _KIND = {1: ("labels", 0x0801), 3: ("images", 0x0803)}
 
 
 def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
-    """Read one IDX file of unsigned bytes (gzip or not) as a read-only uint8 array with `ndim` dimensions."""
+    """Read one IDX file of unsigned bytes (gzip or not) as a read-only uint8 array with `ndim`
+    dimensions."""
     path = Path(path)
     what, magic = _KIND[ndim]
-    fix = f"download it again with `neuroflow data download` or replace {path.name} with the official file"
+    fix = (
+        f"download it again with `neuroflow data download` or replace {path.name} with the "
+        "official file"
+    )
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip magic, whatever the file is called
@@ -89,7 +96,8 @@ def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
     body = len(raw) - header
     if body < size:
         raise DataError(
-            f"{path} is truncated: its header promises {size:,} bytes of {what}, the file holds {body:,}",
+            f"{path} is truncated: its header promises {size:,} bytes of {what}, the file holds "
+            f"{body:,}",
             fix,
         )
     if body > size:
@@ -134,7 +142,8 @@ def find_idx_files(
     where = ", ".join(str(f) for f in searched[:3])
     raise DataError(
         f"cannot find the {name} IDX files (searched {where})",
-        f"run `neuroflow data download {name}`, or put the four files ({', '.join(FILES.values())}, "
+        f"run `neuroflow data download {name}`, or put the four files "
+        f"({', '.join(FILES.values())}, "
         f".gz or not) in a folder and pass --data-dir FOLDER",
     )
 
@@ -145,29 +154,11 @@ def load_idx_dataset(
     seed: int = 0,
     image_size: tuple[int, int] | None = None,
 ) -> Dataset:
-    """MNIST or Fashion-MNIST as a Dataset: uint8 (N, 28, 28, 1) images, int64 labels, 5,000 for validation."""
+    """MNIST or Fashion-MNIST as a Dataset: uint8 (N, 28, 28, 1) images, int64 labels, 5,000 for
+    validation."""
     name = idx_name(name)
     folder, files = find_idx_files(name, data_dir)
-    splits = {}
-    for part in ("train", "test"):
-        images, labels = read_idx(files[f"{part}_images"], 3), read_idx(files[f"{part}_labels"], 1)
-        if len(images) != len(labels):
-            raise DataError(
-                f"{files[f'{part}_images'].name} holds {len(images):,} images but "
-                f"{files[f'{part}_labels'].name} holds {len(labels):,} labels",
-                "the files come from different datasets or one is damaged; download them again",
-            )
-        if images.shape[1:] != (28, 28):
-            raise DataError(
-                f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, not 28x28",
-                f"use the official {name} files",
-            )
-        if labels.max() >= 10:
-            raise DataError(
-                f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 to 9",
-                f"use the official {name} files",
-            )
-        splits[part] = (images, labels.astype(np.int64))
+    splits = {part: _read_part(name, files, part) for part in ("train", "test")}
     (x, y), (x_test, y_test) = splits["train"], splits["test"]
     if len(y) <= 2 * VALIDATION_SIZE:
         raise DataError(
@@ -207,6 +198,29 @@ def load_idx_dataset(
     )
 
 
+def _read_part(name: str, files: dict, part: str) -> tuple[np.ndarray, np.ndarray]:
+    """The images and labels of one part ("train" or "test"), checked against each other."""
+    images, labels = read_idx(files[f"{part}_images"], 3), read_idx(files[f"{part}_labels"], 1)
+    if len(images) != len(labels):
+        raise DataError(
+            f"{files[f'{part}_images'].name} holds {len(images):,} images but "
+            f"{files[f'{part}_labels'].name} holds {len(labels):,} labels",
+            "the files come from different datasets or one is damaged; download them again",
+        )
+    if images.shape[1:] != (28, 28):
+        raise DataError(
+            f"{files[f'{part}_images']} holds {images.shape[1]}x{images.shape[2]} images, "
+            "not 28x28",
+            f"use the official {name} files",
+        )
+    if labels.max() >= 10:
+        raise DataError(
+            f"{files[f'{part}_labels']} has label {int(labels.max())}; {name} has classes 0 to 9",
+            f"use the official {name} files",
+        )
+    return images, labels.astype(np.int64)
+
+
 def file_md5(path: str | os.PathLike) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as fh:
@@ -233,6 +247,7 @@ def _present(folder: Path, stem: str) -> Path | None:
 
 
 def _is_dataset(labels_file: Path, name: str) -> bool:
-    # Only the small labels file is hashed (29 KB): cheap, and enough to tell the two datasets apart.
+    # Only the small labels file is hashed (29 KB): cheap, and enough to tell the two datasets
+    # apart.
     expected = MD5[name].get(labels_file.name)
     return expected is not None and file_md5(labels_file) == expected

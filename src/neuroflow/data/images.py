@@ -1,6 +1,5 @@
-"""Own pictures → model input: open any image file safely, then prepare it the way the training data was made.
-
-'digit' prepares a photo or drawing the way MNIST digits were made; 'resize' converts and resizes only.
+"""Own pictures → model input: open any image file safely, then prepare it the way the training data
+was made: 'digit' as MNIST digits were made (neuroflow.data.digits), 'resize' converts and resizes.
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ from neuroflow.errors import DataError
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MAX_PIXELS = 50_000_000  # refused before decoding: a bigger header may be a decompression bomb
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
-MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
-STROKE_PX = 2.8  # MNIST's median stroke width in pixels (same estimate as _thicken); thinner pen lines are widened
 READABLE = "give a PNG, JPEG, BMP, GIF, TIFF or WebP picture"
 
 
 def open_image(path: str | os.PathLike):
-    """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError naming the file."""
+    """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError
+    naming the file."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
@@ -42,7 +40,8 @@ def open_image(path: str | os.PathLike):
                 width, height = img.size
                 if width * height > MAX_PIXELS:
                     raise DataError(
-                        f"image {path} claims {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)",
+                        f"image {path} claims {width}x{height} pixels "
+                        f"({width * height / 1e6:.0f} megapixels)",
                         f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
                     )
                 if width * height == 0:
@@ -66,13 +65,15 @@ def open_image(path: str | os.PathLike):
 
 
 def to_array(img, channels: int = 1) -> np.ndarray:
-    """Any Pillow mode → uint8 (H, W) grey or (H, W, 3) colour; transparency is laid on a contrasting background."""
+    """Any Pillow mode → uint8 (H, W) grey or (H, W, 3) colour; transparency is laid on a
+    contrasting background."""
     from PIL import Image
 
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         grey = np.asarray(img, dtype=np.float64)
         top = grey.max()
-        # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what is there
+        # 16-bit and float pictures: full range is 0..65535 (or 0..1 for floats), else stretch what
+        # is there
         scale = (
             255 / 65535
             if 255 < top <= 65535
@@ -95,7 +96,8 @@ def to_array(img, channels: int = 1) -> np.ndarray:
         luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
         weight = alpha[..., 0]
         ink = float((luma * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
-        # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays visible.
+        # Dark strokes on a transparent sheet go on white, light strokes on black: the drawing stays
+        # visible.
         background = 255.0 if ink < 128 else 0.0
         img = Image.fromarray(
             np.rint(rgb * alpha + background * (1 - alpha)).astype(np.uint8), "RGB"
@@ -114,92 +116,6 @@ def is_grey(img) -> bool:
     return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
 
 
-def prepare_digit(img) -> np.ndarray:
-    """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in 20×20, centred by mass."""
-    from PIL import Image
-    from scipy import ndimage
-
-    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
-    h, w = grey.shape
-    ring = max(1, round(0.04 * min(h, w)))
-    border = np.concatenate(
-        [grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()]
-    )
-    paper = float(np.median(border))
-    if (
-        paper - grey.min() > grey.max() - paper
-    ):  # the ink differs most from the paper by being darker
-        grey = 255 - grey
-    # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows uneven light.
-    ink = grey - ndimage.grey_opening(grey, size=max(3, min(h, w) // 2))
-    # The ink's level: the k-th brightest pixel, so a few hot pixels cannot set it but a thin stroke still does.
-    k = max(1, min(h, w) // 10)
-    top = float(np.partition(ink.ravel(), -k)[-k])
-    if top < 8:  # nothing stands out from the paper: an empty picture stays empty
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    mask = ink > 0.3 * top
-    labels, count = ndimage.label(mask)
-    if count > 1:  # specks of noise are small next to the strokes of the digit
-        sizes = ndimage.sum(mask, labels, index=np.arange(1, count + 1))
-        mask = np.isin(labels, 1 + np.flatnonzero(sizes >= 0.05 * sizes.max()))
-    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
-    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-    mask = mask[box]
-    near = ndimage.binary_dilation(
-        mask, iterations=2
-    )  # keeps the strokes' soft edges, drops the specks
-    ink = np.where(near & (ink[box] > 0.15 * top), ink[box], 0)
-    ink = np.clip(ink * (255 / max(float(np.percentile(ink[mask], 90)), 1e-6)), 0, 255)
-    ink = _thicken(ink, mask)
-    scale = MNIST_BOX / max(ink.shape)
-    size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
-    small = np.clip(
-        np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(size, Image.LANCZOS)),
-        0,
-        None,
-    )
-    if small.max() <= 0:
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    small = small * (255 / small.max())
-    cy, cx = ndimage.center_of_mass(small)
-    top_row = int(np.clip(round(MNIST_SIZE / 2 - cy), 0, MNIST_SIZE - small.shape[0]))
-    left = int(np.clip(round(MNIST_SIZE / 2 - cx), 0, MNIST_SIZE - small.shape[1]))
-    out = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
-    out[top_row : top_row + small.shape[0], left : left + small.shape[1]] = small
-    return np.rint(out).astype(np.uint8)
-
-
-def _shrink(grey: np.ndarray, longest: int) -> np.ndarray:
-    """Block-average a big photo to at most `longest` pixels a side: plenty for a 20-pixel digit, and fast."""
-    factor = -(-max(grey.shape) // longest)
-    if factor <= 1:
-        return grey
-    h, w = grey.shape[0] // factor * factor, grey.shape[1] // factor * factor
-    return grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
-
-
-def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Widen a thin pen line so that, shrunk into 20×20, it is about as wide as an MNIST stroke."""
-    from scipy import ndimage
-
-    edge = mask & ~ndimage.binary_erosion(mask)
-    width = 2 * mask.sum() / max(edge.sum(), 1)  # a stroke's area over half its outline
-    wanted = STROKE_PX * max(ink.shape) / MNIST_BOX
-    grow = int(round((wanted - width) / 2))
-    if grow < 1:
-        return ink
-    # Shrink very large crops first so the dilation stays cheap; the result is resized to 20×20 anyway.
-    factor = max(1, max(ink.shape) // 160)
-    if factor > 1:
-        ink = ink[: ink.shape[0] // factor * factor, : ink.shape[1] // factor * factor]
-        ink = ink.reshape(ink.shape[0] // factor, factor, ink.shape[1] // factor, factor).max(
-            axis=(1, 3)
-        )
-        grow = max(1, round(grow / factor))
-    yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
-    return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
-
-
 def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
     """Plain conversion to grey or colour and resize to height × width: uint8 (H, W, C)."""
     from PIL import Image
@@ -213,7 +129,8 @@ def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
 
 
 def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np.ndarray:
-    """A picture (path or Pillow image) → uint8 (H, W, C) as the model's preprocessing says; raw: resize only."""
+    """A picture (path or Pillow image) → uint8 (H, W, C) as the model's preprocessing says; raw:
+    resize only."""
     from PIL import Image
 
     img = path_or_img if isinstance(path_or_img, Image.Image) else open_image(path_or_img)
@@ -226,6 +143,8 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
             f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
             "update neuroflow, or predict with --no-preprocess",
         )
+    from neuroflow.data.digits import prepare_digit
+
     digit = prepare_digit(img)
     if (height, width) != digit.shape:
         digit = np.asarray(Image.fromarray(digit).resize((width, height), Image.LANCZOS))
@@ -233,7 +152,8 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
 
 
 def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Picture files from files and folders (folders: every image inside, sorted, hidden files skipped)."""
+    """Picture files from files and folders (folders: every image inside, sorted, hidden files
+    skipped)."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     files: list[Path] = []
@@ -262,24 +182,9 @@ def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     return files
 
 
-def load_images(
-    paths, preprocessing: dict | None = None, raw: bool = False
-) -> tuple[np.ndarray, list[str]]:
-    """Pictures → uint8 (N, H, W, C) prepared for a model (default: MNIST digits) and their file names."""
-    preprocessing = preprocessing or {
-        "height": MNIST_SIZE,
-        "width": MNIST_SIZE,
-        "channels": 1,
-        "prepare": "digit",
-    }
-    files = list_images(paths)
-    return np.stack([prepare_for_model(f, preprocessing, raw=raw) for f in files]), [
-        f.name for f in files
-    ]
-
-
 def resize_batch(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when shrinking)."""
+    """Resize uint8 images (N, H, W[, C]) to `size` in one vectorised pass (antialiased when
+    shrinking)."""
     import torch
     import torch.nn.functional as F
 

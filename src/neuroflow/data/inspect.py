@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def inspect_data(data: str, target: str | None = None, data_dir: str | None = None) -> dict:
@@ -11,7 +15,7 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
 
     path = Path(data)
     if str(data).lower() == "iris" and not path.exists():
-        from neuroflow.data.tabular import iris_frame
+        from neuroflow.data.iris import iris_frame
 
         return _table_report("iris", iris_frame(), target or "species")
     if path.is_file():
@@ -25,7 +29,8 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
     balance = {ds.class_names[k]: counts.get(k, 0) for k in range(len(ds.class_names))}
     lines = [
         ds.describe(),
-        f"pixels: uint8, scaled by 1/255 per batch; own pictures prepared as '{ds.preprocessing.get('prepare')}'",
+        "pixels: uint8, scaled by 1/255 per batch; own pictures prepared as "
+        f"'{ds.preprocessing.get('prepare')}'",
         "class balance (training split):",
     ]
     lines += [f"  {name:>12}: {n}" for name, n in balance.items()]
@@ -39,7 +44,7 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
 
 
 def _table_report(name: str, df, target: str | None) -> dict:
-    from neuroflow.data.tabular import describe_table, infer_task
+    from neuroflow.data.table_fit import infer_task
     from neuroflow.errors import DataError
 
     if target is not None and target not in df.columns:
@@ -67,12 +72,50 @@ def _table_report(name: str, df, target: str | None) -> dict:
             lines += [f"  {k:>12}: {v} ({v / len(df):.0%})" for k, v in balance.items()]
         else:
             lines.append(
-                f"target {target!r}: regression (mean {df[target].mean():.4g}, std {df[target].std():.4g})"
+                f"target {target!r}: regression (mean {df[target].mean():.4g}, std "
+                f"{df[target].std():.4g})"
             )
         lines.append(
-            "split: 60% train / 20% validation / 20% test, stratified by class, seeded; every fitted number from the training rows only"
+            "split: 60% train / 20% validation / 20% test, stratified by class, seeded; every "
+            "fitted number from the training rows only"
         )
     else:
         lines.append("choose the column to predict with --target COLUMN")
     report["text"] = "\n".join(lines)
     return report
+
+
+def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
+    """One row per column for `neuroflow inspect`: type, missing count, and what preprocessing will
+    do."""
+    from neuroflow.data.table_fit import MAX_CATEGORIES, column_kind, infer_task
+
+    rows = []
+    for name in df.columns:
+        col = df[name]
+        kind = column_kind(col)
+        missing = int(col.isna().sum())
+        if name == target:
+            task = infer_task(col.dropna())
+            plan = f"target ({task})"
+        elif missing == len(col):
+            plan = "blank in every row: remove it"
+        elif kind == "numeric":
+            plan = "standardise (mean 0, std 1)"
+        else:
+            n = col.dropna().astype(str).nunique()
+            plan = f"one-hot, {min(n, MAX_CATEGORIES)} categories" + (
+                f" (top {MAX_CATEGORIES} kept)" if n > MAX_CATEGORIES else ""
+            )
+        if missing and name != target and missing < len(col):
+            plan += "; blanks filled, plus a missing-indicator column"
+        rows.append(
+            {
+                "column": name,
+                "type": kind,
+                "missing": missing,
+                "unique": int(col.nunique()),
+                "plan": plan,
+            }
+        )
+    return rows

@@ -1,23 +1,71 @@
-"""Datasets by name or path: `iris`, `digits`, `mnist`, `fashion-mnist`, a CSV file, an image folder.
+"""Datasets by name or path: `iris`, `digits`, `mnist`, `fashion-mnist`, a CSV file, an image
+folder.
 
 One entry point, `load_dataset`, so every command accepts the same DATA argument.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from neuroflow.data.dataset import Dataset
 from neuroflow.errors import DataError, UsageError
-
-BUILTIN_DATASETS = {
-    "iris": "150 iris flowers, 4 measurements, 3 species (scikit-learn, offline)",
-    "digits": "1,797 handwritten digits, 8×8 grey images (scikit-learn, offline)",
-    "mnist": "70,000 handwritten digits, 28×28 grey images (IDX files)",
-    "fashion-mnist": "70,000 clothing pictures, 28×28 grey images, 10 classes (IDX files)",
-}
+from neuroflow.registry import Registry
 
 DEFAULT_FRACTIONS = (0.2, 0.2)  # validation and test shares for data that has no fixed test split
+
+
+class BuiltinDataset(NamedTuple):
+    """A dataset known by name: what it holds, and its loader (seed, data_dir, image_size)."""
+
+    about: str
+    load: Callable[..., Dataset]
+
+
+def _iris(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
+    from neuroflow.data.iris import load_iris
+
+    return load_iris(seed=seed, fractions=DEFAULT_FRACTIONS)
+
+
+def _digits(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
+    from neuroflow.data.folders import load_sklearn_digits
+
+    return load_sklearn_digits(seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size)
+
+
+def _idx(name: str) -> Callable[..., Dataset]:
+    def load(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
+        from neuroflow.data.idx import load_idx_dataset
+
+        return load_idx_dataset(name, data_dir=data_dir, seed=seed, image_size=image_size)
+
+    return load
+
+
+BUILTIN_DATASETS: Registry[BuiltinDataset] = Registry("dataset", DataError)
+BUILTIN_DATASETS.register(
+    "iris",
+    BuiltinDataset("150 iris flowers, 4 measurements, 3 species (scikit-learn, offline)", _iris),
+)
+BUILTIN_DATASETS.register(
+    "digits",
+    BuiltinDataset("1,797 handwritten digits, 8×8 grey images (scikit-learn, offline)", _digits),
+)
+BUILTIN_DATASETS.register(
+    "mnist",
+    BuiltinDataset("70,000 handwritten digits, 28×28 grey images (IDX files)", _idx("mnist")),
+)
+BUILTIN_DATASETS.register(
+    "fashion-mnist",
+    BuiltinDataset(
+        "70,000 clothing pictures, 28×28 grey images, 10 classes (IDX files)",
+        _idx("fashion-mnist"),
+    ),
+)
+_WHAT_DATA = f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder"
 
 
 def load_dataset(
@@ -30,41 +78,23 @@ def load_dataset(
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
 ) -> Dataset:
-    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named subfolders."""
+    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named
+    subfolders."""
     key = str(data).strip()
     if not key:  # Path("") is the current folder, which would be read as an image folder
-        raise UsageError(
-            "no DATA was given (an empty name)",
-            f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder",
-        )
+        raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
     _check_options(task, seed)
-    if key.lower() in BUILTIN_DATASETS and not Path(key).exists():
-        key = key.lower()
+    if key in BUILTIN_DATASETS and not Path(key).exists():
+        key = BUILTIN_DATASETS.resolve(key)
         _check_builtin_options(key, target, task)
-        if key == "iris":
-            from neuroflow.data.tabular import load_iris
-
-            return load_iris(seed=seed, fractions=DEFAULT_FRACTIONS)
-        if key == "digits":
-            from neuroflow.data.folders import load_sklearn_digits
-
-            return load_sklearn_digits(
-                seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size
-            )
-        from neuroflow.data.idx import load_idx_dataset
-
-        return load_idx_dataset(key, data_dir=data_dir, seed=seed, image_size=image_size)
+        return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
     path = Path(key).expanduser()
     if not path.exists():
-        raise DataError(
-            f"no dataset called {key!r} and no such file or folder",
-            f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder",
-        )
+        raise DataError(f"no dataset called {key!r} and no such file or folder", _WHAT_DATA)
     if path.is_dir():
         from neuroflow.data.folders import load_image_folder
 
         _check_builtin_options(key, target, task)
-
         return load_image_folder(
             path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale
         )
@@ -88,7 +118,8 @@ def _check_options(task: str | None, seed: int) -> None:
 
 
 def _check_builtin_options(key: str, target: str | None, task: str | None) -> None:
-    """--target and --task choose what a CSV predicts; for built-in data and image folders that is fixed."""
+    """--target and --task choose what a CSV predicts; for built-in data and image folders that is
+    fixed."""
     if key == "iris" and target not in (None, "species"):
         raise UsageError(
             f"iris predicts 'species', not {target!r}",
@@ -101,6 +132,7 @@ def _check_builtin_options(key: str, target: str | None, task: str | None) -> No
         )
     if task == "regression":
         raise UsageError(
-            f"{key} is classification data; --task regression is for CSV tables with a numeric target",
+            f"{key} is classification data; --task regression is for CSV tables with a numeric "
+            "target",
             "leave out --task",
         )

@@ -1,5 +1,5 @@
-"""Made-up pictures for tests and development, no downloads: digits as a user draws or photographs them,
-and things that are not digits (letters, symbols, noise, blanks, shapes, scrambled digits). Same seed, same pictures.
+"""Made-up pictures of digits for tests and development, no downloads: digits as a user draws or
+photographs them, pen strokes and typed, any size, colour and place. Same seed, same pictures.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ import math
 
 import numpy as np
 
-LETTERS = "ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy"  # leaves out O o D Q I l i j J T S s Z z B b G g q: they pass for digits
-SYMBOLS = "#@%&*+=?!$<>^~"
-NOT_DIGIT_KINDS = ("letters", "symbols", "noise", "blank", "shapes", "scrambled")
 FONT_GLOB = "/usr/share/fonts/**/*.[ot]tf"
 
 
@@ -40,7 +37,8 @@ STROKES: dict[int, list[list[tuple[float, float]]]] = {
 
 @functools.cache
 def font_files() -> tuple[str, ...]:
-    """TrueType/OpenType fonts found on this machine (may be none; Pillow's own font is always there)."""
+    """TrueType/OpenType fonts found on this machine (may be none; Pillow's own font is always
+    there)."""
     return tuple(sorted(glob.glob(FONT_GLOB, recursive=True)))[:24]
 
 
@@ -132,7 +130,8 @@ def _text_mask(text: str, size: tuple[int, int], rng: np.random.Generator):
 
 
 def _compose(mask, paper: tuple, ink: tuple, rng: np.random.Generator):
-    """Ink through `mask` onto paper, with some uneven light and sensor noise; RGB, grey or transparent."""
+    """Ink through `mask` onto paper, with some uneven light and sensor noise; RGB, grey or
+    transparent."""
     from PIL import Image
 
     cover = np.asarray(mask, np.float32)[..., None] / 255
@@ -153,7 +152,8 @@ def _compose(mask, paper: tuple, ink: tuple, rng: np.random.Generator):
 def handwritten_digits(
     n: int, seed: int = 0, size_range: tuple[int, int] = (24, 300), fonts: bool = True
 ) -> tuple[list, np.ndarray]:
-    """`n` pictures of digits 0–9 (balanced) like a user's own: pen strokes and typed digits, any size, colour and place."""
+    """`n` pictures of digits 0–9 (balanced) like a user's own: pen strokes and typed digits, any
+    size, colour and place."""
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 10).astype(np.int64)
     images = []
@@ -163,135 +163,3 @@ def handwritten_digits(
         mask = _text_mask(str(digit), size, rng) if typed else _stroke_mask(int(digit), size, rng)
         images.append(_compose(mask, paper, ink, rng))
     return images, labels
-
-
-def not_digits(kind: str, n: int, seed: int = 0, digits: np.ndarray | None = None) -> np.ndarray:
-    """`n` 28×28 uint8 pictures (light on dark, like MNIST) that are not digits, of one `kind` in NOT_DIGIT_KINDS.
-
-    'scrambled' shuffles the pixels or 7×7 patches of `digits` (N, 28, 28) if given, else of rendered digits.
-    """
-    from neuroflow.errors import UsageError
-
-    rng = np.random.default_rng(seed)
-    if kind in ("letters", "symbols"):
-        return _typed(LETTERS if kind == "letters" else SYMBOLS, n, rng)
-    if kind == "noise":
-        return _noise(n, rng)
-    if kind == "blank":
-        levels = np.array([0, 16, 64, 128, 192, 255], np.uint8)
-        return np.broadcast_to(rng.choice(levels, n)[:, None, None], (n, 28, 28)).copy()
-    if kind == "shapes":
-        return _shapes(n, rng)
-    if kind == "scrambled":
-        return _scrambled(n, rng, digits)
-    raise UsageError(
-        f"unknown kind of non-digit {kind!r}", f"choose one of: {', '.join(NOT_DIGIT_KINDS)}"
-    )
-
-
-def not_digits_mix(n: int, seed: int = 0) -> np.ndarray:
-    """`n` non-digits of every kind, in blocks in NOT_DIGIT_KINDS order (each kind gets n/6, the first ones the rest)."""
-    counts = [
-        n // len(NOT_DIGIT_KINDS) + (i < n % len(NOT_DIGIT_KINDS))
-        for i in range(len(NOT_DIGIT_KINDS))
-    ]
-    parts = [
-        not_digits(kind, c, seed + 7919 * i)
-        for i, (kind, c) in enumerate(zip(NOT_DIGIT_KINDS, counts, strict=True))
-    ]
-    return np.concatenate(parts) if n else np.zeros((0, 28, 28), np.uint8)
-
-
-def _typed(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    from neuroflow.data.images import prepare_digit
-
-    out = np.zeros((n, 28, 28), np.uint8)
-    for i in range(n):
-        size, paper, ink = _canvas(rng, (32, 96))
-        out[i] = prepare_digit(
-            _compose(_text_mask(str(rng.choice(list(chars))), size, rng), paper, ink, rng)
-        )
-    return out
-
-
-def _noise(n: int, rng: np.random.Generator) -> np.ndarray:
-    from scipy import ndimage
-
-    kind = np.arange(n) % 4
-    uniform = rng.uniform(0, 255, (n, 28, 28))
-    gauss = rng.normal(rng.uniform(40, 200, (n, 1, 1)), rng.uniform(20, 80, (n, 1, 1)), (n, 28, 28))
-    salt = np.where(rng.random((n, 28, 28)) < rng.uniform(0.05, 0.3, (n, 1, 1)), 255.0, 0.0)
-    blobs = ndimage.zoom(
-        rng.uniform(0, 255, (n, 7, 7)), (1, 4, 4), order=3
-    )  # smooth blobs, like out-of-focus patches
-    blobs = (blobs - blobs.min((1, 2), keepdims=True)) * (
-        255 / np.ptp(blobs, (1, 2), keepdims=True).clip(1)
-    )
-    pick = np.select([kind[:, None, None] == k for k in range(4)], [uniform, gauss, salt, blobs])
-    return np.clip(np.rint(pick), 0, 255).astype(np.uint8)
-
-
-def _shapes(n: int, rng: np.random.Generator) -> np.ndarray:
-    from PIL import Image, ImageDraw
-
-    out = np.zeros((n, 28, 28), np.uint8)
-    for i in range(n):
-        img = Image.new("L", (112, 112), 0)
-        draw = ImageDraw.Draw(img)
-        width, kind = int(rng.integers(4, 12)), i % 5
-        a, b = sorted(rng.uniform(8, 104, 2)), sorted(rng.uniform(8, 104, 2))
-        if kind == 0:  # filled discs: a ring would pass for a zero
-            r = rng.uniform(15, 45)
-            cx, cy = rng.uniform(r, 112 - r, 2)
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
-        elif kind == 1:
-            draw.rectangle(
-                [a[0], b[0], max(a[1], a[0] + 20), max(b[1], b[0] + 20)],
-                outline=255,
-                width=width,
-                fill=255 if rng.random() < 0.5 else None,
-            )
-        elif kind == 2:
-            draw.polygon([tuple(p) for p in rng.uniform(5, 107, (3, 2))], fill=255)
-        elif kind == 3:  # several crossing lines: one alone would pass for a one
-            for _ in range(int(rng.integers(3, 6))):
-                draw.line(
-                    [tuple(rng.uniform(0, 112, 2)), tuple(rng.uniform(0, 112, 2))],
-                    fill=255,
-                    width=width,
-                )
-        else:
-            step = int(rng.integers(14, 30))
-            for t in range(int(rng.integers(0, step)), 112, step):
-                draw.line([(t, 0), (t, 111)], fill=255, width=width // 2 + 1)
-                draw.line([(0, t), (111, t)], fill=255, width=width // 2 + 1)
-        out[i] = np.asarray(img.resize((28, 28), Image.LANCZOS))
-    return out
-
-
-def _scrambled(n: int, rng: np.random.Generator, digits: np.ndarray | None) -> np.ndarray:
-    if digits is None:
-        from neuroflow.data.images import prepare_digit
-
-        pictures, _ = handwritten_digits(min(n, 200), int(rng.integers(2**31)), size_range=(28, 96))
-        digits = (
-            np.stack([prepare_digit(p) for p in pictures])
-            if pictures
-            else np.zeros((0, 28, 28), np.uint8)
-        )
-    digits = np.asarray(digits, np.uint8).reshape(-1, 28, 28)
-    if n == 0:
-        return np.zeros((0, 28, 28), np.uint8)
-    base = digits[rng.integers(0, len(digits), n)]
-    half = n // 2
-    flat = base[:half].reshape(half, -1)  # every pixel moved: same brightness histogram, no strokes
-    pixels = np.take_along_axis(flat, np.argsort(rng.random(flat.shape), axis=1), axis=1).reshape(
-        half, 28, 28
-    )
-    tiles = base[half:].reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 16, 7, 7)
-    order = np.argsort(
-        rng.random((len(tiles), 16)), axis=1
-    )  # 7×7 patches moved: stroke pieces in the wrong places
-    tiles = np.take_along_axis(tiles, order[:, :, None, None], axis=1)
-    patches = tiles.reshape(-1, 4, 4, 7, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 28, 28)
-    return np.concatenate([pixels, patches])

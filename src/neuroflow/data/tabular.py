@@ -1,4 +1,5 @@
-"""Tables: a CSV (or a built-in table) → standardised numbers, one-hot categories, missing indicators.
+"""Tables: a CSV (or a built-in table) → standardised numbers, one-hot categories, missing
+indicators.
 
 Every fitted number comes from the training split only and is kept in `preprocessing`, so `predict`
 can take raw rows later and treat them exactly as training did.
@@ -6,17 +7,14 @@ can take raw rows later and treat them exactly as training did.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from neuroflow.data.dataset import Dataset, stratified_split
+from neuroflow.data.table_fit import feature_names, fit_preprocessing, infer_task
 from neuroflow.errors import DataError, UsageError
-
-MAX_CATEGORIES = 100  # beyond this a text column is more likely an ID than a category
-MAX_CLASSES_FOR_INTEGERS = 20  # an integer target with at most this many values is a class label
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
@@ -71,89 +69,9 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def infer_task(y: pd.Series) -> str:
-    """Classification for text, booleans and small sets of whole numbers; regression otherwise."""
-    values = y.dropna()
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        return "classification"
-    whole = np.all(np.isclose(values.astype(float), np.round(values.astype(float))))
-    if whole and values.nunique() <= MAX_CLASSES_FOR_INTEGERS:
-        return "classification"
-    return "regression"
-
-
-def column_kind(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "category"
-    return "numeric" if pd.api.types.is_numeric_dtype(series) else "category"
-
-
-def fit_preprocessing(df: pd.DataFrame, target: str | None, task: str) -> dict:
-    """Learn every number needed to turn raw rows into features (call it on the training rows only)."""
-    columns = []
-    for name in df.columns:
-        if name == target:
-            continue
-        col = df[name]
-        missing = bool(col.isna().any())
-        if column_kind(col) == "numeric":
-            values = col.astype(float)
-            with np.errstate(
-                over="ignore", invalid="ignore"
-            ):  # an overflow is reported below, in words
-                mean = float(values.mean()) if values.notna().any() else 0.0
-                std = float(values.std(ddof=0)) if values.notna().sum() > 1 else 0.0
-            if not (math.isfinite(mean) and math.isfinite(std)):
-                raise DataError(
-                    f"column {name!r} has numbers too large to standardise",
-                    "rescale it (e.g. other units) so its values stay below about 1e150",
-                )
-            columns.append(
-                {
-                    "name": name,
-                    "kind": "numeric",
-                    "mean": mean,
-                    "std": std if std > 1e-12 else 1.0,
-                    "missing_indicator": missing,
-                }
-            )
-        else:
-            counts = col.dropna().astype(str).value_counts()
-            categories = sorted(counts.index[:MAX_CATEGORIES].tolist())
-            columns.append(
-                {
-                    "name": name,
-                    "kind": "category",
-                    "categories": categories,
-                    "missing_indicator": missing,
-                }
-            )
-    prep = {"type": "table", "columns": columns, "target": target, "task": task}
-    if task == "regression" and target is not None:
-        y = df[target].astype(float)
-        with np.errstate(over="ignore", invalid="ignore"):
-            prep["target_mean"], prep["target_std"] = float(y.mean()), float(y.std(ddof=0) or 1.0)
-        if not (math.isfinite(prep["target_mean"]) and math.isfinite(prep["target_std"])):
-            raise DataError(
-                f"the target {target!r} has numbers too large to standardise",
-                "rescale it (e.g. other units) so its values stay below about 1e150",
-            )
-    return prep
-
-
-def feature_names(prep: dict) -> list[str]:
-    names = []
-    for c in prep["columns"]:
-        names += (
-            [c["name"]] if c["kind"] == "numeric" else [f"{c['name']}={v}" for v in c["categories"]]
-        )
-        if c["missing_indicator"]:
-            names.append(f"{c['name']} is missing")
-    return names
-
-
 def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
-    """Raw rows → float32 features, exactly as fitted. Unseen categories become all-zero one-hots."""
+    """Raw rows → float32 features, exactly as fitted. Unseen categories become all-zero
+    one-hots."""
     missing_cols = [c["name"] for c in prep["columns"] if c["name"] not in df.columns]
     if missing_cols:
         raise DataError(
@@ -224,6 +142,52 @@ def table_dataset(
     source: dict,
 ) -> Dataset:
     """Check a DataFrame, split it and fit the preprocessing on its training rows."""
+    df = _usable_rows(df, target, name)
+    if task not in (None, "classification", "regression"):
+        raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
+    task = task or infer_task(df[target])
+    class_names, stratify = _classes(df[target], target, task)
+    train, val, test = _split(df[target], name, task, fractions, seed, stratify)
+    prep = fit_preprocessing(df.iloc[train], target, task)
+    if not prep["columns"]:
+        raise DataError(f"{name} has no input columns besides {target!r}", "add input columns")
+
+    def part(idx):
+        rows = df.iloc[idx]
+        return transform(rows, prep), encode_target(rows[target], prep, class_names)
+
+    (xtr, ytr), (xva, yva), (xte, yte) = part(train), part(val), part(test)
+    source = {**source, "target": target, "task": task, "seed": seed, "fractions": list(fractions)}
+    return Dataset(
+        name=name,
+        kind="table",
+        task=task,
+        x_train=xtr,
+        y_train=ytr,
+        x_val=xva,
+        y_val=yva,
+        x_test=xte,
+        y_test=yte,
+        class_names=class_names,
+        preprocessing=prep,
+        feature_names=feature_names(prep),
+        source=source,
+    )
+
+
+def _split(y: pd.Series, name: str, task: str, fractions, seed: int, stratify: bool):
+    """Row indices of train, validation and test, stratified by class when there are enough."""
+    if len(y) < 10:
+        raise DataError(
+            f"{name} has only {len(y)} usable rows",
+            "neuroflow needs at least 10 rows to split into train, validation and test",
+        )
+    labels = y.map(_label).to_numpy() if task == "classification" else np.zeros(len(y))
+    return stratified_split(labels, fractions, seed, stratify)
+
+
+def _usable_rows(df: pd.DataFrame, target: str | None, name: str) -> pd.DataFrame:
+    """The rows that have a target, once the table is known to hold the target and inputs."""
     if target is None:
         raise UsageError(
             f"{name} is a table: say which column to predict",
@@ -242,73 +206,31 @@ def table_dataset(
         )
     for c in df.columns:
         _check_finite(df[c], f"{name}, row ")
-    df = df[df[target].notna()].reset_index(drop=True)
-    if task not in (None, "classification", "regression"):
-        raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
-    task = task or infer_task(df[target])
-    class_names = None
-    if task == "classification":
-        labels = df[target].map(_label)
-        class_names = sorted(labels.unique(), key=_natural)
-        if len(class_names) < 2:
-            raise DataError(
-                f"the target {target!r} has a single class ({class_names[0]!r})",
-                "a classifier needs at least two classes in the target column",
-            )
-        counts = labels.value_counts()
-        stratify = counts.min() >= 3
-    else:
-        if not pd.api.types.is_numeric_dtype(df[target]):
+    return df[df[target].notna()].reset_index(drop=True)
+
+
+def _classes(y: pd.Series, target: str, task: str) -> tuple[list[str] | None, bool]:
+    """The class names (None for regression) and whether there are enough rows to stratify."""
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(y):
             raise DataError(
                 f"the target {target!r} is not numeric, so it cannot be regressed",
                 "use --task classification",
             )
-        stratify = False
-    if len(df) < 10:
+        return None, False
+    labels = y.map(_label)
+    class_names = sorted(labels.unique(), key=_natural)
+    if len(class_names) < 2:
         raise DataError(
-            f"{name} has only {len(df)} usable rows",
-            "neuroflow needs at least 10 rows to split into train, validation and test",
+            f"the target {target!r} has a single class ({class_names[0]!r})",
+            "a classifier needs at least two classes in the target column",
         )
-    train, val, test = stratified_split(
-        df[target].map(_label).to_numpy() if task == "classification" else np.zeros(len(df)),
-        fractions,
-        seed,
-        stratify,
-    )
-    prep = fit_preprocessing(df.iloc[train], target, task)
-    if not prep["columns"]:
-        raise DataError(f"{name} has no input columns besides {target!r}", "add input columns")
-
-    def part(idx):
-        rows = df.iloc[idx]
-        return transform(rows, prep), encode_target(rows[target], prep, class_names)
-
-    (xtr, ytr), (xva, yva), (xte, yte) = part(train), part(val), part(test)
-    return Dataset(
-        name=name,
-        kind="table",
-        task=task,
-        x_train=xtr,
-        y_train=ytr,
-        x_val=xva,
-        y_val=yva,
-        x_test=xte,
-        y_test=yte,
-        class_names=class_names,
-        preprocessing=prep,
-        feature_names=feature_names(prep),
-        source={
-            **source,
-            "target": target,
-            "task": task,
-            "seed": seed,
-            "fractions": list(fractions),
-        },
-    )
+    return class_names, bool(labels.value_counts().min() >= 3)
 
 
 def _check_finite(col: pd.Series, where: str) -> None:
-    """Infinity parses as a number but poisons every fitted mean and every loss: refuse it where it enters."""
+    """Infinity parses as a number but poisons every fitted mean and every loss: refuse it where it
+    enters."""
     if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         return
     inf = np.isinf(col.to_numpy(dtype=float))
@@ -339,76 +261,3 @@ def load_csv(
         fractions=fractions,
         source={"path": str(Path(path).resolve())},
     )
-
-
-def iris_frame() -> pd.DataFrame:
-    """Iris as a table with the species as text, as a user's own CSV would have it.
-
-    Read from the CSV that scikit-learn ships, without importing scikit-learn (a second of start-up).
-    """
-    import importlib.util
-
-    columns = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-    spec = importlib.util.find_spec("sklearn")
-    csv = (
-        Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "iris.csv"
-        if spec
-        else None
-    )
-    if csv is not None and csv.is_file():
-        with open(csv, encoding="utf-8") as fh:
-            names = fh.readline().strip().split(",")[2:]
-            df = pd.read_csv(fh, header=None, names=[*columns, "species"])
-        df["species"] = np.asarray(names)[df["species"].to_numpy()]
-        return df
-    from sklearn.datasets import load_iris as sk_iris
-
-    bunch = sk_iris()
-    df = pd.DataFrame(bunch.data, columns=columns)
-    df["species"] = bunch.target_names[bunch.target]
-    return df
-
-
-def load_iris(seed: int = 0, fractions=(0.2, 0.2)) -> Dataset:
-    return table_dataset(
-        iris_frame(),
-        "species",
-        name="iris",
-        task="classification",
-        seed=seed,
-        fractions=fractions,
-        source={"name": "iris"},
-    )
-
-
-def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
-    """One row per column for `neuroflow inspect`: type, missing count, and what preprocessing will do."""
-    rows = []
-    for name in df.columns:
-        col = df[name]
-        kind = column_kind(col)
-        missing = int(col.isna().sum())
-        if name == target:
-            task = infer_task(col.dropna())
-            plan = f"target ({task})"
-        elif missing == len(col):
-            plan = "blank in every row: remove it"
-        elif kind == "numeric":
-            plan = "standardise (mean 0, std 1)"
-        else:
-            n = col.dropna().astype(str).nunique()
-            plan = f"one-hot, {min(n, MAX_CATEGORIES)} categories" + (
-                f" (top {MAX_CATEGORIES} kept)" if n > MAX_CATEGORIES else ""
-            )
-        if missing and name != target and missing < len(col):
-            plan += "; blanks filled, plus a missing-indicator column"
-        rows.append(
-            {
-                "column": name,
-                "type": kind,
-                "missing": missing,
-                "unique": int(col.nunique()),
-                "plan": plan,
-            }
-        )
-    return rows

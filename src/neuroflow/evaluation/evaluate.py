@@ -190,7 +190,7 @@ def _regression(model, y, logits, out_dir: Path | None) -> dict:
 
 
 def _wrong_grid(x, y, probs, class_names, path) -> str | None:
-    from neuroflow.evaluation import plots
+    from neuroflow.plotting.grids import image_grid_png
 
     pred = probs.argmax(1)
     wrong = np.flatnonzero(pred != y)
@@ -203,7 +203,5 @@ def _wrong_grid(x, y, probs, class_names, path) -> str | None:
     ]
     # as lists, so that the helper process draws them (an array would be drawn here)
     return str(
-        plots.image_grid_png(
-            x[worst].tolist(), captions, path, "Most confidently wrong test images"
-        )
+        image_grid_png(x[worst].tolist(), captions, path, "Most confidently wrong test images")
     )

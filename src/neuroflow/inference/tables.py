@@ -84,8 +84,8 @@ def _csv(results, model, reject: bool) -> str:
 def show_grid(model, inputs, results, path, raw: bool = False) -> None:
     """Write a PNG of each picture as the model saw it, captioned with its top prediction."""
     from neuroflow.errors import UsageError
-    from neuroflow.evaluation.plots import image_grid_png
     from neuroflow.models.raw_inputs import image_inputs
+    from neuroflow.plotting.grids import image_grid_png
 
     if model.kind != "image":
         raise UsageError(

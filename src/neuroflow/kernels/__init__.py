@@ -1,19 +1,18 @@
 """Kernel convolution: the catalogue, convolving, kernels as text, pictures, and learned filters."""
 
-from neuroflow.kernels.catalogue import ALIASES, CATALOGUE, Kernel, get_kernel, parse_kernel
+from neuroflow.kernels.catalogue import KERNELS, Kernel, get_kernel, parse_kernel
 from neuroflow.kernels.convolution import (
     MODES,
     clipped_fraction,
     convolve,
-    explain_pixel,
     mode_name,
     to_pixels,
     valid_box,
 )
+from neuroflow.kernels.explain import explain_pixel
 
 __all__ = [
-    "ALIASES",
-    "CATALOGUE",
+    "KERNELS",
     "MODES",
     "Kernel",
     "clipped_fraction",

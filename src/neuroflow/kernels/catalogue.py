@@ -10,11 +10,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from neuroflow.errors import DataError, UsageError
-from neuroflow.kernels.text import read_matrix, read_matrix_file
+from neuroflow.kernels.text import format_matrix, read_matrix, read_matrix_file
+from neuroflow.registry import Registry
 
 MAX_SIZE = 101  # largest --size for the blur kernels; bigger ones take minutes on a photo
 
@@ -63,13 +65,24 @@ def _gaussian(size: int | None, sigma: float | None) -> np.ndarray:
     return row / row.sum()
 
 
+Builder = Callable[..., np.ndarray]
+
+
+class Recipe(NamedTuple):
+    """A catalogue entry: what the kernel does and how to build its matrix (or its x and y pair)."""
+
+    about: str
+    make_x: Builder
+    make_y: Builder | None = None
+
+
 def _fixed(*rows: Sequence[float]) -> Callable[..., np.ndarray]:
     return lambda size, sigma: np.array(rows, dtype=float)
 
 
 SOBEL_X = ([-1, 0, 1], [-2, 0, 2], [-1, 0, 1])
 PREWITT_X = ([-1, 0, 1], [-1, 0, 1], [-1, 0, 1])
-CATALOGUE: dict[str, tuple[str, Callable[..., np.ndarray], Callable[..., np.ndarray] | None]] = {
+_TABLE: dict[str, tuple[str, Builder, Builder | None]] = {
     "identity": ("leaves the image as it is", _fixed([0, 0, 0], [0, 1, 0], [0, 0, 0]), None),
     "sharpen": (
         "the lesson's kernel: 5 x the pixel minus its 4 neighbours",
@@ -128,7 +141,7 @@ CATALOGUE: dict[str, tuple[str, Callable[..., np.ndarray], Callable[..., np.ndar
         None,
     ),
 }
-ALIASES = {
+_ALIASES = {
     "blur": "box-blur",
     "box": "box-blur",
     "gaussian": "gaussian-blur",
@@ -139,16 +152,19 @@ ALIASES = {
 }
 
 
+KERNELS: Registry[Recipe] = Registry(
+    "kernel", hint='or give numbers like "[[0,-1,0],[-1,5,-1],[0,-1,0]]"'
+)
+for _name, (_about, _make_x, _make_y) in _TABLE.items():
+    KERNELS.register(_name, Recipe(_about, _make_x, _make_y))
+for _alias, _name in _ALIASES.items():
+    KERNELS.alias(_alias, _name)
+
+
 def get_kernel(name: str, size: int | None = None, sigma: float | None = None) -> Kernel:
     """A catalogue kernel by name; box-blur and gaussian-blur take a size, gaussian-blur a sigma."""
-    key = re.sub(r"[\s_]+", "-", name.strip().lower())
-    key = ALIASES.get(key, key)
-    if key not in CATALOGUE:
-        raise UsageError(
-            f"unknown kernel {name!r}",
-            f'choose one of: {", ".join(CATALOGUE)}, or give numbers like "[[0,-1,0],[-1,5,-1],[0,-1,0]]"',
-        )
-    about, make_x, make_y = CATALOGUE[key]
+    key = KERNELS.resolve(name)
+    about, make_x, make_y = KERNELS.get(key)
     if key not in ("box-blur", "gaussian-blur") and (size is not None or sigma is not None):
         raise UsageError(
             f"--size and --sigma do not apply to {key}", "they set box-blur and gaussian-blur"
@@ -197,11 +213,14 @@ def parse_kernel(
 
 
 def _fits(weights: np.ndarray) -> np.ndarray:
-    """Your own kernel, at most MAX_SIZE wide and high: every output pixel costs one product per weight."""
+    """Your own kernel, at most MAX_SIZE wide and high: every output pixel costs one product per
+    weight."""
     if max(weights.shape) > MAX_SIZE:
         raise UsageError(
-            f"the kernel is {weights.shape[0]}x{weights.shape[1]}, larger than {MAX_SIZE}x{MAX_SIZE}",
-            f"give at most {MAX_SIZE} rows of at most {MAX_SIZE} numbers (kernels are usually 3x3 to 7x7)",
+            f"the kernel is {weights.shape[0]}x{weights.shape[1]}, larger than "
+            f"{MAX_SIZE}x{MAX_SIZE}",
+            f"give at most {MAX_SIZE} rows of at most {MAX_SIZE} numbers (kernels are usually "
+            "3x3 to 7x7)",
         )
     return weights
 
@@ -218,3 +237,27 @@ def as_kernel(kernel: Kernel | np.ndarray | Sequence | str) -> Kernel:
             "give rows of numbers",
         )
     return Kernel("custom", (_fits(array),))
+
+
+def catalogue_json() -> list[dict]:
+    """Every named kernel with what it does and its weights (x and y for a magnitude pair)."""
+    return [
+        {"name": k.name, "about": k.about, "weights": [p.tolist() for p in k.parts]}
+        for k in map(get_kernel, KERNELS)
+    ]
+
+
+def catalogue_text() -> str:
+    """The catalogue as `neuroflow convolve --list` prints it: kernels, matrices, other names."""
+    lines = []
+    for k in map(get_kernel, KERNELS):
+        lines.append(f"{k.name}: {k.about}")
+        tags = ("x: ", "y: ") if k.is_magnitude else ("",)
+        for tag, part in zip(tags, k.parts, strict=True):
+            lines += [
+                f"    {tag if i == 0 else ' ' * len(tag)}{line}"
+                for i, line in enumerate(format_matrix(part))
+            ]
+    lines.append("\nOther names: " + ", ".join(f"{a} = {n}" for a, n in KERNELS.aliases().items()))
+    lines.append("box-blur and gaussian-blur take --size N; gaussian-blur also --sigma S.")
+    return "\n".join(lines)

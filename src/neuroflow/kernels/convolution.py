@@ -1,19 +1,16 @@
-"""Convolving a picture with a kernel in every edge mode, and one pixel's worked arithmetic.
-
-`convolve` equals scipy.ndimage.correlate / convolve in every edge mode.
+"""Convolving a picture with a kernel in every edge mode, as scipy.ndimage.correlate / convolve do,
+and turning the results into pixels.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from neuroflow.errors import DataError, UsageError
 from neuroflow.kernels.catalogue import Kernel, as_kernel
-from neuroflow.kernels.text import fmt, format_matrix
 
 # The lesson's words and scipy's names, each mapped to what scipy.ndimage calls it; "valid" crops.
 MODES = {
@@ -47,17 +44,18 @@ def valid_box(
     """Where the kernel lies wholly inside the image, following scipy's origin for even sizes."""
     if kernel_shape[0] > shape[0] or kernel_shape[1] > shape[1]:
         raise UsageError(
-            f"the kernel ({kernel_shape[0]}x{kernel_shape[1]}) is bigger than the image ({shape[0]}x{shape[1]}), "
+            f"the kernel ({kernel_shape[0]}x{kernel_shape[1]}) is bigger than the image "
+            f"({shape[0]}x{shape[1]}), "
             "so --mode valid leaves nothing",
             "use a smaller kernel or another --mode such as reflect",
         )
     return tuple(
         slice(before, n - (k - 1 - before))
-        for n, k, before in zip(shape, kernel_shape, _before(kernel_shape, flip), strict=True)
+        for n, k, before in zip(shape, kernel_shape, kernel_reach(kernel_shape, flip), strict=True)
     )
 
 
-def _before(kernel_shape: tuple[int, ...], flip: bool) -> tuple[int, ...]:
+def kernel_reach(kernel_shape: tuple[int, ...], flip: bool) -> tuple[int, ...]:
     """How many pixels above / left of the centre the (flipped, if convolving) kernel reaches."""
     return tuple((k - 1) // 2 if flip else k // 2 for k in kernel_shape)
 
@@ -74,8 +72,6 @@ def convolve(
     flip=False is cross-correlation (scipy.ndimage.correlate, CNN layers); flip=True is true
     convolution (scipy.ndimage.convolve). mode "valid" returns only pixels the kernel fits over.
     """
-    import scipy.ndimage as ndi
-
     kern = as_kernel(kernel)
     if not math.isfinite(cval):
         raise UsageError(
@@ -85,7 +81,8 @@ def convolve(
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.size == 0:
         raise DataError(
-            f"an image must be a non-empty (H, W) or (H, W, channels) array, not shape {image.shape}"
+            "an image must be a non-empty (H, W) or (H, W, channels) array, not shape "
+            f"{image.shape}"
         )
     if not np.issubdtype(image.dtype, np.floating):
         image = image.astype(np.float64)  # scipy would keep uint8 and wrap negative sums around
@@ -94,38 +91,45 @@ def convolve(
     # Valid pixels never read past the edge, so any scipy mode gives them; nearest is cheapest.
     scipy_mode = "nearest" if crop else scipy_mode
     if kern.row is not None and kern.row.size > 3:
-        # A 21x21 blur is 441 products a pixel, or 42 as a column pass then a row pass; the row sums
-        # to 1, so even constant mode's corners come out the same.
-        along = ndi.convolve1d if flip else ndi.correlate1d
-        out = along(
-            along(image, kern.row, axis=0, mode=scipy_mode, cval=cval),
-            kern.row,
-            axis=1,
-            mode=scipy_mode,
-            cval=cval,
-        )
-        return out[crop] if crop else out
+        out = _separable(image, kern.row, scipy_mode, cval, flip)
+    else:
+        out = _filtered(image, kern.parts, scipy_mode, cval, flip)
+    return out[crop] if crop else out
+
+
+def _separable(image: np.ndarray, row: np.ndarray, mode: str, cval: float, flip: bool):
+    """outer(row, row) as a column pass then a row pass: a 21x21 blur is 42 products a pixel, not
+    441; the row sums to 1, so even constant mode's corners come out the same."""
+    import scipy.ndimage as ndi
+
+    along = ndi.convolve1d if flip else ndi.correlate1d
+    return along(along(image, row, axis=0, mode=mode, cval=cval), row, axis=1, mode=mode, cval=cval)
+
+
+def _filtered(image: np.ndarray, parts, mode: str, cval: float, flip: bool) -> np.ndarray:
+    """One matrix's result, or the magnitude sqrt(x² + y²) of an x and y pair."""
+    import scipy.ndimage as ndi
+
     filt = ndi.convolve if flip else ndi.correlate
     results = []
-    for weights in kern.parts:
-        w = (
-            weights[:, :, None] if image.ndim == 3 else weights
-        )  # a 1-wide channel axis: channels never mix
-        results.append(filt(image, w, mode=scipy_mode, cval=cval))
+    for weights in parts:
+        # a 1-wide channel axis: channels never mix
+        w = weights[:, :, None] if image.ndim == 3 else weights
+        results.append(filt(image, w, mode=mode, cval=cval))
     out = results[0]
     if len(results) == 2:  # sqrt(gx² + gy²) in place: a 36-million-value photo needs no temporaries
         gy = results[1]
         np.multiply(out, out, out=out)
         np.multiply(gy, gy, out=gy)
         np.sqrt(np.add(out, gy, out=out), out=out)
-    return out[crop] if crop else out
+    return out
 
 
 def to_pixels(
     values: np.ndarray, *, absolute: bool = False, rescale: bool = False
 ) -> tuple[np.ndarray, tuple[float, float] | None]:
-    """Filtered floats → 0..255 bytes: clip (default), or map min..max onto 0..255; |x| first with absolute.
-    Returns the bytes and, when rescaling, the (min, max) that became 0 and 255."""
+    """Filtered floats → 0..255 bytes: clip (default), or map min..max onto 0..255; |x| first with
+    absolute. Returns the bytes and, when rescaling, the (min, max) that became 0 and 255."""
     values = np.abs(values) if absolute else values
     if rescale:
         low, high = float(values.min()), float(values.max())
@@ -135,215 +139,9 @@ def to_pixels(
 
 
 def clipped_fraction(values: np.ndarray, *, absolute: bool = False) -> float:
-    """The share of filtered values that clipping to 0..255 changes (the hint for --abs / --rescale)."""
+    """The share of filtered values that clipping to 0..255 changes (the hint for --abs /
+    --rescale)."""
     low = 0 if absolute else np.count_nonzero(values < 0)
     return (low + np.count_nonzero(np.abs(values) > 255 if absolute else values > 255)) / max(
         values.size, 1
-    )
-
-
-def pixel_after(
-    raw: float, *, absolute: bool = False, value_range: tuple[float, float] | None = None
-) -> tuple[int, str]:
-    """One filtered value as it lands in the output image, and the sentence that says how."""
-    value = abs(raw) if absolute else raw
-    steps = "absolute value and " if absolute else ""
-    if value_range:
-        low, high = value_range
-        out = int(np.rint((value - low) * 255.0 / (high - low)))
-        return out, (
-            f"Result after {steps}rescaling {fmt(low)}..{fmt(high)} to 0..255: {out} "
-            f"(({fmt(value)} - {fmt(low) if low >= 0 else f'({fmt(low)})'}) x 255 / {fmt(high - low)}, rounded)"
-        )
-    out = int(np.rint(min(max(value, 0.0), 255.0)))
-    why = (
-        f"{fmt(value)} is below 0"
-        if value < 0
-        else f"{fmt(value)} is above 255"
-        if value > 255
-        else f"{fmt(value)} rounded"
-        if value != out
-        else f"{fmt(value)} is already inside"
-    )
-    return out, f"Result after {steps}clipping to 0..255: {out} ({why})"
-
-
-# What each mode puts past the edge of a row a b c d (scipy.ndimage's own pictures).
-MODE_PICTURES = {
-    "reflect": "d c b a | a b c d | d c b a",
-    "mirror": "d c b | a b c d | c b a",
-    "nearest": "a a a | a b c d | d d d",
-    "wrap": "a b c d | a b c d | a b c d",
-    "constant": "k k k | a b c d | k k k",
-    "valid": "no padding: the output shrinks",
-}
-
-
-def _source(i: int, n: int, mode: str) -> int | None:
-    """Which pixel of a row of n a position outside it reads in this mode (None: the constant)."""
-    if 0 <= i < n:
-        return i
-    if mode == "nearest":
-        return min(max(i, 0), n - 1)
-    if mode == "wrap":
-        return i % n
-    if mode == "reflect":
-        i %= 2 * n
-        return i if i < n else 2 * n - 1 - i
-    if mode == "mirror":
-        if n == 1:
-            return 0
-        i %= 2 * n - 2
-        return i if i < n else 2 * n - 2 - i
-    return None
-
-
-@dataclass(frozen=True, eq=False)
-class PixelExplanation:
-    """One output pixel worked out by hand: the neighbourhood, each product, the sum, the result."""
-
-    x: int
-    y: int
-    value: float
-    kernel: str
-    mode: str
-    flip: bool
-    neighbourhood: np.ndarray  # the pixels under the kernel, edge values filled in by the mode
-    outside: np.ndarray  # True where that pixel lies past the image's edge
-    weights: tuple[np.ndarray, ...]  # as laid over the image: flipped for true convolution
-    products: tuple[np.ndarray, ...]
-    sums: tuple[float, ...]
-    raw: float  # the sum, or sqrt(x² + y²) for a gradient magnitude
-    result: int  # the byte in the output image
-    result_words: str
-
-    def lines(self) -> list[str]:
-        """The lesson's worked example as text, one line per step."""
-        how = "true convolution (kernel flipped)" if self.flip else "cross-correlation"
-        out = [
-            f"Pixel x={self.x}, y={self.y} (value {fmt(self.value)}), kernel {self.kernel}, {how}, mode {self.mode}"
-        ]
-        cells = [
-            [fmt(v) + ("*" if o else "") for v, o in zip(row, orow, strict=True)]
-            for row, orow in zip(self.neighbourhood, self.outside, strict=True)
-        ]
-        cy, cx = _before(self.neighbourhood.shape, self.flip)
-        cells[cy][cx] = f"[{cells[cy][cx]}]"
-        width = max(len(c) for row in cells for c in row)
-        hood = [" ".join(c.rjust(width) for c in row) for row in cells]
-        for n, (weights, products, total) in enumerate(
-            zip(self.weights, self.products, self.sums, strict=True)
-        ):
-            part = f" ({self.kernel}-{'xy'[n]})" if len(self.weights) == 2 else ""
-            title = "Kernel, flipped" if self.flip else "Kernel"
-            out.append(f"{'Neighbourhood:'.ljust(len(hood[0]) + 6)}{title}{part}:")
-            out += [f"  {h}    {k}" for h, k in zip(hood, format_matrix(weights), strict=True)]
-            terms = [
-                [
-                    f"{c.strip('[]*')} x {fmt(w) if w >= 0 else f'({fmt(w)})'} = {fmt(p)}"
-                    for c, w, p in zip(crow, wrow, prow, strict=True)
-                ]
-                for crow, wrow, prow in zip(cells, weights, products, strict=True)
-            ]
-            width = max(len(t) for row in terms for t in row)
-            out.append("Products, pixel x weight:")
-            out += ["  " + "   ".join(t.ljust(width) for t in row).rstrip() for row in terms]
-            flat = [fmt(p) for p in products.ravel()]
-            signed = flat[0] + "".join(
-                f" - {p[1:]}" if p.startswith("-") else f" + {p}" for p in flat[1:]
-            )
-            out.append(f"Sum{part}: {signed} = {fmt(total)}")
-        if len(self.sums) == 2:
-            gx, gy = self.sums
-            out.append(f"Magnitude: sqrt({fmt(gx)}² + {fmt(gy)}²) = {fmt(self.raw)}")
-        if self.outside.any():
-            out.append(
-                f"* past the edge of the image, filled in by mode {self.mode}: {MODE_PICTURES[self.mode]}"
-            )
-        out.append(self.result_words)
-        return out
-
-    def as_dict(self) -> dict:
-        return {
-            "x": self.x,
-            "y": self.y,
-            "value": self.value,
-            "kernel": self.kernel,
-            "mode": self.mode,
-            "flip": self.flip,
-            "neighbourhood": self.neighbourhood.tolist(),
-            "outside": self.outside.tolist(),
-            "weights": [w.tolist() for w in self.weights],
-            "products": [p.tolist() for p in self.products],
-            "sums": list(self.sums),
-            "raw": self.raw,
-            "result": self.result,
-        }
-
-
-def explain_pixel(
-    image: np.ndarray,
-    kernel: Kernel | np.ndarray | Sequence | str,
-    x: int,
-    y: int,
-    *,
-    mode: str = "reflect",
-    cval: float = 0.0,
-    flip: bool = False,
-    absolute: bool = False,
-    value_range: tuple[float, float] | None = None,
-) -> PixelExplanation:
-    """Work out output pixel (x = column, y = row, from 0 at the top left) of a 2-D image by hand.
-
-    The raw sum equals convolve(image, kernel, ...) there; value_range is the (min, max) that
-    to_pixels(rescale=True) used, so the result matches the output image."""
-    kern = as_kernel(kernel)
-    image = np.asarray(image, dtype=float)
-    if image.ndim != 2:
-        raise DataError(
-            f"explain_pixel takes one channel, an (H, W) array, not shape {image.shape}"
-        )
-    height, width = image.shape
-    if not (0 <= x < width and 0 <= y < height):
-        raise UsageError(
-            f"pixel x={x}, y={y} is outside the {width}x{height} image",
-            f"choose x from 0 to {width - 1} and y from 0 to {height - 1}",
-        )
-    name = mode_name(mode)
-    top, left = _before(kern.shape, flip)
-    rows = np.arange(kern.shape[0]) + y - top
-    cols = np.arange(kern.shape[1]) + x - left
-    if name == "valid":
-        box = valid_box(image.shape, kern.shape, flip)
-        if not (box[0].start <= y < box[0].stop and box[1].start <= x < box[1].stop):
-            raise UsageError(
-                f"with --mode valid, pixel x={x}, y={y} has no result: the kernel hangs over the edge",
-                f"choose x from {box[1].start} to {box[1].stop - 1} and y from {box[0].start} to {box[0].stop - 1}",
-            )
-    src_rows = [_source(int(r), height, name) for r in rows]
-    src_cols = [_source(int(c), width, name) for c in cols]
-    hood = np.array(
-        [[cval if r is None or c is None else image[r, c] for c in src_cols] for r in src_rows]
-    )
-    outside = ~(((rows >= 0) & (rows < height))[:, None] & ((cols >= 0) & (cols < width))[None, :])
-    weights = tuple(w[::-1, ::-1] if flip else w for w in kern.parts)
-    products = tuple(hood * w for w in weights)
-    sums = tuple(math.fsum(p.ravel()) for p in products)
-    raw = sums[0] if len(sums) == 1 else math.hypot(*sums)
-    result, words = pixel_after(raw, absolute=absolute, value_range=value_range)
-    return PixelExplanation(
-        x,
-        y,
-        float(image[y, x]),
-        kern.name,
-        name,
-        flip,
-        hood,
-        outside,
-        weights,
-        products,
-        sums,
-        raw,
-        result,
-        words,
     )

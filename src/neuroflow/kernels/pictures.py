@@ -32,7 +32,8 @@ class Picture:
 
 
 def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXELS) -> Picture:
-    """Read a picture file, upright as a photo viewer shows it; refuse huge or broken files in one line."""
+    """Read a picture file, upright as a photo viewer shows it; refuse huge or broken files in one
+    line."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
@@ -50,20 +51,9 @@ def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXEL
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(
-                path
-            ) as img:  # reads only the header, so the size check comes before decoding
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise DataError(
-                        f"image {path} is {width}x{height}, {width * height / 1e6:.0f} megapixels",
-                        too_big,
-                    )
-                if width * height == 0:
-                    raise DataError(
-                        f"image {path} has no pixels ({width}x{height})",
-                        "give a picture with content",
-                    )
+            # opening reads only the header, so the size check comes before decoding
+            with Image.open(path) as img:
+                _check_size(path, img.size, max_pixels, too_big)
                 img = ImageOps.exif_transpose(img)  # phone photos: rows as the user sees them
                 pixels, alpha = _arrays(img, gray)
     except Image.DecompressionBombError:
@@ -83,6 +73,18 @@ def load_image(path: str | Path, gray: bool = False, max_pixels: int = MAX_PIXEL
             "the file may be truncated or damaged; save it again",
         ) from None
     return Picture(pixels, alpha, path)
+
+
+def _check_size(path: Path, size: tuple[int, int], max_pixels: int, too_big: str) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise DataError(
+            f"image {path} is {width}x{height}, {width * height / 1e6:.0f} megapixels", too_big
+        )
+    if width * height == 0:
+        raise DataError(
+            f"image {path} has no pixels ({width}x{height})", "give a picture with content"
+        )
 
 
 def _arrays(img, gray: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -115,7 +117,8 @@ def _format(path: Path, flag: str) -> str:
 
 
 def check_output(path: str | Path, flag: str = "--out") -> Path:
-    """Fail early, before any work, on an --out whose folder is missing or whose format is unknown."""
+    """Fail early, before any work, on an --out whose folder is missing or whose format is
+    unknown."""
     path = Path(path).expanduser()
     check_parent(path)
     if path.is_dir():
@@ -128,9 +131,8 @@ def _save(img, path: Path, flag: str) -> None:
     fmt = _format(path, flag)
     if fmt not in WITH_ALPHA and img.mode in ("RGBA", "LA"):
         img = img.convert(img.mode[:-1])  # JPEG and BMP have no transparency
-    options = (
-        {"compress_level": 1} if fmt == "PNG" else {}
-    )  # a 12-megapixel PNG: 1.5 s instead of 2.3 s, ~same size
+    # light compression: a big photo saves much sooner and the file is about as small
+    options = {"compress_level": 1} if fmt == "PNG" else {}
     with atomic_file(path) as fh:
         img.save(fh, format=fmt, **options)
 
@@ -138,7 +140,8 @@ def _save(img, path: Path, flag: str) -> None:
 def save_image(
     path: str | Path, pixels: np.ndarray, alpha: np.ndarray | None = None, flag: str = "--out"
 ) -> None:
-    """Write 0..255 bytes ((H, W) or (H, W, 3)) as a picture; the format follows the file extension."""
+    """Write 0..255 bytes ((H, W) or (H, W, 3)) as a picture; the format follows the file
+    extension."""
     from PIL import Image
 
     img = Image.fromarray(np.ascontiguousarray(pixels))
@@ -154,8 +157,8 @@ def save_comparison(
     labels: tuple[str, str],
     offset: tuple[int, int] = (0, 0),
 ) -> None:
-    """Before and after side by side with a caption each; `offset` places a smaller (valid-mode) result
-    over the pixels it came from."""
+    """Before and after side by side with a caption each; `offset` places a smaller (valid-mode)
+    result over the pixels it came from."""
     from PIL import Image, ImageDraw, ImageFont
 
     height, width = before.shape[:2]
@@ -188,7 +191,8 @@ def save_comparison(
 def grid_window(
     shape: tuple[int, ...], centre: tuple[int, int] | None = None, size: int = 10
 ) -> tuple[slice, slice]:
-    """The rows and columns to print: the whole of a small image, else size x size around `centre` (x, y)."""
+    """The rows and columns to print: the whole of a small image, else size x size around `centre`
+    (x, y)."""
     height, width = shape[:2]
     if height <= 16 and width <= 16:
         return slice(0, height), slice(0, width)
@@ -199,7 +203,8 @@ def grid_window(
 
 
 def grid_lines(values: np.ndarray, window: tuple[slice, slice]) -> list[str]:
-    """One channel's numbers inside `window`, labelled with x (columns) and y (rows); nan prints as '.'."""
+    """One channel's numbers inside `window`, labelled with x (columns) and y (rows); nan prints as
+    '.'."""
     from neuroflow.kernels.text import fmt
 
     part = values[window]

@@ -29,6 +29,7 @@ from neuroflow.models.layer_args import (
     positive_int,
     with_activation,
 )
+from neuroflow.registry import Registry
 
 
 @dataclass
@@ -41,38 +42,29 @@ class BuiltLayer:
     activation: str | None = None
 
 
-_REGISTRY: dict[str, Callable] = {}
-_ALIASES = {
+LAYERS: Registry[Callable] = Registry("layer", error=SpecError)
+for _alias, _name in {
     "MaxPooling2D": "MaxPool2D",
     "AvgPool2D": "AveragePooling2D",
     "AveragePool2D": "AveragePooling2D",
     "GlobalAvgPool2D": "GlobalAveragePooling2D",
     "BatchNorm": "BatchNormalization",
     "Linear": "Dense",
-}
+}.items():
+    LAYERS.alias(_alias, _name)
 
 
 def register(name: str):
-    def wrap(fn):
-        _REGISTRY[name] = fn
-        return fn
-
-    return wrap
+    return LAYERS.register(name)
 
 
 def known_layers() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(LAYERS.names())
 
 
 def resolve(name: str) -> str:
     """The registry name for `name` (any case, Keras aliases too) or a SpecError listing them."""
-    name = _ALIASES.get(name, name)
-    lowered = {k.lower(): k for k in _REGISTRY} | {k.lower(): v for k, v in _ALIASES.items()}
-    if name in _REGISTRY:
-        return name
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    raise SpecError(f"unknown layer {name!r}", f"known layers: {', '.join(known_layers())}")
+    return LAYERS.resolve(name)
 
 
 def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLayer:
@@ -80,7 +72,7 @@ def build_layer(spec: dict, input_shape: tuple[int, ...], index: int) -> BuiltLa
     kind = resolve(str(spec.get("type", "")))
     args = {k: v for k, v in spec.items() if k != "type"}
     try:
-        return _REGISTRY[kind](dict(args), tuple(input_shape), f"{kind.lower()}_{index}")
+        return LAYERS.get(kind)(dict(args), tuple(input_shape), f"{kind.lower()}_{index}")
     except TypeError as err:
         raise SpecError(
             f"{kind}: {err}", "check the layer's arguments against the Keras layer of the same name"

@@ -1,10 +1,10 @@
 """Matplotlib with the Agg backend, imported only when a picture is drawn, saved atomically as PNG.
 
-Importing matplotlib and drawing the first figure take about 1 s here, as long as the rest of training
-Iris; so `neuroflow train` and `neuroflow evaluate` start a helper process (neuroflow.plotting.helper) that
-does both on another core while torch loads and the model trains or is evaluated, then draws the loss
-curve, confusion matrix and image grids there.
-Without a second core, or if the helper fails, pictures are drawn in this process as before.
+Importing matplotlib and drawing the first figure take as long as the rest of training Iris; so
+`neuroflow train` and `neuroflow evaluate` start a helper process (neuroflow.plotting.helper) that
+does both on another core while torch loads and the model trains or is evaluated, then draws the
+loss curve, confusion matrix and image grids there. Without a second core, or if the helper fails,
+pictures are drawn in this process.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def stop_helper() -> None:
 
 
 def drawing(fn: Callable) -> Callable:
-    """Let the helper draw with `fn` while it runs (the arguments must be JSON values); else draw here."""
+    """Let the helper draw with `fn` while it runs (the arguments must be JSON values); else draw
+    here."""
     name = f"{fn.__module__}:{fn.__qualname__}"
     DRAWINGS[name] = fn
 
@@ -109,7 +110,8 @@ def _ask_helper(name: str, args: tuple, kwargs: dict) -> str | None:
 
 
 class _Figures:
-    """The two pyplot calls neuroflow uses, on matplotlib's Figure API: no pyplot import, no GUI state."""
+    """The two pyplot calls neuroflow uses, on matplotlib's Figure API: no pyplot import, no GUI
+    state."""
 
     @staticmethod
     def subplots(nrows: int = 1, ncols: int = 1, figsize=None, squeeze: bool = True, **kwargs):
@@ -128,7 +130,8 @@ def pyplot() -> type[_Figures]:
 
 
 def save_figure(fig, path: str | Path, dpi: int = 110, tight: bool = True) -> Path:
-    """`tight` fits the picture to what is drawn, which draws it twice; figures with set margins skip it."""
+    """`tight` fits the picture to what is drawn, which draws it twice; figures with set margins
+    skip it."""
     from neuroflow.files import atomic_file
 
     plt = pyplot()
@@ -157,9 +160,7 @@ def loss_curve_figure(history: list[dict], title: str):
             epochs, [h["val_loss"] for h in history], "o-", label="validation loss", markersize=3
         )
     ax.set(xlabel="epoch", ylabel="loss")
-    ax.set_title(
-        title, y=1.0
-    )  # placed, not fitted above the axes: the same picture, 8% less drawing
+    ax.set_title(title, y=1.0)  # placed, not fitted above the axes: the same picture, less drawing
     ax.legend()
     ax.grid(alpha=0.3)
     if metric:
@@ -179,8 +180,8 @@ def loss_curve_figure(history: list[dict], title: str):
         ax.set_title(metric.capitalize(), y=1.0)
         ax.legend()
         ax.grid(alpha=0.3)
-    # Set margins instead of a tight bounding box: the labels are the same every time, and the second
-    # drawing a tight box needs was 0.15 s of `neuroflow train iris`.
+    # Set margins instead of a tight bounding box: the labels are the same every time, and a tight
+    # box draws the figure twice.
     fig.subplots_adjust(
         left=0.08 if metric else 0.13, right=0.98, bottom=0.12, top=0.91, wspace=0.22
     )

@@ -1,7 +1,8 @@
-"""In-memory batches with no per-sample Python: index one tensor, scale per batch, keep channels_last.
+"""In-memory batches with no per-sample Python: index one tensor, scale per batch, keep
+channels_last.
 
-Images stay uint8 (N, H, W, C) in memory; a batch is gathered, viewed as NCHW (which is channels_last
-memory already) and scaled to float, so the dataset is never copied as floats.
+Images stay uint8 (N, H, W, C) in memory; a batch is gathered, viewed as NCHW (which is
+channels_last memory already) and scaled to float, so the dataset is never copied as floats.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class ArrayData:
 
 
 def _rows(t: torch.Tensor, index: torch.Tensor | slice) -> torch.Tensor:
-    # index_select copies whole rows; t[index] goes element by element. For 128 of 55,000 MNIST images:
-    # 6 µs against 104 µs (python -m timeit -s "import torch; x = torch.zeros(55000, 28, 28, 1,
-    # dtype=torch.uint8); i = torch.randperm(55000)[:128]" "x.index_select(0, i)", then "x[i]").
+    # index_select copies whole rows; t[index] goes element by element. For 128 of 55,000 MNIST
+    # images: 6 µs against 104 µs (python -m timeit -s "import torch; x = torch.zeros(55000, 28, 28,
+    # 1, dtype=torch.uint8); i = torch.randperm(55000)[:128]" "x.index_select(0, i)", then "x[i]").
     return t.index_select(0, index) if isinstance(index, torch.Tensor) else t[index]

@@ -294,9 +294,3 @@ def restore_checkpoint(
         else None
     )
     return info, best
-
-
-def remove_checkpoint(run_dir: Path) -> None:
-    import shutil
-
-    shutil.rmtree(run_dir / FOLDER, ignore_errors=True)

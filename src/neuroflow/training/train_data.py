@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from neuroflow.data.outliers import make_outliers, uniform_loss
+from neuroflow.data.non_examples import make_non_examples, uniform_loss
 from neuroflow.models.logits import image_scale
 from neuroflow.training.batches import ArrayData
 
@@ -48,5 +48,5 @@ class TrainData:
             xb = self.augmenter(xb, generators["augment"])
         extra = None
         if self.non_examples:
-            extra = make_outliers(xb, self.non_examples, generators["outliers"])
+            extra = make_non_examples(xb, self.non_examples, generators["outliers"])
         return xb, yb, extra

@@ -1,6 +1,8 @@
-"""What a tuning run leaves behind: the trials table, the summary, two PNGs, the best spec and the best model folder.
+"""What a tuning run leaves behind: the trials table, the summary, two PNGs, the best spec and the
+best model folder.
 
-Every worker writes the same files from the shared study, one at a time under a lock file in the output folder.
+Every worker writes the same files from the shared study, one at a time under a lock file in the
+output folder.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ def counts(study) -> dict[str, int]:
 
 
 def study_trials(study) -> list:
-    """The study's trials but those a worker stood down from before running them (see tuning_study.stand_down)."""
+    """The study's trials but those a worker stood down from before running them (see
+    neuroflow.tuning.study.stand_down)."""
     return [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("surplus")]
 
 
@@ -28,7 +31,8 @@ def finished(study) -> int:
 
 
 def best_trial(study, metric: str):
-    """The completed trial with the best metric; ties (common for accuracy on a small split) go to the lower val_loss."""
+    """The completed trial with the best metric; ties (common for accuracy on a small split) go to
+    the lower val_loss."""
     from optuna.trial import TrialState
 
     done = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
@@ -48,7 +52,8 @@ def summarise(
     where: str,
     wall_s: float,
 ) -> dict:
-    """The run as summary.json holds it; `trials` is the table, one row per trial of the whole study."""
+    """The run as summary.json holds it; `trials` is the table, one row per trial of the whole
+    study."""
     best = best_trial(study, metric)
     return {
         "study": study.study_name,
@@ -73,7 +78,8 @@ def summarise(
 
 
 def trial_rows(study, metric: str, names: list[str]) -> list[dict]:
-    """Number, state, metric (a pruned trial's last reported one), the trial's values, epochs run and seconds."""
+    """Number, state, metric (a pruned trial's last reported one), the trial's values, epochs run
+    and seconds."""
     rows = []
     for t in study_trials(study):
         value = (
@@ -98,7 +104,8 @@ def trial_rows(study, metric: str, names: list[str]) -> list[dict]:
 
 
 def write_results(out: Path, study, summary: dict, best, dataset, seed: int) -> None:
-    """trials.csv, summary.json, the PNGs, best-spec.yaml and best-model/ (with its test figures), under a lock."""
+    """trials.csv, summary.json, the PNGs, best-spec.yaml and best-model/ (with its test figures),
+    under a lock."""
     import yaml
     from optuna.storages.journal import JournalFileOpenLock
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.files import check_folder
 from neuroflow.tuning.results import METRICS, best_trial, counts, finished, summarise, write_results
-from neuroflow.tuning.space import apply, build_space, describe, read_space, suggest
+from neuroflow.tuning.space import apply, build_space, describe, suggest
+from neuroflow.tuning.space_file import read_space
 from neuroflow.tuning.study import (
     Heartbeat,
     open_study,

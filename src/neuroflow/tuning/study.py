@@ -1,6 +1,8 @@
-"""The shared study: where it is stored, and how workers open it, keep their trials alive and never double up.
+"""The shared study: where it is stored, and how workers open it, keep their trials alive and never
+double up.
 
-SQLite for processes on one machine, a database server (PostgreSQL, MySQL) for several machines; passwords never printed.
+SQLite for processes on one machine, a database server (PostgreSQL, MySQL) for several machines;
+passwords never printed.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from pathlib import Path
 
 from neuroflow.errors import UsageError
 
-# A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so others stop waiting.
+# A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so
+# others stop waiting.
 HEARTBEAT_S, GRACE_S = 10, 60
 DRIVERS = {
     "postgresql": "install it with: pip install psycopg2-binary",
-    "mysql": "install it with: pip install PyMySQL, and write the URL as mysql+pymysql://user:password@host/db",
+    "mysql": "install it with: pip install PyMySQL, and write the URL as "
+    "mysql+pymysql://user:password@host/db",
 }
 
 
 def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
-    """A database URL: as given, an SQLite file for a plain path, OUT/study.db by default, None for memory."""
+    """A database URL: as given, an SQLite file for a plain path, OUT/study.db by default, None for
+    memory."""
     if storage is None:
         return f"sqlite:///{(out_dir / 'study.db').resolve()}" if out_dir is not None else None
     if "://" in storage:
@@ -37,7 +42,8 @@ def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, fit to print and to record in summary.json and the model card."""
+    """The URL without its password, fit to print and to record in summary.json and the model
+    card."""
     from sqlalchemy.engine import make_url
 
     try:
@@ -47,43 +53,11 @@ def redact(url: str) -> str:
 
 
 def open_study(url: str | None, name: str, direction: str, pruner, signature: dict):
-    """(RDBStorage or None, study), created or loaded; a study begun with other data, model or metric is refused."""
+    """(RDBStorage or None, study), created or loaded; a study begun with other data, model or
+    metric is refused."""
     import optuna
-    import sqlalchemy.exc
 
-    rdb = None
-    if url is not None:
-        kwargs = (
-            {"connect_args": {"timeout": 60}}
-            if url.startswith("sqlite")
-            else {"pool_pre_ping": True}
-        )
-        for attempt in range(6):  # workers starting together can race to create the tables
-            try:
-                rdb = optuna.storages.RDBStorage(
-                    url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
-                )
-                break
-            except ImportError:  # optuna's message does not name the module, so name the usual one
-                fix = DRIVERS.get(
-                    url.split(":", 1)[0].split("+")[0], "install the Python driver of that database"
-                )
-                raise UsageError(
-                    f"the database driver for {redact(url)} is not installed", fix
-                ) from None
-            except sqlalchemy.exc.ArgumentError:
-                raise UsageError(
-                    f"--storage {redact(url)} is not a database URL",
-                    "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db",
-                ) from None
-            except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
-                if attempt == 5:
-                    first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
-                    raise UsageError(
-                        f"cannot open the study database {redact(url)}: {first}",
-                        "check the URL, that the server runs and that you may write there",
-                    ) from None
-                time.sleep(0.3 * (attempt + 1))
+    rdb = _storage(url) if url is not None else None
     study = optuna.create_study(
         storage=rdb, study_name=name, direction=direction, pruner=pruner, load_if_exists=True
     )
@@ -98,15 +72,52 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
             )
     if study.direction.name.lower() != direction:
         raise UsageError(
-            f"study {name!r} is set to {study.direction.name.lower()}, but {signature['metric']} needs {direction}",
+            f"study {name!r} is set to {study.direction.name.lower()}, but {signature['metric']} "
+            f"needs {direction}",
             "give another --study NAME",
         )
     return rdb, study
 
 
+def _storage(url: str):
+    """Optuna's database storage for `url`, with heartbeats; a bad URL or driver is one line."""
+    import optuna
+    import sqlalchemy.exc
+
+    kwargs = (
+        {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    )
+    for attempt in range(6):  # workers starting together can race to create the tables
+        try:
+            return optuna.storages.RDBStorage(
+                url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
+            )
+        except ImportError:  # optuna's message does not name the module, so name the usual one
+            fix = DRIVERS.get(
+                url.split(":", 1)[0].split("+")[0], "install the Python driver of that database"
+            )
+            raise UsageError(
+                f"the database driver for {redact(url)} is not installed", fix
+            ) from None
+        except sqlalchemy.exc.ArgumentError:
+            raise UsageError(
+                f"--storage {redact(url)} is not a database URL",
+                "give e.g. study.db, sqlite:///study.db or postgresql://user:password@host/db",
+            ) from None
+        except (sqlalchemy.exc.SQLAlchemyError, optuna.exceptions.StorageInternalError) as err:
+            if attempt == 5:
+                first = " ".join(str(getattr(err, "orig", None) or err).split())[:160]
+                raise UsageError(
+                    f"cannot open the study database {redact(url)}: {first}",
+                    "check the URL, that the server runs and that you may write there",
+                ) from None
+            time.sleep(0.3 * (attempt + 1))
+
+
 def stand_down(study, trial, trials: int) -> bool:
-    """Two workers that count N-1 at the same instant both ask for a trial: the database numbered them, so the
-    later one stands down (marked failed and 'surplus', left out of every count and table) and N stays exact."""
+    """Two workers that count N-1 at the same instant both ask for a trial: the database numbered
+    them, so the later one stands down (marked failed and 'surplus', left out of every count and
+    table) and N stays exact."""
     from optuna.trial import TrialState
 
     live = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
@@ -123,7 +134,8 @@ def stand_down(study, trial, trials: int) -> bool:
 
 
 class Heartbeat:
-    """Records every HEARTBEAT_S that the worker running this trial is alive (database studies only)."""
+    """Records every HEARTBEAT_S that the worker running this trial is alive (database studies
+    only)."""
 
     def __init__(self, rdb, trial):
         self.rdb, self.trial_id, self.stop = rdb, trial._trial_id, threading.Event()
@@ -147,7 +159,8 @@ class Heartbeat:
 
 
 def quiet_optuna() -> None:
-    """Optuna's own log lines and notes would interleave with ours; errors still reach the user as one line."""
+    """Optuna's own log lines and notes would interleave with ours; errors still reach the user as
+    one line."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)

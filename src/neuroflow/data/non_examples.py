@@ -1,8 +1,10 @@
-"""Synthetic non-examples made from each training batch, for outlier exposure (Hendrycks et al., 2019).
+"""Synthetic non-examples made from each training batch, to teach the unknown-input score (the
+method Hendrycks et al., 2019 call outlier exposure).
 
 Images whose parts are right but whose whole is not an example of any class: tiles shuffled, two
-images laid over each other, noise. Training pushes the model's output towards uniform on them, so its
-unknown-input score learns the difference. Vectorised on the batch; deterministic for a generator.
+images laid over each other, noise. Training pushes the model's output towards uniform on them, so
+its unknown-input score learns the difference. Vectorised on the batch; deterministic for a
+generator.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import torch
 
 
-def make_outliers(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
+def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
     """`count` non-examples (N, C, H, W) in [0, 1], built from the float batch `x` (N, C, H, W)."""
     n, c, h, w = x.shape
     kinds = torch.randint(0, 4, (count,), generator=generator)
@@ -53,7 +55,8 @@ _SCRIBBLES: dict[tuple[int, int], torch.Tensor] = {}
 
 
 def scribbles(size: tuple[int, int], n: int = 2048) -> torch.Tensor:
-    """A bank of pen scribbles (1–3 random strokes) the size of the images: stroke-like, yet no class.
+    """A bank of pen scribbles (1–3 random strokes) the size of the images: stroke-like, yet no
+    class.
 
     Drawn once per size with Pillow from a fixed seed, so training stays deterministic.
     """
@@ -100,5 +103,6 @@ def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -
 
 
 def uniform_loss(logits: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy against the uniform distribution: low when the model is unsure on non-examples."""
+    """Cross-entropy against the uniform distribution: low when the model is unsure on
+    non-examples."""
     return (torch.logsumexp(logits, dim=1) - logits.mean(dim=1)).mean()

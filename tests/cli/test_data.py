@@ -1,4 +1,5 @@
-"""`neuroflow data download` and `neuroflow augment preview` from the command line (never the real network)."""
+"""`neuroflow data download` and `neuroflow augment preview` from the command line (never the real
+network)."""
 
 from __future__ import annotations
 
@@ -73,8 +74,8 @@ def test_augment_preview_of_digits(cli, tmp_path):
     )
     assert res.code == 0, res.err
     assert (
-        f"wrote {out}: 5 training images of digits (original, inverted, 2 augmented; invert,rotate=15)"
-        in res.out
+        f"wrote {out}: 5 training images of digits (original, inverted, 2 augmented; "
+        "invert,rotate=15)" in res.out
     )
     width, height = Image.open(out).size
     assert (width, height) == (4 * (80 + 4) + 4, 16 + 5 * (80 + 4) + 4)  # 8×8 digits shown at 80 px

@@ -1,4 +1,5 @@
-"""`neuroflow filters`: the files it says it wrote exist; bad input is one line and exit status 2."""
+"""`neuroflow filters`: the files it says it wrote exist; bad input is one line and exit status
+2."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 
 from tests.images import shapes_folder
 
-SPEC = "layers:\n  - Conv2D(4, 3, padding='same', activation='relu')\n  - MaxPool2D(2)\n  - Flatten()\n  - Dense('auto', activation='auto')\n"
+SPEC = (
+    "layers:\n  - Conv2D(4, 3, padding='same', activation='relu')\n  - MaxPool2D(2)\n  - "
+    "Flatten()\n  - Dense('auto', activation='auto')\n"
+)
 
 
 @pytest.fixture(scope="module")
