@@ -68,7 +68,8 @@ def test_results_files_and_best_model_folder(iris, tmp_path):
     assert s["best"] == json.loads(json.dumps(result.summary["best"]))
     rows = (tmp_path / "trials.csv").read_text().splitlines()
     assert (
-        rows[0].startswith("trial,state,val_accuracy,lr,batch_size,units,epochs") and len(rows) == 7
+        rows[0].startswith("trial,state,val_accuracy,val_accuracy_sd,lr,batch_size,units,epochs")
+        and len(rows) == 7
     )
     for png in ("optimization_history.png", "param_importances.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and (
@@ -93,8 +94,33 @@ def test_results_files_and_best_model_folder(iris, tmp_path):
 
 def test_a_study_begun_for_another_metric_is_refused(iris, tmp_path):
     tune(iris, trials=1, space=TINY, out=tmp_path, progress="quiet")
-    with pytest.raises(UsageError, match="was begun with metric 'val_accuracy', not 'val_loss'"):
+    with pytest.raises(UsageError, match="--metric was 'val_accuracy' there, not 'val_loss'"):
         tune(iris, trials=2, space=TINY, out=tmp_path, metric="val_loss", progress="quiet")
+
+
+def test_continuing_names_every_setting_that_differs_and_accepts_the_equal_ones(iris, tmp_path):
+    db = str(tmp_path / "study.db")
+    begun = dict(space=TINY, storage=db, metric="val_accuracy", pruner="median", seed=0, folds=2)
+    tune(iris, trials=1, **begun, progress="quiet")
+    again = tune(iris, trials=2, **begun, progress="quiet").summary  # every setting repeated
+    assert again["ran_here"] == [1]
+    with pytest.raises(UsageError) as err:
+        tune(
+            iris, trials=3, storage=db, space={"epochs": {"low": 2, "high": 5}},
+            metric="val_accuracy", pruner="none", seed=1, folds=3, progress="quiet",
+        )  # fmt: skip
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(
+        "study 'iris-iris-mlp' goes on with the settings it was begun with, and "
+    )
+    for part in (
+        "--space was {'epochs': 'whole numbers 2 … 4'} there, not {'epochs': 'whole numbers 2 … 5'}",
+        "--pruner was 'median' there, not 'none'",
+        "--seed was 0 there, not 1",
+        "--folds was 2 there, not 3",
+    ):
+        assert part in message
+    assert "--metric" not in message  # the same as recorded, so not named
 
 
 def test_a_loss_that_becomes_nan_prunes_the_trial(iris, monkeypatch):

@@ -179,11 +179,22 @@ def _search(config: dict) -> list[str]:
     tuning = config.get("tuning")
     if not tuning:
         return []
+    scored = f"by {tuning['metric']} on the validation split ({tuning['value']:.4g})"
+    closing = "The validation split chose these settings, so its figures flatter the model; the test split was not used in the search."
+    if tuning.get("folds", 1) > 1:
+        scored = (
+            f"by the mean {tuning['metric']} over {tuning['scored_on']}: "
+            f"{tuning['value']:.4g} ± {tuning['spread']:.2g} (standard deviation across folds)"
+        )
+        closing = (
+            "Cross-validation chose these settings; the model was then trained on the training and validation rows "
+            "together, so its validation figures are not held out. The test split was not used in the search."
+        )
     return [
         "## Hyperparameter search",
         "",
         f"The settings were chosen by `neuroflow tune`: trial {tuning['best_trial']} of {tuning['finished_trials']} finished trials "
-        f"({tuning['pruned']} pruned early) in study **{tuning['study']}**, by {tuning['metric']} on the validation split ({tuning['value']:.4g}).",
+        f"({tuning['pruned']} pruned early) in study **{tuning['study']}**, {scored}.",
         "",
         "| parameter | searched | chosen |",
         "|---|---|---|",
@@ -194,7 +205,7 @@ def _search(config: dict) -> list[str]:
             for k, v in tuning["params"].items()
         ],
         "",
-        "The validation split chose these settings, so its figures flatter the model; the test split was not used in the search.",
+        closing,
         "",
     ]
 
