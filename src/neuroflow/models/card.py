@@ -74,9 +74,12 @@ def model_card(model) -> str:
 
 
 def card_text(config: dict, history: list[dict] | None = None, network=None) -> str:
+    from neuroflow.models.spec import parameter_counts
+
     rows = summary_of(config, network)
     total = sum(r["params"] for r in rows)
     frozen = config.get("training", {}).get("frozen_parameters", 0)
+    n = parameter_counts([(f"{r['name']} ({r['type']})", "", r["params"]) for r in rows], frozen)
     lines = [
         front_matter(config),
         f"# {config.get('name', 'neuroflow model')}",
@@ -97,7 +100,16 @@ def card_text(config: dict, history: list[dict] | None = None, network=None) -> 
     lines += [
         "",
         f"Parameters: {total:,}"
-        + (f", of which {frozen:,} were frozen during fine-tuning." if frozen else "."),
+        + (
+            f" ({n['trainable']:,} trained, {frozen:,} frozen during fine-tuning"
+            + (
+                f", {n['statistics']:,} BatchNormalization statistics)."
+                if n["statistics"]
+                else ")."
+            )
+            if frozen
+            else "."
+        ),
     ]
     lines += [f"Input: {_describe_input(config)}.", f"Output: {_describe_output(config)}."]
     weights = config.get("weights", {})
@@ -469,7 +481,8 @@ def info_text(config: dict) -> str:
             )
             for r in summary
         ]
-        lines += ["", format_summary(table, title=f"Model: {config.get('name', 'neuroflow')}")]
+        frozen = training.get("frozen_parameters") or 0
+        lines += ["", format_summary(table, f"Model: {config.get('name', 'neuroflow')}", frozen)]
     else:
         lines += [
             "",
