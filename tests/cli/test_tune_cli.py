@@ -31,6 +31,7 @@ def test_tune_prints_trials_table_best_and_writes_results(cli, tmp_path, tiny):
         "trial",
         "state",
         "val_accuracy",
+        "val_accuracy_sd",
         "lr",
         "batch_size",
         "units",
@@ -38,7 +39,9 @@ def test_tune_prints_trials_table_best_and_writes_results(cli, tmp_path, tiny):
         "epochs_run",
         "time_s",
     ]
-    assert "3 completed, 0 pruned, 0 failed trials" in res.out and "Best: trial" in res.out
+    assert "3 completed, 0 pruned, 0 failed trials" in res.out
+    assert "Each trial is scored on stratified 5-fold cross-validation" in lines[0]
+    assert " ± " in res.out and "on stratified 5-fold cross-validation on the training" in res.out
     assert f"Best model saved to {out / 'best-model'} (test accuracy" in res.out
     assert {p.name for p in out.iterdir()} >= {
         "study.db",
@@ -129,3 +132,30 @@ def test_a_folder_of_something_else_is_not_used_for_results(cli, tmp_path, tiny)
     res = cli("tune", "iris", "--trials", 2, "--space", tiny, "--out", busy)
     assert res.code == 2 and "busy exists and holds no tuning results" in res.err
     assert [p.name for p in busy.iterdir()] == ["notes.txt"]
+
+
+def test_the_same_command_with_every_flag_continues_and_a_changed_flag_is_named(
+    cli, tmp_path, tiny
+):
+    out = tmp_path / "run"
+    flags = ["--space", tiny, "--out", out, "--model", "iris-mlp", "--metric", "val_accuracy"]
+    flags += ["--pruner", "median", "--seed", 0, "--task", "classification", "--folds", 2, "-q"]
+    assert cli("tune", "iris", "--trials", 1, *flags).code == 0
+    again = cli("tune", "iris", "--trials", 2, *flags, "--json")
+    assert again.code == 0, again.err
+    assert json.loads(again.out)["ran_here"] == [1]
+    changed = [f if f != 0 else 3 for f in flags]  # --seed 3
+    res = cli("tune", "iris", "--trials", 3, *changed[:-1], "--folds", 4, "--pruner", "none")
+    assert res.code == 2 and res.err.count("\n") == 1 and "Traceback" not in res.err
+    assert res.err.startswith(
+        "error: study 'iris-iris-mlp' goes on with the settings it was begun with, and "
+        "--pruner was 'median' there, not 'none'; --seed was 0 there, not 3; --folds was 2 there, "
+        "not 4."
+    )
+
+
+def test_bad_folds_is_one_line_and_exit_2(cli, tmp_path):
+    res = cli("tune", "iris", "--trials", 2, "--folds", 60, "--out", tmp_path / "o")
+    assert res.code == 2 and res.err.count("\n") == 1
+    assert res.err.startswith("error: --folds 60 needs at least 60 rows of every class")
+    assert not (tmp_path / "o").exists()

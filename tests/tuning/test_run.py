@@ -57,7 +57,8 @@ def test_rerun_continues_until_the_study_holds_n_trials(iris, tmp_path):
     assert again["counts"]["complete"] + again["counts"]["pruned"] == 5
     done = tune(iris, trials=5, space=TINY, storage=str(db), progress="quiet").summary
     assert done["ran_here"] == [] and len(done["trials"]) == 5
-    # The trials a rerun samples are those a single run of 5 samples: the sampler is seeded per trial number.
+    # The trials a rerun samples are those a single run of 5 samples: the sampler is seeded per
+    # trial number.
     single = tune(iris, trials=5, space=TINY, progress="quiet").summary["trials"]
     assert [r["lr"] for r in single] == [r["lr"] for r in done["trials"]]
 
@@ -68,7 +69,8 @@ def test_results_files_and_best_model_folder(iris, tmp_path):
     assert s["best"] == json.loads(json.dumps(result.summary["best"]))
     rows = (tmp_path / "trials.csv").read_text().splitlines()
     assert (
-        rows[0].startswith("trial,state,val_accuracy,lr,batch_size,units,epochs") and len(rows) == 7
+        rows[0].startswith("trial,state,val_accuracy,val_accuracy_sd,lr,batch_size,units,epochs")
+        and len(rows) == 7
     )
     for png in ("optimization_history.png", "param_importances.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and (
@@ -93,8 +95,34 @@ def test_results_files_and_best_model_folder(iris, tmp_path):
 
 def test_a_study_begun_for_another_metric_is_refused(iris, tmp_path):
     tune(iris, trials=1, space=TINY, out=tmp_path, progress="quiet")
-    with pytest.raises(UsageError, match="was begun with metric 'val_accuracy', not 'val_loss'"):
+    with pytest.raises(UsageError, match="--metric was 'val_accuracy' there, not 'val_loss'"):
         tune(iris, trials=2, space=TINY, out=tmp_path, metric="val_loss", progress="quiet")
+
+
+def test_continuing_names_every_setting_that_differs_and_accepts_the_equal_ones(iris, tmp_path):
+    db = str(tmp_path / "study.db")
+    begun = dict(space=TINY, storage=db, metric="val_accuracy", pruner="median", seed=0, folds=2)
+    tune(iris, trials=1, **begun, progress="quiet")
+    again = tune(iris, trials=2, **begun, progress="quiet").summary  # every setting repeated
+    assert again["ran_here"] == [1]
+    with pytest.raises(UsageError) as err:
+        tune(
+            iris, trials=3, storage=db, space={"epochs": {"low": 2, "high": 5}},
+            metric="val_accuracy", pruner="none", seed=1, folds=3, progress="quiet",
+        )  # fmt: skip
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(
+        "study 'iris-iris-mlp' goes on with the settings it was begun with, and "
+    )
+    for part in (
+        "--space was {'epochs': 'whole numbers 2 … 4'} there, not {'epochs': 'whole numbers 2 … "
+        "5'}",
+        "--pruner was 'median' there, not 'none'",
+        "--seed was 0 there, not 1",
+        "--folds was 2 there, not 3",
+    ):
+        assert part in message
+    assert "--metric" not in message  # the same as recorded, so not named
 
 
 def test_a_loss_that_becomes_nan_prunes_the_trial(iris, monkeypatch):
@@ -152,7 +180,8 @@ def test_two_processes_share_one_sqlite_study_and_lose_no_trial(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
     ran = [set(json.loads(o[0])["ran_here"]) for o in outs]
     every = optuna.load_study(study_name="shared", storage=f"sqlite:///{db}").trials
-    # A worker that asked for a trial in the same instant as the other stands down from it before it runs.
+    # A worker that asked for a trial in the same instant as the other stands down from it before it
+    # runs.
     stood_down = [t for t in every if t.user_attrs.get("surplus")]
     assert all(t.state.name == "FAIL" and "values" not in t.user_attrs for t in stood_down)
     recorded = [t for t in every if not t.user_attrs.get("surplus")]

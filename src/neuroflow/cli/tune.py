@@ -1,4 +1,5 @@
-"""`neuroflow tune`: lesson step 9, a hyperparameter search with Optuna in a study that several workers can share."""
+"""`neuroflow tune`: lesson step 9, a hyperparameter search with Optuna in a study that several
+workers can share."""
 
 from __future__ import annotations
 
@@ -15,17 +16,20 @@ from neuroflow.errors import UsageError
 def tune(
     data: str = typer.Argument(
         ...,
-        help="A built-in dataset (iris, digits, mnist, fashion-mnist), a CSV file, or a folder of class-named image folders.",
+        help="A built-in dataset (iris, digits, mnist, fashion-mnist), a CSV file, or a folder of "
+        "class-named image folders.",
     ),
     model: str = typer.Option(
         None,
         "--model",
-        help="A recipe name (see 'neuroflow models') or a .yaml/.json spec; default: the data's recipe.",
+        help="A recipe name (see 'neuroflow models') or a .yaml/.json spec; default: the data's "
+        "recipe.",
     ),
     trials: int = typer.Option(
         None,
         "--trials",
-        help="Run until the study holds this many finished trials (completed or pruned); a rerun continues it.",
+        help="Run until the study holds this many finished trials (completed or pruned); a rerun "
+        "continues it.",
     ),
     timeout: float = typer.Option(
         None, "--timeout", help="Start no new trial after this many seconds."
@@ -33,22 +37,26 @@ def tune(
     space: str = typer.Option(
         None,
         "--space",
-        help="A YAML file that pins, narrows or widens the default search space (see --show-space).",
+        help="A YAML file that pins, narrows or widens the default search space (see "
+        "--show-space).",
     ),
     storage: str = typer.Option(
         None,
         "--storage",
-        help="Study database: an SQLite file path or a URL such as postgresql://user:password@host/db (default: OUT/study.db).",
+        help="Study database: an SQLite file path or a URL such as "
+        "postgresql://user:password@host/db (default: OUT/study.db).",
     ),
     study: str = typer.Option(
         None,
         "--study",
-        help="Study name (default: DATA-MODEL); workers sharing a storage and a name share the study.",
+        help="Study name (default: DATA-MODEL); workers sharing a storage and a name share the "
+        "study.",
     ),
     metric: str = typer.Option(
         None,
         "--metric",
-        help="val_accuracy (default for classification), val_loss (default for regression) or val_mae.",
+        help="val_accuracy (default for classification), val_loss (default for regression) or "
+        "val_mae.",
     ),
     pruner: str = typer.Option(
         "median", "--pruner", help="Stop poor trials early: median, hyperband or none."
@@ -63,6 +71,13 @@ def tune(
     seed: int = typer.Option(
         0, "--seed", help="Seeds the data split, the sampler and every trial's training."
     ),
+    folds: int = typer.Option(
+        None,
+        "--folds",
+        help="Score each trial by K-fold cross-validation on train + validation and train the best "
+        "on both "
+        "(default: 5 for tables under 2,000 rows; 1 = the validation split, as for images).",
+    ),
     out: str = typer.Option(
         None, "--out", help="Folder for the results and best-model/ (default: tuning/DATA-MODEL)."
     ),
@@ -74,7 +89,8 @@ def tune(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the results."),
 ) -> None:
-    """Search hyperparameters (learning rate, batch size, dropout, widths, filters, kernel size, epochs) and save the best model."""
+    """Search hyperparameters (learning rate, batch size, dropout, widths, filters, kernel size,
+    epochs) and save the best model."""
     from neuroflow.tuning.run import prepare
     from neuroflow.tuning.run import tune as run_tune
 
@@ -110,6 +126,7 @@ def tune(
         task=task,
         data_dir=data_dir,
         seed=seed,
+        folds=folds,
         progress="quiet" if quiet or as_json else "auto",
     )
     summary = result.summary
@@ -119,7 +136,8 @@ def tune(
     print(_table(summary))
     c = summary["counts"]
     print(
-        f"{c['complete']} completed, {c['pruned']} pruned, {c['fail']} failed trials in study {summary['study']} ({summary['storage']})"
+        f"{c['complete']} completed, {c['pruned']} pruned, {c['fail']} failed trials in study "
+        f"{summary['study']} ({summary['storage']})"
         + ("; stopped by --timeout" if summary["stopped"] == "timeout" else "")
     )
     best = summary["best"]
@@ -129,13 +147,18 @@ def tune(
     chosen = ", ".join(
         f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in best["params"].items()
     )
-    print(f"Best: trial {best['trial']}, {summary['metric']} {best['value']:.4f}: {chosen}")
+    spread = f" ± {best['spread']:.4f}" if best.get("spread") is not None else ""
+    print(
+        f"Best: trial {best['trial']}, {summary['metric']} {best['value']:.4f}{spread} on "
+        f"{summary['scoring']['on']}: {chosen}"
+    )
     test = ", ".join(f"test {k} {v:.4f}" for k, v in best.get("test", {}).items())
     print(f"Best model saved to {summary['files']['best_model']} ({test}); results in {out}")
 
 
 def _table(summary: dict, limit: int = 30) -> str:
-    """The trials as aligned columns; past `limit` rows, only the best ones (trials.csv holds them all)."""
+    """The trials as aligned columns; past `limit` rows, only the best ones (trials.csv holds them
+    all)."""
     rows, metric = summary["trials"], summary["metric"]
     if not rows:
         return "No trials yet."
@@ -166,7 +189,8 @@ def _space_yaml(space: dict) -> str:
     from neuroflow.tuning.space import PARAMS
 
     lines = [
-        "# neuroflow tune search space: edit and pass with --space FILE (a list = choices, one value = pinned)"
+        "# neuroflow tune search space: edit and pass with --space FILE (a list = choices, one "
+        "value = pinned)"
     ]
     for name, p in space.items():
         entry = yaml.safe_dump(

@@ -61,9 +61,12 @@ def model_card(model) -> str:
 
 
 def card_text(config: dict, history: list[dict] | None = None, network=None) -> str:
+    from neuroflow.models.spec import parameter_counts
+
     rows = summary_of(config, network)
     total = sum(r["params"] for r in rows)
     frozen = config.get("training", {}).get("frozen_parameters", 0)
+    n = parameter_counts([(f"{r['name']} ({r['type']})", "", r["params"]) for r in rows], frozen)
     lines = [
         front_matter(config),
         f"# {config.get('name', 'neuroflow model')}",
@@ -85,7 +88,16 @@ def card_text(config: dict, history: list[dict] | None = None, network=None) -> 
     lines += [
         "",
         f"Parameters: {total:,}"
-        + (f", of which {frozen:,} were frozen during fine-tuning." if frozen else "."),
+        + (
+            f" ({n['trainable']:,} trained, {frozen:,} frozen during fine-tuning"
+            + (
+                f", {n['statistics']:,} BatchNormalization statistics)."
+                if n["statistics"]
+                else ")."
+            )
+            if frozen
+            else "."
+        ),
     ]
     lines += [f"Input: {describe_input(config)}.", f"Output: {describe_output(config)}."]
     weights = config.get("weights", {})
@@ -135,13 +147,28 @@ def _search(config: dict) -> list[str]:
     tuning = config.get("tuning")
     if not tuning:
         return []
+    scored = f"by {tuning['metric']} on the validation split ({tuning['value']:.4g})"
+    closing = (
+        "The validation split chose these settings, so its figures flatter the model; the test "
+        "split was not used in the search."
+    )
+    if tuning.get("folds", 1) > 1:
+        scored = (
+            f"by the mean {tuning['metric']} over {tuning['scored_on']}: "
+            f"{tuning['value']:.4g} ± {tuning['spread']:.2g} (standard deviation across folds)"
+        )
+        closing = (
+            "Cross-validation chose these settings; the model was then trained on the training and "
+            "validation rows "
+            "together, so its validation figures are not held out. The test split was not used in "
+            "the search."
+        )
     return [
         "## Hyperparameter search",
         "",
         f"The settings were chosen by `neuroflow tune`: trial {tuning['best_trial']} of "
         f"{tuning['finished_trials']} finished trials "
-        f"({tuning['pruned']} pruned early) in study **{tuning['study']}**, by {tuning['metric']} "
-        f"on the validation split ({tuning['value']:.4g}).",
+        f"({tuning['pruned']} pruned early) in study **{tuning['study']}**, {scored}.",
         "",
         "| parameter | searched | chosen |",
         "|---|---|---|",
@@ -152,8 +179,7 @@ def _search(config: dict) -> list[str]:
             for k, v in tuning["params"].items()
         ],
         "",
-        "The validation split chose these settings, so its figures flatter the model; the test "
-        "split was not used in the search.",
+        closing,
         "",
     ]
 

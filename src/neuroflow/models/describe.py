@@ -117,6 +117,7 @@ def _layers(config: dict) -> str:
             )
             for r in summary
         ]
-        return format_summary(table, title=f"Model: {config.get('name', 'neuroflow')}")
+        frozen = config.get("training", {}).get("frozen_parameters") or 0
+        return format_summary(table, f"Model: {config.get('name', 'neuroflow')}", frozen)
     types = ", ".join(layer["type"] for layer in config.get("spec", {}).get("layers", []))
     return f"layers: {types} (saved before summaries were recorded)"

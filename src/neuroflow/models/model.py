@@ -104,7 +104,8 @@ class Model:
     def summary(self) -> str:
         from neuroflow.models.spec import summary
 
-        return summary(self.network, title=f"Model: {self.config.get('name', 'neuroflow')}")
+        frozen = self.config.get("training", {}).get("frozen_parameters")
+        return summary(self.network, f"Model: {self.config.get('name', 'neuroflow')}", frozen)
 
     def __repr__(self) -> str:
         what = f"{len(self.class_names)} classes" if self.task == "classification" else "regression"

@@ -263,16 +263,32 @@ def build_network(spec: dict, input_shape: tuple[int, ...], n_outputs: int, task
     return spec, network
 
 
-def summary(network, title: str = "Model") -> str:
-    """A Keras-style table: layer, output shape, parameters."""
+def summary(network, title: str = "Model", frozen: int | None = None) -> str:
+    """A Keras-style table: layer, output shape, parameters; frozen ones (None: those without
+    gradients) apart."""
     rows = [
         (f"{b.name} ({b.kind})", "(None, " + ", ".join(map(str, b.output_shape)) + ")", b.params)
         for b in network.built
     ]
-    return format_summary(rows, title)
+    if frozen is None:
+        frozen = sum(p.numel() for p in network.parameters() if not p.requires_grad)
+    return format_summary(rows, title, frozen)
 
 
-def format_summary(rows: list[tuple[str, str, int]], title: str = "Model") -> str:
+def parameter_counts(rows: list[tuple[str, str, int]], frozen: int = 0) -> dict[str, int]:
+    """Total, trainable, frozen and statistics: as Keras counts, a BatchNormalization layer's moving
+    mean and variance (half its count) are parameters that no gradient trains."""
+    total = sum(r[2] for r in rows)
+    statistics = sum(r[2] // 2 for r in rows if r[0].endswith("(BatchNormalization)"))
+    return {
+        "total": total,
+        "trainable": total - frozen - statistics,
+        "frozen": frozen,
+        "statistics": statistics,
+    }
+
+
+def format_summary(rows: list[tuple[str, str, int]], title: str = "Model", frozen: int = 0) -> str:
     width = (max(len(r[0]) for r in rows) + 2, max(len(r[1]) for r in rows) + 2, 12)
     line = "─" * sum(width)
     out = [
@@ -284,6 +300,15 @@ def format_summary(rows: list[tuple[str, str, int]], title: str = "Model") -> st
     out += [
         f"{name:{width[0]}}{shape:{width[1]}}{params:>{width[2]},}" for name, shape, params in rows
     ]
-    total = sum(r[2] for r in rows)
-    out += [line, f"Total params: {total:,}", f"Trainable params: {total:,}", line]
+    n = parameter_counts(rows, frozen)
+    parts = [f"{n['frozen']:,} frozen during fine-tuning"] if n["frozen"] else []
+    parts += [f"{n['statistics']:,} BatchNormalization statistics"] if n["statistics"] else []
+    out += [
+        line,
+        f"Total params: {n['total']:,}",
+        f"Trainable params: {n['trainable']:,}",
+        f"Non-trainable params: {n['frozen'] + n['statistics']:,}"
+        + (f" ({', '.join(parts)})" if parts else ""),
+        line,
+    ]
     return "\n".join(out)

@@ -1,28 +1,48 @@
-"""Starting from a shared model: copy its weights where shapes match, optionally a new head, freezing.
+"""Starting from a shared model: copy its weights where shapes match, optionally a new head,
+freezing.
 
-`--freeze features` freezes every layer before the first Dense; `all-but-head` all but the last layer.
+`--freeze features` freezes every layer before the first Dense; `all-but-head` all but the last
+layer. A frozen layer changes in no way: its weights get no gradient and its BatchNormalization
+statistics stay as the parent left them.
 """
 
 from __future__ import annotations
 
 import copy
 
+from torch.nn.modules.batchnorm import _BatchNorm
+
 from neuroflow.errors import UsageError
 
 
 def parent_spec(parent) -> dict:
-    """The parent's spec with its output layer sized by the new data, so --new-head can fit other classes."""
+    """The parent's spec with its output layer sized by the new data, so --new-head can fit other
+    classes."""
     spec = copy.deepcopy(parent.spec)
     spec["layers"][-1].update(units="auto", activation="auto")
     return spec
 
 
-def apply_parent(network, parent, new_head: bool) -> dict:
-    """Copy the parent's weights into `network` layer by layer; the last layer is new with --new-head."""
+def apply_parent(network, parent, new_head: bool, class_names: list[str] | None = None) -> dict:
+    """Copy the parent's weights into `network` layer by layer; the last layer is new with
+    --new-head.
+
+    The output layer is kept only for the parent's own classes in its order: each of its rows scores
+    one class, so for other names it would score the wrong ones (refused, naming both lists).
+    """
     if tuple(network.input_shape) != tuple(parent.network.input_shape):
         raise UsageError(
-            f"this data gives inputs of shape {tuple(network.input_shape)} but {parent.config.get('name')} takes {tuple(parent.network.input_shape)}",
+            f"this data gives inputs of shape {tuple(network.input_shape)} but "
+            f"{parent.config.get('name')} takes {tuple(parent.network.input_shape)}",
             "fine-tune on data with the parent's input columns (or picture size and colour)",
+        )
+    theirs_names = parent.config.get("class_names")
+    if not new_head and class_names and theirs_names and list(class_names) != list(theirs_names):
+        raise UsageError(
+            f"this data's classes are {', '.join(class_names)} but {parent.config.get('name')}'s "
+            "output layer scores "
+            f"{', '.join(theirs_names)}, so its rows would score the wrong classes",
+            "add --new-head to start the output layer afresh",
         )
     own, theirs = network.state_dict(), parent.network.state_dict()
     head = f"layers.{network.head_index()}."
@@ -35,7 +55,8 @@ def apply_parent(network, parent, new_head: bool) -> dict:
             copied += 1
         elif key.startswith(head):
             raise UsageError(
-                f"the parent's output layer has shape {tuple(value.shape)} but this data needs {tuple(own[key].shape)}",
+                f"the parent's output layer has shape {tuple(value.shape)} but this data needs "
+                f"{tuple(own[key].shape)}",
                 "add --new-head to start the output layer afresh",
             )
         else:
@@ -57,7 +78,11 @@ def apply_parent(network, parent, new_head: bool) -> dict:
 
 
 def freeze_layers(network, mode: str) -> int:
-    """Freeze part of the network; returns how many parameters are frozen."""
+    """Freeze part of the network; returns how many parameters are frozen.
+
+    BatchNormalization layers among them stay in evaluation mode even while the network trains, so
+    their running mean and variance stay the parent's.
+    """
     if mode not in ("features", "all-but-head"):
         raise UsageError(
             f"--freeze {mode!r} is not understood", "use --freeze features or --freeze all-but-head"
@@ -74,4 +99,15 @@ def freeze_layers(network, mode: str) -> int:
         for p in network.layers[i].parameters():
             p.requires_grad_(False)
             count += p.numel()
+        for m in network.layers[i].modules():
+            if isinstance(m, _BatchNorm):
+                m.eval()
+                m.register_forward_pre_hook(_keep_in_eval_mode)
     return count
+
+
+def _keep_in_eval_mode(module, inputs) -> None:
+    # network.train() sets every module training (the trainer calls it, and so does validation when
+    # it hands back); this runs before each forward pass, so a frozen BatchNormalization uses and
+    # keeps the parent's statistics instead of updating them from the new data's batches.
+    module.training = False

@@ -10,8 +10,7 @@ from neuroflow.errors import TrainingStopped
 
 
 class StopOnSignal:
-    """Turn SIGINT/SIGTERM into a flag checked between batches, so an epoch never ends half-
-    saved."""
+    """Turn SIGINT/SIGTERM into a flag checked between batches: no epoch ends half-saved."""
 
     def __init__(self):
         self.signal: str | None = None

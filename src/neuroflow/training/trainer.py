@@ -81,7 +81,9 @@ class Trainer:
         seed_everything(s.seed)
         self.spec, self.network = build_network(self.spec, ds.input_shape, ds.n_outputs, ds.task)
         net = self.network
-        self.lineage = apply_parent(net, self.parent, self.new_head) if self.parent else {}
+        self.lineage = (
+            apply_parent(net, self.parent, self.new_head, ds.class_names) if self.parent else {}
+        )
         self.frozen = freeze_layers(net, self.freeze) if self.freeze else 0
         if self.run_dir is not None and self.strategy.is_chief:
             self.run_dir.mkdir(parents=True, exist_ok=True)  # only now: bad input leaves no folder

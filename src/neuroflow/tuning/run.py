@@ -1,7 +1,9 @@
-"""`neuroflow tune`: search a model's hyperparameters with Optuna, in a stored study that many workers can share.
+"""`neuroflow tune`: search a model's hyperparameters with Optuna, in a stored study that many
+workers can share.
 
-A trial trains the spec with its values substituted and reports its validation metric as it goes, so poor trials
-are pruned. `trials=N` means "until the study holds N finished trials", so the same command again continues it.
+A trial trains the spec with its values substituted and reports its validation metric as it goes, so
+poor trials are pruned; on a small table it is scored by k-fold cross-validation (folds.py).
+`trials=N` means "until the study holds N finished trials", so the same command again continues it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from pathlib import Path
 
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.files import check_folder
+from neuroflow.tuning.folds import (
+    add_spread,
+    choose_folds,
+    describe_scoring,
+    fold_datasets,
+    fold_score,
+    merged,
+)
 from neuroflow.tuning.results import METRICS, best_trial, counts, finished, summarise, write_results
 from neuroflow.tuning.space import apply, build_space, describe, suggest
 from neuroflow.tuning.space_file import read_space
@@ -36,7 +46,8 @@ REPORTS_PER_TRIAL = (
 
 @dataclass
 class TuneResult:
-    summary: dict  # what summary.json holds: counts, best trial and values, the trials table, files written
+    # what summary.json holds: counts, best trial and values, the trials table, files written
+    summary: dict
     best_model: object | None  # a neuroflow Model, or None while no trial has completed
     study: object  # the optuna.Study, for anything the summary leaves out
 
@@ -57,11 +68,16 @@ def tune(
     task: str | None = None,
     data_dir: str | None = None,
     seed: int = 0,
+    folds: int | None = None,
     progress: str = "auto",
 ) -> TuneResult:
-    """Run trials until the study holds `trials` finished ones; write the results and best-model/ to `out`.
+    """Run trials until the study holds `trials` finished ones; write the results and best-model/ to
+    `out`.
 
-    storage: a database URL or an SQLite file path (default OUT/study.db; in memory when `out` is None too).
+    storage: a database URL or an SQLite file path (default OUT/study.db; in memory when `out` is
+    None too). folds: score each trial by k-fold cross-validation on train + validation and train
+    the best on both (None: 5 folds for tables under 2,000 rows, else 1 = the validation split, as
+    for images).
     """
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise UsageError(
@@ -86,14 +102,20 @@ def tune(
         raise UsageError(
             f"--metric {metric} does not fit {dataset.task}", f"use {' or '.join(usable)}"
         )
+    folds = choose_folds(dataset, folds)
     out_dir = _out_folder(out)
     name = study or f"{dataset.name.removesuffix('.csv')}-{label}"
+    # Everything that decides what a trial's value means: the same command again must give the same.
     signature = {
         "data": dataset.name,
         "target": dataset.preprocessing.get("target"),
+        "task": dataset.task,
         "model": label,
+        "space": describe(full_space),
         "metric": metric,
+        "pruner": pruner,
         "seed": seed,
+        "folds": folds,
     }
     say = (lambda text: None) if progress == "quiet" else print
     with _no_empty_folder(out_dir), warnings.catch_warnings():
@@ -104,10 +126,13 @@ def tune(
             url, name, METRICS[metric], make_pruner(pruner, full_space), signature
         )
         optuna_study.set_user_attr("space", describe(full_space))
+        scoring = describe_scoring(folds, dataset)
         say(
-            f"Study {name} in {where}: {finished(optuna_study)} finished trials; running until {trials}."
+            f"Study {name} in {where}: {finished(optuna_study)} finished trials; running until "
+            f"{trials}."
+            f" Each trial is scored on {scoring}."
         )
-        runner = _Runner(dataset, spec, full_space, metric, seed, rdb, say, where)
+        runner = _Runner(dataset, spec, full_space, metric, seed, rdb, say, where, folds)
         started = time.monotonic()
         try:
             stopped = run_trials(optuna_study, runner, trials, timeout)
@@ -123,6 +148,8 @@ def tune(
             where,
             time.monotonic() - started,
         )
+        summary["scoring"] = {"folds": folds, "on": scoring}
+        add_spread(summary, optuna_study, metric, folds)
         best = None
         if summary["best"]:
             c = summary["counts"]
@@ -133,6 +160,9 @@ def tune(
                 "metric": metric,
                 "best_trial": summary["best"]["trial"],
                 "value": summary["best"]["value"],
+                "spread": summary["best"].get("spread"),
+                "folds": folds,
+                "scored_on": scoring,
                 "finished_trials": c["complete"] + c["pruned"],
                 "pruned": c["pruned"],
                 "params": summary["best"]["params"],
@@ -144,7 +174,8 @@ def tune(
 
 
 def prepare(data, model=None, space=None, *, target=None, task=None, data_dir=None, seed: int = 0):
-    """(dataset, spec, model label, full space); a space file is checked before any data is loaded."""
+    """(dataset, spec, model label, full space); a space file is checked before any data is
+    loaded."""
     from neuroflow.data import load_dataset
     from neuroflow.models.recipes import resolve_model
 
@@ -186,7 +217,8 @@ def _out_folder(out) -> Path | None:
 
 @contextlib.contextmanager
 def _no_empty_folder(out: Path | None):
-    """A run that fails before writing anything (a bad storage URL, say) leaves no empty --out folder behind."""
+    """A run that fails before writing anything (a bad storage URL, say) leaves no empty --out
+    folder behind."""
     try:
         yield
     except BaseException:
@@ -211,7 +243,8 @@ def make_pruner(name: str, space: dict):
 
 
 def run_trials(study, runner, trials: int, timeout: float | None) -> str:
-    """Start trials until the study holds `trials` finished ones, waiting for other workers' last ones: 'done' or 'timeout'."""
+    """Start trials until the study holds `trials` finished ones, waiting for other workers' last
+    ones: 'done' or 'timeout'."""
     import optuna
 
     start = time.monotonic()
@@ -237,7 +270,7 @@ def run_trials(study, runner, trials: int, timeout: float | None) -> str:
 class _Runner:
     """Runs one trial at a time in this process and keeps the best model it trained."""
 
-    def __init__(self, dataset, spec, space, metric, seed, rdb, say, where):
+    def __init__(self, dataset, spec, space, metric, seed, rdb, say, where, folds: int = 1):
         self.dataset, self.spec, self.space, self.metric, self.seed = (
             dataset,
             spec,
@@ -245,7 +278,8 @@ class _Runner:
             metric,
             seed,
         )
-        self.rdb, self.say, self.where = rdb, say, where
+        self.rdb, self.say, self.where, self.folds = rdb, say, where, folds
+        self.parts = fold_datasets(dataset, folds, seed) if folds > 1 else [dataset]
         self.every = max(1, math.ceil(_epoch_range(space)[1] / REPORTS_PER_TRIAL))
         self.ran: list[int] = []
         self.current: int | None = None
@@ -255,7 +289,8 @@ class _Runner:
         import optuna
         from optuna.trial import TrialState
 
-        # Reseeded per trial number: trial k gets the same values whichever worker or rerun samples it.
+        # Reseeded per trial number: trial k gets the same values whichever worker or rerun samples
+        # it.
         study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(self.seed, trial.number))
         self.ran.append(trial.number)
         self.current, epoch, t0 = trial.number, [0], time.perf_counter()
@@ -272,69 +307,100 @@ class _Runner:
             try:
                 values = suggest(self.space, trial)
                 trial.set_user_attr("values", values)
-                model = self.train(values, report)
+                # The pruner judges a trial by its first fold as it trains: every trial's first fold
+                # is the same rows.
+                models = [
+                    self.train(values, report if i == 0 else None, part)
+                    for i, part in enumerate(self.parts)
+                ]
             except (optuna.TrialPruned, TrainingStopped) as err:
                 if (
                     isinstance(err, TrainingStopped) and err.exit_code == 130
                 ):  # Ctrl-C or SIGTERM inside fit
                     study.tell(trial, state=TrialState.FAIL)
                     raise _interrupted(trial.number, study, self.where) from None
-                # A loss that became NaN/Inf ends the trial like the pruner would: a poor choice of values.
+                # A loss that became NaN/Inf ends the trial like the pruner would: a poor choice of
+                # values.
                 trial.set_user_attr(
                     "pruned_because", str(err) if isinstance(err, TrainingStopped) else "pruner"
                 )
                 trial.set_user_attr("epochs_run", epoch[0])
                 study.tell(trial, state=TrialState.PRUNED)
                 self.say(
-                    f"trial {trial.number}: pruned at epoch {epoch[0]}  {_fmt(values)}  ({time.perf_counter() - t0:.1f} s)"
+                    f"trial {trial.number}: pruned at epoch {epoch[0]}  {_fmt(values)}  "
+                    f"({time.perf_counter() - t0:.1f} s)"
                 )
                 return
             except BaseException:
                 study.tell(trial, state=TrialState.FAIL)
                 raise
-            # With early stopping the model keeps its lowest-val_loss epoch, so that epoch's figures are the trial's.
-            row = (
-                min(model.history, key=lambda h: h["val_loss"])
-                if self.spec.get("early_stopping")
-                else model.history[-1]
+            rows = [self._row(m) for m in models]
+            score = fold_score(rows, self.metric)
+            trial.set_user_attr(
+                "epochs_run", round(sum(len(m.history) for m in models) / len(models))
             )
-            trial.set_user_attr("epochs_run", len(model.history))
-            trial.set_user_attr("val_loss", float(row["val_loss"]))
-            study.tell(trial, float(row[self.metric]))
-        if best_trial(study, self.metric).number == trial.number:
-            self._best = (trial.number, model)
+            trial.set_user_attr("val_loss", score["val_loss"])
+            if self.folds > 1:
+                trial.set_user_attr("spread", score["spread"])
+                trial.set_user_attr("fold_values", score["folds"])
+                trial.set_user_attr("best_epochs", [r["epoch"] for r in rows])
+            study.tell(trial, score["value"])
+        if self.folds == 1 and best_trial(study, self.metric).number == trial.number:
+            self._best = (trial.number, models[0])
+        spread = f" ± {score['spread']:.4f} over {self.folds} folds" if self.folds > 1 else ""
         self.say(
-            f"trial {trial.number} ({done + 1}/{trials}): {self.metric} {row[self.metric]:.4f}  {_fmt(values)}  ({time.perf_counter() - t0:.1f} s)"
+            f"trial {trial.number} ({done + 1}/{trials}): {self.metric} "
+            f"{score['value']:.4f}{spread}  {_fmt(values)}  ({time.perf_counter() - t0:.1f} s)"
         )
 
-    def train(self, values: dict, on_epoch_end=None):
+    def _row(self, model) -> dict:
+        # With early stopping the model keeps its lowest-val_loss epoch, so that epoch's figures are
+        # the trial's.
+        if self.spec.get("early_stopping"):
+            return min(model.history, key=lambda h: h["val_loss"])
+        return model.history[-1]
+
+    def train(self, values: dict, on_epoch_end=None, dataset=None, spec: dict | None = None):
         from neuroflow.training import EpochHook, TrainSettings, fit
 
         hooks = [EpochHook(on_epoch_end)] if on_epoch_end is not None else []
         return fit(
-            self.dataset,
-            apply(self.spec, values),
+            self.dataset if dataset is None else dataset,
+            apply(self.spec, values) if spec is None else spec,
             TrainSettings(seed=self.seed),
             progress="quiet",
             callbacks=hooks,
         )
 
     def best_model(self, best):
-        """The best trial's model: kept from this process, else trained again from its values and the seed."""
-        model = (
-            self._best[1]
-            if self._best is not None and self._best[0] == best.number
-            else self.train(best.user_attrs.get("values", best.params))
-        )
+        """The best trial's model: kept from this process, else trained again from its values and
+        the seed.
+
+        With folds, it is trained again on train + validation; with early stopping, for the mean
+        over folds of the epochs it kept, since no rows are left to stop on.
+        """
+        values = best.user_attrs.get("values", best.params)
+        data = self.dataset
+        if self.folds > 1:
+            data, spec = merged(self.dataset), apply(self.spec, values)
+            if spec.pop("early_stopping", None):
+                epochs = best.user_attrs.get("best_epochs") or [spec.get("epochs", 10)]
+                spec["epochs"] = max(1, round(sum(epochs) / len(epochs)))
+            model = self.train(values, dataset=data, spec=spec)
+        elif self._best is not None and self._best[0] == best.number:
+            model = self._best[1]
+        else:
+            model = self.train(values)
         model.config["name"] = (
             f"{self.dataset.name.removesuffix('.csv')}-{self.spec.get('name', 'custom')}-tuned"
         )
         model.config["spec"]["description"] = (
-            f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial {best.number})."
+            f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial "
+            f"{best.number})."
         )
         from neuroflow.evaluation.after_training import after_training
 
-        after_training(model, self.dataset)
+        after_training(model, data)
         return model
 
 

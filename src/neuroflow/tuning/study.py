@@ -18,6 +18,13 @@ from neuroflow.errors import UsageError
 # A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so
 # others stop waiting.
 HEARTBEAT_S, GRACE_S = 10, 60
+# The flag that gives each setting a study records, to name it when a continuing command differs.
+FLAGS = {
+    "data": "DATA", "target": "--target", "task": "--task", "model": "--model", "space": "--space",
+    "metric": "--metric", "pruner": "--pruner", "seed": "--seed", "folds": "--folds",
+}  # fmt: skip
+# Settings recorded since a later version, as the studies begun before it had them.
+RECORDED_BEFORE = {"folds": 1}
 DRIVERS = {
     "postgresql": "install it with: pip install psycopg2-binary",
     "mysql": "install it with: pip install PyMySQL, and write the URL as "
@@ -64,12 +71,18 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
     recorded = study.user_attrs.get("neuroflow")
     if recorded is None:
         study.set_user_attr("neuroflow", signature)
-    for key, value in (recorded or {}).items():
-        if signature.get(key) != value:
-            raise UsageError(
-                f"study {name!r} was begun with {key} {value!r}, not {signature.get(key)!r}",
-                "continue it with the same settings, or start another with --study NAME",
-            )
+    record = {**RECORDED_BEFORE, **(recorded or signature)}
+    differ = [
+        f"{FLAGS.get(key, key)} was {_part(record[key], given)!r} there, not "
+        f"{_part(given, record[key])!r}"
+        for key, given in signature.items()
+        if key in record and record[key] != given
+    ]
+    if differ:
+        raise UsageError(
+            f"study {name!r} goes on with the settings it was begun with, and " + "; ".join(differ),
+            "give the recorded values, or start another study with --study NAME or another --out",
+        )
     if study.direction.name.lower() != direction:
         raise UsageError(
             f"study {name!r} is set to {study.direction.name.lower()}, but {signature['metric']} "
@@ -112,6 +125,14 @@ def _storage(url: str):
                     "check the URL, that the server runs and that you may write there",
                 ) from None
             time.sleep(0.3 * (attempt + 1))
+
+
+def _part(value, other):
+    """Of a recorded space (a dict), the entries that differ from the other one; anything else
+    whole."""
+    if isinstance(value, dict) and isinstance(other, dict):
+        return {k: v for k, v in value.items() if other.get(k) != v}
+    return value
 
 
 def stand_down(study, trial, trials: int) -> bool:
