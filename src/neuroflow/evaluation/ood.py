@@ -136,11 +136,11 @@ def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
     prep = model.preprocessing
     if not (prep.get("prepare") == "digit" and model.input_shape == (28, 28, 1)):
         return {}
-    from neuroflow.data.synth import not_digits
+    from neuroflow.data.unknown_inputs import unknown_inputs
 
     reports = {}
     for kind in ("letters", "noise", "shapes"):
-        x = not_digits(kind, n, seed=12345)[..., None]
+        x = unknown_inputs(kind, n, seed=12345)[..., None]
         reports[f"generated {kind} ({n})"] = detection_figures(val_scores, score_inputs(model, x))
     return reports
 
