@@ -95,44 +95,29 @@ def tune(
     from neuroflow.tuning.run import tune as run_tune
 
     if show_space:
-        print(
-            _space_yaml(
-                prepare(data, model, space, target=target, task=task, data_dir=data_dir, seed=seed)[
-                    3
-                ]
-            ),
-            end="",
-        )
+        full_space = prepare(
+            data, model, space, target=target, task=task, data_dir=data_dir, seed=seed
+        )[3]
+        print(_space_yaml(full_space), end="")
         return
     if trials is None:
         raise UsageError("tune needs --trials N", "e.g. neuroflow tune iris --trials 20")
     if out is None:
-        out = str(
-            Path("tuning")
-            / f"{Path(data).name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
-        )
+        label = Path(model).stem if model else "default"
+        out = str(Path("tuning") / f"{Path(data).name.removesuffix('.csv')}-{label}")
     result = run_tune(
-        data,
-        model,
-        trials=trials,
-        timeout=timeout,
-        space=space,
-        storage=storage,
-        study=study,
-        metric=metric,
-        pruner=pruner,
-        out=out,
-        target=target,
-        task=task,
-        data_dir=data_dir,
-        seed=seed,
-        folds=folds,
-        progress="quiet" if quiet or as_json else "auto",
-    )
-    summary = result.summary
+        data, model, trials=trials, timeout=timeout, space=space, storage=storage, study=study,
+        metric=metric, pruner=pruner, out=out, target=target, task=task, data_dir=data_dir,
+        seed=seed, folds=folds, progress="quiet" if quiet or as_json else "auto",
+    )  # fmt: skip
     if as_json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
-        return
+        print(json.dumps(result.summary, indent=2, ensure_ascii=False))
+    else:
+        _report(result.summary, out)
+
+
+def _report(summary: dict, out: str) -> None:
+    """The trials table, the counts, the best trial and where its model and the results are."""
     print(_table(summary))
     c = summary["counts"]
     print(
