@@ -17,6 +17,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     evaluate,
     filters,
     predict,
+    serve,
     share,
     train,
     tune,

@@ -1,0 +1,79 @@
+"""Every import the page makes of neuroflow's internal modules, in one place.
+
+The rest of `neuroflow.web` uses the public API (`import neuroflow as nf`) and this module only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def builtin_datasets() -> dict[str, str]:
+    """Built-in dataset names → one-line descriptions."""
+    from neuroflow.data.registry import BUILTIN_DATASETS
+
+    return dict(BUILTIN_DATASETS)
+
+
+def recipes() -> dict[str, str]:
+    """Built-in recipe names → descriptions."""
+    from neuroflow.models.recipes import RECIPES
+
+    return {name: r.get("description", "") for name, r in RECIPES.items()}
+
+
+def image_extensions() -> tuple[str, ...]:
+    from neuroflow.data.images import IMAGE_EXTENSIONS
+
+    return IMAGE_EXTENSIONS
+
+
+def read_config(path: Path) -> dict:
+    """A model folder's or bundle's config.json, checked, without loading torch or the weights."""
+    from neuroflow.models.bundle import is_zip, read_bundle_config
+    from neuroflow.models.store import check_config, read_config
+
+    if is_zip(path):
+        return check_config(read_bundle_config(path), path, f"{path.name}:config.json")
+    return read_config(path)
+
+
+def model_files(path: Path) -> dict[str, bytes]:
+    """The PNG figures and README.md of a model folder or bundle, read into memory (checked unpacking)."""
+    from neuroflow.models.bundle import extracted, is_zip
+
+    def read(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+                if p.is_file() and not p.is_symlink() and p.suffix.lower() in (".png", ".md")}
+
+    if is_zip(path):
+        with extracted(path) as folder:
+            return read(folder)
+    return read(path)
+
+
+def model_card(model) -> str:
+    """The model card (Markdown with YAML front matter), made from the model as training writes it."""
+    from neuroflow.models.card import model_card as card
+
+    return card(model)
+
+
+def prediction_json(results) -> list[dict]:
+    """Predictions as `neuroflow predict --format json` prints them."""
+    return [r.as_dict() for r in results]
+
+
+def seen_and_maps(model, picture: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """The picture as the network saw it (uint8 H×W×C, prepared as predict prepares it) and the first
+    Conv2D layer's feature maps (channels, H, W), or None for a network without one."""
+    from neuroflow.data.images import prepare_for_model
+    from neuroflow.filters import layer_outputs
+
+    if not any(layer.get("type") == "Conv2D" for layer in model.spec.get("layers", [])):
+        return prepare_for_model(picture, model.preprocessing), None
+    x, maps, _ = layer_outputs(model, picture)
+    first = next((m for layer, m in maps if layer.kind == "Conv2D"), None)
+    return x, first
