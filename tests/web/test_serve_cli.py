@@ -1,0 +1,51 @@
+"""`neuroflow serve` on the command line: one line and exit 2 for bad input, a warning off loopback,
+and `neuroflow --help` without loading the web stack."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+from tests.web.conftest import free_port
+
+
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, iris_model):
+    res = cli("serve", tmp_path / "nothing-here")
+    assert res.code == 2 and res.err.startswith("error:") and "does not exist" in res.err and res.err.count("\n") == 1
+    res = cli("serve", "--workdir", tmp_path / "empty")
+    assert res.code == 2 and "no models found in" in res.err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        res = cli("serve", iris_model, "--port", port)
+    assert res.code == 2 and f"port {port} is in use" in res.err
+
+
+def test_starts_prints_url_and_serves_the_page(serve, iris_model):
+    served = serve(iris_model)
+    import httpx
+
+    page = httpx.get(served.url + "/").text
+    assert '<canvas id="pad"' in page and "http" not in page.split("<body>")[1].replace("http-equiv", "")
+    assert httpx.get(served.url + "/static/app.js").status_code == 200
+    assert "/api/models/{model_id}/predict/image" in httpx.get(served.url + "/openapi.json").json()["paths"]
+
+
+def test_other_hosts_get_a_warning(iris_model, tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "neuroflow", "serve", str(iris_model), "--host", "0.0.0.0", "--port", str(port),
+                             "--workdir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert first.startswith("warning: the page has no login")
+
+
+def test_help_does_not_load_the_web_stack():
+    code = "import sys; from neuroflow.cli import main; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
