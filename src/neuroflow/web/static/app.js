@@ -110,10 +110,12 @@ function drawGrey(canvas, rows) {
 
 async function predictPicture(blob, name) {
   showError(null);
+  const asked = (state.asked = (state.asked || 0) + 1);  // answers to older strokes arriving late are dropped
   try {
     const url = `/api/models/${encodeURIComponent(state.model.id)}/predict/image?name=${encodeURIComponent(name)}`;
-    showAnswer(await api(url, { method: "POST", body: blob, headers: { "Content-Type": "application/octet-stream" } }));
-  } catch (err) { showError(err); }
+    const answer = await api(url, { method: "POST", body: blob, headers: { "Content-Type": "application/octet-stream" } });
+    if (asked === state.asked) showAnswer(answer);
+  } catch (err) { if (asked === state.asked) showError(err); }
 }
 
 function redraw() {

@@ -7,7 +7,7 @@ async function setUpTraining() {
   const { datasets, recipes } = await api("/api/datasets");
   for (const [name, about] of Object.entries(datasets)) $("dataset").add(new Option(`${name} — ${about}`, name));
   $("dataset").add(new Option("your file (CSV or zip of class folders)…", "upload"));
-  for (const [name, about] of Object.entries(recipes)) $("recipe").add(new Option(`${name}`, name)).title = about;
+  for (const [name, about] of Object.entries(recipes)) $("recipe").add(Object.assign(new Option(name, name), { title: about }));
   $("dataset").onchange = () => {
     $("upload-label").hidden = $("dataset").value !== "upload";
     $("target-label").hidden = !(training.upload && training.upload.kind === "csv" && $("dataset").value === "upload");
