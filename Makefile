@@ -37,7 +37,7 @@ demo: install
 
 test: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -rs -p no:cacheprovider  # -rs: the reason for every skip (e.g. no Chromium) is shown
 
 lint: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks
