@@ -66,14 +66,30 @@ def prediction_json(results) -> list[dict]:
     return [r.as_dict() for r in results]
 
 
-def seen_and_maps(model, picture: Path) -> tuple[np.ndarray, np.ndarray | None]:
-    """The picture as the network saw it (uint8 H×W×C, prepared as predict prepares it) and the first
-    Conv2D layer's feature maps (channels, H, W), or None for a network without one."""
-    from neuroflow.data.images import prepare_for_model
-    from neuroflow.filters import layer_outputs
+def predict_picture(model, picture: Path) -> tuple[list, np.ndarray]:
+    """`nf.predict(model, [picture])` in its two steps, so the page also gets the prepared input:
+    the predictions and the picture as the network saw it (uint8 N×H×W×C)."""
+    from neuroflow.inference import image_inputs, predict_arrays
 
-    if not any(layer.get("type") == "Conv2D" for layer in model.spec.get("layers", [])):
-        return prepare_for_model(picture, model.preprocessing), None
-    x, maps, _ = layer_outputs(model, picture)
-    first = next((m for layer, m in maps if layer.kind == "Conv2D"), None)
-    return x, first
+    x, names, truths = image_inputs(model, [picture])
+    return predict_arrays(model, x, names, truths), x
+
+
+def first_feature_maps(model, x: np.ndarray) -> np.ndarray | None:
+    """The first Conv2D layer's output (channels, H, W) for one prepared picture (uint8 H×W×C),
+    or None for a network without one; the layers after it are not run."""
+    import torch
+
+    from neuroflow.training.batches import image_scale, to_input
+
+    network = model.network
+    if not any(b.kind == "Conv2D" for b in network.built):
+        return None
+    out = to_input(torch.from_numpy(np.array(x[None])), image_scale(model.preprocessing))
+    network.eval()
+    with torch.inference_mode():
+        for built, layer in zip(network.built, network.layers, strict=True):
+            out = layer(out)
+            if built.kind == "Conv2D":
+                return out[0].numpy()
+    return None

@@ -63,16 +63,15 @@ async def predict_image(model_id: str, request: Request, name: str = "drawing.pn
 
 
 def _predict_picture(workdir, model, data: bytes, name: str, details: bool) -> dict:
-    import neuroflow as nf
-
     with upload_folder(workdir) as folder:
         path = folder / name
         path.write_bytes(data)
         try:
-            answer = {"prediction": library.prediction_json(nf.predict(model, [path]))[0]}
+            results, x = library.predict_picture(model, path)
+            answer = {"prediction": library.prediction_json(results)[0]}
             if details:
-                seen, maps = library.seen_and_maps(model, path)
-                answer["seen"] = seen.mean(axis=2).round().astype(int).tolist()
+                answer["seen"] = x[0].mean(axis=2).round().astype(int).tolist()
+                maps = library.first_feature_maps(model, x[0])
                 answer["feature_maps"] = [] if maps is None else [_grey(m) for m in maps]
         except NeuroflowError as err:  # the message names the picture as the client did, not where it lay here
             raise HTTPException(400, str(err).replace(str(folder) + "/", "")) from None
