@@ -86,12 +86,15 @@ function follow() {
 
 function drawCurve() {
   const canvas = $("curve"), ctx = canvas.getContext("2d");
+  if (canvas.clientWidth > 0 && canvas.width !== canvas.clientWidth) {  // drawn at its size on screen, so the text stays sharp
+    canvas.width = canvas.clientWidth; canvas.height = Math.round(canvas.clientWidth * 0.45);
+  }
   const w = canvas.width, h = canvas.height, left = 46, bottom = 28, top = 12, right = 12;
   ctx.clearRect(0, 0, w, h);
   ctx.font = "12px system-ui, sans-serif"; ctx.fillStyle = "#5a6275"; ctx.strokeStyle = "#9aa3b5";
   ctx.strokeRect(left, top, w - left - right, h - top - bottom);
   const hist = training.history;
-  if (!hist.length) { ctx.fillText("the loss curve appears here while a model trains", left + 10, h / 2); return; }
+  if (!hist.length) { ctx.fillText("the loss curve appears here", left + 10, h / 2); return; }
   const epochs = Math.max(hist[0].epochs, 2);
   const losses = hist.flatMap((e) => [e.loss, e.val_loss]).filter((v) => Number.isFinite(v));
   const most = Math.max(...losses, 1e-6);
@@ -108,7 +111,7 @@ function drawCurve() {
     points.forEach((e, i) => (i ? ctx.lineTo(x(e.epoch), scale(e[key])) : ctx.moveTo(x(e.epoch), scale(e[key]))));
     ctx.stroke();
     points.forEach((e) => ctx.fillRect(x(e.epoch) - 2, scale(e[key]) - 2, 4, 4));
-    ctx.fillText(key, w - right - 70, top + 14 + 14 * n);
+    ctx.fillText(key, left + 110 + 80 * n, h - 8);  // the legend sits under the axis, clear of the lines
   });
   canvas.dataset.points = String(hist.length);
 }
