@@ -124,7 +124,7 @@ def main() -> None:
         try:
             body = drawing_png()
             ident = model.stem.lower()
-            rows = []
+            rows, load_before = [], os.getloadavg()[0]
             for details, what in ((True, "answer, input as seen, feature maps (what the page asks)"), (False, "answer only (`details=false`)")):
                 path = f"/api/models/{ident}/predict/image?name=drawing.png&details={str(details).lower()}"
                 alone = single(port, path, body)
@@ -139,8 +139,9 @@ def main() -> None:
     lines = [SECTION, "", f"Machine: {machine()}",
              f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks.serve_load {' '.join(sys.argv[1:])}".rstrip(), "",
              f"{clients} clients over loopback, each on one keep-alive connection sending the next request when the last is answered, "
-             f"{requests} POSTs of a 28×28 PNG drawing of a 7 ({len(body)} bytes) to one `neuroflow serve` process (uvicorn, one worker); "
-             "the last column is one client alone.", "",
+             f"{requests} POSTs of a 28×28 PNG drawing of a 7 ({len(body)} bytes) to one `neuroflow serve` process (uvicorn, one worker). "
+             f"The last column is one client alone. Load average (1 min) {load_before:.1f} before and {os.getloadavg()[0]:.1f} after, "
+             f"on {os.cpu_count()} cores shared with other work: latencies grow with it.", "",
              "| request | answered | errors | p50 ms | p99 ms | requests/s | p50 ms, 1 client |", "|---|---|---|---|---|---|---|", *rows]
     print("\n".join(lines))
     if args.out != "-":

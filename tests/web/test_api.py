@@ -121,3 +121,29 @@ def test_uploads_are_checked_and_kept_under_the_work_folder(client, tmp_path):
     assert len(files) == 3 and all(f.startswith(".uploads/data-") for f in files)
     assert not (tmp_path / "flowers.csv").exists() and not (tmp_path / "evil").exists()
     assert "choose the target among" in one_line(client.post("/api/train", json={"upload": csv["upload"], "target": "nope"}), 400)
+
+
+def test_category_inputs_and_blanks_answer_as_predict_does(tmp_path, cli):
+    rng = np.random.default_rng(0)
+    rows = ["size,colour,ok"] + [f"{s:.2f},{c},{'yes' if s > 0 and c != 'red' else 'no'}"
+                                 for s, c in zip(rng.normal(size=90), rng.choice(["red", "green", "blue"], 90), strict=True)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    assert cli("train", tmp_path / "t.csv", "--target", "ok", "--epochs", "5", "--out", tmp_path / "m", "--quiet").code == 0
+    (tmp_path / "rows.csv").write_text("size,colour\n,\n")
+    expected = json.loads(cli("predict", tmp_path / "m", tmp_path / "rows.csv", "--format", "json").out)[0]
+    with TestClient(create_app([tmp_path / "m"], tmp_path / "work", warm=False)) as c:
+        inputs = c.get("/api/models").json()[0]["inputs"]
+        assert inputs == [{"name": "size", "kind": "numeric", "categories": None},
+                          {"name": "colour", "kind": "category", "categories": ["blue", "green", "red"]}]
+        answer = c.post("/api/models/m/predict/row", json={"values": {"size": None, "colour": ""}}).json()
+    assert answer["prediction"] == expected
+
+
+def test_a_bundle_is_served_with_its_card_and_figures(iris_model, tmp_path, cli):
+    assert cli("bundle", iris_model, "--out", tmp_path / "shared-iris.zip").code == 0
+    with TestClient(create_app([tmp_path / "shared-iris.zip"], tmp_path / "work", warm=False)) as c:
+        detail = c.get("/api/models/shared-iris").json()
+        assert detail["name"] == "iris-iris-mlp" and "## " in detail["card"]
+        assert c.get(f"/api/models/shared-iris/figures/{detail['figures'][0]['name']}").content[:4] == b"\x89PNG"
+        row = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+        assert c.post("/api/models/shared-iris/predict/row", json={"values": row}).json()["prediction"]["class"] == "setosa"

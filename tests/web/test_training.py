@@ -63,3 +63,26 @@ def test_a_stopped_run_leaves_nothing(iris_model, tmp_path):
         assert "table-default" not in [m["id"] for m in client.get("/api/models").json()]
         leftovers = [p for p in work.rglob("*") if p.is_file()]
     assert leftovers == [] and not (work / ".training").exists()
+
+
+def test_a_zip_of_image_folders_trains_a_model(iris_model, tmp_path):
+    import io
+    import zipfile
+
+    from tests.images import shapes_folder
+
+    folder = shapes_folder(tmp_path / "shapes", n=6, classes=("circle", "square"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in sorted(folder.rglob("*.*")):
+            zf.write(p, p.relative_to(tmp_path).as_posix())
+    work = tmp_path / "work"
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        up = client.post("/api/uploads?name=shapes.zip", content=buf.getvalue()).json()
+        assert up["classes"] == ["circle", "square"]
+        body = {"upload": up["upload"], "epochs": 1, "recipe": "image-cnn", "name": "shapes"}
+        assert client.post("/api/train", json=body).status_code == 202
+        assert events(client)[-1] == {"type": "done", "model": "shapes"}
+        model = next(m for m in client.get("/api/models").json() if m["id"] == "shapes")
+    assert model["classes"] == ["circle", "square"] and model["kind"] == "image"
+    assert sorted(p.name for p in work.iterdir()) == ["shapes"]
