@@ -64,8 +64,8 @@ def _run(named: list[Path], work: Path, sock: socket.socket, host: str) -> None:
 
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(create_app(named, work), log_level="warning", access_log=False)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the page has no login; anyone who can reach {host}:{port} can use the models and train")
     print(f"neuroflow serve: open http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
-    config = uvicorn.Config(create_app(named, work), log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

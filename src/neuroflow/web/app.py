@@ -67,6 +67,9 @@ def _added(models: Models, path: Path) -> str:
 
 
 def _warm(models: Models) -> None:
+    import time
+
+    time.sleep(1.0)  # the page and its first answers come first; importing torch holds the interpreter for a while
     import torch
 
     torch.set_num_threads(1)  # requests run side by side, one core each, instead of fighting over both
