@@ -61,11 +61,32 @@ def start_server(model: Path, workdir: Path) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
-async def one_client(port: int, request: bytes, todo: list[int], deadline: float, latencies: list, errors: list) -> None:
-    """One keep-alive connection sending requests one after the other while any are left."""
+def image_model_id(port: int) -> str:
+    """The id the server gave the (first) image model it serves."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/models", timeout=30) as answer:
+        models = json.load(answer)
+    found = [m["id"] for m in models if m["kind"] == "image"]
+    if not found:
+        raise SystemExit("the model given is not an image model; give one that takes pictures")
+    return found[0]
+
+
+async def one_client(port: int, request: bytes, todo: list[int], deadline: float, latencies: list, errors: list,
+                     interval: float, start: float) -> None:
+    """One keep-alive connection sending requests while any are left: the next as soon as the last is
+    answered, or (interval > 0) one every `interval` seconds from `start`, like a person drawing."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    due = start
     try:
         while todo and time.perf_counter() < deadline:
+            if interval > 0:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                due += interval
+                if not todo:
+                    break
             todo.pop()
             t0 = time.perf_counter()
             writer.write(request)
@@ -82,12 +103,13 @@ async def one_client(port: int, request: bytes, todo: list[int], deadline: float
         writer.close()
 
 
-async def load(port: int, path: str, body: bytes, requests: int, clients: int, seconds: float) -> dict:
+async def load(port: int, path: str, body: bytes, requests: int, clients: int, seconds: float, interval: float = 0.0) -> dict:
     head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode()
     todo, latencies, errors = list(range(requests)), [], []
     t0 = time.perf_counter()
-    await asyncio.gather(*(one_client(port, head + body, todo, t0 + seconds, latencies, errors) for _ in range(clients)))
+    starts = np.random.default_rng(0).uniform(0, interval, clients) + t0  # paced clients start spread over one interval
+    await asyncio.gather(*(one_client(port, head + body, todo, t0 + seconds, latencies, errors, interval, start) for start in starts))
     elapsed = time.perf_counter() - t0
     ms = np.array(latencies) * 1000
     return {"requests": len(latencies), "errors": len(errors), "seconds": elapsed, "per_s": len(latencies) / elapsed,
@@ -115,6 +137,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per run (at most 100,000)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (at most 200)")
     parser.add_argument("--seconds", type=float, default=120, help="time limit per run")
+    parser.add_argument("--every", type=float, default=1.0, help="seconds between one paced client's requests")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="RESULTS.md to add the section to ('-': print only)")
     args = parser.parse_args()
     requests, clients, seconds = min(args.requests, 100_000), min(args.clients, 200), min(args.seconds, 600)
@@ -123,12 +146,15 @@ def main() -> None:
         proc, port = start_server(model, Path(tmp) / "work")
         try:
             body = drawing_png()
-            ident = model.stem.lower()
+            ident = image_model_id(port)
             rows, load_before = [], os.getloadavg()[0]
-            for details, what in ((True, "answer, input as seen, feature maps (what the page asks)"), (False, "answer only (`details=false`)")):
+            runs = [(True, 0.0, "page's answer (class, bars, input as seen, feature maps), back to back"),
+                    (False, 0.0, "answer only (`details=false`), back to back"),
+                    (True, args.every, f"page's answer, each client once every {args.every:g} s")]
+            for details, every, what in runs:
                 path = f"/api/models/{ident}/predict/image?name=drawing.png&details={str(details).lower()}"
                 alone = single(port, path, body)
-                r = asyncio.run(load(port, path, body, requests, clients, seconds))
+                r = asyncio.run(load(port, path, body, requests, clients, seconds, every))
                 rows.append(f"| {what} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['per_s']:.0f} | {alone:.1f} |")
                 print(rows[-1], flush=True)
         finally:
@@ -138,7 +164,9 @@ def main() -> None:
 
     lines = [SECTION, "", f"Machine: {machine()}",
              f"Date: {time.strftime('%Y-%m-%d %H:%M')}; command: python -m benchmarks.serve_load {' '.join(sys.argv[1:])}".rstrip(), "",
-             f"{clients} clients over loopback, each on one keep-alive connection sending the next request when the last is answered, "
+             f"{clients} clients over loopback, each on one keep-alive connection, sending the next request as soon as the last is "
+             f"answered (back to back: the server's capacity, where latency is mostly waiting in line) or once every {args.every:g} s "
+             "(paced: a class of learners drawing at once); "
              f"{requests} POSTs of a 28×28 PNG drawing of a 7 ({len(body)} bytes) to one `neuroflow serve` process (uvicorn, one worker). "
              f"The last column is one client alone. Load average (1 min) {load_before:.1f} before and {os.getloadavg()[0]:.1f} after, "
              f"on {os.cpu_count()} cores shared with other work: latencies grow with it.", "",

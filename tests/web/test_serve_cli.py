@@ -49,3 +49,15 @@ def test_help_does_not_load_the_web_stack():
     code = "import sys; from neuroflow.cli import main; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_listening_socket_says_it_is_tcp():
+    """asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets created as IPPROTO_TCP; with it
+    on, every answer's body waited for the client's delayed ACK of the headers."""
+    from neuroflow.cli.serve import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

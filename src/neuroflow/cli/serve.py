@@ -43,7 +43,9 @@ def _bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound here so that a port in use is one line, not a uvicorn traceback."""
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+        # without it each answer's body waits ~40 ms for the client's delayed ACK of its headers.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
     except socket.gaierror:

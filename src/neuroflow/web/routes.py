@@ -9,6 +9,7 @@ import csv
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from neuroflow.errors import NeuroflowError
@@ -51,15 +52,16 @@ def figure(model_id: str, name: str, request: Request) -> Response:
 
 @router.post("/models/{model_id}/predict/image", summary="Predict for a picture sent as the request body",
              openapi_extra=IMAGE_BODY)
-async def predict_image(model_id: str, request: Request, name: str = "drawing.png", details: bool = True) -> dict:
+async def predict_image(model_id: str, request: Request, name: str = "drawing.png", details: bool = True) -> JSONResponse:
     """The body is the picture's bytes (a drawn PNG, a photo). `name` only labels the answer;
     `details` adds the input as the network saw it and the first layer's feature maps."""
     entry = request.app.state.models.get(model_id)
     if entry.config.get("kind") != "image":
         raise HTTPException(400, f"model {model_id!r} takes table rows, not pictures; send them to /predict/row")
     data = await read_body(request)
-    return await run_in_threadpool(_predict_picture, request.app.state.workdir, entry.model, data,
-                                   safe_name(name, "drawing.png"), details)
+    answer = await run_in_threadpool(_predict_picture, request.app.state.workdir, entry.model, data,
+                                     safe_name(name, "drawing.png"), details)
+    return JSONResponse(answer)  # rendered directly: FastAPI's encoder walks every pixel of the maps one by one
 
 
 def _predict_picture(workdir, model, data: bytes, name: str, details: bool) -> dict:
