@@ -18,7 +18,7 @@ def chromium() -> str | None:
     return os.environ.get("NEUROFLOW_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     found = chromium()
     try:
@@ -62,7 +62,7 @@ def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
         page.mouse.up()
 
 
-def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(serve, digit_model, page, tmp_path):
+def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(browser, serve, digit_model, page, tmp_path):
     served = serve(digit_model)
     page.goto(served.url)
     expect(page.locator("#image-panel")).to_be_visible()
@@ -80,7 +80,7 @@ def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(serve, digit_mode
         page.screenshot(path=Path(os.environ["NEUROFLOW_SCREENSHOT_DIR"]) / "serve.png", full_page=True)
 
 
-def test_a_picture_that_is_no_digit_is_unknown(serve, digit_model, page, tmp_path):
+def test_a_picture_that_is_no_digit_is_unknown(browser, serve, digit_model, page, tmp_path):
     noise = tmp_path / "noise.png"
     Image.fromarray((np.random.default_rng(0).random((200, 300, 3)) * 255).astype(np.uint8)).save(noise)
     served = serve(digit_model)
@@ -90,7 +90,7 @@ def test_a_picture_that_is_no_digit_is_unknown(serve, digit_model, page, tmp_pat
     page.screenshot(path=tmp_path / "unknown.png", full_page=True)
 
 
-def test_a_table_form_gives_a_prediction_on_a_phone_sized_screen(serve, iris_model, browser, tmp_path):
+def test_a_table_form_gives_a_prediction_on_a_phone_sized_screen(browser, serve, iris_model, tmp_path):
     served = serve(iris_model)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -106,7 +106,7 @@ def test_a_table_form_gives_a_prediction_on_a_phone_sized_screen(serve, iris_mod
     context.close()
 
 
-def test_training_shows_a_growing_curve_and_the_new_model(serve, iris_model, page, tmp_path):
+def test_training_shows_a_growing_curve_and_the_new_model(browser, serve, iris_model, page, tmp_path):
     served = serve(iris_model)
     page.goto(served.url)
     expect(page.locator("#dataset option")).not_to_have_count(0)
