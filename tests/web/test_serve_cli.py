@@ -3,9 +3,13 @@ and `neuroflow --help` without loading the web stack."""
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
+
+import numpy as np
+import pytest
 
 from tests.web.conftest import free_port
 
@@ -61,3 +65,21 @@ def test_the_listening_socket_says_it_is_tcp():
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_training_stops_it_and_leaves_nothing(serve, iris_model, tmp_path):
+    import httpx
+
+    served = serve(iris_model)
+    x = np.random.default_rng(0).normal(size=(4000, 4))
+    rows = "\n".join(f"{a:.3f},{b:.3f},{c:.3f},{d:.3f},{'yes' if a + b > 0 else 'no'}" for a, b, c, d in x)
+    up = httpx.post(served.url + "/api/uploads?name=big.csv", content=f"a,b,c,d,label\n{rows}\n".encode()).json()
+    assert httpx.post(served.url + "/api/train", json={"upload": up["upload"], "target": "label", "epochs": 500}).status_code == 202
+    with httpx.stream("GET", served.url + "/api/train/events", timeout=120) as events:
+        first = next(line for line in events.iter_lines() if line.startswith("data:"))
+        assert '"epoch": 1' in first
+        served.proc.send_signal(signal.SIGINT)  # while the page still follows the run
+        out, _ = served.proc.communicate(timeout=60)
+    assert served.proc.returncode == 0 and out.strip().endswith("neuroflow serve: stopped")
+    assert [p for p in served.workdir.rglob("*")] == []

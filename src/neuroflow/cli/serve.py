@@ -5,6 +5,7 @@ FastAPI and uvicorn are imported inside the command, so `neuroflow --help` stays
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 from pathlib import Path
@@ -66,8 +67,13 @@ def _run(named: list[Path], work: Path, sock: socket.socket, host: str) -> None:
 
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    config = uvicorn.Config(create_app(named, work), log_level="warning", access_log=False)
+    web = create_app(named, work)
+    config = uvicorn.Config(web, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: the page has no login; anyone who can reach {host}:{port} can use the models and train")
     print(f"neuroflow serve: open http://{shown}:{port}/  (API: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    web.state.server = server  # a page following a training run ends its stream when Ctrl-C asks the server to stop
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn hands Ctrl-C back once it has shut down: the normal end
+        server.run(sockets=[sock])
+    print("neuroflow serve: stopped", flush=True)

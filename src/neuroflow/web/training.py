@@ -130,6 +130,7 @@ async def events(request: Request) -> StreamingResponse:
     last = request.headers.get("last-event-id", "")
     start_at = int(last) + 1 if last.isdigit() else 0
     trainer = request.app.state.trainer
+    server = getattr(request.app.state, "server", None)  # the uvicorn server, when run by `neuroflow serve`
 
     async def stream():
         job, i = trainer.job, start_at
@@ -141,7 +142,7 @@ async def events(request: Request) -> StreamingResponse:
             while i < len(job.events):
                 yield f"id: {i}\ndata: {json.dumps(job.events[i])}\n\n"
                 i += 1
-            if ended or await request.is_disconnected():
+            if ended or getattr(server, "should_exit", False) or await request.is_disconnected():
                 return
             await asyncio.sleep(0.2)
 
