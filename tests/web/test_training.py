@@ -86,3 +86,15 @@ def test_a_zip_of_image_folders_trains_a_model(iris_model, tmp_path):
         model = next(m for m in client.get("/api/models").json() if m["id"] == "shapes")
     assert model["classes"] == ["circle", "square"] and model["kind"] == "image"
     assert sorted(p.name for p in work.iterdir()) == ["shapes"]
+
+
+def test_a_run_that_fails_says_why_in_one_line_and_leaves_nothing(iris_model, tmp_path):
+    work = tmp_path / "work"
+    rows = "".join(f"{i},{'inf' if i == 3 else i * 2},{'a' if i % 2 else 'b'}\n" for i in range(30))
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        up = client.post("/api/uploads?name=bad.csv", content=f"x,y,label\n{rows}".encode()).json()
+        assert client.post("/api/train", json={"upload": up["upload"], "target": "label", "epochs": 2}).status_code == 202
+        last = events(client)[-1]
+        assert client.get("/api/train").json()["state"] == "failed"
+    assert last["type"] == "failed" and "column 'y' has an infinite value" in last["message"] and "\n" not in last["message"]
+    assert [p for p in work.rglob("*") if p.is_file()] == []

@@ -62,7 +62,6 @@ def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
 
 
 def _added(models: Models, path: Path) -> str:
-    models.refresh()
     return next(e.id for e in models.refresh() if e.path == path.resolve())
 
 

@@ -92,6 +92,7 @@ function showAnswer(answer) {
     $("seen-box").hidden = false;
     drawGrey($("seen"), answer.seen);
     $("maps").innerHTML = "";
+    $("maps-title").hidden = !answer.feature_maps.length;  // a network without convolutions has none
     for (const map of answer.feature_maps) {
       const c = document.createElement("canvas");
       $("maps").append(c); drawGrey(c, map);
