@@ -5,7 +5,7 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 function inlineMarkdown(text) {
-  return escapeHtml(text)
+  return escapeHtml(text.replace(/!\[[^\]]*\]\([^)]*\)/g, ""))  // pictures: the figures are shown beside the card
     .replace(/`([^`]+)`/g, "<code>$1</code>")
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1");
