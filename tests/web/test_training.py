@@ -55,14 +55,18 @@ def test_a_stopped_run_leaves_nothing(iris_model, tmp_path):
     with TestClient(create_app([iris_model], work, warm=False)) as client:
         up = client.post("/api/uploads?name=big.csv", content=f"a,b,c,d,label\n{rows}\n".encode()).json()
         assert client.post("/api/train", json={"upload": up["upload"], "target": "label", "epochs": 500}).status_code == 202
+        again = client.post("/api/uploads?name=small.csv", content=b"a,label\n1,x\n2,y\n").json()
+        busy = client.post("/api/train", json={"upload": again["upload"], "target": "label"})
+        assert busy.status_code == 409 and busy.json()["detail"].startswith("busy:")
         with client.stream("GET", "/api/train/events") as response:
             first = next(line for line in response.iter_lines() if line.startswith("data:"))
         assert json.loads(first[5:])["epoch"] == 1
         assert client.post("/api/train/stop").json()["state"] == "stopped"
         assert events(client)[-1] == {"type": "stopped"}
         assert "table-default" not in [m["id"] for m in client.get("/api/models").json()]
-        leftovers = [p for p in work.rglob("*") if p.is_file()]
-    assert leftovers == [] and not (work / ".training").exists()
+        leftovers = [p.name for p in work.rglob("*") if p.is_file()]
+        assert leftovers == ["data.csv"]  # the upload refused as busy can still be trained on
+    assert [p for p in work.rglob("*") if p.is_file()] == [] and not (work / ".training").exists()
 
 
 def test_a_zip_of_image_folders_trains_a_model(iris_model, tmp_path):

@@ -90,6 +90,8 @@ def start(req: TrainRequest, request: Request) -> dict:
     options += ["--epochs", str(req.epochs)]
     name = req.name or f"{label}-{req.recipe or 'default'}"
     job = state.trainer.start(data, options, name, cleanup)
+    if req.upload:  # the run owns the upload now (and removes it when it ends); a busy answer leaves it usable
+        state.uploads.pop(req.upload, None)
     return job.status()
 
 
@@ -108,9 +110,7 @@ def _data_of(req: TrainRequest, state) -> tuple[str, list[str], str, Path | None
     if up["kind"] == "csv":
         if req.target not in up["columns"]:
             raise HTTPException(400, f"choose the target among the CSV's columns: {', '.join(up['columns'])}")
-        state.uploads.pop(req.upload)
         return str(up["data"]), ["--target", req.target], "table", up["folder"]
-    state.uploads.pop(req.upload)
     return str(up["data"]), [], "images", up["folder"]
 
 
