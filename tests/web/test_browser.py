@@ -73,7 +73,8 @@ def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(browser, serve, d
     expect(page.locator("#maps canvas")).to_have_count(8)
     assert page.locator("#seen").evaluate("c => [c.width, c.height]") == [28, 28]
     assert "unknown-input score" in page.locator("#ood").inner_text()
-    expect(page.locator("#figures img")).not_to_have_count(0)
+    expect(page.locator("#figures img[alt='confusion_matrix.png']")).to_be_visible()
+    expect(page.locator("#figures img[alt='loss_curve.png']")).to_be_visible()
     page.screenshot(path=tmp_path / "drawn-seven.png", full_page=True)
     if os.environ.get("NEUROFLOW_SCREENSHOT_DIR"):  # the README's picture of the page
         page.locator("#card").evaluate("card => card.parentElement.open = false")
