@@ -83,3 +83,9 @@ def test_ctrl_c_during_a_training_stops_it_and_leaves_nothing(serve, iris_model,
         out, _ = served.proc.communicate(timeout=60)
     assert served.proc.returncode == 0 and out.strip().endswith("neuroflow serve: stopped")
     assert [p for p in served.workdir.rglob("*")] == []
+
+
+def test_without_the_web_stack_it_says_what_to_install(cli, iris_model, monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    res = cli("serve", iris_model)
+    assert res.code == 2 and "needs FastAPI and uvicorn" in res.err and "pip install 'neuroflow[serve]'" in res.err

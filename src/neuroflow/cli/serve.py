@@ -24,6 +24,12 @@ def serve(
     workdir: str = typer.Option("models", "--workdir", help="Folder for uploads and newly trained models (and the models served by default)."),
 ) -> None:
     """Serve a page to try models (draw, drop a picture, fill a row) and to train new ones."""
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise UsageError("neuroflow serve needs FastAPI and uvicorn, which are not installed",
+                         "install them with: pip install 'neuroflow[serve]'") from None
     from neuroflow.web.models import find_models
 
     work = Path(workdir).expanduser()
