@@ -183,7 +183,10 @@ def main() -> None:
     say(f"- Predicting one 28×28 image in process (with calibration and the unknown-input score): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms")
     say(f"- Predicting the 10,000 test images in one call: {lat['batch_images_per_s']:.0f} images/s")
     if not args.quick:
-        Path(args.out).write_text("# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun it to refresh.\n\n" + "\n".join(rows) + "\n")
+        from benchmarks.serve_load import own_section
+
+        kept = own_section(Path(args.out))  # written by `python -m benchmarks.serve_load`; it stays
+        Path(args.out).write_text("# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun it to refresh.\n\n" + "\n".join(rows) + "\n" + kept)
         print(f"wrote {args.out}")
 
 
