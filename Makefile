@@ -38,7 +38,7 @@ demo: install
 test: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks
 	$(VENV)/bin/lint-imports --no-cache  # the layers of DESIGN.md, contracts in pyproject.toml
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -rs -p no:cacheprovider  # -rs: the reason for every skip is shown
 
 lint: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks

@@ -95,9 +95,12 @@ def main() -> None:
     _augment_cost(say)
     startup_section(say, args)
     if not args.quick:
+        from benchmarks.serve_load import own_section
+
+        kept = own_section(Path(args.out))  # written by `python -m benchmarks.serve_load`
         Path(args.out).write_text(
             "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun "
-            "it to refresh.\n\n" + "\n".join(rows) + "\n"
+            "it to refresh.\n\n" + "\n".join(rows) + "\n" + kept
         )
         print(f"wrote {args.out}")
 

@@ -1245,6 +1245,21 @@ CASES = [
         "predict {image} p.png --show nodir/seen.png",
         "does not exist",
     ),
+    case("serve-missing-model", "serve nowhere", "nowhere does not exist"),
+    case(
+        "serve-not-a-model",
+        "serve notes.txt",
+        "is not a model folder, bundle or folder of models",
+        {"notes.txt": "keep me"},
+    ),
+    case("serve-no-models", "serve --workdir empty", "no models found in empty", {"empty": DIR}),
+    case(
+        "serve-workdir-is-a-file",
+        "serve {iris} --workdir w",
+        "--workdir w is a file, not a folder",
+        {"w": "keep me"},
+    ),
+    case("serve-port-out-of-range", "serve {iris} --port 70000", "--port 70000 is out of range"),
 ]
 
 

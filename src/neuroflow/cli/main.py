@@ -16,6 +16,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     evaluate,
     filters,
     predict,
+    serve,
     share,
     startup,
     train,

@@ -1,0 +1,121 @@
+"""The FastAPI app behind `neuroflow serve`: the page, and the JSON API it uses (see /docs).
+
+Every answer to a bad request is a 4xx with one line in `detail`; the client only ever names a model
+by the id the server gave it, and nothing it sends is opened as a path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from neuroflow.errors import NeuroflowError
+from neuroflow.web.jobs import Trainer
+from neuroflow.web.models import Models
+from neuroflow.web.uploads import MAX_UPLOAD_BYTES
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
+    """The app serving the models `named` (folders or bundles) and those in `workdir`, where uploads
+    and new models are written."""
+    from neuroflow.web import routes, training
+
+    workdir = Path(workdir).resolve()
+    models = Models([Path(p).resolve() for p in named], workdir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:  # load the first model while the page opens, so its first answer is quick
+            import threading
+
+            threading.Thread(target=_warm, args=(models,), daemon=True).start()
+        yield
+        app.state.trainer.shutdown()
+        for leftover in (".uploads", ".training"):
+            shutil.rmtree(workdir / leftover, ignore_errors=True)
+
+    app = FastAPI(
+        title="neuroflow",
+        summary="Draw or drop an input, see what the model sees and says; train.",
+        lifespan=lifespan,
+    )
+    app.state.models, app.state.workdir = models, workdir
+    app.state.trainer = Trainer(workdir, on_model=lambda path: _added(models, path))
+    app.state.uploads = {}
+    _errors(app)
+    app.middleware("http")(_cap_declared_length)
+    app.include_router(routes.router)
+    app.include_router(training.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page():
+        return FileResponse(STATIC / "index.html")
+
+    return app
+
+
+def _added(models: Models, path: Path) -> str:
+    return next(e.id for e in models.refresh() if e.path == path.resolve())
+
+
+def _warm(models: Models) -> None:
+    import time
+
+    # the page and its first answers come first; importing torch holds the interpreter a while
+    time.sleep(1.0)
+    import torch
+
+    torch.set_num_threads(
+        1
+    )  # requests run side by side, one core each, instead of fighting over both
+    entries = models.refresh()
+    if entries:
+        with contextlib.suppress(NeuroflowError):  # a broken model is reported when it is picked
+            entries[0].model  # noqa: B018
+
+
+async def _cap_declared_length(request: Request, call_next):
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+        return JSONResponse(
+            {"detail": f"the upload is larger than {MAX_UPLOAD_BYTES >> 20} MB"}, status_code=413
+        )
+    return await call_next(request)
+
+
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())[:500]
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(NeuroflowError)
+    async def bad_input(request: Request, err: NeuroflowError):
+        return JSONResponse({"detail": one_line(err)}, status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException):
+        return JSONResponse({"detail": one_line(err.detail)}, status_code=err.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError):
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse(
+            {"detail": one_line(f"{where}: {first.get('msg', 'invalid request')}")}, status_code=422
+        )
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, err: Exception):
+        return JSONResponse(
+            {"detail": one_line(f"internal error ({type(err).__name__}: {err})")}, status_code=500
+        )

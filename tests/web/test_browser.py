@@ -1,0 +1,158 @@
+"""The page in a real browser: headless Chromium (Debian's package) driven by Playwright, against
+`neuroflow serve` running as a process. Skipped only when no Chromium is found and CI is not set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+
+
+def chromium() -> str | None:
+    return (
+        os.environ.get("NEUROFLOW_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    found = chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        found = None
+    if found is None:
+        why = (
+            "no Chromium (apt-get install chromium) or no Playwright "
+            "(pip install -e '.[test]') found"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser tests must run in CI, but {why}")
+        pytest.skip(why)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def expect(locator):
+    from playwright.sync_api import expect as pw_expect
+
+    return pw_expect(locator)
+
+
+def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
+    """Draw on the pad stroke by stroke with the mouse; points are fractions of the pad's size."""
+    box = page.locator("#pad").bounding_box()
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:], strict=False):
+            for t in np.linspace(0, 1, 8)[1:]:
+                page.mouse.move(
+                    box["x"] + (x0 + t * (x1 - x0)) * box["width"],
+                    box["y"] + (y0 + t * (y1 - y0)) * box["height"],
+                )
+        page.mouse.up()
+
+
+def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(
+    browser, serve, digit_model, page, tmp_path
+):
+    served = serve(digit_model)
+    page.goto(served.url)
+    expect(page.locator("#image-panel")).to_be_visible()
+    draw(
+        page, [[(0.25, 0.22), (0.75, 0.22)], [(0.75, 0.22), (0.42, 0.85)]]
+    )  # a 7: the bar, then the stem
+    expect(page.locator("#verdict")).to_have_text("7", timeout=20_000)
+    expect(page.locator("#bars .bar")).to_have_count(10)
+    expect(page.locator("#bars .bar.top .name")).to_have_text("7")
+    expect(page.locator("#maps canvas")).to_have_count(8)
+    assert page.locator("#seen").evaluate("c => [c.width, c.height]") == [28, 28]
+    assert "unknown-input score" in page.locator("#ood").inner_text()
+    expect(page.locator("#figures img[alt='confusion_matrix.png']")).to_be_visible()
+    expect(page.locator("#figures img[alt='loss_curve.png']")).to_be_visible()
+    page.screenshot(path=tmp_path / "drawn-seven.png", full_page=True)
+    if os.environ.get("NEUROFLOW_SCREENSHOT_DIR"):  # the README's picture of the page
+        page.locator("#card").evaluate("card => card.parentElement.open = false")
+        page.screenshot(
+            path=Path(os.environ["NEUROFLOW_SCREENSHOT_DIR"]) / "serve.png", full_page=True
+        )
+
+
+def test_a_picture_that_is_no_digit_is_unknown(browser, serve, digit_model, page, tmp_path):
+    noise = tmp_path / "noise.png"
+    Image.fromarray((np.random.default_rng(0).random((200, 300, 3)) * 255).astype(np.uint8)).save(
+        noise
+    )
+    served = serve(digit_model)
+    page.goto(served.url)
+    page.locator("#file").set_input_files(noise)
+    expect(page.locator("#verdict")).to_contain_text("unknown", timeout=20_000)
+    page.screenshot(path=tmp_path / "unknown.png", full_page=True)
+
+
+def test_a_table_form_gives_a_prediction_on_a_phone_sized_screen(
+    browser, serve, iris_model, tmp_path
+):
+    served = serve(iris_model)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(served.url)
+    expect(page.locator("#table-panel")).to_be_visible()
+    for name, value in {
+        "sepal_length": "6.1",
+        "sepal_width": "2.8",
+        "petal_length": "4.7",
+        "petal_width": "1.2",
+    }.items():
+        page.locator(f"[data-column={name}]").fill(value)
+    page.locator("#predict-row").click()
+    expect(page.locator("#verdict")).to_have_text("versicolor", timeout=20_000)
+    expect(page.locator("#bars .bar")).to_have_count(3)
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= 390
+    )  # nothing wider than the phone
+    page.screenshot(path=tmp_path / "table-phone.png", full_page=True)
+    context.close()
+
+
+def test_training_shows_a_growing_curve_and_the_new_model(
+    browser, serve, iris_model, page, tmp_path
+):
+    served = serve(iris_model)
+    page.goto(served.url)
+    expect(page.locator("#dataset option")).not_to_have_count(0)
+    page.evaluate("""() => { window.points = [];
+        const curve = document.getElementById('curve');
+        new MutationObserver(() => window.points.push(Number(curve.dataset.points)))
+          .observe(curve, { attributes: true, attributeFilter: ['data-points'] }); }""")
+    page.locator("#dataset").select_option("iris")
+    page.locator("#recipe").select_option("iris-mlp")
+    page.locator("#epochs").fill("6")
+    page.locator("#train-start").click()
+    expect(page.locator("#train-status")).to_contain_text("done", timeout=120_000)
+    assert page.evaluate("window.points") == [1, 2, 3, 4, 5, 6]
+    expect(page.locator("#model option")).to_have_count(2)
+    assert "iris-iris-mlp" in page.locator("#model").inner_text()
+    page.screenshot(path=tmp_path / "trained.png", full_page=True)
+    assert (served.workdir / "iris-iris-mlp" / "config.json").is_file()
