@@ -59,15 +59,16 @@ flowers.sample(6, random_state=1)
 # %%
 measures = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 colours = {"setosa": "tab:blue", "versicolor": "tab:orange", "virginica": "tab:green"}
+dot_colours = flowers["species"].map(colours)
 fig, axes = plt.subplots(4, 4, figsize=(10, 10))
 for i, row in enumerate(measures):
     for j, col in enumerate(measures):
         ax = axes[i, j]
-        for name, group in flowers.groupby("species"):
-            if i == j:
-                ax.hist(group[col], bins=12, alpha=0.6, color=colours[name], label=name)
-            else:
-                ax.scatter(group[col], group[row], s=8, color=colours[name], label=name)
+        if i == j:  # a measurement against itself: its distribution per species
+            ax.hist([flowers.loc[flowers["species"] == name, col] for name in colours], bins=12, color=list(colours.values()),
+                    histtype="stepfilled", alpha=0.6, label=list(colours))
+        else:
+            ax.scatter(flowers[col], flowers[row], s=8, c=dot_colours)
         if i == 3:
             ax.set_xlabel(col)
         if j == 0:

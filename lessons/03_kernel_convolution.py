@@ -151,7 +151,7 @@ corners = {}
 for mode, np_mode in numpy_name.items():
     padded = np.pad(small, 1, mode=np_mode)
     corners[mode] = int((padded[0:3, 0:3] * kernel).sum())
-    print(f"{mode:9s} (numpy {np_mode!r}): padded corner {padded[0, :4].tolist()} / {padded[1, :4].tolist()} ...  -> corner value {corners[mode]}")
+    print(f"{mode:9s} (numpy {np_mode!r:11s}) under the kernel: {padded[0:3, 0:3].tolist()} -> {corners[mode]}")
 
 # %% [markdown]
 # neuroflow's `--mode` takes the same names, plus `valid`, which pads nothing:
@@ -159,7 +159,8 @@ for mode, np_mode in numpy_name.items():
 # %%
 for mode in [*numpy_name, "valid"]:
     after = lt.run_json(f"convolve {FILES / 'small.png'} --kernel sharpen --mode {mode} --grid")["grid"][0]["after"]
-    note = "" if mode == "valid" else f"  (by hand {max(0, min(255, corners[mode]))})"
+    after = [[v for v in row if v is not None] for row in after if any(v is not None for v in row)]  # valid: only what is left
+    note = "" if mode == "valid" else f"  (by hand {max(0, min(255, corners[mode]))}, clipped to 0..255)"
     print(f"{mode:9s} {len(after)}x{len(after[0])} result, first row {after[0]}{note}")
     if mode != "valid":
         assert after[0][0] == max(0, min(255, corners[mode]))

@@ -100,7 +100,8 @@ exercise_1 = [
 # them and on the validation digits. `out=` saves the model folder after every epoch.
 
 # %%
-model = nf.train(ds, model="mnist-cnn", epochs=EPOCHS, out=FILES / "mnist")
+# After training, neuroflow fits calibration and an unknown-input check (lesson 05); fast mode skips that.
+model = nf.train(ds, model="mnist-cnn", epochs=EPOCHS, out=FILES / "mnist", post_fit=not lt.FAST)
 
 # %%
 print(model.summary())
@@ -282,7 +283,7 @@ lt.run(f"augment preview mnist --augment invert --out {FILES / 'augment_preview.
 lt.show(FILES / "augment_preview.png", width=600)
 
 # %%
-inverted_model = nf.train(ds, model="mnist-cnn", epochs=EPOCHS, augment="invert", out=FILES / "mnist-invert")
+inverted_model = nf.train(ds, model="mnist-cnn", epochs=EPOCHS, augment="invert", out=FILES / "mnist-invert", post_fit=not lt.FAST)
 print(f"test accuracy with inverted copies: {nf.evaluate(inverted_model, ds)['accuracy']:.4f}")
 
 # %% [markdown]

@@ -101,8 +101,8 @@ def output(command: str, expect: int = 0) -> str:
     if proc.returncode != expect:
         if proc.stdout.strip():
             print(proc.stdout.rstrip())
-        last = proc.stderr.strip().splitlines()[-1:] or ["(no message)"]
-        raise nf.NeuroflowError(f"`neuroflow {command}` ended with exit status {proc.returncode}: {last[0]}")
+        last = (proc.stderr.strip().splitlines()[-1:] or ["(no message)"])[0].removeprefix("error: ")
+        raise nf.NeuroflowError(f"{last.rstrip('.')} (`neuroflow {shlex.split(command)[0]}` ended with exit status {proc.returncode})")
     return (proc.stdout + proc.stderr).rstrip()
 
 
