@@ -49,7 +49,7 @@ from sklearn.datasets import load_iris
 raw = load_iris(as_frame=True)
 flowers = raw.frame.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
 flowers["species"] = raw.target_names[raw.target]
-print(dict(enumerate(raw.target_names)))
+print(dict(enumerate(raw.target_names.tolist())))
 flowers.sample(6, random_state=1)
 
 # %% [markdown]

@@ -267,8 +267,9 @@ lt.show(FILES / "filters" / "kernels.png", width=700)
 
 # %% [markdown]
 # Next to the hand-made kernels (bright: positive weight, dark: negative). Learned kernels are
-# rarely as tidy, but many are edge or blob detectors too; neuroflow names the hand-made kernel each
-# is closest to when they are alike.
+# rarely as tidy, but some are edge or blob detectors too; where one is alike a hand-made kernel
+# (cosine similarity of the weights 0.8 or more), its title names it. A minus sign means the same
+# pattern with the opposite sign.
 
 # %%
 hand_made = {  # as `neuroflow convolve --list` prints them
@@ -287,7 +288,8 @@ for ax, (name, weights) in zip(axes[0], hand_made.items(), strict=False):
     ax.set_title(name, fontsize=9)
 for ax, (info, weights) in zip(axes[1:].ravel(), zip(learned["kernels"], learned_kernels, strict=True), strict=False):
     ax.imshow(weights, cmap="gray")
-    ax.set_title(f"learned {info['index']}" + (f"\n~ {info['looks_like']}" if info.get("looks_like") else ""), fontsize=9)
+    alike = info.get("cosine", 0) >= 0.8  # as `neuroflow filters` says "like hand-made kernels"
+    ax.set_title(f"learned {info['index']}" + (f"\n~ {info['looks_like']} ({info['cosine']:.2f})" if alike else ""), fontsize=9)
 fig.suptitle("Hand-made kernels (top row) and the kernels the CNN learned")
 fig.savefig(FILES / "hand_made_and_learned.png")
 plt.show()

@@ -123,12 +123,13 @@ print([answer_for(p) for p in nf.predict(model, pictures)])
 # %% [markdown]
 # ## Do the percentages mean what they say?
 #
-# Of all the answers given with 80% confidence, about 80% should be right. Networks trained with
-# cross-entropy tend to be over-confident. neuroflow fits one number on the validation digits after
-# training, a **temperature** `T`, and divides the outputs by it before softmax (`T > 1` softens
-# over-confident answers). A **reliability diagram** shows whether it worked: it groups the test
-# answers by confidence and plots how often each group was right. A calibrated model sits on the
-# diagonal.
+# Of all the answers given with 80% confidence, about 80% should be right. A network can be
+# over-confident (common with cross-entropy) or under-confident (this one was also taught to answer
+# "10% each" on non-digits). neuroflow fits one number on the validation digits after training, a
+# **temperature** `T`, and divides the outputs by it before softmax: `T > 1` softens over-confident
+# answers, `T < 1` sharpens under-confident ones. A **reliability diagram** shows whether it worked:
+# it groups the test answers by confidence and plots how often each group was right (the size of a
+# dot: how many answers it holds). A calibrated model sits on the diagonal.
 
 # %%
 predictions = nf.predict(model, ds.x_test)  # an array of pictures goes in as it is, already prepared
@@ -142,18 +143,20 @@ print(f"temperature T = {T:.3f}")
 
 
 def reliability(probabilities, right, bins=10):
+    """Per group of confidence: the mean confidence, the fraction right, and how many answers."""
     confidence = probabilities.max(1)
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    mean_conf = [confidence[which == b].mean() for b in range(bins) if (which == b).any()]
-    accuracy = [right[which == b].mean() for b in range(bins) if (which == b).any()]
-    return mean_conf, accuracy
+    groups = [which == b for b in range(bins) if (which == b).any()]
+    return [confidence[g].mean() for g in groups], [right[g].mean() for g in groups], [g.sum() for g in groups]
 
 
 fig, ax = plt.subplots(figsize=(5, 5))
 ax.plot([0, 1], [0, 1], "k--", lw=1, label="calibrated")
-ax.plot(*reliability(raw, correct), "o-", label="before temperature scaling")
-ax.plot(*reliability(probs, correct), "s-", label=f"after (T = {T:.2f})")
+for name, p_, marker in [("before temperature scaling", raw, "o"), (f"after (T = {T:.2f})", probs, "s")]:
+    conf, frac, count = reliability(p_, correct)
+    line = ax.plot(conf, frac, "-", lw=1)[0]
+    ax.scatter(conf, frac, s=10 + 300 * np.sqrt(np.array(count) / len(correct)), marker=marker, color=line.get_color(), label=name)
 ax.set_xlabel("confidence (top probability)")
 ax.set_ylabel("fraction right")
 ax.set_title("Reliability diagram, test digits")

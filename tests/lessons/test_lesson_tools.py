@@ -38,7 +38,10 @@ def test_a_placeholder_is_not_an_answer(lt, capsys):
 def test_check_says_right_or_not_yet_with_the_hint(lt, capsys):
     lt.check(True, "1.25 it is", "unused")
     lt.check(False, "unused", "add the bias")
-    assert capsys.readouterr().out.splitlines() == ["✓ right: 1.25 it is", "✗ not yet: add the bias"]
+    assert capsys.readouterr().out.splitlines() == [
+        "✓ right: 1.25 it is",
+        "✗ not yet: add the bias",
+    ]
     assert lt.close(1.2501, 1.25) and not lt.close("x", 1.25) and not lt.close(1.3, 1.25)
 
 
@@ -54,7 +57,10 @@ def test_nf_says_prints_the_one_line(lt, capsys):
 
 def test_a_failing_command_stops_with_its_own_message(lt, tmp_path):
     assert "1.25" in lt.output("neuron --inputs 0 0.5 1 --weights -1 -0.5 0.5 --bias 1")
-    with pytest.raises(nf.NeuroflowError, match=r"^unknown kernel 'sharpness'.*\(`neuroflow convolve` ended with exit status 2\)\.$"):
+    with pytest.raises(
+        nf.NeuroflowError,
+        match=r"^unknown kernel 'sharpness'.*\(`neuroflow convolve` ended with exit status 2\)\.$",
+    ):
         lt.output(f"convolve {tmp_path / 'x.png'} --kernel sharpness --out {tmp_path / 'y.png'}")
 
 

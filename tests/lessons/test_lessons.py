@@ -30,14 +30,21 @@ def lesson_env(tmp_path, monkeypatch):
     """A kernel spec for this interpreter, and the environment the kernel inherits."""
     spec = tmp_path / "jupyter" / "kernels" / KERNEL
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "neuroflow lessons", "language": "python",
-    }))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "neuroflow lessons",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     # The kernel imports this checkout's neuroflow and lesson_tools, whatever folder it runs in.
     source = Path(neuroflow.__file__).resolve().parents[1]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(LESSONS), str(source), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(LESSONS), str(source), os.environ.get("PYTHONPATH", "")])
+    )
     monkeypatch.setenv("NEUROFLOW_DATA", str(SHARED_MNIST))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # plots go inline, as in Jupyter
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -52,10 +59,15 @@ def execute(path: Path, work: Path, fast: bool, monkeypatch) -> list:
         monkeypatch.setenv("NEUROFLOW_LESSON_FAST", "1")
     else:
         monkeypatch.delenv("NEUROFLOW_LESSON_FAST", raising=False)
-    if path.name.startswith(NEEDS_MNIST) and not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():
+    if (
+        path.name.startswith(NEEDS_MNIST)
+        and not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists()
+    ):
         pytest.skip(f"the shared MNIST files are not at {SHARED_MNIST}")
     nb = jupytext.read(path)
-    client = nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=900, resources={"metadata": {"path": str(work)}})
+    client = nbclient.NotebookClient(
+        nb, kernel_name=KERNEL, timeout=900, resources={"metadata": {"path": str(work)}}
+    )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as err:
@@ -63,12 +75,16 @@ def execute(path: Path, work: Path, fast: bool, monkeypatch) -> list:
     finally:
         import nbformat
 
-        nbformat.write(nb, work / path.with_suffix(".ipynb").name)  # the executed notebook, for a look after a failure
+        nbformat.write(
+            nb, work / path.with_suffix(".ipynb").name
+        )  # the executed notebook, for a look after a failure
     return nb.cells
 
 
 def text_of(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    return "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
 
 
 def check_exercises(name: str, cells: list) -> None:
@@ -76,8 +92,12 @@ def check_exercises(name: str, cells: list) -> None:
     assert solutions, f"{name} has no exercises"
     for cell in solutions:
         out = text_of(cell)
-        assert "✓ right" in out and "✗ not yet" not in out, f"{name}: an exercise's solution fails its check:\n{cell.source}\n{out}"
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{name}: a solution cell is not collapsed"
+        assert "✓ right" in out and "✗ not yet" not in out, (
+            f"{name}: an exercise's solution fails its check:\n{cell.source}\n{out}"
+        )
+        assert cell.metadata.get("jupyter", {}).get("source_hidden"), (
+            f"{name}: a solution cell is not collapsed"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -85,7 +105,9 @@ def test_lesson_runs_in_fast_mode(path, lesson_env, monkeypatch):
     cells = execute(path, lesson_env, fast=True, monkeypatch=monkeypatch)
     check_exercises(path.name, cells)
     # Each placeholder answer is caught by its check, so a learner who runs everything sees what is left to do.
-    placeholders = [c for c in cells if c.cell_type == "code" and "✗ not yet: replace the ..." in text_of(c)]
+    placeholders = [
+        c for c in cells if c.cell_type == "code" and "✗ not yet: replace the ..." in text_of(c)
+    ]
     assert len(placeholders) == sum("solution" in c.metadata.get("tags", []) for c in cells)
 
 
