@@ -1,5 +1,6 @@
 # make demo: create .venv, install neuroflow, train the lesson's Iris network end to end.
 # make test: install what the tests need and run them.
+# make lessons: build the lesson notebooks (lessons/*.ipynb) from their jupytext files; open them with jupyter lab lessons/.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ PIP := $(PY) -m pip
 NF := $(VENV)/bin/neuroflow
 SHARED_MNIST := ../shared/data/mnist
 
-.PHONY: demo test venv install install-test lint bench clean
+.PHONY: demo test venv install install-test install-notebooks lessons lint bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +24,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-notebooks: $(VENV)/.installed
+	$(PIP) install -q -e '.[notebooks]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-notebooks: $(VENV)/.installed-notebooks
+
+# The lessons as notebooks: lessons/NN_*.py (jupytext percent files) -> lessons/NN_*.ipynb
+lessons: install-notebooks
+	$(PY) -m jupytext --update --to ipynb lessons/[0-9][0-9]_*.py
 
 demo: install
 	rm -rf demo-out
@@ -36,12 +46,12 @@ demo: install
 	$(PY) -c "import neuroflow as nf; m = nf.load('demo-out/iris'); print('reloaded:', m)"
 
 test: install-test
-	$(PY) -m ruff check --no-cache src tests benchmarks
+	$(PY) -m ruff check --no-cache src tests benchmarks lessons
 	$(VENV)/bin/lint-imports --no-cache  # the layers of DESIGN.md, contracts in pyproject.toml
 	$(PY) -m pytest -q -rs -p no:cacheprovider  # -rs: the reason for every skip is shown
 
 lint: install-test
-	$(PY) -m ruff check --no-cache src tests benchmarks
+	$(PY) -m ruff check --no-cache src tests benchmarks lessons
 	$(PY) -m ruff format --check src tests benchmarks
 
 bench: install
