@@ -30,37 +30,21 @@ def load(path: str | Path) -> Model | OnnxModel:
     return load_model(path)
 
 
+# fmt: off
 def train(
-    data: Dataset | str | Path | None = None,
-    model=None,
-    *,
-    target: str | None = None,
-    task: str | None = None,
-    epochs: int | None = None,
-    batch_size: int | None = None,
-    lr: float | None = None,
-    optimizer: str | None = None,
-    seed: int | None = None,
-    early_stopping: int | None = None,
-    augment: str | None = None,
-    augment_test: bool | None = None,
-    on_nan: str | None = None,
-    out: str | Path | bool | None = None,
-    resume: str | Path | None = None,
-    parent: str | Path | Model | None = None,
-    freeze: str | None = None,
-    new_head: bool | None = None,
-    data_dir: str | None = None,
-    image_size: int | str | tuple[int, int] | None = None,
-    grayscale: bool | None = None,
-    progress: str = "auto",
-    name: str | None = None,
-    license: str | None = None,
-    post_fit: bool = True,
-    test: bool = False,
-    strategy=None,
-    callbacks=(),
+    data: Dataset | str | Path | None = None, model=None, *,
+    target: str | None = None, task: str | None = None, epochs: int | None = None,
+    batch_size: int | None = None, lr: float | None = None, optimizer: str | None = None,
+    seed: int | None = None, early_stopping: int | None = None, augment: str | None = None,
+    augment_test: bool | None = None, on_nan: str | None = None,
+    out: str | Path | bool | None = None, resume: str | Path | None = None,
+    parent: str | Path | Model | None = None, freeze: str | None = None,
+    new_head: bool | None = None, data_dir: str | None = None,
+    image_size: int | str | tuple[int, int] | None = None, grayscale: bool | None = None,
+    progress: str = "auto", name: str | None = None, license: str | None = None,
+    post_fit: bool = True, test: bool = False, strategy=None, callbacks=(),
 ) -> Model:
+    # fmt: on
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run

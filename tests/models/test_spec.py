@@ -1,7 +1,8 @@
 import torch
 
 from neuroflow.models.recipes import resolve_model
-from neuroflow.models.spec import build_network, read_spec, summary
+from neuroflow.models.spec import build_network, read_spec
+from neuroflow.models.summary import summary
 
 
 def test_lesson_cnn_has_keras_parameter_counts():

@@ -145,7 +145,7 @@ def test_summaries_and_cards_count_trained_and_frozen_parameters_apart(parent, t
         8,
     )  # BatchNormalization(4 channels): moving mean and variance
     assert child.config["training"]["frozen_parameters"] == frozen
-    from neuroflow.models.card import info_text
+    from neuroflow.models.describe import info_text
 
     loaded = nf.load(tmp_path / "child")
     for text in (child.summary(), loaded.summary(), info_text(loaded.config)):

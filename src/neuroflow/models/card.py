@@ -61,7 +61,7 @@ def model_card(model) -> str:
 
 
 def card_text(config: dict, history: list[dict] | None = None, network=None) -> str:
-    from neuroflow.models.spec import parameter_counts
+    from neuroflow.models.summary import parameter_counts
 
     rows = summary_of(config, network)
     total = sum(r["params"] for r in rows)

@@ -105,7 +105,7 @@ def _fitted_rows(config: dict) -> list[tuple[str, str]]:
 
 def _layers(config: dict) -> str:
     """The Keras-style summary table, or the layer types of a folder saved without one."""
-    from neuroflow.models.spec import format_summary
+    from neuroflow.models.summary import format_summary
 
     summary = config.get("summary")
     if summary:

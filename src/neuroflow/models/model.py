@@ -102,7 +102,7 @@ class Model:
         return save_model(self, path)
 
     def summary(self) -> str:
-        from neuroflow.models.spec import summary
+        from neuroflow.models.summary import summary
 
         frozen = self.config.get("training", {}).get("frozen_parameters")
         return summary(self.network, f"Model: {self.config.get('name', 'neuroflow')}", frozen)

@@ -30,20 +30,7 @@ def apply_parent(network, parent, new_head: bool, class_names: list[str] | None 
     The output layer is kept only for the parent's own classes in its order: each of its rows scores
     one class, so for other names it would score the wrong ones (refused, naming both lists).
     """
-    if tuple(network.input_shape) != tuple(parent.network.input_shape):
-        raise UsageError(
-            f"this data gives inputs of shape {tuple(network.input_shape)} but "
-            f"{parent.config.get('name')} takes {tuple(parent.network.input_shape)}",
-            "fine-tune on data with the parent's input columns (or picture size and colour)",
-        )
-    theirs_names = parent.config.get("class_names")
-    if not new_head and class_names and theirs_names and list(class_names) != list(theirs_names):
-        raise UsageError(
-            f"this data's classes are {', '.join(class_names)} but {parent.config.get('name')}'s "
-            "output layer scores "
-            f"{', '.join(theirs_names)}, so its rows would score the wrong classes",
-            "add --new-head to start the output layer afresh",
-        )
+    _check_fits(network, parent, new_head, class_names)
     own, theirs = network.state_dict(), parent.network.state_dict()
     head = f"layers.{network.head_index()}."
     copied = 0
@@ -75,6 +62,23 @@ def apply_parent(network, parent, new_head: bool, class_names: list[str] | None 
         "new_head": new_head,
         "tensors_copied": copied,
     }
+
+
+def _check_fits(network, parent, new_head: bool, class_names: list[str] | None) -> None:
+    if tuple(network.input_shape) != tuple(parent.network.input_shape):
+        raise UsageError(
+            f"this data gives inputs of shape {tuple(network.input_shape)} but "
+            f"{parent.config.get('name')} takes {tuple(parent.network.input_shape)}",
+            "fine-tune on data with the parent's input columns (or picture size and colour)",
+        )
+    theirs_names = parent.config.get("class_names")
+    if not new_head and class_names and theirs_names and list(class_names) != list(theirs_names):
+        raise UsageError(
+            f"this data's classes are {', '.join(class_names)} but {parent.config.get('name')}'s "
+            f"output layer scores {', '.join(theirs_names)}, so its rows would score the wrong "
+            "classes",
+            "add --new-head to start the output layer afresh",
+        )
 
 
 def freeze_layers(network, mode: str) -> int:

@@ -36,25 +36,15 @@ class TuneResult:
     study: object  # the optuna.Study, for anything the summary leaves out
 
 
+# fmt: off
 def tune(
-    data,
-    model=None,
-    *,
-    trials: int,
-    timeout: float | None = None,
-    space=None,
-    storage: str | None = None,
-    study: str | None = None,
-    metric: str | None = None,
-    pruner: str = "median",
-    out: str | Path | None = None,
-    target: str | None = None,
-    task: str | None = None,
-    data_dir: str | None = None,
-    seed: int = 0,
-    folds: int | None = None,
-    progress: str = "auto",
+    data, model=None, *, trials: int, timeout: float | None = None, space=None,
+    storage: str | None = None, study: str | None = None, metric: str | None = None,
+    pruner: str = "median", out: str | Path | None = None, target: str | None = None,
+    task: str | None = None, data_dir: str | None = None, seed: int = 0,
+    folds: int | None = None, progress: str = "auto",
 ) -> TuneResult:
+    # fmt: on
     """Run trials until the study holds `trials` finished ones; write the results and best-model/ to
     `out`.
 
@@ -92,22 +82,28 @@ def tune(
             f"Each trial is scored on {scoring}."
         )
         runner = Runner(dataset, spec, full_space, metric, seed, rdb, say, where, folds)
-        started = time.monotonic()
-        try:
-            stopped = run_trials(optuna_study, runner, trials, timeout)
-        except KeyboardInterrupt:
-            raise interrupted(runner.current, optuna_study, where) from None
-        wall_s = time.monotonic() - started
-        space_text = describe(full_space)
-        summary = summarise(
-            optuna_study, metric, space_text, trials, runner.ran, stopped, where, wall_s
-        )
-        summary["scoring"] = {"folds": folds, "on": scoring}
-        add_spread(summary, optuna_study, metric, folds)
+        summary = _search(optuna_study, runner, trials, timeout, scoring)
         best = _best(runner, optuna_study, summary, name, where, full_space)
         if out_dir is not None:
             write_results(out_dir, optuna_study, summary, best, dataset, seed)
     return TuneResult(summary, best, optuna_study)
+
+
+def _search(optuna_study, runner, trials: int, timeout, scoring: str) -> dict:
+    """Run the trials this process takes, then summarise the study (every worker's trials)."""
+    started = time.monotonic()
+    try:
+        stopped = run_trials(optuna_study, runner, trials, timeout)
+    except KeyboardInterrupt:
+        raise interrupted(runner.current, optuna_study, runner.where) from None
+    wall_s = time.monotonic() - started
+    metric, space_text = runner.metric, describe(runner.space)
+    summary = summarise(
+        optuna_study, metric, space_text, trials, runner.ran, stopped, runner.where, wall_s
+    )
+    summary["scoring"] = {"folds": runner.folds, "on": scoring}
+    add_spread(summary, optuna_study, metric, runner.folds)
+    return summary
 
 
 def _check(trials, timeout, pruner) -> None:
