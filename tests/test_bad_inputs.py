@@ -855,6 +855,14 @@ CASES = [
         "rotate=nan is out of range",
     ),
     case("augment-on-table", "train iris --augment invert", "invert works on images"),
+    case("augment-empty", "train iris --augment ''", "has an empty name"),
+    case("augment-empty-part", "train {pictures} --augment invert,,rotate=15", "has an empty name"),
+    case("augment-preview-empty", "augment preview {pictures} --augment ''", "has an empty name"),
+    case(
+        "convolve-out-is-the-input",
+        "convolve p.png --kernel sharpen --out ./p.png",
+        "--out p.png is the picture being filtered",
+    ),
     case("image-size-zero", "train {pictures} --image-size 0", "--image-size '0' is out of range"),
     case(
         "image-size-text", "train {pictures} --image-size abc", "--image-size 'abc' is not a size"

@@ -196,7 +196,12 @@ def _items(spec) -> list[tuple[str, object]]:
     if isinstance(spec, str):
         out = []
         for part in spec.replace(";", ",").split(","):
-            if part.strip() and part.strip().lower() != "none":
+            if not part.strip():
+                raise UsageError(
+                    f"the augmentation {spec!r} has an empty name",
+                    f"choose from: {', '.join(OPS.names())} (or 'none'), e.g. 'invert,rotate=15'",
+                )
+            if part.strip().lower() != "none":
                 name, _, value = part.partition("=")
                 out.append((name, value.strip() if value.strip() else None))
         return out
