@@ -107,10 +107,9 @@ def tune(
     if trials is None:
         raise UsageError("tune needs --trials N", "e.g. neuroflow tune iris --trials 20")
     if out is None:
-        out = str(
-            Path("tuning")
-            / f"{Path(data).name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
-        )
+        from neuroflow.models.config import model_name
+
+        out = str(Path("tuning") / model_name(Path(data).name, Path(model).stem if model else None))
     result = run_tune(
         data,
         model,

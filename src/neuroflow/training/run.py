@@ -123,10 +123,10 @@ def _load(given: dict, parent):
 
 
 def default_out(dataset_name: str, model) -> Path:
-    return (
-        Path("models")
-        / f"{dataset_name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
-    )
+    """models/NAME, NAME as the model names itself (models.config.model_name)."""
+    from neuroflow.models.config import model_name
+
+    return Path("models") / model_name(dataset_name, Path(model).stem if model else "default")
 
 
 def _new_folder(run: Run) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from neuroflow.errors import TrainingStopped, UsageError
 from neuroflow.files import check_folder
+from neuroflow.models.config import model_name
 from neuroflow.tuning.folds import (
     add_spread,
     choose_folds,
@@ -104,7 +105,7 @@ def tune(
         )
     folds = choose_folds(dataset, folds)
     out_dir = _out_folder(out)
-    name = study or f"{dataset.name.removesuffix('.csv')}-{label}"
+    name = study or model_name(dataset.name, label)
     # Everything that decides what a trial's value means: the same command again must give the same.
     signature = {
         "data": dataset.name,
@@ -392,7 +393,7 @@ class _Runner:
         else:
             model = self.train(values)
         model.config["name"] = (
-            f"{self.dataset.name.removesuffix('.csv')}-{self.spec.get('name', 'custom')}-tuned"
+            model_name(self.dataset.name, self.spec.get("name", "custom")) + "-tuned"
         )
         model.config["spec"]["description"] = (
             f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial "
