@@ -18,6 +18,18 @@ METRIC_WORDS = {
     "r2": "R², share of the target's variance explained (1 is perfect)",
 }
 
+# the metric ids of the Hugging Face hub where one exists, and the names a reader sees
+METRIC_TYPES = {"r2": "r_squared", "brier": "brier_score"}
+METRIC_NAMES = {
+    "accuracy": "Accuracy",
+    "nll": "Negative log-likelihood",
+    "brier": "Brier score",
+    "ece": "Expected calibration error",
+    "mae": "Mean absolute error",
+    "rmse": "Root mean squared error",
+    "r2": "R²",
+}
+
 
 def summary_of(config: dict, network=None) -> list[dict]:
     """The layer rows: config["summary"] if this neuroflow saved it, else measured on `network`."""
@@ -45,14 +57,29 @@ def front_matter(config: dict) -> str:
     parent = config.get("lineage", {}).get("parent")
     if parent:
         meta["base_model"] = parent.get("name")
-    metrics = [
-        {"name": k, "value": round(float(v), 4)}
-        for k, v in config.get("metrics", {}).items()
-        if isinstance(v, int | float)
-    ]
-    if metrics:
-        meta["metrics"] = metrics
+    results = model_index(config, pipeline)
+    if results:
+        meta["model-index"] = results
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def model_index(config: dict, task: str) -> list[dict]:
+    """The figures as the Hugging Face card format reads them (huggingface_hub's EvalResult):
+    a `model-index` of results, each a task, a dataset with its split, and metrics by type."""
+    figures = [
+        {"type": METRIC_TYPES.get(k, k), "value": round(float(v), 4), "name": METRIC_NAMES[k]}
+        for k, v in config.get("metrics", {}).items()
+        if isinstance(v, int | float) and k in METRIC_NAMES
+    ]
+    if not figures:
+        return []
+    dataset = config.get("dataset", {}).get("name", "unknown")
+    result = {
+        "task": {"type": task, "name": task.replace("-", " ").capitalize()},
+        "dataset": {"name": dataset, "type": dataset, "split": "test"},
+        "metrics": figures,
+    }
+    return [{"name": config.get("name", "neuroflow model"), "results": [result]}]
 
 
 def model_card(model) -> str:
