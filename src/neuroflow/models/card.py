@@ -6,7 +6,7 @@ Written at training, refreshed by `evaluate`; every figure comes from config.jso
 from __future__ import annotations
 
 from neuroflow.models.card_training import data_lines, limitations_lines, procedure_lines
-from neuroflow.models.describe import describe_input, describe_output, one_line
+from neuroflow.models.describe import counted, describe_input, describe_output, one_line
 
 METRIC_WORDS = {
     "accuracy": "share of test examples classified correctly (higher is better)",
@@ -164,7 +164,8 @@ def _lineage(config: dict) -> list[str]:
         "",
         f"This model started from **{parent.get('name')}** (weights sha256 "
         f"`{parent.get('sha256')}`), "
-        f"copying {lineage.get('tensors_copied', 0)} weight tensors, {head}{frozen_text}.",
+        f"copying {counted(lineage.get('tensors_copied', 0), 'weight tensor')}, "
+        f"{head}{frozen_text}.",
         "",
     ]
 
