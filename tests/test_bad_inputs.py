@@ -855,9 +855,17 @@ CASES = [
         "rotate=nan is out of range",
     ),
     case("augment-on-table", "train iris --augment invert", "invert works on images"),
-    case("augment-empty", "train iris --augment ''", "has an empty name"),
-    case("augment-empty-part", "train {pictures} --augment invert,,rotate=15", "has an empty name"),
-    case("augment-preview-empty", "augment preview {pictures} --augment ''", "has an empty name"),
+    case("augment-empty", "train iris --augment ''", "an empty augmentation name"),
+    case(
+        "augment-empty-part",
+        "train {pictures} --augment invert,,rotate=15",
+        "an empty augmentation name",
+    ),
+    case(
+        "augment-preview-empty",
+        "augment preview {pictures} --augment ''",
+        "an empty augmentation name",
+    ),
     case(
         "convolve-out-is-the-input",
         "convolve p.png --kernel sharpen --out ./p.png",

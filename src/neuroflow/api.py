@@ -71,10 +71,6 @@ def train(
     from neuroflow.training.run import plan
 
     named = model if model is None or isinstance(model, str | Path) else None
-    if augment is not None:  # "" or "invert,,rotate" is refused before any data is loaded
-        from neuroflow.data.augment import Augmenter
-
-        Augmenter.from_spec(augment)
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
         augment_test=augment_test, image_size=image_size, grayscale=grayscale, seed=seed,

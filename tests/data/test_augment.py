@@ -58,10 +58,10 @@ def test_spec_forms_agree():
         ("rotate=5,rotate=10", "given twice"),
         ("invert=3", "takes no value"),
         (42, "cannot read the augmentation"),
-        ("", "has an empty name.*"),
-        ("  ", "has an empty name"),
-        ("invert,,rotate=15", "has an empty name"),
-        ("invert,", "has an empty name"),
+        ("", "an empty augmentation name"),
+        ("  ", "an empty augmentation name"),
+        ("invert,,rotate=15", "an empty augmentation name"),
+        ("invert,", "an empty augmentation name"),
     ],
 )
 def test_bad_specs_say_what_is_known(spec, message):
@@ -72,7 +72,7 @@ def test_bad_specs_say_what_is_known(spec, message):
 def test_an_empty_name_is_answered_with_the_valid_ones():
     with pytest.raises(UsageError) as err:
         Augmenter.from_spec("invert,,rotate=15")
-    assert all(name in err.value.hint for name in ("invert", "rotate", "noise", "none"))
+    assert all(name in err.value.hint for name in ("invert", "rotate", "noise"))
 
 
 def test_same_seed_same_batch_and_input_untouched():

@@ -73,6 +73,10 @@ def plan(settings: dict, data, parent, out, resume) -> Run:
             f"--epochs must be at least 1, not {given['epochs']}",
             "give a positive number of epochs",
         )
+    if given["augment"] is not None:  # "" or "invert,,rotate=15" fails before the data loads
+        from neuroflow.data.augment import Augmenter
+
+        Augmenter.from_spec(given["augment"])
     for key, default in (
         ("seed", 0),
         ("new_head", False),

@@ -392,9 +392,8 @@ class _Runner:
             model = self._best[1]
         else:
             model = self.train(values)
-        model.config["name"] = (
-            model_name(self.dataset.name, self.spec.get("name", "custom")) + "-tuned"
-        )
+        recipe = self.spec.get("name", "custom")
+        model.config["name"] = f"{model_name(self.dataset.name, recipe)}-tuned"
         model.config["spec"]["description"] = (
             f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial "
             f"{best.number})."
