@@ -1381,7 +1381,8 @@ READ_ONLY = [
     case("read-only-evaluate", "evaluate {iris} --out out", "out"),
     case("read-only-show", "predict {image} p.png --show out/seen.png", "out/seen.png"),
     case("read-only-train", "train iris --epochs 1 --out out/model", "out/model"),
-    case("read-only-filters", "filters {image} p.png --out out", "out"),
+    # filters replaces its --out whole (like a model folder): what is refused is a folder in out/
+    case("read-only-filters", "filters {image} p.png --out out/filters", "out/filters"),
 ]
 
 
