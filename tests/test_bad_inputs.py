@@ -855,6 +855,22 @@ CASES = [
         "rotate=nan is out of range",
     ),
     case("augment-on-table", "train iris --augment invert", "invert works on images"),
+    case("augment-empty", "train iris --augment ''", "an empty augmentation name"),
+    case(
+        "augment-empty-part",
+        "train {pictures} --augment invert,,rotate=15",
+        "an empty augmentation name",
+    ),
+    case(
+        "augment-preview-empty",
+        "augment preview {pictures} --augment ''",
+        "an empty augmentation name",
+    ),
+    case(
+        "convolve-out-is-the-input",
+        "convolve p.png --kernel sharpen --out ./p.png",
+        "--out p.png is the picture being filtered",
+    ),
     case("image-size-zero", "train {pictures} --image-size 0", "--image-size '0' is out of range"),
     case(
         "image-size-text", "train {pictures} --image-size abc", "--image-size 'abc' is not a size"
@@ -1380,7 +1396,8 @@ READ_ONLY = [
     case("read-only-evaluate", "evaluate {iris} --out out", "out"),
     case("read-only-show", "predict {image} p.png --show out/seen.png", "out/seen.png"),
     case("read-only-train", "train iris --epochs 1 --out out/model", "out/model"),
-    case("read-only-filters", "filters {image} p.png --out out", "out"),
+    # filters replaces its --out whole (like a model folder): what is refused is a folder in out/
+    case("read-only-filters", "filters {image} p.png --out out/filters", "out/filters"),
 ]
 
 

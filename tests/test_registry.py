@@ -32,6 +32,8 @@ def test_an_unknown_name_lists_the_valid_ones_with_the_registry_error():
     assert str(err.value) == "unknown layer 'Dens'. Choose one of: Dense, Conv2D; or write a spec."
     with pytest.raises(UsageError, match="unknown optimizer 'x'. Choose one of: adam"):
         registry_of("optimizer", {"adam": 1}).get("x")
+    with pytest.raises(UsageError, match="an empty optimizer name. Choose one of: adam"):
+        registry_of("optimizer", {"adam": 1}).get("  ")
 
 
 def test_aliases_are_listed_in_the_order_added():

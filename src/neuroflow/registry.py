@@ -57,7 +57,8 @@ class Registry(Generic[T]):
         if key not in self._keys:
             listed = ", ".join(self.names())
             hint = f"choose one of: {listed}" + (f"; {self.hint}" if self.hint else "")
-            raise self.error(f"unknown {self.what} {name!r}", hint)
+            what = f"unknown {self.what} {name!r}" if key else f"an empty {self.what} name"
+            raise self.error(what, hint)
         return self._keys[key]
 
     def get(self, name: str) -> T:

@@ -348,3 +348,17 @@ def test_truncated_picture_is_refused(cli, tmp_path):
     broken.write_bytes(whole.read_bytes()[:800])
     res = cli("convolve", broken, "-k", "sharpen", "--out", tmp_path / "out.png")
     assert res.code == 2 and res.err.startswith(f"error: cannot read image {broken}")
+
+
+def test_out_may_not_overwrite_the_picture_unless_forced(cli, lesson_png, tmp_path):
+    before = lesson_png.read_bytes()
+    link = tmp_path / "link.png"
+    link.symlink_to(lesson_png)
+    for out, flag in ((lesson_png, "--out"), (link, "--out"), (link, "--compare")):
+        res = cli("convolve", lesson_png, "-k", "box-blur", flag, out)
+        assert res.code == 2 and "is the picture being filtered" in res.err, res.err
+        assert "--force" in res.err and res.err.count("\n") == 1
+    assert lesson_png.read_bytes() == before
+    res = cli("convolve", lesson_png, "-k", "box-blur", "--out", lesson_png, "--force")
+    assert res.code == 0, res.err
+    assert lesson_png.read_bytes() != before

@@ -24,7 +24,7 @@ def test_tune_prints_trials_table_best_and_writes_results(cli, tmp_path, tiny):
     assert res.code == 0, res.err
     lines = res.out.splitlines()
     assert lines[0].startswith("Study iris-default in sqlite:///") or lines[0].startswith(
-        "Study iris-iris-mlp in sqlite:///"
+        "Study iris-mlp in sqlite:///"
     )
     header = next(line for line in lines if line.lstrip().startswith("trial ") and "state" in line)
     assert header.split() == [
@@ -148,7 +148,7 @@ def test_the_same_command_with_every_flag_continues_and_a_changed_flag_is_named(
     res = cli("tune", "iris", "--trials", 3, *changed[:-1], "--folds", 4, "--pruner", "none")
     assert res.code == 2 and res.err.count("\n") == 1 and "Traceback" not in res.err
     assert res.err.startswith(
-        "error: study 'iris-iris-mlp' goes on with the settings it was begun with, and "
+        "error: study 'iris-mlp' goes on with the settings it was begun with, and "
         "--pruner was 'median' there, not 'none'; --seed was 0 there, not 3; --folds was 2 there, "
         "not 4."
     )

@@ -39,12 +39,7 @@ def test_spec_forms_agree():
         Augmenter.from_spec("zoom,blur").scale == 0.1
         and Augmenter.from_spec("zoom,blur").blur == 1.0
     )  # defaults
-    assert (
-        Augmenter.from_spec(None)
-        == Augmenter.from_spec("")
-        == Augmenter.from_spec("none")
-        == Augmenter()
-    )
+    assert Augmenter.from_spec(None) == Augmenter.from_spec("none") == Augmenter()
     assert not Augmenter.from_spec("invert=false").invert
 
 
@@ -59,11 +54,21 @@ def test_spec_forms_agree():
         ("rotate=5,rotate=10", "given twice"),
         ("invert=3", "takes no value"),
         (42, "cannot read the augmentation"),
+        ("", "an empty augmentation name"),
+        ("  ", "an empty augmentation name"),
+        ("invert,,rotate=15", "an empty augmentation name"),
+        ("invert,", "an empty augmentation name"),
     ],
 )
 def test_bad_specs_say_what_is_known(spec, message):
     with pytest.raises(UsageError, match=message):
         Augmenter.from_spec(spec)
+
+
+def test_an_empty_name_is_answered_with_the_valid_ones():
+    with pytest.raises(UsageError) as err:
+        Augmenter.from_spec("invert,,rotate=15")
+    assert all(name in err.value.hint for name in ("invert", "rotate", "noise"))
 
 
 def test_same_seed_same_batch_and_input_untouched():

@@ -21,7 +21,7 @@ def test_evaluate_reports_figures_and_records_them_in_the_folder(iris):
     assert config["metrics"]["accuracy"] == round(report["accuracy"], 6)
     assert (iris.path / "confusion_matrix.png").is_file()
     text = format_report(report, iris)
-    assert text.startswith("Model iris-iris-mlp on iris test split (30 examples)\naccuracy ")
+    assert text.startswith("Model iris-mlp on iris test split (30 examples)\naccuracy ")
     assert f"wrote {iris.path / 'confusion_matrix.png'}" in text
 
 

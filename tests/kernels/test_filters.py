@@ -163,3 +163,30 @@ def test_models_without_kernels_and_bad_pictures(shapes, tmp_path):
     with pytest.raises(DataError, match="not a picture"):
         write_filters(_train(shapes), tmp_path / "b", broken)
     assert not any((tmp_path / name).exists() for name in ("d", "t", "b"))
+
+
+def test_filters_folder_is_written_whole_or_not_at_all(grey_model, shapes, tmp_path, monkeypatch):
+    import neuroflow.kernels.filters as filters
+
+    out = tmp_path / "f"
+    write_filters(grey_model, out)
+    before = {p.name: p.read_bytes() for p in (out / "kernels").iterdir()}
+
+    def broken(img, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(filters, "save_picture", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_filters(grey_model, out, shapes / "square" / "2.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]  # no temp folder left
+    assert sorted(p.name for p in out.iterdir()) == ["kernels", "kernels.png"]
+    assert {p.name: p.read_bytes() for p in (out / "kernels").iterdir()} == before
+
+
+def test_filters_refuses_a_folder_of_other_files(grey_model, tmp_path):
+    out = tmp_path / "photos"
+    out.mkdir()
+    (out / "holiday.jpg").write_bytes(b"keep me")
+    with pytest.raises(UsageError, match="holiday.jpg"):
+        write_filters(grey_model, out)
+    assert [p.name for p in out.iterdir()] == ["holiday.jpg"]

@@ -43,10 +43,16 @@ def test_front_matter_has_what_model_hubs_read(iris):
         "table",
         "classification",
     } <= set(meta["tags"])
-    assert meta["datasets"] == ["iris"]
-    assert {m["name"]: m["value"] for m in meta["metrics"]} == {
-        k: round(v, 4) for k, v in model.config["metrics"].items()
+    assert meta["datasets"] == ["iris"] and "metrics" not in meta
+    [index] = meta["model-index"]
+    [result] = index["results"]
+    assert index["name"] == model.config["name"] == "iris-mlp"
+    assert result["task"] == {"type": "tabular-classification", "name": "Tabular classification"}
+    assert result["dataset"] == {"name": "iris", "type": "iris", "split": "test"}
+    assert {m["type"]: m["value"] for m in result["metrics"]} == {
+        {"brier": "brier_score"}.get(k, k): round(v, 4) for k, v in model.config["metrics"].items()
     }
+    assert {m["name"] for m in result["metrics"]} >= {"Accuracy", "Brier score"}
 
 
 def test_card_sections_in_order_with_figures_from_config(iris):
@@ -75,7 +81,7 @@ def test_unevaluated_card_without_license_says_so():
     model = nf.train("iris", model="iris-mlp", epochs=1, progress="quiet", post_fit=False)
     card = model_card(model)
     meta = _front_matter(card)
-    assert meta["license"] == "other" and "metrics" not in meta
+    assert meta["license"] == "other" and "metrics" not in meta and "model-index" not in meta
     assert (
         "Not evaluated yet: run `neuroflow evaluate`" in card and "Not stated by the author" in card
     )

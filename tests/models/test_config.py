@@ -31,6 +31,34 @@ def test_build_config_gives_the_config_training_builds(trained):
     assert built == config
     assert list(built) == list(config)  # the same key order, so config.json reads the same
     assert build_config(ds, config["spec"], {}, {}, "mine")["name"] == "mine"
+    assert built["name"] == "iris-mlp"  # not iris-iris-mlp
+
+
+@pytest.mark.parametrize(
+    ("data", "recipe", "name"),
+    [
+        ("iris", "iris-mlp", "iris-mlp"),
+        ("mnist", "mnist-cnn", "mnist-cnn"),
+        ("digits", "image-cnn", "digits-image-cnn"),
+        ("fashion-mnist", "mnist-cnn", "fashion-mnist-cnn"),
+        ("data.csv", "table-mlp", "data-table-mlp"),
+        ("iris", None, "iris-default"),
+        ("Iris", "iris-mlp", "Iris-mlp"),
+        ("irises", "iris-mlp", "irises-iris-mlp"),  # words, not letters
+    ],
+)
+def test_model_name_joins_data_and_recipe_without_repeating_words(data, recipe, name):
+    from neuroflow.models.config import model_name
+    from neuroflow.training.run import default_out
+
+    assert model_name(data, recipe) == name
+    assert str(default_out(data, recipe)) == f"models/{name}"
+
+
+def test_a_trained_model_is_named_by_data_and_recipe():
+    ds = nf.load_dataset("iris")
+    model = nf.train(ds, model="table-mlp", epochs=1, progress="quiet", post_fit=False)
+    assert model.config["name"] == "iris-table-mlp"
 
 
 def test_training_record_gives_the_training_object_of_a_run(trained):

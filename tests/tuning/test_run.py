@@ -112,7 +112,7 @@ def test_continuing_names_every_setting_that_differs_and_accepts_the_equal_ones(
         )  # fmt: skip
     message = str(err.value)
     assert "\n" not in message and message.startswith(
-        "study 'iris-iris-mlp' goes on with the settings it was begun with, and "
+        "study 'iris-mlp' goes on with the settings it was begun with, and "
     )
     for part in (
         "--space was {'epochs': 'whole numbers 2 … 4'} there, not {'epochs': 'whole numbers 2 … "

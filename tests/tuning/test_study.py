@@ -39,7 +39,7 @@ def test_a_killed_workers_trial_is_failed_and_does_not_block(iris, tmp_path, mon
         "metric": "val_accuracy",
         "seed": 0,
     }
-    rdb, study = open_study(url, "iris-iris-mlp", "maximize", None, signature)
+    rdb, study = open_study(url, "iris-mlp", "maximize", None, signature)
     orphan = study.ask()  # a worker that started a trial and was killed
     rdb.record_heartbeat(orphan._trial_id)
     time.sleep(2.5)

@@ -162,6 +162,9 @@ def convolve(
     as_json: bool = typer.Option(
         False, "--json", help="Print what was done (and --list, --explain, --grid) as JSON."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Let --out or --compare replace the picture being filtered."
+    ),
 ) -> None:
     if list_:
         from neuroflow.kernels.catalogue import catalogue_json, catalogue_text
@@ -174,6 +177,9 @@ def convolve(
     kern, scipy_mode, point = _checked(
         kernel, image, mode, cval, size, sigma, explain, out, compare, grid
     )
+    if not force:
+        for path, flag in ((out, "--out"), (compare, "--compare")):
+            images.check_not_input(image, path, flag)
     picture = images.load_image(image, gray=gray)
     values = nk.convolve(picture.pixels, kern, mode=scipy_mode, cval=cval or 0.0, flip=flip)
     pixels, value_range = nk.to_pixels(values, absolute=absolute, rescale=rescale)

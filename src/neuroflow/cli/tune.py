@@ -103,8 +103,10 @@ def tune(
     if trials is None:
         raise UsageError("tune needs --trials N", "e.g. neuroflow tune iris --trials 20")
     if out is None:
-        label = Path(model).stem if model else "default"
-        out = str(Path("tuning") / f"{Path(data).name.removesuffix('.csv')}-{label}")
+        from neuroflow.models.config import model_name
+
+        label = Path(model).stem if model else None
+        out = str(Path("tuning") / model_name(Path(data).name, label))
     result = run_tune(
         data, model, trials=trials, timeout=timeout, space=space, storage=storage, study=study,
         metric=metric, pruner=pruner, out=out, target=target, task=task, data_dir=data_dir,

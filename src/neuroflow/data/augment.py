@@ -196,7 +196,7 @@ def _items(spec) -> list[tuple[str, object]]:
     if isinstance(spec, str):
         out = []
         for part in spec.replace(";", ",").split(","):
-            if part.strip() and part.strip().lower() != "none":
+            if part.strip().lower() != "none":  # an empty name is refused with the valid ones
                 name, _, value = part.partition("=")
                 out.append((name, value.strip() if value.strip() else None))
         return out

@@ -101,9 +101,8 @@ def write_filters(
     # a bad picture fails before any file is written
     computed = layer_outputs(model, image, raw) if image is not None else None
     out = Path(out).expanduser()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file", "give a folder for the pictures")
-    out.mkdir(parents=True, exist_ok=True)
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     n, channels, kh, kw = kernels.weights.shape
     report: dict = {
         "model": model.config.get("name"),
@@ -115,17 +114,43 @@ def write_filters(
         "kernels": [],
         "files": [],
     }
-    _write_kernels(report, kernels, out, model.config.get("name", ""))
-    if computed is not None:
-        _write_feature_maps(report, computed, out, image, model, raw)
+    from neuroflow.files import atomic_folder
+
+    # written whole into a temp folder that then takes out's place, as a model folder is
+    with atomic_folder(out) as tmp:
+        _write_kernels(report, kernels, tmp, out, model.config.get("name", ""))
+        if computed is not None:
+            _write_feature_maps(report, computed, tmp, out, (image, model, raw))
     return report
 
 
-def _write_kernels(report: dict, kernels: LearnedKernels, out: Path, model_name: str) -> None:
-    """Each kernel's weights as CSV (one file per input channel) and all of them as kernels.png."""
-    from neuroflow.files import atomic_file
+def _check_replaceable(out: Path) -> None:
+    """--out is replaced whole: refuse a file, or a folder holding anything filters did not
+    write."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file", "give a folder for the pictures")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if not _written_by_filters(p.name))
+        if others:
+            raise UsageError(
+                f"--out {out} holds files 'neuroflow filters' did not write ({others[0]}, ...) "
+                "and would be replaced whole",
+                "give a new folder, or one that 'neuroflow filters' wrote",
+            )
 
-    (out / "kernels").mkdir(exist_ok=True)
+
+def _written_by_filters(name: str) -> bool:
+    return name in ("kernels", "kernels.png", "input.png") or (
+        name.startswith("feature_maps_") and name.endswith(".png")
+    )
+
+
+def _write_kernels(
+    report: dict, kernels: LearnedKernels, tmp: Path, out: Path, model_name: str
+) -> None:
+    """Each kernel's weights as CSV (one file per input channel) and all of them as kernels.png,
+    written in `tmp` and reported by their paths in `out`."""
+    (tmp / "kernels").mkdir()
     report["kernels_folder"] = str(out / "kernels")
     names = channel_names(kernels.weights.shape[1])
     matches = [closest_named(k) for k in kernels.as_grey()]
@@ -135,21 +160,24 @@ def _write_kernels(report: dict, kernels: LearnedKernels, out: Path, model_name:
         if match:
             entry["looks_like"], entry["cosine"] = match[0], round(match[1], 3)
         for c, name in enumerate(names):
-            path = out / "kernels" / f"kernel_{i + 1:02d}{'_' + name if name else ''}.csv"
+            file = Path("kernels") / f"kernel_{i + 1:02d}{'_' + name if name else ''}.csv"
             rows = kernels.weights[i, c]
-            with atomic_file(path, "w") as fh:
-                fh.write("".join(",".join(f"{v:.6g}" for v in row) + "\n" for row in rows))
-            entry["files"].append(str(path))
+            (tmp / file).write_text(
+                "".join(",".join(f"{v:.6g}" for v in row) + "\n" for row in rows)
+            )
+            entry["files"].append(str(out / file))
         report["kernels"].append(entry)
     grid = kernel_grid(kernels, model_name, matches)
-    report["files"].append(str(save_picture(grid, out / "kernels.png")))
+    save_picture(grid, tmp / "kernels.png")
+    report["files"].append(str(out / "kernels.png"))
 
 
-def _write_feature_maps(report: dict, computed, out: Path, image, model, raw: bool) -> None:
+def _write_feature_maps(report: dict, computed, tmp: Path, out: Path, asked) -> None:
     """The prepared input, one grid of feature maps per layer, and the model's prediction."""
     from PIL import Image
 
     x, maps, output = computed
+    image, model, raw = asked
     report["input"] = {
         "image": str(image),
         "prepared": "resize only" if raw else model.preprocessing.get("prepare", "resize"),
@@ -157,11 +185,13 @@ def _write_feature_maps(report: dict, computed, out: Path, image, model, raw: bo
     }
     # grey stays one channel, so convolve reads it as the model did
     native = Image.fromarray(x[..., 0] if x.shape[2] == 1 else x)
-    report["files"].append(str(save_picture(native, out / "input.png")))
+    save_picture(native, tmp / "input.png")
+    report["files"].append(str(out / "input.png"))
     report["feature_maps"] = []
     for b, values in maps:
         grid = map_grid(b, values, x, Path(str(image)).name)
-        path = save_picture(grid, out / f"feature_maps_{b.name}.png")
+        save_picture(grid, tmp / f"feature_maps_{b.name}.png")
+        path = out / f"feature_maps_{b.name}.png"
         shape = list(values.shape[1:]) + [len(values)]
         report["feature_maps"].append(
             {"layer": b.name, "kind": b.kind, "shape": shape, "file": str(path)}

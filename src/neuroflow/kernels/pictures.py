@@ -127,6 +127,19 @@ def check_output(path: str | Path, flag: str = "--out") -> Path:
     return path
 
 
+def check_not_input(image: str | Path, path: str | Path | None, flag: str = "--out") -> None:
+    """Refuse an output that names the picture being filtered (also through a link)."""
+    source = Path(image).expanduser()
+    target = Path(path).expanduser() if path else None
+    if target is None or not target.exists() or not source.exists():
+        return
+    if target.resolve() == source.resolve() or target.samefile(source):
+        raise UsageError(
+            f"{flag} {target} is the picture being filtered: it would be overwritten",
+            f"give another file name, or add --force to replace {source.name}",
+        )
+
+
 def _save(img, path: Path, flag: str) -> None:
     fmt = _format(path, flag)
     if fmt not in WITH_ALPHA and img.mode in ("RGBA", "LA"):

@@ -6,7 +6,7 @@ Written at training, refreshed by `evaluate`; every figure comes from config.jso
 from __future__ import annotations
 
 from neuroflow.models.card_training import data_lines, limitations_lines, procedure_lines
-from neuroflow.models.describe import describe_input, describe_output, one_line
+from neuroflow.models.describe import counted, describe_input, describe_output, one_line
 
 METRIC_WORDS = {
     "accuracy": "share of test examples classified correctly (higher is better)",
@@ -16,6 +16,18 @@ METRIC_WORDS = {
     "mae": "mean absolute error, in the target's units (lower is better)",
     "rmse": "root mean squared error, in the target's units (lower is better)",
     "r2": "R², share of the target's variance explained (1 is perfect)",
+}
+
+# the metric ids of the Hugging Face hub where one exists, and the names a reader sees
+METRIC_TYPES = {"r2": "r_squared", "brier": "brier_score"}
+METRIC_NAMES = {
+    "accuracy": "Accuracy",
+    "nll": "Negative log-likelihood",
+    "brier": "Brier score",
+    "ece": "Expected calibration error",
+    "mae": "Mean absolute error",
+    "rmse": "Root mean squared error",
+    "r2": "R²",
 }
 
 
@@ -45,14 +57,29 @@ def front_matter(config: dict) -> str:
     parent = config.get("lineage", {}).get("parent")
     if parent:
         meta["base_model"] = parent.get("name")
-    metrics = [
-        {"name": k, "value": round(float(v), 4)}
-        for k, v in config.get("metrics", {}).items()
-        if isinstance(v, int | float)
-    ]
-    if metrics:
-        meta["metrics"] = metrics
+    results = model_index(config, pipeline)
+    if results:
+        meta["model-index"] = results
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def model_index(config: dict, task: str) -> list[dict]:
+    """The figures as the Hugging Face card format reads them (huggingface_hub's EvalResult):
+    a `model-index` of results, each a task, a dataset with its split, and metrics by type."""
+    figures = [
+        {"type": METRIC_TYPES.get(k, k), "value": round(float(v), 4), "name": METRIC_NAMES[k]}
+        for k, v in config.get("metrics", {}).items()
+        if isinstance(v, int | float) and k in METRIC_NAMES
+    ]
+    if not figures:
+        return []
+    dataset = config.get("dataset", {}).get("name", "unknown")
+    result = {
+        "task": {"type": task, "name": task.replace("-", " ").capitalize()},
+        "dataset": {"name": dataset, "type": dataset, "split": "test"},
+        "metrics": figures,
+    }
+    return [{"name": config.get("name", "neuroflow model"), "results": [result]}]
 
 
 def model_card(model) -> str:
@@ -137,7 +164,8 @@ def _lineage(config: dict) -> list[str]:
         "",
         f"This model started from **{parent.get('name')}** (weights sha256 "
         f"`{parent.get('sha256')}`), "
-        f"copying {lineage.get('tensors_copied', 0)} weight tensors, {head}{frozen_text}.",
+        f"copying {counted(lineage.get('tensors_copied', 0), 'weight tensor')}, "
+        f"{head}{frozen_text}.",
         "",
     ]
 

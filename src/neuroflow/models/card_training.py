@@ -5,7 +5,7 @@ Each function takes config.json's contents and returns the section's Markdown li
 
 from __future__ import annotations
 
-from neuroflow.models.describe import classes
+from neuroflow.models.describe import classes, counted
 
 SETTING_WORDS = [
     ("optimizer", "optimizer"),
@@ -76,7 +76,8 @@ def _column_row(c: dict) -> str:
     else:
         cats = c["categories"]
         listed = ", ".join(map(str, cats[:8])) + (", …" if len(cats) > 8 else "")
-        how = f"one-hot over {len(cats)} categories ({listed}); unseen ones become all zeros"
+        how = f"one-hot over {counted(len(cats), 'category', 'categories')} ({listed}); "
+        how += "unseen ones become all zeros"
     if c.get("missing_indicator"):
         how += "; plus a 0/1 'is missing' column"
     return f"| {c['name']} | {c['kind']} | {how} |"

@@ -16,6 +16,21 @@ WEIGHTS = "model.safetensors"
 DETECTOR = "detector.safetensors"
 
 
+def model_name(data: str, recipe: str | None) -> str:
+    """DATA-RECIPE without saying a word twice where they meet: iris + iris-mlp -> iris-mlp,
+    fashion-mnist + mnist-cnn -> fashion-mnist-cnn, digits + image-cnn -> digits-image-cnn.
+
+    The one name of a trained model, its default folder (models/NAME) and its tuning study.
+    """
+    data = str(data).removesuffix(".csv")
+    recipe = str(recipe or "default")
+    head, tail = data.split("-"), recipe.split("-")
+    for n in range(min(len(head), len(tail)), 0, -1):
+        if [w.lower() for w in head[-n:]] == [w.lower() for w in tail[:n]]:
+            return "-".join(head + tail[n:])
+    return f"{data}-{recipe}"
+
+
 def build_config(
     dataset, spec: dict, training: dict, lineage: dict, name: str | None = None
 ) -> dict:
@@ -25,7 +40,7 @@ def build_config(
     spec that `build_network` returns.
     """
     return {
-        "name": name or f"{dataset.name}-{spec.get('name', 'custom')}",
+        "name": name or model_name(dataset.name, spec.get("name", "custom")),
         "kind": dataset.kind,
         "task": dataset.task,
         "class_names": dataset.class_names,

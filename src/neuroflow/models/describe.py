@@ -6,17 +6,23 @@
 from __future__ import annotations
 
 
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """'1 column', '4 columns', '1 category', '2 categories': a count with its noun agreeing."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def one_line(config: dict) -> str:
     what = "classifier" if config["task"] == "classification" else "regression model"
-    kind = "table" if config["kind"] == "table" else "image"
+    kind = "a table" if config["kind"] == "table" else "an image"
     goal = (
         f"tells {classes(config)} apart"
         if config["task"] == "classification"
         else f"predicts {config['preprocessing'].get('target') or 'a number'}"
     )
     data = config.get("dataset", {}).get("name", "its data")
-    version = config.get("neuroflow_version", "")
-    return f"A {kind} {what} that {goal}, trained on {data} with neuroflow {version}."
+    version = config.get("neuroflow_version")
+    tool = f"neuroflow {version}" if version else "neuroflow"
+    return f"{kind.capitalize()} {what} that {goal}, trained on {data} with {tool}."
 
 
 def classes(config: dict) -> str:
@@ -30,15 +36,16 @@ def describe_input(config: dict) -> str:
     prep = config["preprocessing"]
     if prep.get("type") == "table":
         names = ", ".join(c["name"] for c in prep["columns"])
-        n = len(prep["columns"])
-        return f"one table row of {n} columns ({names}), raw as in the training CSV"
+        columns = counted(len(prep["columns"]), "column")
+        return f"one table row of {columns} ({names}), raw as in the training CSV"
     size = f"{prep.get('height')}×{prep.get('width')}"
-    return f"a picture, prepared to {size} pixels with {prep.get('channels')} channel(s)"
+    return f"a picture, prepared to {size} pixels with {counted(prep.get('channels'), 'channel')}"
 
 
 def describe_output(config: dict) -> str:
     if config["task"] == "classification":
-        return f"a probability for each of {len(config['class_names'])} classes ({classes(config)})"
+        n = counted(len(config["class_names"]), "class", "classes")
+        return f"a probability for each of {n} ({classes(config)})"
     return f"one number, the predicted {config['preprocessing'].get('target') or 'target'}"
 
 
@@ -62,8 +69,8 @@ def info_text(config: dict) -> str:
         ("dataset", config.get("dataset", {}).get("description", "unknown")),
         (
             "training",
-            f"{ran} epochs ({settings}), {training.get('wall_time_s', '?')} s on "
-            f"{training.get('machine', '?')}",
+            f"{counted(ran, 'epoch') if isinstance(ran, int) else f'{ran} epochs'} "
+            f"({settings}), {training.get('wall_time_s', '?')} s on {training.get('machine', '?')}",
         ),
         (
             "metrics",

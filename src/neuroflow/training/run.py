@@ -73,6 +73,10 @@ def plan(settings: dict, data, parent, out, resume) -> Run:
             f"--epochs must be at least 1, not {given['epochs']}",
             "give a positive number of epochs",
         )
+    if given["augment"] is not None:  # "" or "invert,,rotate=15" fails before the data loads
+        from neuroflow.data.augment import Augmenter
+
+        Augmenter.from_spec(given["augment"])
     for key, default in (
         ("seed", 0),
         ("new_head", False),
@@ -123,10 +127,10 @@ def _load(given: dict, parent):
 
 
 def default_out(dataset_name: str, model) -> Path:
-    return (
-        Path("models")
-        / f"{dataset_name.removesuffix('.csv')}-{Path(model).stem if model else 'default'}"
-    )
+    """models/NAME, NAME as the model names itself (models.config.model_name)."""
+    from neuroflow.models.config import model_name
+
+    return Path("models") / model_name(dataset_name, Path(model).stem if model else "default")
 
 
 def _new_folder(run: Run) -> None:

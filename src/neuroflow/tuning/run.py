@@ -16,6 +16,7 @@ from pathlib import Path
 
 from neuroflow.errors import UsageError
 from neuroflow.files import check_folder
+from neuroflow.models.config import model_name
 from neuroflow.tuning.folds import (
     add_spread,
     choose_folds,
@@ -59,7 +60,7 @@ def tune(
     metric = _metric(metric, dataset.task)
     folds = choose_folds(dataset, folds)
     out_dir = _out_folder(out)
-    name = study or f"{dataset.name.removesuffix('.csv')}-{label}"
+    name = study or model_name(dataset.name, label)
     # Everything that decides what a trial's value means: the same command again must give the same.
     signature = dict(
         data=dataset.name, target=dataset.preprocessing.get("target"), task=dataset.task,

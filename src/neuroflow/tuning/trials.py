@@ -8,6 +8,7 @@ import math
 import time
 
 from neuroflow.errors import TrainingStopped
+from neuroflow.models.config import model_name
 from neuroflow.tuning.folds import fold_datasets, fold_score, merged
 from neuroflow.tuning.results import best_trial, counts, finished
 from neuroflow.tuning.space import apply, suggest
@@ -187,9 +188,8 @@ class Runner:
             model = self._best[1]
         else:
             model = self.train(values)
-        model.config["name"] = (
-            f"{self.dataset.name.removesuffix('.csv')}-{self.spec.get('name', 'custom')}-tuned"
-        )
+        recipe = self.spec.get("name", "custom")
+        model.config["name"] = f"{model_name(self.dataset.name, recipe)}-tuned"
         model.config["spec"]["description"] = (
             f"{self.spec.get('name', 'A spec')} with settings chosen by neuroflow tune (trial "
             f"{best.number})."
