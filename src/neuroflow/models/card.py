@@ -88,65 +88,48 @@ def model_card(model) -> str:
 
 
 def card_text(config: dict, history: list[dict] | None = None, network=None) -> str:
-    from neuroflow.models.summary import parameter_counts
-
-    rows = summary_of(config, network)
-    total = sum(r["params"] for r in rows)
-    frozen = config.get("training", {}).get("frozen_parameters", 0)
-    n = parameter_counts([(f"{r['name']} ({r['type']})", "", r["params"]) for r in rows], frozen)
-    lines = [
-        front_matter(config),
-        f"# {config.get('name', 'neuroflow model')}",
-        "",
-        one_line(config),
-        "",
-    ]
-    lines += [
-        "## What the model is",
-        "",
-        "| layer | type | output shape | parameters |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r['name']} | {r['type']} | {' × '.join(map(str, r['output_shape']))} | "
-        f"{r['params']:,} |"
-        for r in rows
-    ]
-    lines += [
-        "",
-        f"Parameters: {total:,}"
-        + (
-            f" ({n['trainable']:,} trained, {frozen:,} frozen during fine-tuning"
-            + (
-                f", {n['statistics']:,} BatchNormalization statistics)."
-                if n["statistics"]
-                else ")."
-            )
-            if frozen
-            else "."
-        ),
-    ]
-    lines += [f"Input: {describe_input(config)}.", f"Output: {describe_output(config)}."]
-    weights = config.get("weights", {})
-    if weights.get("sha256"):
-        lines.append(
-            f"Weights: `{weights.get('file')}` (safetensors), sha256 `{weights['sha256']}`."
-        )
-    lines += [
-        "",
-        *_lineage(config),
-        *_search(config),
-        "## Training data and preprocessing",
-        "",
-        *data_lines(config),
-        "",
-    ]
+    name = config.get("name", "neuroflow model")
+    lines = [front_matter(config), f"# {name}", "", one_line(config), ""]
+    lines += ["## What the model is", "", *_what(config, network), ""]
+    lines += [*_lineage(config), *_search(config)]
+    lines += ["## Training data and preprocessing", "", *data_lines(config), ""]
     lines += ["## Training procedure", "", *procedure_lines(config, history or []), ""]
     lines += ["## Evaluation results", "", *_evaluation(config), ""]
     lines += ["## Intended use and limitations", "", *limitations_lines(config), ""]
     lines += ["## How to use", "", *_usage(config), ""]
     lines += ["## License", "", _license(config)]
     return "\n".join(lines) + "\n"
+
+
+def _what(config: dict, network) -> list[str]:
+    """The layer table, the parameter counts, the input and output, and the weights' checksum."""
+    from neuroflow.models.summary import parameter_counts
+
+    rows = summary_of(config, network)
+    total = sum(r["params"] for r in rows)
+    frozen = config.get("training", {}).get("frozen_parameters", 0)
+    n = parameter_counts([(f"{r['name']} ({r['type']})", "", r["params"]) for r in rows], frozen)
+    lines = ["| layer | type | output shape | parameters |", "|---|---|---|---|"]
+    lines += [
+        f"| {r['name']} | {r['type']} | {' × '.join(map(str, r['output_shape']))} | "
+        f"{r['params']:,} |"
+        for r in rows
+    ]
+    counts = f"Parameters: {total:,}."
+    if frozen:
+        stats = f", {n['statistics']:,} BatchNormalization statistics" if n["statistics"] else ""
+        counts = (
+            f"Parameters: {total:,} ({n['trainable']:,} trained, {frozen:,} frozen during "
+            f"fine-tuning{stats})."
+        )
+    lines += ["", counts]
+    lines += [f"Input: {describe_input(config)}.", f"Output: {describe_output(config)}."]
+    weights = config.get("weights", {})
+    if weights.get("sha256"):
+        lines.append(
+            f"Weights: `{weights.get('file')}` (safetensors), sha256 `{weights['sha256']}`."
+        )
+    return lines
 
 
 def _lineage(config: dict) -> list[str]:
