@@ -1,7 +1,8 @@
 """In-memory batches with no per-sample Python: index one tensor, scale per batch, keep channels_last.
 
 Images stay uint8 (N, H, W, C) in memory; a batch is gathered, viewed as NCHW (which is channels_last
-memory already) and scaled to float, so the dataset is never copied as floats.
+memory already) and scaled to float, so the dataset is never copied as floats. Streamed images
+(data.stream.StreamRows) stay on disk and a batch reads its rows.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from neuroflow.data.stream import StreamRows
+
 
 class ArrayData:
     def __init__(self, x: np.ndarray, y: np.ndarray, scale: float | None):
-        self.x = torch.from_numpy(np.ascontiguousarray(x))
+        self.x = x if isinstance(x, StreamRows) else torch.from_numpy(np.ascontiguousarray(x))
         self.y = torch.from_numpy(np.ascontiguousarray(y))
         self.scale = scale
         self.is_image = self.x.dim() == 4
@@ -27,7 +30,10 @@ class ArrayData:
         return self.inputs(index), _rows(self.y, index)
 
 
-def _rows(t: torch.Tensor, index: torch.Tensor | slice) -> torch.Tensor:
+def _rows(t: torch.Tensor | StreamRows, index: torch.Tensor | slice) -> torch.Tensor:
+    if isinstance(t, StreamRows):
+        rows = index.numpy() if isinstance(index, torch.Tensor) else np.arange(len(t))[index]
+        return torch.from_numpy(t.take(rows))
     # index_select copies whole rows; t[index] goes element by element. For 128 of 55,000 MNIST images:
     # 6 µs against 104 µs (python -m timeit -s "import torch; x = torch.zeros(55000, 28, 28, 1,
     # dtype=torch.uint8); i = torch.randperm(55000)[:128]" "x.index_select(0, i)", then "x[i]").
@@ -54,7 +60,7 @@ def predict_logits(
     network, data: ArrayData | np.ndarray, scale: float | None = None, batch_size: int = 1024
 ) -> torch.Tensor:
     """Logits for every row, in large batches without autograd."""
-    if isinstance(data, np.ndarray):
+    if not isinstance(data, ArrayData):
         data = ArrayData(data, np.zeros(len(data)), scale)
     was_training = network.training
     if (
