@@ -6,6 +6,7 @@ it otherwise; streamed or not, the split, class names and preprocessing are the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -215,10 +216,8 @@ def decoded_estimate(root: Path, classes: dict, image_size, grayscale) -> tuple[
         sample = files[:: max(1, len(files) // SAMPLE)]
         sizes = []
         for f in sample:
-            try:
+            with contextlib.suppress(DataError):
                 sizes.append(_header(f))
-            except DataError:
-                pass
         size = default_size(sizes) if sizes else (28, 28)
     channels = 1 if grayscale else 3  # not yet known to be grey: count colour
     return len(files), len(files) * size[0] * size[1] * channels
