@@ -63,6 +63,7 @@ def test_rows_index_like_the_array_and_invert_like_add_inverted(tmp_path):
     assert np.array_equal(np.asarray(rows[1:4]), x[1:4])
     inverted, _ = add_inverted(x, np.zeros(len(x)))
     assert np.array_equal(np.asarray(rows.with_inverted()), inverted)
+    assert np.array_equal(add_inverted(rows, np.zeros(len(x)))[0], inverted)  # --augment-test
 
 
 def test_choice_says_which_and_why_in_one_line(tmp_path):

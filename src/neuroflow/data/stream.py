@@ -77,6 +77,9 @@ class StreamRows:
             out[start : start + 4096] = self.take(np.arange(start, min(start + 4096, len(self))))
         return out if dtype is None else out.astype(dtype)
 
+    def __rsub__(self, other) -> np.ndarray:  # 255 - x, as add_inverted writes it: reads every row
+        return other - np.asarray(self)
+
     def tolist(self) -> list:
         return np.asarray(self).tolist()
 
