@@ -6,12 +6,13 @@ written to a temp folder that replaces the cache whole, so a failed or full-disk
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,16 +72,17 @@ def decoded_folder(
     """The folder's decoded cache: reused when the file list is unchanged, else (re)built."""
     path = cache_path(root, size, grayscale)
     signature = folder_signature(root, classes)
-    meta = _read_meta(path)
-    if meta is not None and meta.get("files_sha256") != signature:
-        note(
-            f"{root} changed since its decoded cache was made ({meta.get('files')} pictures then, "
-            f"{sum(map(len, classes.values()))} now): decoding it again"
-        )
-        meta = None
-    built = meta is None
-    if built:
-        meta = _build(path, root, classes, size, grayscale, signature, strict, workers)
+    with _one_builder(path):
+        meta = _read_meta(path)
+        if meta is not None and meta.get("files_sha256") != signature:
+            note(
+                f"{root} changed since its decoded cache was made ({meta.get('files')} pictures "
+                f"then, {sum(map(len, classes.values()))} now): decoding it again"
+            )
+            meta = None
+        built = meta is None
+        if built:
+            meta = _build(path, root, classes, size, grayscale, signature, strict, workers)
     skipped = meta["skipped"]
     if skipped and strict:
         raise DataError(
@@ -91,6 +93,26 @@ def decoded_folder(
     pixels = np.memmap(path / "pixels.u8", np.uint8, "r", shape=shape)
     labels = np.fromfile(path / "labels.i64", np.int64)
     return DecodedFolder(path, pixels, labels, meta["class_names"], skipped, built)
+
+
+@contextlib.contextmanager
+def _one_builder(path: Path) -> Iterator[None]:
+    """Processes sharing a cache (the ranks of a multi-process run, two runs at once) decode it once:
+    the first builds it while the others wait, then they read it."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.parent / f".{path.name}.lock", "a")  # noqa: SIM115 - held across the yield
+    except (ImportError, OSError):  # no flock (Windows), or an unwritable cache the build reports
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def skipped_line(root: Path, skipped: list[str], total: int) -> str:
