@@ -155,3 +155,24 @@ def test_processes_sharing_a_cache_decode_it_once(tmp_path):
         )
     assert sorted(r.built for r in runs) == [False, False, True]
     assert all(np.array_equal(np.asarray(r.pixels), np.asarray(runs[0].pixels)) for r in runs)
+
+
+def test_in_memory_skips_unreadable_pictures_as_streaming_does(tmp_path):
+    root = make_folder(tmp_path / "pets", n=10)
+    _damage(root)
+    notes = []
+    memory = load_dataset(str(root), data_in="memory", note=notes.append)
+    streamed, _ = _load(root)
+    assert isinstance(memory.x_train, np.ndarray) and notes[1].startswith(
+        "Skipped 2 of 21 pictures"
+    )
+    assert np.array_equal(memory.x_train, np.asarray(streamed.x_train))
+    assert np.array_equal(memory.y_test, streamed.y_test)
+    with pytest.raises(DataError, match="bad.png is not a picture"):
+        load_dataset(str(root), data_in="memory", strict=True)
+
+
+def test_other_errors_of_a_folder_held_in_memory_are_its_own(tmp_path):
+    root = make_folder(tmp_path / "pets", n=2)  # too few pictures to split
+    with pytest.raises(DataError, match="cannot split 4 rows"):
+        load_dataset(str(root), data_in="memory")

@@ -7,13 +7,14 @@ it otherwise; streamed or not, the split, class names and preprocessing are the 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from neuroflow.errors import UsageError
+from neuroflow.errors import DataError, UsageError
 
 DATA_IN = ("memory", "stream")
 MEMORY_SHARE = 0.25  # decoded pictures up to this share of RAM are held in memory (loading briefly needs twice)
@@ -118,19 +119,30 @@ def load_folder(
         note(reason)
     elif data_in == "stream":
         note(f"Streaming {root.name} from disk (--data-in stream)")
+    options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
     if data_in == "memory":
-        return load_image_folder(
-            root, seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale
-        )
+        try:
+            return load_image_folder(root, **options)
+        except DataError as err:
+            if strict:
+                raise
+            return _in_memory_skipping(root, err, note, options)
     return load_streamed_folder(
-        root,
-        classes=classes if data_in_auto else None,
-        seed=seed,
-        fractions=fractions,
-        image_size=image_size,
-        grayscale=grayscale,
-        strict=strict,
-        note=note,
+        root, classes=classes if data_in_auto else None, strict=strict, note=note, **options
+    )
+
+
+def _in_memory_skipping(root: Path, err: DataError, note, options: dict):
+    """A folder with unreadable pictures, held in memory: decoded through its cache, which skips them
+    as streaming does; any other error is load_image_folder's."""
+    said: list[str] = []
+    ds, skipped = _streamed(root, None, False, said.append, options)
+    if not skipped:
+        raise err
+    for line in said:
+        note(line)
+    return dataclasses.replace(
+        ds, x_train=np.asarray(ds.x_train), x_val=np.asarray(ds.x_val), x_test=np.asarray(ds.x_test)
     )
 
 
@@ -146,10 +158,17 @@ def load_streamed_folder(
     note: Callable[[str], None] = lambda text: None,
 ):
     """The Dataset load_image_folder gives, its arrays rows of the decoded cache (built if needed)."""
+    options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
+    return _streamed(Path(path).expanduser(), classes, strict, note, options)[0]
+
+
+def _streamed(root: Path, classes, strict: bool, note, options: dict):
+    """(the streamed Dataset, the names of the pictures skipped)."""
     from neuroflow.data.cache import decoded_folder, skipped_line
     from neuroflow.data.folders import _split_images, class_folders
 
-    root = Path(path).expanduser()
+    seed, fractions = options["seed"], options["fractions"]
+    image_size, grayscale = options["image_size"], options["grayscale"]
     classes = classes or class_folders(root)
     decoded = decoded_folder(root, classes, image_size, grayscale, strict=strict, note=note)
     n, height, width, channels = decoded.pixels.shape
@@ -158,7 +177,7 @@ def load_streamed_folder(
     if decoded.skipped:
         note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
     rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
-    return _split_images(
+    dataset = _split_images(
         rows,
         decoded.labels,
         fractions,
@@ -175,6 +194,7 @@ def load_streamed_folder(
         },
         source={"name": root.name, "path": str(root.resolve())},
     )
+    return dataset, decoded.skipped
 
 
 def check_data_in(data_in: str | None) -> None:
@@ -208,7 +228,6 @@ def decoded_estimate(root: Path, classes: dict, image_size, grayscale) -> tuple[
     """(pictures, bytes once decoded): the cache's exact size if there is one, else from a few headers."""
     from neuroflow.data.cache import _header, _read_meta, cache_path
     from neuroflow.data.folders import default_size
-    from neuroflow.errors import DataError
 
     files = [f for names in classes.values() for f in names]
     meta = _read_meta(cache_path(root, image_size, grayscale))
