@@ -130,12 +130,16 @@ def test_memory_and_stream_train_the_same_weights_bit_for_bit(tmp_path):
     ] == pytest.approx(nf.evaluate(memory, load_dataset(str(root), data_in="memory"))["accuracy"])
 
 
+def _resume_args(tmp_path):
+    root = make_folder(tmp_path / "pets", n=16)
+    (tmp_path / "spec.json").write_text(json.dumps(SPEC))
+    args = ["train", root, "--model", tmp_path / "spec.json", "--epochs", 3, "--batch-size", 8]
+    return args + ["--seed", 2, "--augment", "invert", "--data-in", "stream", "--quiet", "--out"]
+
+
 @pytest.mark.slow
 def test_streamed_run_resumes_after_ctrl_c_with_the_same_weights(cli, tmp_path, monkeypatch):
-    root = make_folder(tmp_path / "pets", n=16)
-    args = ["train", root, "--model", tmp_path / "spec.json", "--epochs", 3, "--batch-size", 8]
-    args += ["--seed", 2, "--augment", "invert", "--data-in", "stream", "--quiet", "--out"]
-    (tmp_path / "spec.json").write_text(json.dumps(SPEC))
+    args = _resume_args(tmp_path)
     assert cli(*args, tmp_path / "full").code == 0
     with monkeypatch.context() as env:
         env.setenv("NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH", "INT:1")
@@ -144,6 +148,29 @@ def test_streamed_run_resumes_after_ctrl_c_with_the_same_weights(cli, tmp_path, 
     resumed = cli("train", "--resume", tmp_path / "stopped", "--data-in", "stream", "--quiet")
     assert resumed.code == 0, resumed.output
     _same_model_folder(tmp_path / "full", tmp_path / "stopped")
+
+
+@pytest.mark.slow
+def test_streamed_run_killed_mid_run_resumes_with_the_same_weights(cli, tmp_path):
+    """SIGKILL (no clean-up at all) once epoch 1's checkpoint is on disk, its reader process with it."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.training.test_resume import _env
+
+    args = _resume_args(tmp_path)
+    assert cli(*args, tmp_path / "full").code == 0
+    killed = subprocess.run(
+        [sys.executable, "-m", "neuroflow", *map(str, args), str(tmp_path / "killed")],
+        env={**_env("KILL:1"), "NEUROFLOW_CACHE": str(tmp_path / "cache")},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert json.loads((tmp_path / "killed" / "checkpoint" / "state.json").read_text())["epoch"] == 1
+    resumed = cli("train", "--resume", tmp_path / "killed", "--data-in", "stream", "--quiet")
+    assert resumed.code == 0, resumed.output
+    _same_model_folder(tmp_path / "full", tmp_path / "killed")
 
 
 def test_each_process_reads_only_its_shard(tmp_path, monkeypatch):
