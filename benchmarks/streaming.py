@@ -129,6 +129,7 @@ def child(mode: str, folder: str, epochs: int, batch: int) -> dict:
         "peak_unshared_mib": round(mem.peak_anon / 2**20),
         "peak_rss_with_workers_mib": round(mem.peak_total / 2**20),
         "notes": notes,
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine during the run
     }
 
 
@@ -195,7 +196,8 @@ def write_section(r: dict) -> None:
         rows.append(
             f"| {label} | {run['load_s']:.1f} ({_per_s(n, run['load_s'])}/s) | "
             f"{_per_s(run['train'], epochs[0])} | {_per_s(run['train'], later)} | "
-            f"{run['peak_rss_mib']} | {run['peak_unshared_mib']} | {run['peak_rss_with_workers_mib']} |"
+            f"{run['peak_rss_mib']} | {run['peak_unshared_mib']} | {run['peak_rss_with_workers_mib']} | "
+            f"{run.get('load_average', '-')} |"
         )
     command = (
         f"python -m benchmarks.streaming --count {n} --size {r['size']} --epochs {r['epochs']} "
@@ -216,11 +218,13 @@ def write_section(r: dict) -> None:
             "workers, into the cache) or reading the cache's header. Epoch figures are training "
             "steps only. Peak RSS is sampled every 0.2 s: the main process (file pages of the "
             "memory map count in RSS but are evictable), its unshared part (USS), and with the "
-            "DataLoader worker processes added.",
+            "DataLoader worker processes added. The rows run one after another on a machine "
+            "others share: the load average (1 min, at the end of each run; 2 cores) says how much "
+            "else ran, and images/s compare between rows only as far as it is alike.",
             "",
             "| run | loading s (pictures/s) | first epoch images/s | later epochs images/s "
-            "| peak RSS MiB | peak USS MiB | peak RSS with workers MiB |",
-            "|---|---|---|---|---|---|---|",
+            "| peak RSS MiB | peak USS MiB | peak RSS with workers MiB | load average |",
+            "|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             f"The decoded cache takes {r['cache_mb']:,} MB on disk "
