@@ -216,9 +216,9 @@ def write_section(r: dict) -> None:
             f"{r['memory']['train']:,}-picture training split, each run in a process of its own. "
             "Loading is decoding (in memory: in the main process; streamed: in DataLoader "
             "workers, into the cache) or reading the cache's header. Epoch figures are training "
-            "steps only. Peak RSS is sampled every 0.2 s: the main process (file pages of the "
-            "memory map count in RSS but are evictable), its unshared part (USS), and with the "
-            "DataLoader worker processes added. The rows run one after another on a machine "
+            "steps only. Peak RSS is sampled every 0.2 s: the main process, its unshared part "
+            "(USS), and with the DataLoader worker processes added (their shared pages counted "
+            "again). The rows run one after another on a machine "
             "others share: the load average (1 min, at the end of each run; 2 cores) says how much "
             "else ran, and images/s compare between rows only as far as it is alike.",
             "",
