@@ -211,11 +211,16 @@ def write_section(r: dict) -> None:
             f"{torch.__version__}; {time.strftime('%Y-%m-%d %H:%M')}.",
             "",
             f"{n:,} PNGs of {r['size']}×{r['size']} in 10 classes, generated in a temp folder"
-            + (f" ({r['generate_s']:.0f} s)" if r["generate_s"] else "")
+            + (
+                f" ({r['generate_s']:.0f} s)"
+                if r["generate_s"]
+                else " (by an earlier run of this command, reused with --keep)"
+            )
             + f"; a small CNN trains {r['epochs']} epochs at batch {r['batch']} on the "
             f"{r['memory']['train']:,}-picture training split, each run in a process of its own. "
             "Loading is decoding (in memory: in the main process; streamed: in DataLoader "
-            "workers, into the cache) or reading the cache's header. Epoch figures are training "
+            "workers, into the cache) or, on the next run, listing the folder, checking its file "
+            "list against the cache's and opening the cache. Epoch figures are training "
             "steps only. Peak RSS is sampled every 0.2 s: the main process, its unshared part "
             "(USS), and with the DataLoader worker processes added (their shared pages counted "
             "again). The rows run one after another on a machine "
