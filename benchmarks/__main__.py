@@ -95,14 +95,28 @@ def main() -> None:
     _augment_cost(say)
     startup_section(say, args)
     if not args.quick:
-        from benchmarks.serve_load import own_section
-
-        kept = own_section(Path(args.out))  # written by `python -m benchmarks.serve_load`
+        kept = _standalone_sections(Path(args.out))
         Path(args.out).write_text(
             "# neuroflow benchmarks\n\nWritten by `python -m benchmarks` (`make bench`); rerun "
             "it to refresh.\n\n" + "\n".join(rows) + "\n" + kept
         )
         print(f"wrote {args.out}")
+
+
+def _standalone_sections(out: Path) -> str:
+    """The sections of RESULTS.md that other benchmarks write (serving, streaming, scaling), kept
+    as they are when this script rewrites the file."""
+    from benchmarks import serve_load, streaming
+
+    theirs = {serve_load.SECTION, streaming.SECTION}
+    text = out.read_text() if out.exists() else ""
+    kept, keep = [], False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            keep = line in theirs
+        if keep:
+            kept.append(line)
+    return ("\n" + "\n".join(kept).rstrip("\n") + "\n") if kept else ""
 
 
 def _arguments() -> argparse.Namespace:

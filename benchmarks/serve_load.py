@@ -177,17 +177,6 @@ def single(port: int, path: str, body: bytes, n: int = 200) -> float:
     return asyncio.run(load(port, path, body, n, 1, 60))["p50_ms"]
 
 
-def own_section(out: Path) -> str:
-    """This benchmark's section of RESULTS.md ('' if none), for `python -m benchmarks` to keep when
-    it rewrites the file."""
-    text = out.read_text() if out.exists() else ""
-    start = text.find(SECTION)
-    if start < 0:
-        return ""
-    end = text.find("\n## ", start + len(SECTION))
-    return "\n" + (text[start : end + 1] if end >= 0 else text[start:]).rstrip("\n") + "\n"
-
-
 def write_section(out: Path, lines: list[str]) -> None:
     text = out.read_text() if out.exists() else ""
     start = text.find(SECTION)

@@ -345,13 +345,13 @@ CASES = [
     ),
     case(
         "train-junk-picture",
-        "train pics",
+        "train pics --strict",  # without --strict, unreadable pictures are skipped with a count
         "is not a picture neuroflow can read",
         {"pics": pictures(extra={"cat/bad.png": JUNK})},
     ),
     case(
         "train-empty-picture",
-        "train pics",
+        "train pics --strict",  # without --strict, unreadable pictures are skipped with a count
         "empty file (0 bytes)",
         {"pics": pictures(extra={"dog/0.png": b""})},
     ),

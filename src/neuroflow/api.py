@@ -41,6 +41,7 @@ def train(
     parent: str | Path | Model | None = None, freeze: str | None = None,
     new_head: bool | None = None, data_dir: str | None = None,
     image_size: int | str | tuple[int, int] | None = None, grayscale: bool | None = None,
+    data_in: str | None = None, strict: bool = False,
     progress: str = "auto", name: str | None = None, license: str | None = None,
     post_fit: bool = True, test: bool = False, strategy=None, callbacks=(),
 ) -> Model:
@@ -49,7 +50,10 @@ def train(
 
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
     with the settings it started with; settings given again must equal the recorded ones.
-    `test=True` then evaluates on the test split (`model.test_report`, figures in the card).
+    `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
+    image folder is held in memory when it fits in a share of RAM and streamed from disk otherwise;
+    `data_in="memory"` or `"stream"` decides instead, with the same weights. `strict=True` refuses a
+    folder with unreadable pictures instead of skipping them.
     """
     from neuroflow.evaluation.after_training import after_training
     from neuroflow.training.run import plan
@@ -61,7 +65,9 @@ def train(
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
     )  # fmt: skip
-    run = plan(settings, data, parent, out, resume)
+    note = None if progress == "quiet" else (lambda text: _note(progress, text))
+    reading = {"data_in": data_in, "strict": strict, "note": note}
+    run = plan(settings, data, parent, out, resume, reading=reading)
     try:
         trained = _fit_run(
             run, model if named is None else None, progress, name, strategy, callbacks

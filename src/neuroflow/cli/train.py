@@ -60,6 +60,17 @@ def train(
     data_dir: str = typer.Option(
         None, "--data-dir", help="Folder holding dataset files (e.g. the MNIST IDX files)."
     ),
+    data_in: str = typer.Option(
+        None,
+        "--data-in",
+        help="memory or stream: hold an image folder in memory, or stream it from a decoded cache "
+        "on disk (default: by its size against RAM).",
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse an image folder with unreadable pictures instead of skipping them.",
+    ),
     out: str = typer.Option(
         None, "--out", help="Model folder to write (default: models/DATA-MODEL)."
     ),
@@ -83,7 +94,8 @@ def train(
             new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
             optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
             augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
-            data_dir=data_dir, out=out or (None if resume else True), resume=resume,
+            data_dir=data_dir, data_in=data_in, strict=strict,
+            out=out or (None if resume else True), resume=resume,
             on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto", test=not quiet,
         )  # fmt: skip
     if not quiet:

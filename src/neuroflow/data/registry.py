@@ -77,9 +77,17 @@ def load_dataset(
     seed: int = 0,
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
+    data_in: str | None = None,
+    strict: bool = False,
+    note=None,
 ) -> Dataset:
     """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named
-    subfolders."""
+    subfolders.
+
+    A folder is held in memory or streamed from disk as `data_in` says (None: by its size against
+    RAM); `strict` refuses a folder with unreadable pictures instead of skipping them; `note` gets
+    one-line notes.
+    """
     key = str(data).strip()
     if not key:  # Path("") is the current folder, which would be read as an image folder
         raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
@@ -87,17 +95,20 @@ def load_dataset(
     if key in BUILTIN_DATASETS and not Path(key).exists():
         key = BUILTIN_DATASETS.resolve(key)
         _check_builtin_options(key, target, task)
+        _memory_only(key, data_in)
         return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
     path = Path(key).expanduser()
     if not path.exists():
         raise DataError(f"no dataset called {key!r} and no such file or folder", _WHAT_DATA)
     if path.is_dir():
-        from neuroflow.data.folders import load_image_folder
+        from neuroflow.data.stream import load_folder
 
         _check_builtin_options(key, target, task)
-        return load_image_folder(
-            path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size, grayscale=grayscale
-        )
+        return load_folder(
+            path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size,
+            grayscale=grayscale, data_in=data_in, strict=strict, note=note,
+        )  # fmt: skip
+    _memory_only(key, data_in)
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
         from neuroflow.data.tabular import load_csv
 
@@ -114,6 +125,17 @@ def _check_options(task: str | None, seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise UsageError(
             f"--seed {seed!r} is out of range", "give a whole number from 0 to 4294967295"
+        )
+
+
+def _memory_only(key: str, data_in: str | None) -> None:
+    from neuroflow.data.stream import check_data_in
+
+    check_data_in(data_in)
+    if data_in == "stream":
+        raise UsageError(
+            f"--data-in stream reads image folders from disk, and {key} is held in memory",
+            "leave out --data-in, or give a folder of class-named image folders",
         )
 
 

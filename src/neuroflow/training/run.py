@@ -54,8 +54,12 @@ def image_size(value) -> tuple[int, int] | None:
     return parts[0], parts[1]
 
 
-def plan(settings: dict, data, parent, out, resume) -> Run:
-    """Settings (RUN_KEYS, None = not given) → the Run: resumed, data loaded, out folder ready."""
+def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = None) -> Run:
+    """Settings (RUN_KEYS, None = not given) → the Run: resumed, data loaded, out folder ready.
+
+    `reading` (data_in, strict, note) says how an image folder is read; it is not recorded, because
+    the trained model does not depend on it.
+    """
     from neuroflow.models.store import load_model
 
     given = {**settings, "data": data if isinstance(data, str | Path) else None}
@@ -93,7 +97,12 @@ def plan(settings: dict, data, parent, out, resume) -> Run:
             "add --from MODEL_DIR (the model to start from), or leave it out",
         )
     dataset = data if data is not None and not isinstance(data, str | Path) else None
-    dataset = dataset or _load(given, parent)
+    if dataset is not None and (reading or {}).get("data_in") is not None:
+        raise UsageError(
+            "data_in chooses how DATA given by name or path is read, and this DATA is a Dataset",
+            "leave out data_in, or pass the folder's path",
+        )
+    dataset = dataset or _load(given, parent, reading or {})
     if out is True:  # the default folder, as the command line writes
         out = default_out(dataset.name, given["model"])
     run = Run(dataset, given, Path(out) if out else None, resume is not None, parent)
@@ -102,7 +111,7 @@ def plan(settings: dict, data, parent, out, resume) -> Run:
     return run
 
 
-def _load(given: dict, parent):
+def _load(given: dict, parent, reading: dict):
     from neuroflow.data import load_dataset
 
     if not given["data"]:
@@ -123,6 +132,7 @@ def _load(given: dict, parent):
         seed=given["seed"],
         image_size=size,
         grayscale=grayscale,
+        **reading,
     )
 
 

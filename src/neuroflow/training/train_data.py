@@ -1,18 +1,27 @@
-"""The examples a run trains on: in-memory batches, augmentation, and synthetic non-examples.
+"""The examples a run trains on: batches from memory or streamed from disk, augmentation,
+non-examples.
 
 Inverted copies are added once (the lesson's INVERT); random augmentation and the non-examples of
-outlier exposure are drawn per batch from their own seeded generators.
+outlier exposure are drawn per batch from their own seeded generators. A streamed dataset's batches
+are read ahead by a DataLoader worker process, in the order the trainer takes them, so a batch holds
+the same pixels as in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Sequence
+
+import numpy as np
 import torch
 
 from neuroflow.data.non_examples import make_non_examples, uniform_loss
-from neuroflow.models.logits import image_scale
+from neuroflow.data.stream import StreamRows
+from neuroflow.models.logits import image_scale, to_input
 from neuroflow.training.batches import ArrayData
 
 GENERATORS = ("shuffle", "augment", "outliers")
+READ_AHEAD = 4  # batches a reader process keeps ready
 
 
 class TrainData:
@@ -26,10 +35,15 @@ class TrainData:
 
             augmenter = Augmenter.from_spec(settings.augment)
             if augmenter.invert:
-                x, y = add_inverted(x, y)
+                if isinstance(x, StreamRows):
+                    x, y = x.with_inverted(), np.concatenate([y, y])
+                else:
+                    x, y = add_inverted(x, y)
             self.augmenter = augmenter if augmenter.random_ops else None
         self.train = ArrayData(x, y, scale)
         self.val = ArrayData(dataset.x_val, dataset.y_val, scale)
+        self.streamed = isinstance(x, StreamRows)
+        self._ahead: Iterator | None = None
         image_cls = dataset.kind == "image" and dataset.task == "classification"
         self.exposure = settings.outlier_exposure if image_cls else 0.0
         batch = strategy.batch_size(settings.batch_size)
@@ -41,12 +55,48 @@ class TrainData:
     def non_example_loss(self) -> tuple:
         return (uniform_loss, self.exposure)
 
+    @contextlib.contextmanager
+    def reading(self, batches: Sequence[torch.Tensor]) -> Iterator[None]:
+        """While an epoch's `batches` (index tensors, in order) are taken: streamed rows are read
+        ahead."""
+        if not self.streamed or not batches:
+            yield
+            return
+        loader = torch.utils.data.DataLoader(
+            _Rows(self.train.x),
+            batch_size=None,
+            sampler=list(batches),
+            num_workers=1,
+            prefetch_factor=READ_AHEAD,
+        )
+        self._ahead = iter(loader)
+        try:
+            yield
+        finally:
+            self._ahead = None  # the reader process ends with its iterator
+
     def batch(self, idx: torch.Tensor, generators: dict) -> tuple:
         """Inputs and labels of the examples at `idx`, augmented, and the batch's non-examples."""
-        xb, yb = self.train.batch(idx)
+        if self._ahead is not None:
+            xb, yb = (
+                to_input(next(self._ahead), self.train.scale),
+                self.train.y.index_select(0, idx),
+            )
+        else:
+            xb, yb = self.train.batch(idx)
         if self.augmenter is not None:
             xb = self.augmenter(xb, generators["augment"])
         extra = None
         if self.non_examples:
             extra = make_non_examples(xb, self.non_examples, generators["outliers"])
         return xb, yb, extra
+
+
+class _Rows(torch.utils.data.Dataset):
+    """A reader process's task: the pixels of one batch's rows, uint8 as in memory."""
+
+    def __init__(self, rows: StreamRows):
+        self.rows = rows
+
+    def __getitem__(self, idx: torch.Tensor) -> torch.Tensor:
+        return torch.from_numpy(self.rows.take(idx.numpy()))

@@ -181,8 +181,9 @@ class Trainer:
         perm = torch.randperm(len(self.data.train), generator=self.generators["shuffle"])
         self.totals = [0.0, 0, 0]  # loss × examples, correct, examples
         batch = self.strategy.batch_size(self.settings.batch_size)
-        with self.strategy.steps():
-            for step, idx in enumerate(self.strategy.shard(perm).split(batch), 1):
+        batches = self.strategy.shard(perm).split(batch)  # this process's share, streamed or not
+        with self.strategy.steps(), self.data.reading(batches):
+            for step, idx in enumerate(batches, 1):
                 self.step(epoch, step, idx)
                 for cb in self.callbacks:
                     cb.on_step_end(self, step, self._train_logs())

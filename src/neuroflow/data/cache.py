@@ -1,0 +1,302 @@
+"""A decoded image folder on disk: the in-memory array's twin, uint8 (N, H, W, C), written once.
+
+Pictures are decoded by DataLoader worker processes exactly as `load_image_folder` decodes them, and
+written to a temp folder that replaces the cache whole, so a failed or full-disk write leaves none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from neuroflow.errors import DataError
+
+CACHE_VERSION = 1  # bump when decoding changes: older caches are then decoded again
+SHOWN = 5  # names of skipped pictures quoted in the one line that counts them
+CHUNK = 64  # pictures per worker task
+STRICT_HINT = "repair or remove it, or leave out --strict to skip unreadable pictures with a count"
+
+
+@dataclass
+class DecodedFolder:
+    """A cache on disk: the pixels as a read-only memory map, labels, and what was skipped."""
+
+    path: Path
+    pixels: np.ndarray  # np.memmap (N, H, W, C) uint8, in file order, unreadable files left out
+    labels: np.ndarray  # int64 (N,)
+    class_names: list[str]
+    skipped: list[str]  # relative names of the pictures that could not be read
+    built: bool  # decoded in this call (False: read from an earlier run's cache)
+
+
+def folder_signature(root: Path, classes: dict[str, list[Path]]) -> str:
+    """A checksum of the file list (names, sizes, modification times): any change gives another."""
+    digest = hashlib.sha256()
+    for files in classes.values():
+        for f in files:
+            st = f.stat()
+            digest.update(
+                f"{f.relative_to(root).as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode()
+            )
+    return digest.hexdigest()
+
+
+def cache_path(root: Path, size: tuple[int, int] | None, grayscale: bool | None) -> Path:
+    """One cache per folder, requested size, colour mode and cache version."""
+    from neuroflow.config import cache_dir
+
+    key = f"{root.resolve()}|{size}|{grayscale}|v{CACHE_VERSION}"
+    name = f"{root.name[:40]}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    return cache_dir() / "decoded" / name
+
+
+def decoded_folder(
+    root: Path,
+    classes: dict[str, list[Path]],
+    size: tuple[int, int] | None,
+    grayscale: bool | None,
+    *,
+    strict: bool = False,
+    note: Callable[[str], None] = lambda text: None,
+    workers: int | None = None,
+) -> DecodedFolder:
+    """The folder's decoded cache: reused when the file list is unchanged, else (re)built."""
+    path = cache_path(root, size, grayscale)
+    signature = folder_signature(root, classes)
+    with _one_builder(path):
+        meta = _read_meta(path)
+        if meta is not None and meta.get("files_sha256") != signature:
+            note(
+                f"{root} changed since its decoded cache was made ({meta.get('files')} pictures "
+                f"then, {sum(map(len, classes.values()))} now): decoding it again"
+            )
+            meta = None
+        built = meta is None
+        if built:
+            meta = _build(path, root, classes, size, grayscale, signature, strict, workers)
+    skipped = meta["skipped"]
+    if skipped and strict:
+        raise DataError(
+            f"{len(skipped)} pictures in {root} cannot be read, e.g. {skipped[0]}",
+            "repair or remove them, or leave out --strict to skip them",
+        )
+    shape = tuple(meta["shape"])
+    pixels = np.memmap(path / "pixels.u8", np.uint8, "r", shape=shape)
+    labels = np.fromfile(path / "labels.i64", np.int64)
+    return DecodedFolder(path, pixels, labels, meta["class_names"], skipped, built)
+
+
+@contextlib.contextmanager
+def _one_builder(path: Path) -> Iterator[None]:
+    """Processes sharing a cache (the ranks of a multi-process run, two runs at once) decode it
+    once: the first builds it while the others wait, then they read it."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.parent / f".{path.name}.lock", "a")  # noqa: SIM115 - held across the yield
+    except (ImportError, OSError):  # no flock (Windows), or an unwritable cache the build reports
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def skipped_line(root: Path, skipped: list[str], total: int) -> str:
+    names = ", ".join(skipped[:SHOWN]) + (", ..." if len(skipped) > SHOWN else "")
+    return (
+        f"Skipped {len(skipped)} of {total} pictures in {root} that cannot be read ({names}); "
+        "--strict refuses such a folder instead"
+    )
+
+
+def _read_meta(path: Path) -> dict | None:
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+        n = int(np.prod(meta["shape"]))
+        if meta.get("version") != CACHE_VERSION or (path / "pixels.u8").stat().st_size != n:
+            return None
+        return meta
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no cache, or not one this version wrote in full: decode again
+
+
+def _build(path, root, classes, size, grayscale, signature, strict, workers) -> dict:
+    from neuroflow.files import atomic_folder
+
+    files = [f for names in classes.values() for f in names]
+    labels = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
+    skipped: list[str] = []
+    if size is None:
+        size = _default_size(root, files, skipped, strict)
+    height, width = size
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_folder(path) as tmp:
+            kept, all_grey = _decode_into(
+                tmp, root, files, size, grayscale, skipped, strict, workers
+            )
+            grey = grayscale if grayscale is not None else all_grey
+            keep = tmp / ("grey.u8" if grey else "rgb.u8")
+            os.replace(keep, tmp / "pixels.u8")
+            (tmp / ("rgb.u8" if grey else "grey.u8")).unlink(missing_ok=True)
+            labels[kept].tofile(tmp / "labels.i64")
+            meta = {
+                "version": CACHE_VERSION,
+                "folder": str(root.resolve()),
+                "files": len(files),
+                "files_sha256": signature,
+                "shape": [int(kept.sum()), height, width, 1 if grey else 3],
+                "class_names": list(classes),
+                "skipped": skipped,
+            }
+            (tmp / "meta.json").write_text(json.dumps(meta))
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DataError(
+                f"the disk holding {path.parent} is full: the decoded pictures of {root} were not "
+                f"cached "
+                "(nothing half-written is left)",
+                "free some space, point $NEUROFLOW_CACHE at a larger disk, or use --data-in memory",
+            ) from None
+        raise DataError(
+            f"cannot write the decoded pictures of {root} to {path.parent} ({err.strerror or err})",
+            "point $NEUROFLOW_CACHE at a folder you can write to, or use --data-in memory",
+        ) from None
+    return meta
+
+
+def _default_size(root, files, skipped, strict) -> tuple[int, int]:
+    """The size load_image_folder picks, from headers alone; unreadable headers are skipped (or
+    refused)."""
+    from neuroflow.data.folders import default_size
+
+    sizes = []
+    for f in files:
+        try:
+            sizes.append(_header(f))
+        except DataError as err:
+            if strict:
+                raise DataError(err.message, STRICT_HINT) from None
+            skipped.append(f.relative_to(root).as_posix())
+    if not sizes:
+        raise DataError(f"none of the pictures in {root} can be read", "check the files")
+    return default_size(sizes)
+
+
+def _header(file: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as img:
+                width, height = img.size
+        return height, width
+    except Exception:
+        from neuroflow.data.images import open_image
+
+        open_image(file)  # raises the DataError that names what is wrong with this file
+        raise DataError(f"cannot read image {file}", "check the file") from None
+
+
+def _write(file, data: bytes) -> int:
+    return file.write(data)  # one place for the tests' full disk
+
+
+def _as_is(item):
+    return item
+
+
+class _Decode:
+    """Worker task: a chunk of files → their pixels as load_image_folder makes them (RGB and
+    grey)."""
+
+    def __init__(self, files, size, grayscale):
+        self.files, self.size, self.grayscale = files, size, grayscale
+
+    def __len__(self) -> int:
+        return -(-len(self.files) // CHUNK)
+
+    def __getitem__(self, chunk: int):
+        from neuroflow.data.folders import _luma
+        from neuroflow.data.images import is_grey, open_image, prepare_resize
+
+        height, width = self.size
+        start = chunk * CHUNK
+        rows, ok, grey, errors = [], [], True, []
+        for f in self.files[start : start + CHUNK]:
+            try:
+                img = open_image(f)
+                if self.grayscale is None and grey:
+                    grey = is_grey(img)
+                rows.append(prepare_resize(img, height, width, 3))
+                ok.append(True)
+                errors.append("")
+            except DataError as err:
+                ok.append(False)
+                errors.append(err.message)
+        rgb = np.stack(rows) if rows else np.zeros((0, height, width, 3), np.uint8)
+        want_rgb = self.grayscale is not True
+        want_grey = self.grayscale is not False
+        return (
+            rgb if want_rgb else None,
+            _luma(rgb) if want_grey else None,
+            np.array(ok),
+            grey,
+            errors,
+        )
+
+
+def _decode_into(tmp, root, files, size, grayscale, skipped, strict, workers):
+    """Decode every file in worker processes, appending rows in file order; returns (kept mask, all
+    grey)."""
+    import torch
+
+    from neuroflow.config import usable_cores
+
+    skip_names = set(skipped)
+    todo = [f for f in files if f.relative_to(root).as_posix() not in skip_names]
+    workers = workers if workers is not None else max(1, min(4, usable_cores()))
+    loader = torch.utils.data.DataLoader(
+        _Decode(todo, size, grayscale),
+        batch_size=None,
+        num_workers=workers,
+        collate_fn=_as_is,
+    )
+    ok_all, all_grey = [], True
+    with open(tmp / "rgb.u8", "wb") as rgb_out, open(tmp / "grey.u8", "wb") as grey_out:
+        for chunk, (rgb, grey_rows, ok, grey, errors) in enumerate(loader):
+            for j in np.flatnonzero(~ok):
+                if strict:
+                    raise DataError(errors[j], STRICT_HINT)
+                skipped.append(todo[chunk * CHUNK + j].relative_to(root).as_posix())
+            all_grey = all_grey and grey
+            if rgb is not None:
+                _write(rgb_out, rgb.tobytes())
+            if grey_rows is not None:
+                _write(grey_out, grey_rows.tobytes())
+            ok_all.append(ok)
+    kept_todo = np.concatenate(ok_all) if ok_all else np.zeros(0, bool)
+    order = {f.relative_to(root).as_posix(): i for i, f in enumerate(files)}
+    skipped.sort(key=order.__getitem__)
+    if not kept_todo.any():
+        raise DataError(f"none of the pictures in {root} can be read", "check the files")
+    kept = np.zeros(len(files), bool)
+    kept[[i for i, f in enumerate(files) if f.relative_to(root).as_posix() not in skip_names]] = (
+        kept_todo
+    )
+    return kept, all_grey

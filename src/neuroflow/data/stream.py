@@ -1,0 +1,311 @@
+"""Image folders larger than memory: the Dataset's arrays are rows of the decoded cache on disk.
+
+`load_folder` holds a folder in memory when its decoded pictures fit in a share of RAM and streams
+it otherwise; streamed or not, the split, class names and preprocessing are the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from neuroflow.errors import DataError, UsageError
+
+DATA_IN = ("memory", "stream")
+# decoded pictures up to this share of RAM are held in memory (loading briefly needs twice)
+MEMORY_SHARE = 0.25
+SAMPLE = 64  # picture headers read to estimate a folder's decoded size before choosing
+
+
+class StreamRows:
+    """Rows of a uint8 (N, H, W, C) file on disk, chosen by index; pixels are read only when asked
+    for.
+
+    Indexing with a slice or an index array gives another StreamRows (nothing is read); `take`, an
+    integer index and np.asarray read. `with_inverted` is the lesson's INVERT without a copy. Rows
+    are read with pread, not through a memory map, so the pages read stay in the page cache and do
+    not count in the process's resident memory.
+    """
+
+    ndim = 4
+    dtype = np.dtype(np.uint8)
+
+    def __init__(self, file: Path, full_shape: tuple, rows: np.ndarray, inverted=None):
+        self.file, self.full_shape = Path(file), tuple(int(d) for d in full_shape)
+        self.rows = np.asarray(rows, np.int64)
+        self.inverted = inverted  # bool per row: read as 255 - pixels
+        self._fh = None
+
+    def _open(self):
+        if self._fh is None:  # opened on first read, so that worker processes open their own
+            self._fh = open(self.file, "rb", buffering=0)  # noqa: SIM115 - closed with the object
+        return self._fh
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.rows), *self.full_shape[1:])
+
+    def dim(self) -> int:
+        return self.ndim
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_fh": None}
+
+    def take(self, index) -> np.ndarray:
+        """The pixels of rows `index` (an int array or tensor), in that order, as a new array."""
+        index = np.asarray(index, np.int64)
+        rows = self.rows[index]
+        out = np.empty((len(rows), *self.full_shape[1:]), np.uint8)
+        _read_rows(self._open(), self.file, rows, out.reshape(len(rows), -1))
+        if self.inverted is not None:
+            flip = self.inverted[index]
+            out[flip] = 255 - out[flip]
+        return out
+
+    def __getitem__(self, key):
+        if isinstance(key, int | np.integer):
+            return self.take(np.arange(len(self))[[key]])[0]
+        picked = np.arange(len(self))[key]
+        inverted = None if self.inverted is None else self.inverted[picked]
+        return StreamRows(self.file, self.full_shape, self.rows[picked], inverted)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = np.empty(self.shape, np.uint8)
+        for start in range(0, len(self), 4096):
+            out[start : start + 4096] = self.take(np.arange(start, min(start + 4096, len(self))))
+        return out if dtype is None else out.astype(dtype)
+
+    def __rsub__(self, other) -> np.ndarray:  # 255 - x, as add_inverted writes it: reads every row
+        return other - np.asarray(self)
+
+    def tolist(self) -> list:
+        return np.asarray(self).tolist()
+
+    def with_inverted(self) -> StreamRows:
+        """The rows followed by their inverted copies, as add_inverted concatenates them."""
+        flags = np.zeros(len(self), bool) if self.inverted is None else self.inverted
+        return StreamRows(
+            self.file,
+            self.full_shape,
+            np.concatenate([self.rows, self.rows]),
+            np.concatenate([flags, ~flags]),
+        )
+
+
+def _read_rows(fh, file: Path, rows: np.ndarray, out: np.ndarray) -> None:
+    """Read `rows` of `file` into `out` (one row per line), one read per run of consecutive rows."""
+    if not len(rows):
+        return
+    size = out.shape[1]
+    ends = [*(np.flatnonzero(np.diff(rows) != 1) + 1).tolist(), len(rows)]
+    start = 0
+    for end in ends:
+        want = (end - start) * size
+        at = int(rows[start]) * size
+        if hasattr(os, "preadv"):
+            got = os.preadv(fh.fileno(), [memoryview(out[start:end]).cast("B")], at)
+        else:  # pragma: no cover - macOS before Python 3.12 reads a copy
+            data = (
+                os.pread(fh.fileno(), want, at)
+                if hasattr(os, "pread")
+                else _seek_read(fh, at, want)
+            )
+            got = len(data)
+            out[start:end] = np.frombuffer(data, np.uint8).reshape(end - start, size)
+        if got != want:
+            raise DataError(
+                f"the decoded cache {file} is shorter than it was written (row {rows[start]})",
+                f"remove the folder {file.parent}; the next run decodes the pictures again",
+            )
+        start = end
+
+
+def _seek_read(fh, at: int, n: int) -> bytes:  # pragma: no cover - Windows
+    fh.seek(at)
+    return fh.read(n)
+
+
+def load_folder(
+    path: str | os.PathLike,
+    *,
+    seed: int = 0,
+    fractions: tuple[float, float] = (0.2, 0.2),
+    image_size: tuple[int, int] | None = None,
+    grayscale: bool | None = None,
+    data_in: str | None = None,
+    strict: bool = False,
+    note: Callable[[str], None] | None = None,
+):
+    """An image folder held in memory or streamed from its decoded cache, as `data_in` or RAM
+    decides."""
+    from neuroflow.data.folders import class_folders, load_image_folder
+
+    note = note or (lambda text: None)
+    check_data_in(data_in)
+    root = Path(path).expanduser()
+    data_in_auto = data_in is None
+    if data_in_auto:
+        classes = class_folders(root)
+        data_in, reason = choose_data_in(root, classes, image_size, grayscale)
+        note(reason)
+    elif data_in == "stream":
+        note(f"Streaming {root.name} from disk (--data-in stream)")
+    options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
+    if data_in == "memory":
+        try:
+            return load_image_folder(root, **options)
+        except DataError as err:
+            if strict:
+                raise
+            return _in_memory_skipping(root, err, note, options)
+    return load_streamed_folder(
+        root, classes=classes if data_in_auto else None, strict=strict, note=note, **options
+    )
+
+
+def _in_memory_skipping(root: Path, err: DataError, note, options: dict):
+    """A folder with unreadable pictures, held in memory: decoded through its cache, which skips
+    them as streaming does; any other error is load_image_folder's."""
+    said: list[str] = []
+    ds, skipped = _streamed(root, None, False, said.append, options)
+    if not skipped:
+        raise err
+    for line in said:
+        note(line)
+    return dataclasses.replace(
+        ds, x_train=np.asarray(ds.x_train), x_val=np.asarray(ds.x_val), x_test=np.asarray(ds.x_test)
+    )
+
+
+def load_streamed_folder(
+    path: str | os.PathLike,
+    *,
+    classes: dict | None = None,
+    seed: int = 0,
+    fractions: tuple[float, float] = (0.2, 0.2),
+    image_size: tuple[int, int] | None = None,
+    grayscale: bool | None = None,
+    strict: bool = False,
+    note: Callable[[str], None] = lambda text: None,
+):
+    """The Dataset load_image_folder gives, its arrays rows of the decoded cache (built if
+    needed)."""
+    options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
+    return _streamed(Path(path).expanduser(), classes, strict, note, options)[0]
+
+
+def _streamed(root: Path, classes, strict: bool, note, options: dict):
+    """(the streamed Dataset, the names of the pictures skipped)."""
+    from neuroflow.data.cache import decoded_folder, skipped_line
+    from neuroflow.data.folders import _split_images, class_folders
+
+    seed, fractions = options["seed"], options["fractions"]
+    image_size, grayscale = options["image_size"], options["grayscale"]
+    classes = classes or class_folders(root)
+    decoded = decoded_folder(root, classes, image_size, grayscale, strict=strict, note=note)
+    n, height, width, channels = decoded.pixels.shape
+    how = "decoded into" if decoded.built else "read from"
+    note(f"{n:,} pictures {how} {decoded.path} ({_size(decoded.pixels.nbytes)} on disk)")
+    if decoded.skipped:
+        note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
+    rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
+    dataset = _split_images(
+        rows,
+        decoded.labels,
+        fractions,
+        seed,
+        name=root.name,
+        class_names=decoded.class_names,
+        preprocessing={
+            "type": "image",
+            "height": height,
+            "width": width,
+            "channels": channels,
+            "scale": 1 / 255,
+            "prepare": "resize",
+        },
+        source={"name": root.name, "path": str(root.resolve())},
+    )
+    return dataset, decoded.skipped
+
+
+def check_data_in(data_in: str | None) -> None:
+    if data_in is not None and data_in not in DATA_IN:
+        raise UsageError(
+            f"--data-in {data_in!r} is not understood",
+            "use --data-in memory or --data-in stream, or leave it out to let neuroflow choose",
+        )
+
+
+def choose_data_in(
+    root: Path, classes: dict, image_size, grayscale, ram: int | None = None
+) -> tuple[str, str]:
+    """('memory' or 'stream', the one line that says why) from the decoded size against RAM."""
+    n, nbytes = decoded_estimate(root, classes, image_size, grayscale)
+    ram = ram or ram_bytes()
+    share = f"{MEMORY_SHARE:.0%} of this machine's {_size(ram)} of RAM"
+    what = f"the {n:,} decoded pictures of {root.name} take about {_size(nbytes)}"
+    if nbytes <= MEMORY_SHARE * ram:
+        return (
+            "memory",
+            f"Holding {root.name} in memory: {what}, within {share} (--data-in stream reads from "
+            f"disk instead)",
+        )
+    return (
+        "stream",
+        f"Streaming {root.name} from disk: {what}, more than {share} (--data-in memory holds it in "
+        f"memory instead)",
+    )
+
+
+def decoded_estimate(root: Path, classes: dict, image_size, grayscale) -> tuple[int, int]:
+    """(pictures, bytes once decoded): the cache's exact size if there is one, else from a few
+    headers."""
+    from neuroflow.data.cache import _header, _read_meta, cache_path
+    from neuroflow.data.folders import default_size
+
+    files = [f for names in classes.values() for f in names]
+    meta = _read_meta(cache_path(root, image_size, grayscale))
+    if meta is not None and meta.get("files") == len(files):
+        return len(files), int(np.prod(meta["shape"]))
+    size = image_size
+    if size is None:
+        sample = files[:: max(1, len(files) // SAMPLE)]
+        sizes = []
+        for f in sample:
+            with contextlib.suppress(DataError):
+                sizes.append(_header(f))
+        size = default_size(sizes) if sizes else (28, 28)
+    channels = 1 if grayscale else 3  # not yet known to be grey: count colour
+    return len(files), len(files) * size[0] * size[1] * channels
+
+
+def ram_bytes() -> int:
+    """This machine's RAM, or the container's memory limit where that is lower."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        total = 8 << 30
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit.isdigit():
+            total = min(total, int(limit))
+    except OSError:
+        pass
+    return total
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if nbytes < 1000 or unit == "GB":
+            return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
+        nbytes /= 1000
+    return ""  # pragma: no cover
