@@ -30,7 +30,6 @@ def load(path: str | Path) -> Model | OnnxModel:
     return load_model(path)
 
 
-# fmt: off
 def train(
     data: Dataset | str | Path | None = None, model=None, *,
     target: str | None = None, task: str | None = None, epochs: int | None = None,
@@ -44,16 +43,14 @@ def train(
     data_in: str | None = None, strict: bool = False,
     progress: str = "auto", name: str | None = None, license: str | None = None,
     post_fit: bool = True, test: bool = False, strategy=None, callbacks=(),
-) -> Model:
-    # fmt: on
+) -> Model:  # fmt: skip
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
     with the settings it started with; settings given again must equal the recorded ones.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
-    image folder is held in memory when it fits in a share of RAM and streamed from disk otherwise;
-    `data_in="memory"` or `"stream"` decides instead, with the same weights. `strict=True` refuses a
-    folder with unreadable pictures instead of skipping them.
+    image folder is held in memory when it fits a share of RAM, else streamed (`data_in` decides
+    otherwise, same weights); `strict=True` refuses unreadable pictures instead of skipping them.
     """
     from neuroflow.evaluation.after_training import after_training
     from neuroflow.training.run import plan
@@ -66,12 +63,11 @@ def train(
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
     )  # fmt: skip
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
-    reading = {"data_in": data_in, "strict": strict, "note": note}
+    reading = dict(data_in=data_in, strict=strict, note=note)
     run = plan(settings, data, parent, out, resume, reading=reading)
     try:
-        trained = _fit_run(
-            run, model if named is None else None, progress, name, strategy, callbacks
-        )
+        spec_object = model if named is None else None
+        trained = _fit_run(run, spec_object, progress, name, strategy, callbacks)
         if license:
             trained.config["license"] = license
         if post_fit:

@@ -101,7 +101,7 @@ def test_a_full_disk_leaves_no_half_written_cache(tmp_path, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return file.write(data)
 
-    monkeypatch.setattr("neuroflow.data.cache._write", write)
+    monkeypatch.setattr("neuroflow.data.decode._write", write)
     with pytest.raises(DataError, match="the disk holding .* is full") as err:
         _load(root)
     assert "nothing half-written is left" in str(err.value) and "\n" not in str(err.value)

@@ -14,7 +14,8 @@ import neuroflow as nf
 from neuroflow.data import load_dataset
 from neuroflow.data.augment import add_inverted
 from neuroflow.data.folders import class_folders
-from neuroflow.data.stream import StreamRows, choose_data_in
+from neuroflow.data.stream import choose_data_in
+from neuroflow.data.stream_rows import StreamRows
 from neuroflow.errors import UsageError
 from tests.data.test_folders import make_folder
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from neuroflow.data.stream import StreamRows
+from neuroflow.data.stream_rows import StreamRows
 from neuroflow.models.logits import to_input
 
 

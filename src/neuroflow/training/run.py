@@ -70,24 +70,7 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
         record = continue_run(Path(resume), given, out)
         given = {k: record[k] if given.get(k) is None else given[k] for k in RUN_KEYS}
         out = resume
-    given = {k: given.get(k) for k in RUN_KEYS}
-    given["image_size"] = image_size(given["image_size"])
-    if given["epochs"] is not None and given["epochs"] < 1:
-        raise UsageError(
-            f"--epochs must be at least 1, not {given['epochs']}",
-            "give a positive number of epochs",
-        )
-    if given["augment"] is not None:  # "" or "invert,,rotate=15" fails before the data loads
-        from neuroflow.data.augment import Augmenter
-
-        Augmenter.from_spec(given["augment"])
-    for key, default in (
-        ("seed", 0),
-        ("new_head", False),
-        ("augment_test", False),
-        ("on_nan", "stop"),
-    ):
-        given[key] = default if given[key] is None else given[key]
+    given = _checked({k: given.get(k) for k in RUN_KEYS})
     if parent is None and given["from_model"] is not None:
         parent = load_model(given["from_model"])
     if parent is None and (given["freeze"] or given["new_head"]):
@@ -109,6 +92,24 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     if run.out is not None and not run.resume:
         _new_folder(run)
     return run
+
+
+def _checked(given: dict) -> dict:
+    """The run's settings checked before any data loads, with defaults for those not given."""
+    given["image_size"] = image_size(given["image_size"])
+    if given["epochs"] is not None and given["epochs"] < 1:
+        raise UsageError(
+            f"--epochs must be at least 1, not {given['epochs']}",
+            "give a positive number of epochs",
+        )
+    if given["augment"] is not None:  # "" or "invert,,rotate=15" fails before the data loads
+        from neuroflow.data.augment import Augmenter
+
+        Augmenter.from_spec(given["augment"])
+    defaults = {"seed": 0, "new_head": False, "augment_test": False, "on_nan": "stop"}
+    for key, default in defaults.items():
+        given[key] = default if given[key] is None else given[key]
+    return given
 
 
 def _load(given: dict, parent, reading: dict):

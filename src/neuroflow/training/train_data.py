@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from neuroflow.data.non_examples import make_non_examples, uniform_loss
-from neuroflow.data.stream import StreamRows
+from neuroflow.data.stream_rows import StreamRows
 from neuroflow.models.logits import image_scale, to_input
 from neuroflow.training.batches import ArrayData
 

@@ -37,15 +37,13 @@ class TuneResult:
     study: object  # the optuna.Study, for anything the summary leaves out
 
 
-# fmt: off
 def tune(
     data, model=None, *, trials: int, timeout: float | None = None, space=None,
     storage: str | None = None, study: str | None = None, metric: str | None = None,
     pruner: str = "median", out: str | Path | None = None, target: str | None = None,
     task: str | None = None, data_dir: str | None = None, seed: int = 0,
     folds: int | None = None, progress: str = "auto",
-) -> TuneResult:
-    # fmt: on
+) -> TuneResult:  # fmt: skip
     """Run trials until the study holds `trials` finished ones; write the results and best-model/ to
     `out`.
 
