@@ -16,6 +16,15 @@ STROKE_PX = 2.8
 def prepare_digit(img) -> np.ndarray:
     """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in
     20×20, centred by mass."""
+    strokes = digit_strokes(img)
+    if strokes is None:  # nothing stands out from the paper: an empty picture stays empty
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
+    return _centred(_thicken(*strokes))
+
+
+def digit_strokes(img) -> tuple[np.ndarray, np.ndarray] | None:
+    """The digit's ink, light on dark and cropped to its box (0..255), and its mask; None when
+    nothing stands out from the paper."""
     from scipy import ndimage
 
     grey = _ink_light_on_dark(_shrink(to_array(img, 1).astype(np.float32), 1024))
@@ -27,10 +36,9 @@ def prepare_digit(img) -> np.ndarray:
     # still does.
     k = max(1, min(h, w) // 10)
     top = float(np.partition(ink.ravel(), -k)[-k])
-    if top < 8:  # nothing stands out from the paper: an empty picture stays empty
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    ink, mask = _strokes(ink, top)
-    return _centred(_thicken(ink, mask))
+    if top < 8:
+        return None
+    return _strokes(ink, top)
 
 
 def _ink_light_on_dark(grey: np.ndarray) -> np.ndarray:
