@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuroflow.data.digit_finding import find_digit, paper_is_light
 from neuroflow.data.images import to_array
 
 MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
@@ -27,7 +28,9 @@ def digit_strokes(img) -> tuple[np.ndarray, np.ndarray] | None:
     nothing stands out from the paper."""
     from scipy import ndimage
 
-    grey = _ink_light_on_dark(_shrink(to_array(img, 1).astype(np.float32), 1024))
+    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
+    found = find_digit(grey)  # a frame, ruled lines or a plaque around the digit taken away
+    grey = _ink_light_on_dark(grey if found is None else found[0])
     h, w = grey.shape
     # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows
     # uneven light.
@@ -43,14 +46,7 @@ def digit_strokes(img) -> tuple[np.ndarray, np.ndarray] | None:
 
 def _ink_light_on_dark(grey: np.ndarray) -> np.ndarray:
     """The picture with its ink lighter than its paper, as MNIST draws digits."""
-    h, w = grey.shape
-    ring = max(1, round(0.04 * min(h, w)))
-    border = np.concatenate(
-        [grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()]
-    )
-    paper = float(np.median(border))
-    # the ink differs most from the paper by being darker
-    return 255 - grey if paper - grey.min() > grey.max() - paper else grey
+    return 255 - grey if paper_is_light(grey) else grey
 
 
 def _strokes(ink: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
