@@ -73,3 +73,25 @@ def test_generated_digits_in_context_are_balanced_and_repeatable():
         assert np.array_equal(np.asarray(images[3]), np.asarray(again[3]))
     with pytest.raises(ValueError, match="known: framed"):
         digits_in_context("napkin", 1)
+
+
+def test_preparation_steps_show_the_digit_found_then_the_input(tmp_path):
+    from neuroflow.data.digits import preparation_steps
+    from neuroflow.inference.tables import _steps
+
+    framed = _framed(drawn_four())
+    steps = preparation_steps(framed)
+    assert [name for name, _ in steps] == ["picture", "digit found", "ink, cropped", "input"]
+    assert np.array_equal(steps[-1][1], prepare_digit(framed))
+    found = steps[1][1]
+    assert found.shape[0] < steps[0][1].shape[0] and found.min() < 100  # cropped to the dark 4
+    assert preparation_steps(drawn_four())[1][0] == "nothing around it"
+    framed.save(tmp_path / "4.png")
+    drawn_four().save(tmp_path / "plain.png")
+    tiles, captions = _steps([tmp_path], ["4.png\n4 99%", "plain.png\n4 98%"])
+    assert tiles.shape == (8, 56, 56, 1) and captions[:4] == [
+        "4.png\npicture",
+        "digit found",
+        "ink, cropped",
+        "4.png\n4 99%",
+    ]

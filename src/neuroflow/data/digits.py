@@ -122,3 +122,19 @@ def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
         grow = max(1, round(grow / factor))
     yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
     return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
+
+
+def preparation_steps(img) -> list[tuple[str, np.ndarray]]:
+    """Each step of prepare_digit as a uint8 picture, for `predict --show`: the picture in grey,
+    the digit found in it (with nothing around it to take away, the picture itself), its ink light
+    on dark cropped to its box, and the 28×28 input."""
+    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
+    found = find_digit(grey)
+    strokes = digit_strokes(img)
+    steps = [
+        ("picture", grey),
+        ("digit found" if found else "nothing around it", grey if found is None else found[0]),
+        ("ink, cropped", np.zeros((1, 1)) if strokes is None else strokes[0]),
+        ("input", prepare_digit(img)),
+    ]
+    return [(name, np.clip(np.rint(step), 0, 255).astype(np.uint8)) for name, step in steps]
