@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 LINE_SPAN = 0.85  # a ruled line runs across most of the picture; a digit's bar does not
+# a frame runs around most of the picture; an MNIST digit spans at most 20 of its 28 pixels
+FRAME_SPAN = 0.8
 NEAR = 0.3  # pieces within this share of the digit's size of its box belong to it
 
 
@@ -105,15 +107,14 @@ def _context_like(shape, i: int, boxes, sizes) -> bool:
     rows, cols = boxes[i]
     bh, bw = rows.stop - rows.start, cols.stop - cols.start
     touches = rows.start == 0 or cols.start == 0 or rows.stop == h or cols.stop == w
-    if touches and (bh >= 0.8 * h or bw >= 0.8 * w):
+    if touches and (bh >= FRAME_SPAN * h or bw >= FRAME_SPAN * w):
         return True  # a table, shadow or wall beyond the paper's edge
     large = bh >= 0.5 * h and bw >= 0.5 * w
     if large and sizes[i] / (bh * bw) > 0.75:
         return True  # a plaque, or the paper inside a frame
     return (
-        large
-        and bh >= 0.6 * h
-        and bw >= 0.6 * w
+        bh >= FRAME_SPAN * h
+        and bw >= FRAME_SPAN * w
         and any(
             j != i and sizes[j] >= 0.1 * sizes[i] and _inside(boxes[j], boxes[i])
             for j in range(len(boxes))
