@@ -116,7 +116,7 @@ def test_sklearn_digits():
         and ds.x_train.max() == 255
     )
     assert len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 1797 and ds.class_names[3] == "3"
-    assert ds.preprocessing["prepare"] == "resize"
+    assert ds.preprocessing["prepare"] == "digit-counts"
     big = load_dataset("digits", image_size=(28, 28))
     assert big.x_train.shape[1:] == (28, 28, 1) and big.preprocessing["prepare"] == "digit"
     assert np.array_equal(big.y_test, ds.y_test)  # the same split whatever the size

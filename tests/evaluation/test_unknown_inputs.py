@@ -3,7 +3,11 @@ import pandas as pd
 import pytest
 
 import neuroflow as nf
-from neuroflow.evaluation.unknown_inputs import detection_figures, fit_gaussians
+from neuroflow.evaluation.unknown_inputs import (
+    conformal_threshold,
+    detection_figures,
+    fit_gaussians,
+)
 from neuroflow.models.detector import mahalanobis
 from tests.tables import survey_table
 
@@ -43,6 +47,31 @@ def test_mahalanobis_is_small_near_a_class_and_large_far_away():
     assert near.max() < 2 and far[0] > 100
 
 
+@pytest.mark.parametrize("n", [19, 40, 100, 1000])
+def test_conformal_threshold_accepts_the_promised_share_of_fresh_known_inputs(n):
+    # Over many draws of n validation scores and fresh scores from the same distribution, the
+    # share accepted is at least q on average, and no more than q + 1/(n+1) (not needlessly loose).
+    rng = np.random.default_rng(n)
+    q, shares = 0.95, []
+    for _ in range(2000):
+        threshold, tight = conformal_threshold(rng.normal(size=n), q)
+        shares.append((rng.normal(size=200) <= threshold).mean())
+        assert tight
+    mean, spread = np.mean(shares), np.std(shares) / np.sqrt(len(shares))
+    assert q - 3 * spread <= mean <= q + 1 / (n + 1) + 3 * spread
+
+
+def test_conformal_threshold_is_the_rank_ceil_n_plus_one_q_score():
+    scores = np.arange(100.0)[::-1]  # order does not matter
+    assert conformal_threshold(scores, 0.95) == (95.0, True)  # ceil(101 * 0.95) = 96th smallest
+    assert conformal_threshold(np.arange(20.0), 0.95) == (19.0, True)  # ceil(21*0.95) = 20 = n
+
+
+def test_conformal_threshold_on_too_few_inputs_is_the_largest_and_not_tight():
+    assert conformal_threshold(np.array([3.0, 1.0, 2.0]), 0.95) == (3.0, False)
+    assert conformal_threshold(np.arange(18.0), 0.95) == (17.0, False)
+
+
 @pytest.fixture(scope="module")
 def survey_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("ood") / "survey.csv"
@@ -59,6 +88,8 @@ def test_table_model_flags_a_row_far_from_anything_seen(survey_model):
         model.config["ood"]["method"] == "mahalanobis"
         and 0.9 <= model.config["ood"]["target_accept"] < 1
     )
+    check = model.config["ood"]
+    assert check["validation_inputs"] >= 1 and check["tight"] == (check["validation_inputs"] >= 19)
     rows = pd.DataFrame(
         [
             {

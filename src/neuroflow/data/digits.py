@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuroflow.data.digit_finding import find_digit, paper_is_light
 from neuroflow.data.images import to_array
 
 MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
@@ -16,9 +17,20 @@ STROKE_PX = 2.8
 def prepare_digit(img) -> np.ndarray:
     """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in
     20×20, centred by mass."""
+    strokes = digit_strokes(img)
+    if strokes is None:  # nothing stands out from the paper: an empty picture stays empty
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
+    return _centred(_thicken(*strokes))
+
+
+def digit_strokes(img) -> tuple[np.ndarray, np.ndarray] | None:
+    """The digit's ink, light on dark and cropped to its box (0..255), and its mask; None when
+    nothing stands out from the paper."""
     from scipy import ndimage
 
-    grey = _ink_light_on_dark(_shrink(to_array(img, 1).astype(np.float32), 1024))
+    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
+    found = find_digit(grey)  # a frame, ruled lines or a plaque around the digit taken away
+    grey = _ink_light_on_dark(grey if found is None else found[0])
     h, w = grey.shape
     # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows
     # uneven light.
@@ -27,22 +39,14 @@ def prepare_digit(img) -> np.ndarray:
     # still does.
     k = max(1, min(h, w) // 10)
     top = float(np.partition(ink.ravel(), -k)[-k])
-    if top < 8:  # nothing stands out from the paper: an empty picture stays empty
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
-    ink, mask = _strokes(ink, top)
-    return _centred(_thicken(ink, mask))
+    if top < 8:
+        return None
+    return _strokes(ink, top)
 
 
 def _ink_light_on_dark(grey: np.ndarray) -> np.ndarray:
     """The picture with its ink lighter than its paper, as MNIST draws digits."""
-    h, w = grey.shape
-    ring = max(1, round(0.04 * min(h, w)))
-    border = np.concatenate(
-        [grey[:ring].ravel(), grey[-ring:].ravel(), grey[:, :ring].ravel(), grey[:, -ring:].ravel()]
-    )
-    paper = float(np.median(border))
-    # the ink differs most from the paper by being darker
-    return 255 - grey if paper - grey.min() > grey.max() - paper else grey
+    return 255 - grey if paper_is_light(grey) else grey
 
 
 def _strokes(ink: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
@@ -118,3 +122,19 @@ def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
         grow = max(1, round(grow / factor))
     yy, xx = np.mgrid[-grow : grow + 1, -grow : grow + 1]
     return ndimage.grey_dilation(ink, footprint=yy**2 + xx**2 <= grow**2)
+
+
+def preparation_steps(img) -> list[tuple[str, np.ndarray]]:
+    """Each step of prepare_digit as a uint8 picture, for `predict --show`: the picture in grey,
+    the digit found in it (with nothing around it to take away, the picture itself), its ink light
+    on dark cropped to its box, and the 28×28 input."""
+    grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
+    found = find_digit(grey)
+    strokes = digit_strokes(img)
+    steps = [
+        ("picture", grey),
+        ("digit found" if found else "nothing around it", grey if found is None else found[0]),
+        ("ink, cropped", np.zeros((1, 1)) if strokes is None else strokes[0]),
+        ("input", prepare_digit(img)),
+    ]
+    return [(name, np.clip(np.rint(step), 0, 255).astype(np.uint8)) for name, step in steps]

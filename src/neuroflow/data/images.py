@@ -1,5 +1,6 @@
 """Own pictures → model input: open any image file safely, then prepare it the way the training data
-was made: 'digit' as MNIST digits were made (neuroflow.data.digits), 'resize' converts and resizes.
+was made: 'digit' as MNIST digits were made (neuroflow.data.digits), 'digit-counts' as the 8×8
+`digits` were (neuroflow.data.digit_counts), 'resize' converts and resizes.
 """
 
 from __future__ import annotations
@@ -138,6 +139,10 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
     prepare = preprocessing.get("prepare", "resize")
     if raw or prepare == "resize":
         return prepare_resize(img, height, width, channels)
+    if prepare == "digit-counts":  # as scikit-learn's 8×8 digits were made
+        from neuroflow.data.digit_counts import prepare_digit_counts
+
+        return _fit(prepare_digit_counts(img), height, width, channels)
     if prepare != "digit":
         raise DataError(
             f"the model asks for image preparation {prepare!r}, which this neuroflow does not know",
@@ -145,7 +150,13 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
         )
     from neuroflow.data.digits import prepare_digit
 
-    digit = prepare_digit(img)
+    return _fit(prepare_digit(img), height, width, channels)
+
+
+def _fit(digit: np.ndarray, height: int, width: int, channels: int) -> np.ndarray:
+    """A prepared grey digit resized to the model's height × width, repeated over its channels."""
+    from PIL import Image
+
     if (height, width) != digit.shape:
         digit = np.asarray(Image.fromarray(digit).resize((width, height), Image.LANCZOS))
     return np.repeat(digit[..., None], channels, axis=2)

@@ -1,11 +1,12 @@
 """Fitting the unknown-input check and measuring it: class means, threshold, figures against data.
 
-The scores themselves are `neuroflow.models.detector`'s; the threshold accepts a chosen share of
-validation inputs (default 95%).
+The scores themselves are `neuroflow.models.detector`'s; the threshold is a conformal quantile of
+the validation scores, so a chosen share of new known inputs (default 95%) is accepted on average.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -54,21 +55,36 @@ def fit_detector(
     model.detector = {"means": means, "precision": precision}
     vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing, space=space)
     val_scores = scores_for(method, vf, vl, model.temperature, model.detector)
-    # A quantile a little above the target (the one-sided 97.5% bound of a binomial share), so
-    # that `target_accept` of new known inputs are accepted, not just of this validation set.
-    margin = 1.96 * np.sqrt(target_accept * (1 - target_accept) / max(len(val_scores), 1))
-    threshold = float(np.quantile(val_scores, min(target_accept + margin, 0.999)))
+    threshold, tight = conformal_threshold(val_scores, target_accept)
     model.config["ood"] = {
         "method": method,
         "space": space,
         "threshold": threshold,
         "target_accept": target_accept,
+        # too few validation inputs for the promise to be tight: the largest score is the threshold
+        "tight": tight,
+        "validation_inputs": len(val_scores),
         "fitted_on": f"{len(idx)} training examples (class means, shared covariance), "
         f"threshold on {len(data.y_val)} validation examples",
     }
     # after the check is recorded, since scoring the reports reads it
     model.config["ood"]["reports"] = synthetic_reports(model, val_scores)
     return model.config["ood"]
+
+
+def conformal_threshold(val_scores: np.ndarray, target_accept: float) -> tuple[float, bool]:
+    """The ⌈(n+1)·q⌉-th smallest of n validation scores, and whether that rank exists.
+
+    A fresh known input, exchangeable with the validation inputs, scores at or below it with
+    probability ≥ q (split conformal), however small n is. When ⌈(n+1)·q⌉ > n no score is high
+    enough: the largest one is used and only n/(n+1) is promised (tight is False).
+    """
+    scores = np.sort(np.asarray(val_scores, np.float64).ravel())
+    n = len(scores)
+    if n == 0:
+        return float("inf"), False
+    rank = math.ceil((n + 1) * target_accept - 1e-9)  # the tolerance absorbs float error in (n+1)q
+    return float(scores[min(rank, n) - 1]), rank <= n
 
 
 def _space(model) -> str:

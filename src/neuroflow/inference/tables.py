@@ -82,7 +82,8 @@ def _csv(results, model, reject: bool) -> str:
 
 
 def show_grid(model, inputs, results, path, raw: bool = False) -> None:
-    """Write a PNG of each picture as the model saw it, captioned with its top prediction."""
+    """Write a PNG of each picture as the model saw it, captioned with its top prediction; for a
+    digit model, a row of each picture's preparation steps, from the photo to the 28×28 input."""
     from neuroflow.errors import UsageError
     from neuroflow.models.raw_inputs import image_inputs
     from neuroflow.plotting.grids import image_grid_png
@@ -91,8 +92,33 @@ def show_grid(model, inputs, results, path, raw: bool = False) -> None:
         raise UsageError(
             "--show draws pictures, but this model takes table rows", "leave out --show"
         )
-    x, _, _ = image_inputs(model, inputs, raw=raw)
     captions = [
         f"{r.name}\n{'unknown' if not r.known else r.label} {r.probability:.0%}" for r in results
     ]
+    if model.preprocessing.get("prepare") == "digit" and not raw:
+        steps, step_captions = _steps(inputs, captions)
+        image_grid_png(steps, step_captions, path, "How each picture was prepared", cols=4)
+        return
+    x, _, _ = image_inputs(model, inputs, raw=raw)
     image_grid_png(x, captions, path, "What the model saw", cols=min(8, len(x)))
+
+
+def _steps(inputs, captions: list[str], side: int = 56):
+    """Each picture's preparation steps, squared to side × side, one picture a row."""
+    import numpy as np
+    from PIL import Image
+
+    from neuroflow.data.digits import preparation_steps
+    from neuroflow.data.images import list_images, open_image
+
+    tiles, names = [], []
+    for file, caption in zip(list_images(inputs), captions, strict=True):
+        for k, (step, pic) in enumerate(preparation_steps(open_image(file))):
+            h, w = pic.shape
+            edge = np.r_[pic[0], pic[-1], pic[:, 0], pic[:, -1]]
+            square = np.full((max(h, w), max(h, w)), np.median(edge), np.uint8)
+            square[(len(square) - h) // 2 :][:h, (len(square) - w) // 2 :][:, :w] = pic
+            resample = Image.NEAREST if len(square) < side else Image.LANCZOS
+            tiles.append(np.asarray(Image.fromarray(square).resize((side, side), resample)))
+            names.append(caption if k == 3 else (f"{file.name}\n{step}" if k == 0 else step))
+    return np.stack(tiles)[..., None], names
