@@ -43,3 +43,14 @@ def test_regression_card(tmp_path):
     assert _front_matter(card)["pipeline_tag"] == "tabular-regression"
     assert "predicts price" in card and "Target 'price' standardised with mean" in card
     assert "![predicted vs true](predicted_vs_true.png)" in card and "| r2 | 0.5000 | R²" in card
+
+
+def test_the_card_states_what_the_unknown_input_threshold_promises():
+    from neuroflow.models.card_training import _unknown_check_lines
+
+    check = {"method": "energy", "threshold": 1.0, "target_accept": 0.95}
+    tight = _unknown_check_lines({**check, "validation_inputs": 200, "tight": True})
+    assert any("n = 200 validation scores, so on average 95% of new" in line for line in tight)
+    few = _unknown_check_lines({**check, "validation_inputs": 9, "tight": False})
+    assert any("with only 9 validation inputs, only 90% can be promised" in line for line in few)
+    assert _unknown_check_lines(None) == []

@@ -55,11 +55,11 @@ def data_lines(config: dict) -> list[str]:
         elif target:
             out += ["", f"Target: {target!r}, classes {classes(config)}."]
     else:
-        how = (
-            "greyscale, polarity, cropped and centred like MNIST digits"
-            if prep.get("prepare") == "digit"
-            else "resized"
-        )
+        how = {
+            "digit": "greyscale, polarity, cropped and centred like MNIST digits",
+            "digit-counts": "cropped to the ink, filling a 32×32 bitmap and counted in 4×4 "
+            "blocks like the 8×8 digits",
+        }.get(prep.get("prepare"), "resized")
         out.append(
             f"Pictures: {prep.get('height')}×{prep.get('width')}×{prep.get('channels')} uint8 "
             f"pixels, scaled by {prep.get('scale', 1 / 255):.6g} inside the model's input step; "
@@ -171,21 +171,39 @@ def limitations_lines(config: dict) -> list[str]:
             "of them"
             ' (the lessons\' "what digit is this dog?").'
         )
-    check = config.get("ood")
-    if check:
-        out.append(
-            f"- Unknown-input check: {check.get('method')} score, threshold set to accept "
-            f"{check.get('target_accept', 0.95):.0%} of validation inputs;"
-            " `neuroflow predict --reject` answers 'unknown' past it. It travels in the model "
-            "folder, not in an ONNX export."
-        )
-        for other, figures in check.get("reports", {}).items():
-            out.append(
-                f"  - against {other}: AUROC {figures['auroc']:.3f}, FPR at 95% TPR "
-                f"{figures['fpr_at_95_tpr']:.3f}"
-            )
+    out += _unknown_check_lines(config.get("ood"))
     out.append(
         "- The figures above come from one split of one dataset; on data collected differently, "
         "expect them to be lower."
     )
+    return out
+
+
+def _unknown_check_lines(check: dict | None) -> list[str]:
+    """What the unknown-input check promises, and its figures against made-up unknown inputs."""
+    if not check:
+        return []
+    out = []
+    out.append(
+        f"- Unknown-input check: {check.get('method')} score, threshold set to accept "
+        f"{check.get('target_accept', 0.95):.0%} of validation inputs;"
+        " `neuroflow predict --reject` answers 'unknown' past it. It travels in the model "
+        "folder, not in an ONNX export."
+    )
+    if "validation_inputs" in check:
+        n, q = check["validation_inputs"], check.get("target_accept", 0.95)
+        promise = (
+            f"on average {q:.0%} of new known inputs are accepted"
+            if check.get("tight", True)
+            else f"with only {n} validation inputs, only {n / (n + 1):.0%} can be promised"
+        )
+        out.append(
+            f"  - The threshold is the ⌈(n+1)·q⌉-th smallest of n = {n} validation scores, "
+            f"so {promise}."
+        )
+    for other, figures in check.get("reports", {}).items():
+        out.append(
+            f"  - against {other}: AUROC {figures['auroc']:.3f}, FPR at 95% TPR "
+            f"{figures['fpr_at_95_tpr']:.3f}"
+        )
     return out
