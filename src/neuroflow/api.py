@@ -58,6 +58,8 @@ def train(
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
     with the settings it started with; settings given again must equal the recorded ones.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card).
+    Under torchrun (or with strategy="distributed") every process trains its share of each batch
+    with DistributedDataParallel; only rank 0 saves, evaluates and prints (docs/distributed.md).
     """
     from neuroflow.evaluation.after_training import after_training
     from neuroflow.training.run import plan
@@ -69,23 +71,51 @@ def train(
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
     )  # fmt: skip
-    run = plan(settings, data, parent, out, resume)
+    strategy, ours = _strategy(strategy)
     try:
-        trained = _fit_run(
-            run, model if named is None else None, progress, name, strategy, callbacks
-        )
-        if license:
-            trained.config["license"] = license
-        if post_fit:
-            after_training(trained, run.dataset)
-        if run.out is not None and (strategy is None or strategy.is_chief):
-            trained.save(run.out)
-        if test:
-            trained.test_report = evaluate(trained, run.dataset)
-    except BaseException:
-        run.remove_made_folders()
-        raise
+        chief = strategy is None or strategy.is_chief
+        if strategy is not None and strategy.world_size > 1:
+            out = out if chief else None  # the other ranks write nothing and print nothing
+            progress = progress if chief else "quiet"
+            resume = strategy.shared_checkpoint(resume) if resume is not None else None
+            try:
+                run = plan(settings, data, parent, out, resume)
+            except BaseException as err:
+                strategy.agree(err)
+                raise
+            strategy.agree(None)
+        else:
+            run = plan(settings, data, parent, out, resume)
+        try:
+            trained = _fit_run(
+                run, model if named is None else None, progress, name, strategy, callbacks
+            )
+            if license:
+                trained.config["license"] = license
+            if post_fit and chief:
+                after_training(trained, run.dataset)
+            if run.out is not None and chief:
+                trained.save(run.out)
+            if test and chief:
+                trained.test_report = evaluate(trained, run.dataset)
+        except BaseException:
+            run.remove_made_folders()
+            raise
+    finally:
+        if ours:
+            strategy.shutdown()
     return trained
+
+
+def _strategy(strategy):
+    """(strategy, whether train made it): "distributed", or torchrun's variables, join its processes."""
+    from neuroflow.training.distributed import Distributed, launched_by_torchrun
+
+    if strategy == "distributed" or (strategy is None and launched_by_torchrun()):
+        return Distributed.from_env(), True
+    if isinstance(strategy, str):
+        raise UsageError(f"unknown strategy {strategy!r}", 'give "distributed" or a Strategy')
+    return strategy, False
 
 
 def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:

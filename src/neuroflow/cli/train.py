@@ -7,6 +7,7 @@ import json
 import typer
 
 from neuroflow.cli.app import app
+from neuroflow.errors import NeuroflowError
 
 
 @app.command()
@@ -68,20 +69,41 @@ def train(
     ),
     license_: str = typer.Option(None, "--license", help="License recorded in the model card."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
+    distributed: bool = typer.Option(
+        False,
+        "--distributed",
+        help="Train as one process of a torchrun group, from torchrun's variables (automatic under "
+        "torchrun; see docs/distributed.md).",
+    ),
 ) -> None:
     """Train a model and write its folder: config.json, model.safetensors, README.md, history.json, loss_curve.png."""
     from neuroflow.api import train as train_model
     from neuroflow.plotting import figures as plotting
 
-    with plotting.helper():  # loads matplotlib on another core while torch loads and trains
-        trained = train_model(
-            data, model, target=target, task=task, parent=from_model, freeze=freeze,
-            new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
-            optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
-            augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
-            data_dir=data_dir, out=out or (None if resume else True), resume=resume,
-            on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto", test=not quiet,
-        )  # fmt: skip
+    strategy = _distributed(distributed)
+    try:
+        with plotting.helper():  # loads matplotlib on another core while torch loads and trains
+            trained = train_model(
+                data, model, target=target, task=task, parent=from_model, freeze=freeze,
+                new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
+                optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
+                augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
+                data_dir=data_dir, out=out or (None if resume else True), resume=resume,
+                on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto",
+                test=not quiet, strategy=strategy,
+            )  # fmt: skip
+    except NeuroflowError as err:
+        from neuroflow.training.distributed import PeerLost
+
+        # Every rank meets the same errors; rank 0 says them. The others speak only when they lost it.
+        if strategy is not None and not strategy.is_chief and not isinstance(err, PeerLost):
+            raise SystemExit(err.exit_code) from None
+        raise
+    finally:
+        if strategy is not None:
+            strategy.shutdown()
+    if strategy is not None and not strategy.is_chief:
+        return
     if not quiet:
         report = trained.test_report
         if trained.task == "classification":
@@ -90,6 +112,13 @@ def train(
             figure = f"test R² {report['r2']:.3f}, MAE {report['mae']:.4g}"
         print(f"{figure} on {report['data']}")
         print(f"Model saved to {trained.path} (reload with: neuroflow.load({str(trained.path)!r}))")
+
+
+def _distributed(asked: bool):
+    """The distributed strategy when asked for or started by torchrun; None for one process."""
+    from neuroflow.training.distributed import Distributed, launched_by_torchrun
+
+    return Distributed.from_env() if asked or launched_by_torchrun() else None
 
 
 @app.command()

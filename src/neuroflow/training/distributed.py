@@ -1,0 +1,298 @@
+"""Training across processes and machines: DistributedDataParallel over gloo, as one more strategy.
+
+torchrun starts one process per rank and sets RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR and
+MASTER_PORT; `Distributed.from_env()` joins them. Every rank holds the whole dataset (uint8, in memory)
+and takes its share of each global batch of the epoch's permutation: the global batch is cut into
+WORLD_SIZE parts, each rank's loss is weighted by its part's share of the batch, and DDP's averaged
+gradients are then exactly the whole batch's mean gradient, so --batch-size and --lr mean what they
+mean in one process. Only rank 0 (the chief) prints, validates, checkpoints and saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+from neuroflow.errors import NeuroflowError, TrainingStopped, UsageError
+from neuroflow.training.strategies import StepLoss, StepResult, Strategy
+
+ENV = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
+# How long a rank waits for the others (rendezvous, and any one exchange during training) before it
+# says so and stops: a machine that vanishes without closing its connections is noticed within this.
+TIMEOUT_ENV, TIMEOUT_S = "NEUROFLOW_DIST_TIMEOUT", 120.0
+SIGNALS = ("", "SIGINT", "SIGTERM")
+
+
+def launched_by_torchrun(environ=os.environ) -> bool:
+    """Whether torchrun (or a launcher setting its variables) started this process with other ranks."""
+    return all(environ.get(k) for k in ("RANK", "WORLD_SIZE")) and environ["WORLD_SIZE"] != "1"
+
+
+def timeout_s() -> float:
+    value = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        return float(value) if value and float(value) > 0 else TIMEOUT_S
+    except ValueError:
+        return TIMEOUT_S
+
+
+class PeerLost(TrainingStopped):
+    """Another rank stopped or cannot be reached; this one stops too instead of waiting for ever."""
+
+
+def _peer_lost(err: BaseException) -> PeerLost:
+    why = " ".join(str(err).split())[:120]
+    return PeerLost(
+        f"another process of this distributed run stopped or cannot be reached ({why})",
+        "the last complete epoch is saved by rank 0: start the same torchrun command again "
+        "with --resume OUT_FOLDER once every machine can take part",
+    )
+
+
+class Distributed(Strategy):
+    """One rank of a DistributedDataParallel run over gloo (CPUs); `from_env()` joins torchrun's group."""
+
+    def __init__(self, rank: int, world_size: int, local_world_size: int = 1):
+        self.rank, self.world_size, self.local_world_size = rank, world_size, local_world_size
+        self.ddp: nn.Module | None = None
+        self._global_n = 0
+        self._shared: Path | None = None
+
+    # joining -------------------------------------------------------------------------------------
+    @classmethod
+    def from_env(cls, environ=os.environ) -> Distributed:
+        """Join the process group torchrun's variables describe; bad or unreachable ones: UsageError."""
+        import torch.distributed as dist
+
+        missing = [k for k in ENV if not environ.get(k)]
+        if missing:
+            raise UsageError(
+                f"distributed training needs torchrun's variables, and {', '.join(missing)} is not set",
+                "start it as: torchrun --nproc-per-node 2 -m neuroflow train ...",
+            )
+        try:
+            rank, world = int(environ["RANK"]), int(environ["WORLD_SIZE"])
+            local = int(environ.get("LOCAL_WORLD_SIZE") or 1)
+            port = int(environ["MASTER_PORT"])
+        except ValueError:
+            raise UsageError(
+                "RANK, WORLD_SIZE, LOCAL_WORLD_SIZE and MASTER_PORT must be whole numbers",
+                "let torchrun set them",
+            ) from None
+        if not (0 <= rank < world and 1 <= local <= world and 0 < port < 65536):
+            raise UsageError(
+                f"RANK {rank} of WORLD_SIZE {world} (LOCAL_WORLD_SIZE {local}, MASTER_PORT {port}) "
+                "do not fit together",
+                "let torchrun set them",
+            )
+        where = f"{environ['MASTER_ADDR']}:{port}"
+        if not dist.is_initialized():
+            try:
+                with _c10d_log_held_back():
+                    dist.init_process_group(
+                        "gloo",
+                        init_method="env://",
+                        rank=rank,
+                        world_size=world,
+                        timeout=datetime.timedelta(seconds=timeout_s()),
+                    )
+            except (RuntimeError, ValueError, OSError) as err:  # DistStoreError is a RuntimeError
+                why = " ".join(str(err).split())[:100]
+                raise UsageError(
+                    f"rank {rank} could not meet the other {world - 1} processes at {where} "
+                    f"within {timeout_s():g} s ({why})",
+                    f"check that rank 0 runs and that {where} is reachable from here "
+                    f"(open that port; set GLOO_SOCKET_IFNAME to the network interface to use); "
+                    f"{TIMEOUT_ENV} sets the wait",
+                ) from None
+        return cls(rank, world, local)
+
+    def threads(self) -> int | None:
+        """The cores this process may use divided among the processes on this machine."""
+        from neuroflow.config import env_threads, usable_cores
+
+        return env_threads() or max(1, usable_cores() // self.local_world_size)
+
+    # the trainer's seam --------------------------------------------------------------------------
+    def batch_size(self, global_batch: int) -> int:
+        if global_batch % self.world_size:
+            raise UsageError(
+                f"--batch-size {global_batch} does not divide among {self.world_size} processes",
+                f"give a multiple of {self.world_size}, e.g. --batch-size "
+                f"{max(1, round(global_batch / self.world_size)) * self.world_size}",
+            )
+        return global_batch // self.world_size
+
+    def batches(self, permutation: torch.Tensor, global_batch: int):
+        """This rank's part of each global batch (as DistributedSampler shards: disjoint, no padding).
+
+        Every rank takes the same number of steps; in a last batch smaller than the world some
+        parts are empty, and those ranks still join the step with a zero gradient.
+        """
+        for chunk in permutation.split(global_batch):
+            self._global_n = len(chunk)
+            yield chunk.tensor_split(self.world_size)[self.rank]
+
+    def shard(self, permutation: torch.Tensor) -> torch.Tensor:
+        return permutation[self.rank :: self.world_size]
+
+    def setup(self, network, params, loss: StepLoss, generators: list) -> None:
+        from torch.nn.parallel import DistributedDataParallel
+
+        self.network, self.params, self.loss = network, params, loss
+        self.generator = generators[0] if generators else None
+        # The network is in channels_last already (built so, on every rank alike); DDP broadcasts
+        # rank 0's weights and buffers, so every rank starts from the same network.
+        try:
+            self.ddp = DistributedDataParallel(network)
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+
+    def __call__(self, x, y, extra=None) -> StepResult:
+        from neuroflow.models.layers import dropout_generator
+
+        n, world = len(y), self.world_size
+        # DDP averages the ranks' gradients: each part's mean loss is scaled so the average is the batch's
+        share = n / self._global_n * world
+        for p in self.params:
+            p.grad = None
+        with dropout_generator(self.generator):
+            out = self.ddp(x if extra is None else torch.cat([x, extra]))
+        logits = out[:n]
+        # An empty part (a last batch smaller than the world) still joins, with a zero gradient.
+        data_loss = self.loss.data(logits, y) * share if n else out.sum() * 0.0
+        loss = data_loss
+        if extra is not None and len(extra):
+            loss = loss + self.loss.weight * self.loss.non_examples(out[n:])
+        try:
+            loss.backward()
+            # The batch's losses, the same on every rank, so a NaN stops every rank at the same step.
+            totals = torch.stack([data_loss.detach(), loss.detach()]) / world
+            self._reduce(totals)
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+        grads = [p.grad for p in self.params]
+        local = data_loss.detach() / share if n else data_loss.detach()  # the part's own mean loss
+        return StepResult(logits.detach(), local, totals[1], grads)
+
+    def _reduce(self, t: torch.Tensor) -> torch.Tensor:
+        import torch.distributed as dist
+
+        dist.all_reduce(t)
+        return t
+
+    def all_sum(self, values: list[float]) -> list[float]:
+        try:
+            t = self._reduce(torch.tensor([float(v) for v in values], dtype=torch.float64))
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+        return [type(v)(x) for v, x in zip(values, t.tolist(), strict=True)]
+
+    def from_chief(self, compute):
+        """Rank 0's result of `compute()`, on every rank (the others do not compute it)."""
+        import torch.distributed as dist
+
+        box = [compute() if self.is_chief else None]
+        try:
+            dist.broadcast_object_list(box, src=0)
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+        return box[0]
+
+    def stop_signal(self, signame: str | None) -> str | None:
+        """A signal any rank received: every rank stops after the same step."""
+        code = torch.tensor([SIGNALS.index(signame) if signame in SIGNALS else int(bool(signame))])
+        try:
+            self._reduce_max(code)
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+        return SIGNALS[int(code)] or None
+
+    def _reduce_max(self, t):
+        import torch.distributed as dist
+
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+
+    # before and after training -------------------------------------------------------------------
+    def agree(self, error: BaseException | None) -> None:
+        """Every rank says whether its preparation (data, folders) failed; when another's did, this
+        one stops too, and rank 0 says which rank failed and why."""
+        import torch.distributed as dist
+
+        said = [None] * self.world_size
+        try:
+            dist.all_gather_object(said, None if error is None else str(error))
+        except RuntimeError as err:
+            raise _peer_lost(err) from None
+        failed = [(rank, text) for rank, text in enumerate(said) if text]
+        if error is None and failed:
+            rank, text = failed[0]
+            raise OtherRankFailed(f"rank {rank} could not start: {text}")
+
+    def shared_checkpoint(self, run_dir: Path) -> Path:
+        """Rank 0's checkpoint folder, on every rank: other machines have no copy of it, and the
+        ranks on rank 0's machine must not read it while rank 0 may be replacing it."""
+        from neuroflow.training.checkpoint import FOLDER
+
+        files = None
+        if self.is_chief:
+            folder = Path(run_dir) / FOLDER
+            if folder.is_dir():
+                files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        files = self.from_chief(lambda: files)
+        if self.is_chief or files is None:
+            return Path(run_dir)  # rank 0 reads its own; no checkpoint: its error is the one shown
+        self._shared = Path(tempfile.mkdtemp(prefix=f"neuroflow-rank{self.rank}-"))
+        (self._shared / FOLDER).mkdir()
+        for name, data in files.items():
+            (self._shared / FOLDER / name).write_bytes(data)
+        return self._shared
+
+    def close(self) -> None:
+        if self._shared is not None:
+            shutil.rmtree(self._shared, ignore_errors=True)
+            self._shared = None
+
+    def shutdown(self) -> None:
+        import torch.distributed as dist
+
+        self.close()
+        if dist.is_initialized():
+            with contextlib.suppress(Exception):
+                dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def _c10d_log_held_back():
+    """c10d logs each failed connection attempt, with a C++ stack, to stderr while it retries; the
+    one line that follows says what matters. Its lines are shown only when joining goes well."""
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if ok:
+                held.seek(0)
+                sys.stderr.write(held.read().decode(errors="replace"))
+
+
+class OtherRankFailed(NeuroflowError):
+    """Another rank's preparation failed (its data, its folder): every rank stops before training."""
+
+
+__all__ = ["Distributed", "PeerLost", "OtherRankFailed", "launched_by_torchrun"]
