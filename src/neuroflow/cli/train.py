@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from neuroflow.cli.app import app
+from neuroflow.cli.app import app, fail
 from neuroflow.errors import NeuroflowError
 
 
@@ -95,10 +95,16 @@ def train(
     except NeuroflowError as err:
         from neuroflow.training.distributed import PeerLost
 
-        # Every rank meets the same errors; rank 0 says them. The others speak only when they lost it.
-        if strategy is not None and not strategy.is_chief and not isinstance(err, PeerLost):
+        if strategy is None or isinstance(err, PeerLost):
+            raise
+        # Every rank meets the same errors (or is told of another's): rank 0 says them, and the
+        # others wait until it has, since torchrun stops every rank once one of them has ended.
+        try:
+            if strategy.is_chief:
+                fail(str(err), err.exit_code)
             raise SystemExit(err.exit_code) from None
-        raise
+        finally:
+            strategy.settle()
     finally:
         if strategy is not None:
             strategy.shutdown()

@@ -260,6 +260,14 @@ class Distributed(Strategy):
             shutil.rmtree(self._shared, ignore_errors=True)
             self._shared = None
 
+    def settle(self) -> None:
+        """Wait a little for every rank to reach its end (after an error all of them met)."""
+        import torch.distributed as dist
+
+        with contextlib.suppress(Exception):
+            wait = datetime.timedelta(seconds=min(30.0, timeout_s()))
+            dist.monitored_barrier(timeout=wait, wait_all_ranks=True)
+
     def shutdown(self) -> None:
         import torch.distributed as dist
 

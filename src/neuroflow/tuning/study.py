@@ -15,8 +15,9 @@ from neuroflow.errors import UsageError
 
 # A worker killed mid-trial leaves it RUNNING; after GRACE_S without a heartbeat it is failed, so others stop waiting.
 HEARTBEAT_S, GRACE_S = 10, 60
+CONNECT_TIMEOUT_S = 10
 DRIVERS = {
-    "postgresql": "install it with: pip install psycopg2-binary",
+    "postgresql": "install it with: pip install 'neuroflow[postgres]' (psycopg) or pip install psycopg2-binary",
     "mysql": "install it with: pip install PyMySQL, and write the URL as mysql+pymysql://user:password@host/db",
 }
 
@@ -34,6 +35,17 @@ def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
             "create it first or give another --storage",
         )
     return f"sqlite:///{path}"
+
+
+def with_driver(url: str) -> str:
+    """postgresql:// means psycopg2 to SQLAlchemy; where only psycopg (3) is installed, use that."""
+    import importlib.util
+
+    scheme, _, rest = url.partition("://")
+    only_3 = importlib.util.find_spec("psycopg2") is None and importlib.util.find_spec("psycopg")
+    if scheme in ("postgresql", "postgres") and only_3:
+        return f"postgresql+psycopg://{rest}"
+    return "postgresql://" + rest if scheme == "postgres" else url
 
 
 def redact(url: str) -> str:
@@ -58,10 +70,17 @@ def open_study(url: str | None, name: str, direction: str, pruner, signature: di
             if url.startswith("sqlite")
             else {"pool_pre_ping": True}
         )
+        if url.startswith(
+            "postgres"
+        ):  # a server that does not answer: say so, do not wait for ever
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         for attempt in range(6):  # workers starting together can race to create the tables
             try:
                 rdb = optuna.storages.RDBStorage(
-                    url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
+                    with_driver(url),
+                    engine_kwargs=kwargs,
+                    heartbeat_interval=HEARTBEAT_S,
+                    grace_period=GRACE_S,
                 )
                 break
             except ImportError:  # optuna's message does not name the module, so name the usual one
