@@ -109,9 +109,11 @@ def train(
 
 def _strategy(strategy):
     """(strategy, whether train made it): "distributed", or torchrun's variables, join its processes."""
-    from neuroflow.training.distributed import Distributed, launched_by_torchrun
+    from neuroflow.config import launched_by_torchrun
 
     if strategy == "distributed" or (strategy is None and launched_by_torchrun()):
+        from neuroflow.training.distributed import Distributed
+
         return Distributed.from_env(), True
     if isinstance(strategy, str):
         raise UsageError(f"unknown strategy {strategy!r}", 'give "distributed" or a Strategy')

@@ -44,6 +44,18 @@ SPEC = {
 }
 # 215 pictures: 129 to train on, 4 batches of 32 and a last batch of 1 (rank 1's part of it is empty).
 SETTINGS = {"model": SPEC, "epochs": 4, "batch_size": 32, "seed": 3}
+# What draws random numbers per example (Dropout, augmentation, synthetic non-examples), for resuming:
+# the ranks' parts of the last batch differ in size, so their streams differ until the epoch ends.
+DRAWING = {
+    **SETTINGS,
+    "model": {
+        **SPEC,
+        "layers": [*SPEC["layers"][:-1], "Dropout(0.3)", SPEC["layers"][-1]],
+        "outlier_exposure": 0.5,
+        "schedule": "onecycle",
+    },
+    "augment": "rotate=10,noise=0.05",
+}
 N = 215
 
 
@@ -55,12 +67,13 @@ def _dataset():
 
 # the ranks' program --------------------------------------------------------------------------------
 def rank_main(argv: list[str]) -> int:
-    """Train the bars task as one rank: argv = WORK RESUME(0/1). Writes WORK/seen-rankR.json."""
+    """Train the bars task as one rank: argv = WORK RESUME(0/1) [drawing]. Writes WORK/seen-rankR.json."""
     import neuroflow as nf
     from neuroflow.errors import NeuroflowError
     from neuroflow.training.distributed import Distributed, PeerLost
 
     work, resume = Path(argv[0]), argv[1] == "1"
+    settings = DRAWING if argv[2:] == ["drawing"] else SETTINGS
     rank = int(os.environ["RANK"])
     own = work / f"rank{rank}"
     own.mkdir(parents=True, exist_ok=True)
@@ -87,7 +100,7 @@ def rank_main(argv: list[str]) -> int:
     try:
         model = nf.train(
             _dataset(),
-            **SETTINGS,  # given again when resuming: a spec object is not recorded by name
+            **settings,  # given again when resuming: a spec object is not recorded by name
             out=None if resume else "model",
             resume="model" if resume else None,
             strategy=strategy,
@@ -135,9 +148,10 @@ def torchrun(args: list, cwd: Path, env: dict | None = None, nproc: int = 2, **p
     )
 
 
-def ranks(work: Path, resume: bool = False, **env) -> subprocess.CompletedProcess:
+def ranks(work: Path, resume: bool = False, drawing=False, **env) -> subprocess.CompletedProcess:
     work.mkdir(parents=True, exist_ok=True)
-    return torchrun([__file__, work, int(resume)], cwd=work, env=_env(**env))
+    args = [__file__, work, int(resume), *(["drawing"] if drawing else [])]
+    return torchrun(args, cwd=work, env=_env(**env))
 
 
 def _weights(folder: Path) -> dict:
@@ -167,7 +181,9 @@ def test_two_ranks_end_with_the_one_process_weights(two_ranks, tmp_path, monkeyp
     monkeypatch.setenv("NEUROFLOW_THREADS", "1")
     one = nf.train(_dataset(), **SETTINGS, out=tmp_path / "one", progress="quiet", post_fit=False)
     folder = two_ranks / "rank0" / "model"
-    assert _max_difference(_weights(tmp_path / "one"), _weights(folder)) < 1e-5
+    difference = _max_difference(_weights(tmp_path / "one"), _weights(folder))
+    print(f"largest weight difference, 2 ranks against 1 process: {difference:.1e}")
+    assert difference < 1e-5
     # Each epoch, the ranks took disjoint shares that together are every training example once.
     seen = [json.loads((two_ranks / f"seen-rank{r}.json").read_text()) for r in (0, 1)]
     assert len(seen[0]["seen"]) == len(seen[1]["seen"]) == SETTINGS["epochs"]
@@ -193,24 +209,45 @@ def test_two_ranks_end_with_the_one_process_weights(two_ranks, tmp_path, monkeyp
 @pytest.mark.slow
 @pytest.mark.parametrize("killed", ["rank 1 mid-epoch", "rank 0 after epoch 2"])
 def test_a_killed_rank_resumes_to_the_uninterrupted_weights(two_ranks, tmp_path, killed):
-    env = (
-        {KILL_ENV: "1:3:2"}
-        if killed.startswith("rank 1")
-        else {"NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH": "KILL:2"}
-    )
-    res = ranks(tmp_path, **env)
+    """Rank 1 dies mid-epoch 3 (in a run that draws random numbers per example), or rank 0 once
+    epoch 2 is saved; the same command with --resume ends with the uninterrupted run's weights."""
+    drawing = killed.startswith("rank 1")
+    if drawing:
+        through = tmp_path / "through"
+        assert ranks(through, drawing=True).returncode == 0
+        env = {KILL_ENV: "1:3:2"}
+    else:
+        through, env = two_ranks, {"NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH": "KILL:2"}
+    stopped = tmp_path / "stopped"
+    res = ranks(stopped, drawing=drawing, **env)
     assert res.returncode != 0
-    state = json.loads((tmp_path / "rank0" / "model" / "checkpoint" / "state.json").read_text())
-    assert state["epoch"] == 2
-    assert not (tmp_path / "rank0" / "model" / "model.safetensors").exists()
-    if killed.startswith("rank 1"):  # rank 0 noticed and said so in one line
+    model = stopped / "rank0" / "model"
+    assert json.loads((model / "checkpoint" / "state.json").read_text())["epoch"] == 2
+    assert not (model / "model.safetensors").exists()
+    if drawing:  # rank 0 noticed and said so in one line
         lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
         assert len(lines) == 1 and "another process of this distributed run" in lines[0], res.stderr
-    res = ranks(tmp_path, resume=True)
+    res = ranks(stopped, resume=True, drawing=drawing)
     assert res.returncode == 0, res.stdout + res.stderr
-    a, b = _weights(two_ranks / "rank0" / "model"), _weights(tmp_path / "rank0" / "model")
+    a, b = _weights(through / "rank0" / "model"), _weights(model)
     assert [k for k in a if not torch.equal(a[k], b[k])] == []
-    assert list((tmp_path / "rank1").iterdir()) == []
+    assert list((stopped / "rank1").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_one_rank_stops_every_rank_after_the_same_step_with_one_line(tmp_path):
+    """Rank 0 gets SIGINT once epoch 2 is saved (as Ctrl-C would), in the middle of the others' work."""
+    args = ["-m", "neuroflow", "train", "iris", "--epochs", 6, "--batch-size", 16, "--out", "m"]
+    res = torchrun(args, cwd=tmp_path, env=_env(NEUROFLOW_TEST_SIGNAL_AFTER_EPOCH="INT:2"))
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert lines == [
+        "error: stopped by SIGINT during epoch 3; epochs 1–2 are saved in m. "
+        "Continue with: neuroflow train --resume m."
+    ], res.stderr
+    # torchrun's report: ranks stopped by the interrupt (130), none by a lost peer (1)
+    assert "exitcode  : 130" in res.stderr and "exitcode  : 1 " not in res.stderr
+    assert json.loads((tmp_path / "m" / "checkpoint" / "state.json").read_text())["epoch"] == 2
+    assert not (tmp_path / "m" / "model.safetensors").exists()
 
 
 @pytest.mark.slow

@@ -122,9 +122,13 @@ def train(
 
 def _distributed(asked: bool):
     """The distributed strategy when asked for or started by torchrun; None for one process."""
-    from neuroflow.training.distributed import Distributed, launched_by_torchrun
+    from neuroflow.config import launched_by_torchrun
 
-    return Distributed.from_env() if asked or launched_by_torchrun() else None
+    if not asked and not launched_by_torchrun():
+        return None
+    from neuroflow.training.distributed import Distributed
+
+    return Distributed.from_env()
 
 
 @app.command()

@@ -30,11 +30,6 @@ TIMEOUT_ENV, TIMEOUT_S = "NEUROFLOW_DIST_TIMEOUT", 120.0
 SIGNALS = ("", "SIGINT", "SIGTERM")
 
 
-def launched_by_torchrun(environ=os.environ) -> bool:
-    """Whether torchrun (or a launcher setting its variables) started this process with other ranks."""
-    return all(environ.get(k) for k in ("RANK", "WORLD_SIZE")) and environ["WORLD_SIZE"] != "1"
-
-
 def timeout_s() -> float:
     value = os.environ.get(TIMEOUT_ENV, "")
     try:
@@ -45,6 +40,20 @@ def timeout_s() -> float:
 
 class PeerLost(TrainingStopped):
     """Another rank stopped or cannot be reached; this one stops too instead of waiting for ever."""
+
+
+@contextlib.contextmanager
+def _exchange():
+    """Around anything that talks to the other ranks: a lost connection becomes PeerLost."""
+    import torch.distributed as dist
+
+    try:
+        yield
+    except RuntimeError as err:  # gloo reports a closed connection as a RuntimeError
+        text = str(err)
+        if isinstance(err, dist.DistError) or "gloo" in text or "onnection" in text:
+            raise _peer_lost(err) from None
+        raise
 
 
 def _peer_lost(err: BaseException) -> PeerLost:
@@ -62,7 +71,7 @@ class Distributed(Strategy):
     def __init__(self, rank: int, world_size: int, local_world_size: int = 1):
         self.rank, self.world_size, self.local_world_size = rank, world_size, local_world_size
         self.ddp: nn.Module | None = None
-        self._global_n = 0
+        self._global_n = self._global_batch = 0
         self._shared: Path | None = None
 
     # joining -------------------------------------------------------------------------------------
@@ -128,6 +137,7 @@ class Distributed(Strategy):
                 f"give a multiple of {self.world_size}, e.g. --batch-size "
                 f"{max(1, round(global_batch / self.world_size)) * self.world_size}",
             )
+        self._global_batch = global_batch
         return global_batch // self.world_size
 
     def batches(self, permutation: torch.Tensor, global_batch: int):
@@ -141,7 +151,8 @@ class Distributed(Strategy):
             yield chunk.tensor_split(self.world_size)[self.rank]
 
     def shard(self, permutation: torch.Tensor) -> torch.Tensor:
-        return permutation[self.rank :: self.world_size]
+        """Every example this rank takes in the epoch (its parts of the global batches, in order)."""
+        return torch.cat(list(self.batches(permutation, self._global_batch)))
 
     def setup(self, network, params, loss: StepLoss, generators: list) -> None:
         from torch.nn.parallel import DistributedDataParallel
@@ -150,10 +161,8 @@ class Distributed(Strategy):
         self.generator = generators[0] if generators else None
         # The network is in channels_last already (built so, on every rank alike); DDP broadcasts
         # rank 0's weights and buffers, so every rank starts from the same network.
-        try:
+        with _exchange():
             self.ddp = DistributedDataParallel(network)
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
 
     def __call__(self, x, y, extra=None) -> StepResult:
         from neuroflow.models.layers import dropout_generator
@@ -163,21 +172,19 @@ class Distributed(Strategy):
         share = n / self._global_n * world
         for p in self.params:
             p.grad = None
-        with dropout_generator(self.generator):
-            out = self.ddp(x if extra is None else torch.cat([x, extra]))
-        logits = out[:n]
-        # An empty part (a last batch smaller than the world) still joins, with a zero gradient.
-        data_loss = self.loss.data(logits, y) * share if n else out.sum() * 0.0
-        loss = data_loss
-        if extra is not None and len(extra):
-            loss = loss + self.loss.weight * self.loss.non_examples(out[n:])
-        try:
+        with _exchange():
+            with dropout_generator(self.generator):
+                out = self.ddp(x if extra is None else torch.cat([x, extra]))
+            logits = out[:n]
+            # An empty part (a last batch smaller than the world) still joins, with a zero gradient.
+            data_loss = self.loss.data(logits, y) * share if n else out.sum() * 0.0
+            loss = data_loss
+            if extra is not None and len(extra):
+                loss = loss + self.loss.weight * self.loss.non_examples(out[n:])
             loss.backward()
             # The batch's losses, the same on every rank, so a NaN stops every rank at the same step.
             totals = torch.stack([data_loss.detach(), loss.detach()]) / world
             self._reduce(totals)
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
         grads = [p.grad for p in self.params]
         local = data_loss.detach() / share if n else data_loss.detach()  # the part's own mean loss
         return StepResult(logits.detach(), local, totals[1], grads)
@@ -189,10 +196,8 @@ class Distributed(Strategy):
         return t
 
     def all_sum(self, values: list[float]) -> list[float]:
-        try:
+        with _exchange():
             t = self._reduce(torch.tensor([float(v) for v in values], dtype=torch.float64))
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
         return [type(v)(x) for v, x in zip(values, t.tolist(), strict=True)]
 
     def from_chief(self, compute):
@@ -200,19 +205,15 @@ class Distributed(Strategy):
         import torch.distributed as dist
 
         box = [compute() if self.is_chief else None]
-        try:
+        with _exchange():
             dist.broadcast_object_list(box, src=0)
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
         return box[0]
 
     def stop_signal(self, signame: str | None) -> str | None:
         """A signal any rank received: every rank stops after the same step."""
         code = torch.tensor([SIGNALS.index(signame) if signame in SIGNALS else int(bool(signame))])
-        try:
+        with _exchange():
             self._reduce_max(code)
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
         return SIGNALS[int(code)] or None
 
     def _reduce_max(self, t):
@@ -227,10 +228,8 @@ class Distributed(Strategy):
         import torch.distributed as dist
 
         said = [None] * self.world_size
-        try:
+        with _exchange():
             dist.all_gather_object(said, None if error is None else str(error))
-        except RuntimeError as err:
-            raise _peer_lost(err) from None
         failed = [(rank, text) for rank, text in enumerate(said) if text]
         if error is None and failed:
             rank, text = failed[0]
@@ -303,4 +302,4 @@ class OtherRankFailed(NeuroflowError):
     """Another rank's preparation failed (its data, its folder): every rank stops before training."""
 
 
-__all__ = ["Distributed", "PeerLost", "OtherRankFailed", "launched_by_torchrun"]
+__all__ = ["Distributed", "OtherRankFailed", "PeerLost"]

@@ -191,6 +191,7 @@ class Trainer:
                     raise interrupted(signame, epoch, self.run_dir, self._saved_epoch())
         train_s = time.perf_counter() - t0
         self.totals = self.strategy.all_sum(self.totals)
+        self._same_random_state()
         target_std = self.dataset.preprocessing.get("target_std", 1.0)
         val = self.strategy.from_chief(
             lambda: validation_logs(self.network, self.data.val, self.is_cls, target_std)
@@ -199,6 +200,25 @@ class Trainer:
         logs["time_s"] = round(time.perf_counter() - t0, 3)
         logs["train_time_s"] = round(train_s, 3)  # the steps alone, without validation
         return logs
+
+    def _same_random_state(self) -> None:
+        """Every process continues from the chief's random states, which its checkpoint holds.
+
+        Processes draw as many numbers as their part of a batch has examples, and a last batch
+        divides unevenly: without this, a resumed process would continue other streams than the
+        uninterrupted one. One process: its own states, unchanged.
+        """
+        if self.strategy.world_size == 1:
+            return
+        states = self.strategy.from_chief(
+            lambda: (
+                {"torch": torch.get_rng_state()}
+                | {k: g.get_state() for k, g in self.generators.items()}
+            )
+        )
+        torch.set_rng_state(states.pop("torch"))
+        for name, state in states.items():
+            self.generators[name].set_state(state)
 
     def step(self, epoch: int, step: int, idx: torch.Tensor) -> None:
         xb, yb, extra = self.data.batch(idx, self.generators)
