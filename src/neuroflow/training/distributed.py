@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import math
 import os
 import shutil
 import tempfile
@@ -28,6 +29,9 @@ ENV = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 # says so and stops: a machine that vanishes without closing its connections is noticed within this.
 TIMEOUT_ENV, TIMEOUT_S = "NEUROFLOW_DIST_TIMEOUT", 120.0
 SIGNALS = ("", "SIGINT", "SIGTERM")
+# Ranks agree on a Ctrl-C or SIGTERM every this many steps: each agreement is an exchange, and on a
+# busy machine every exchange waits for the slowest rank to be scheduled again.
+STOP_EVERY = 4
 
 
 def timeout_s() -> float:
@@ -71,7 +75,7 @@ class Distributed(Strategy):
     def __init__(self, rank: int, world_size: int, local_world_size: int = 1):
         self.rank, self.world_size, self.local_world_size = rank, world_size, local_world_size
         self.ddp: nn.Module | None = None
-        self._global_n = self._global_batch = 0
+        self._global_n = self._global_batch = self._steps = 0
         self._shared: Path | None = None
 
     # joining -------------------------------------------------------------------------------------
@@ -182,12 +186,13 @@ class Distributed(Strategy):
             if extra is not None and len(extra):
                 loss = loss + self.loss.weight * self.loss.non_examples(out[n:])
             loss.backward()
-            # The batch's losses, the same on every rank, so a NaN stops every rank at the same step.
-            totals = torch.stack([data_loss.detach(), loss.detach()]) / world
-            self._reduce(totals)
         grads = [p.grad for p in self.params]
+        # A NaN anywhere reaches every rank's averaged gradients: judged on them, every rank stops
+        # at the same step, with no exchange of its own (each one costs a wake-up on a busy host).
+        finite = all(bool(torch.isfinite(g).all()) for g in grads if g is not None)
+        checked = loss.detach().nan_to_num(0.0, 0.0, 0.0) if finite else torch.tensor(math.nan)
         local = data_loss.detach() / share if n else data_loss.detach()  # the part's own mean loss
-        return StepResult(logits.detach(), local, totals[1], grads)
+        return StepResult(logits.detach(), local, checked, grads)
 
     def _reduce(self, t: torch.Tensor) -> torch.Tensor:
         import torch.distributed as dist
@@ -210,7 +215,10 @@ class Distributed(Strategy):
         return box[0]
 
     def stop_signal(self, signame: str | None) -> str | None:
-        """A signal any rank received: every rank stops after the same step."""
+        """A signal any rank received: every rank stops after the same step (asked every few steps)."""
+        self._steps += 1
+        if self._steps % STOP_EVERY:
+            return None
         code = torch.tensor([SIGNALS.index(signame) if signame in SIGNALS else int(bool(signame))])
         with _exchange():
             self._reduce_max(code)
