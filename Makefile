@@ -8,7 +8,7 @@ PIP := $(PY) -m pip
 NF := $(VENV)/bin/neuroflow
 SHARED_MNIST := ../shared/data/mnist
 
-.PHONY: demo test venv install install-test install-notebooks lessons lint bench clean
+.PHONY: demo test venv install install-test install-notebooks lessons lint bench bench-scaling clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: install-test
 
 bench: install
 	$(PY) -m benchmarks --data-dir $(SHARED_MNIST)
+
+# 2 processes pinned to a core each against 1 (torch.distributed, gloo): a section of RESULTS.md.
+bench-scaling: install
+	$(PY) -m benchmarks.scaling --data-dir $(SHARED_MNIST)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache

@@ -106,9 +106,9 @@ def main() -> None:
 def _standalone_sections(out: Path) -> str:
     """The sections of RESULTS.md that other benchmarks write (serving, streaming, scaling), kept
     as they are when this script rewrites the file."""
-    from benchmarks import serve_load, streaming
+    from benchmarks import scaling, serve_load, streaming
 
-    theirs = {serve_load.SECTION, streaming.SECTION}
+    theirs = {serve_load.SECTION, streaming.SECTION, scaling.SECTION}
     text = out.read_text() if out.exists() else ""
     kept, keep = [], False
     for line in text.splitlines():

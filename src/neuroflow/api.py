@@ -49,12 +49,9 @@ def train(
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
     with the settings it started with; settings given again must equal the recorded ones.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
-    image folder is held in memory when it fits a share of RAM, else streamed (`data_in` decides
-    otherwise, same weights); `strict=True` refuses unreadable pictures instead of skipping them.
+    image folder too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
+    torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
     """
-    from neuroflow.evaluation.after_training import after_training
-    from neuroflow.training.run import plan
-
     named = model if model is None or isinstance(model, str | Path) else None
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
@@ -64,22 +61,68 @@ def train(
     )  # fmt: skip
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
     reading = dict(data_in=data_in, strict=strict, note=note)
-    run = plan(settings, data, parent, out, resume, reading=reading)
+    strategy, ours = _strategy(strategy)
     try:
-        spec_object = model if named is None else None
-        trained = _fit_run(run, spec_object, progress, name, strategy, callbacks)
-        if license:
-            trained.config["license"] = license
-        if post_fit:
-            after_training(trained, run.dataset)
-        if run.out is not None and (strategy is None or strategy.is_chief):
-            trained.save(run.out)
-        if test:
-            trained.test_report = evaluate(trained, run.dataset)
-    except BaseException:
-        run.remove_made_folders()
-        raise
+        chief = strategy is None or strategy.is_chief
+        progress = progress if chief else "quiet"  # the other ranks write and print nothing
+        run = _plan(strategy, settings, data, parent, out if chief else None, resume, reading)
+        try:
+            spec_object = model if named is None else None
+            trained = _fit_run(run, spec_object, progress, name, strategy, callbacks)
+            if license:
+                trained.config["license"] = license
+            if chief:
+                _after(trained, run, post_fit, test)
+        except BaseException:
+            run.remove_made_folders()
+            raise
+    finally:
+        if ours:
+            strategy.shutdown()
     return trained
+
+
+def _plan(strategy, settings, data, parent, out, resume, reading):
+    """The run, planned in every process; each rank learns whether another one failed to."""
+    from neuroflow.training.run import plan
+
+    if strategy is None or strategy.world_size == 1:
+        return plan(settings, data, parent, out, resume, reading=reading)
+    resume = strategy.shared_checkpoint(resume) if resume is not None else None
+    try:
+        run = plan(settings, data, parent, out, resume, reading=reading)
+    except BaseException as err:
+        strategy.agree(err)
+        raise
+    strategy.agree(None)
+    return run
+
+
+def _after(trained: Model, run, post_fit: bool, test: bool) -> None:
+    """The chief's work after training: calibration and the unknown-input check, the model
+    folder, the test figures."""
+    from neuroflow.evaluation.after_training import after_training
+
+    if post_fit:
+        after_training(trained, run.dataset)
+    if run.out is not None:
+        trained.save(run.out)
+    if test:
+        trained.test_report = evaluate(trained, run.dataset)
+
+
+def _strategy(strategy):
+    """(strategy, whether train made it): "distributed", or torchrun's variables, join its
+    processes."""
+    from neuroflow.config import launched_by_torchrun
+
+    if strategy == "distributed" or (strategy is None and launched_by_torchrun()):
+        from neuroflow.training.distributed import Distributed
+
+        return Distributed.from_env(), True
+    if isinstance(strategy, str):
+        raise UsageError(f"unknown strategy {strategy!r}", 'give "distributed" or a Strategy')
+    return strategy, False
 
 
 def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:

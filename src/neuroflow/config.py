@@ -61,3 +61,11 @@ def usable_cores() -> int:
 def env_threads() -> int | None:
     value = os.environ.get("NEUROFLOW_THREADS")
     return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def launched_by_torchrun() -> bool:
+    """Whether torchrun (or a launcher setting its variables) started this process among others.
+
+    Read without importing torch, so that a plain `neuroflow train` starts as fast as before.
+    """
+    return os.environ.get("WORLD_SIZE", "1").strip() not in ("", "1")

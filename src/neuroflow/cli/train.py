@@ -7,7 +7,8 @@ import json
 
 import typer
 
-from neuroflow.cli.app import app
+from neuroflow.cli.app import app, fail
+from neuroflow.errors import NeuroflowError
 
 
 @app.command()
@@ -82,22 +83,49 @@ def train(
     ),
     license_: str = typer.Option(None, "--license", help="License recorded in the model card."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
+    distributed: bool = typer.Option(
+        False,
+        "--distributed",
+        help="Train as one process of a torchrun group, from torchrun's variables (automatic under "
+        "torchrun; see docs/distributed.md).",
+    ),
 ) -> None:
     """Train a model and write its folder: config.json, model.safetensors, README.md, history.json,
     loss_curve.png."""
     from neuroflow.api import train as train_model
     from neuroflow.plotting import figures as plotting
 
-    with plotting.helper():  # loads matplotlib on another core while torch loads and trains
-        trained = train_model(
-            data, model, target=target, task=task, parent=from_model, freeze=freeze,
-            new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
-            optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
-            augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
-            data_dir=data_dir, data_in=data_in, strict=strict,
-            out=out or (None if resume else True), resume=resume,
-            on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto", test=not quiet,
-        )  # fmt: skip
+    strategy = _distributed(distributed)
+    try:
+        with plotting.helper():  # loads matplotlib on another core while torch loads and trains
+            trained = train_model(
+                data, model, target=target, task=task, parent=from_model, freeze=freeze,
+                new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
+                optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
+                augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
+                data_dir=data_dir, data_in=data_in, strict=strict,
+                out=out or (None if resume else True), resume=resume,
+                on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto",
+                test=not quiet, strategy=strategy,
+            )  # fmt: skip
+    except NeuroflowError as err:
+        from neuroflow.training.distributed import PeerLost
+
+        if strategy is None or isinstance(err, PeerLost):
+            raise
+        # Every rank meets the same errors (or is told of another's): rank 0 says them, and the
+        # others wait until it has, since torchrun stops every rank once one of them has ended.
+        try:
+            if strategy.is_chief:
+                fail(str(err), err.exit_code)
+            raise SystemExit(err.exit_code) from None
+        finally:
+            strategy.settle()
+    finally:
+        if strategy is not None:
+            strategy.shutdown()
+    if strategy is not None and not strategy.is_chief:
+        return
     if not quiet:
         report = trained.test_report
         if trained.task == "classification":
@@ -106,6 +134,17 @@ def train(
             figure = f"test R² {report['r2']:.3f}, MAE {report['mae']:.4g}"
         print(f"{figure} on {report['data']}")
         print(f"Model saved to {trained.path} (reload with: neuroflow.load({str(trained.path)!r}))")
+
+
+def _distributed(asked: bool):
+    """The distributed strategy when asked for or started by torchrun; None for one process."""
+    from neuroflow.config import launched_by_torchrun
+
+    if not asked and not launched_by_torchrun():
+        return None
+    from neuroflow.training.distributed import Distributed
+
+    return Distributed.from_env()
 
 
 @app.command()

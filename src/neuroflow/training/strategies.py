@@ -42,9 +42,10 @@ class StepLoss:
 class Strategy:
     """The seam between the trainer and how gradients are computed: one process, threads, processes.
 
-    The trainer calls `setup` once, `shard` on each epoch's permutation, `__call__` for each batch
-    inside `steps()`, `all_sum` for the epoch's totals, and `close` at the end. Only the chief
-    process prints progress and writes files.
+    The trainer calls `setup` once, `batches` on each epoch's permutation (its share, in steps of
+    `batch_size`), `__call__` for each batch inside `steps()`, `stop_signal` after each step,
+    `all_sum` for the epoch's totals, `from_chief` for validation, and `close` at the end. Only the
+    chief process prints progress, validates and writes files.
     """
 
     rank, world_size = 0, 1
@@ -59,6 +60,14 @@ class Strategy:
 
     def setup(self, network, params, loss: StepLoss, generators: list) -> None:
         raise NotImplementedError
+
+    def threads(self) -> int | None:
+        """Torch threads for this process (None: every core it may use, or NEUROFLOW_THREADS)."""
+        return None
+
+    def batches(self, permutation: torch.Tensor, global_batch: int):
+        """The example indices of each step of an epoch, as this process takes them."""
+        return self.shard(permutation).split(self.batch_size(global_batch))
 
     def shard(self, permutation: torch.Tensor) -> torch.Tensor:
         """This process's share of an epoch's permutation of the training examples."""
@@ -77,6 +86,15 @@ class Strategy:
     def all_sum(self, values: list[float]) -> list[float]:
         """Sums over every process (one process: the values themselves)."""
         return values
+
+    def from_chief(self, compute: Callable):
+        """The chief's `compute()`, on every process (validation, what is saved): they never
+        disagree."""
+        return compute()
+
+    def stop_signal(self, signame: str | None) -> str | None:
+        """The signal that stops training after this step, if any process received one."""
+        return signame
 
     def close(self) -> None:
         pass

@@ -87,7 +87,7 @@ class TrainData:
         if self.augmenter is not None:
             xb = self.augmenter(xb, generators["augment"])
         extra = None
-        if self.non_examples:
+        if self.non_examples and len(xb):  # a process's part of a small last batch can be empty
             extra = make_non_examples(xb, self.non_examples, generators["outliers"])
         return xb, yb, extra
 

@@ -77,7 +77,7 @@ class Trainer:
 
         s, ds = self.settings, self.dataset
         # Tables are tiny matrices: a second thread costs more to wake than it saves.
-        self.threads = configure_torch(1 if ds.kind == "table" else None)
+        self.threads = configure_torch(1 if ds.kind == "table" else self.strategy.threads())
         seed_everything(s.seed)
         self.spec, self.network = build_network(self.spec, ds.input_shape, ds.n_outputs, ds.task)
         net = self.network
@@ -162,8 +162,10 @@ class Trainer:
         self.setup()
         self.t_fit = time.perf_counter()
         self.network.train()
-        try:
-            with StopOnSignal() as self.stop, contextlib.closing(self.strategy):
+        # Callbacks close (the last checkpoint reaches the disk) while signals are still only noted:
+        # torchrun sends SIGTERM to every rank when one dies, and it must not cut that write short.
+        with StopOnSignal() as self.stop, contextlib.closing(self.strategy):
+            try:
                 for epoch in range(self.state.epoch + 1, self.settings.epochs + 1):
                     if self.stop_training:
                         break
@@ -171,32 +173,56 @@ class Trainer:
                         cb.on_epoch_start(self, epoch)
                     logs = self.epoch(epoch)
                     self.end_epoch(epoch, logs)
-            return self.finish()
-        finally:
-            for cb in self.callbacks:
-                cb.close()
+                return self.finish()
+            finally:
+                for cb in self.callbacks:
+                    cb.close()
 
     def epoch(self, epoch: int) -> dict:
         t0 = time.perf_counter()
         perm = torch.randperm(len(self.data.train), generator=self.generators["shuffle"])
         self.totals = [0.0, 0, 0]  # loss × examples, correct, examples
-        batch = self.strategy.batch_size(self.settings.batch_size)
-        batches = self.strategy.shard(perm).split(batch)  # this process's share, streamed or not
+        batches = list(
+            self.strategy.batches(perm, self.settings.batch_size)
+        )  # this process's share
         with self.strategy.steps(), self.data.reading(batches):
             for step, idx in enumerate(batches, 1):
                 self.step(epoch, step, idx)
                 for cb in self.callbacks:
                     cb.on_step_end(self, step, self._train_logs())
-                if self.stop.signal:
-                    raise interrupted(self.stop.signal, epoch, self.run_dir, self._saved_epoch())
+                signame = self.strategy.stop_signal(self.stop.signal)
+                if signame:
+                    raise interrupted(signame, epoch, self.run_dir, self._saved_epoch())
         train_s = time.perf_counter() - t0
         self.totals = self.strategy.all_sum(self.totals)
+        self._same_random_state()
         target_std = self.dataset.preprocessing.get("target_std", 1.0)
-        val = validation_logs(self.network, self.data.val, self.is_cls, target_std)
+        val = self.strategy.from_chief(
+            lambda: validation_logs(self.network, self.data.val, self.is_cls, target_std)
+        )
         logs = {"epoch": epoch, **self._train_logs(), **val}
         logs["time_s"] = round(time.perf_counter() - t0, 3)
         logs["train_time_s"] = round(train_s, 3)  # the steps alone, without validation
         return logs
+
+    def _same_random_state(self) -> None:
+        """Every process continues from the chief's random states, which its checkpoint holds.
+
+        Processes draw as many numbers as their part of a batch has examples, and a last batch
+        divides unevenly: without this, a resumed process would continue other streams than the
+        uninterrupted one. One process: its own states, unchanged.
+        """
+        if self.strategy.world_size == 1:
+            return
+        states = self.strategy.from_chief(
+            lambda: (
+                {"torch": torch.get_rng_state()}
+                | {k: g.get_state() for k, g in self.generators.items()}
+            )
+        )
+        torch.set_rng_state(states.pop("torch"))
+        for name, state in states.items():
+            self.generators[name].set_state(state)
 
     def step(self, epoch: int, step: int, idx: torch.Tensor) -> None:
         xb, yb, extra = self.data.batch(idx, self.generators)
@@ -225,7 +251,10 @@ class Trainer:
         return epoch_logs(total_loss, correct, seen, self.is_cls, target_std)
 
     def _saved_epoch(self) -> int | None:
-        return self.checkpoints.saved_epoch() if self.checkpoints else None
+        """The last epoch on disk, as the chief (the one that writes) knows it."""
+        return self.strategy.from_chief(
+            lambda: self.checkpoints.saved_epoch() if self.checkpoints else None
+        )
 
     def end_epoch(self, epoch: int, logs: dict) -> None:
         self.state.epoch = epoch

@@ -25,8 +25,10 @@ FLAGS = {
 }  # fmt: skip
 # Settings recorded since a later version, as the studies begun before it had them.
 RECORDED_BEFORE = {"folds": 1}
+CONNECT_TIMEOUT_S = 10  # a database server that does not answer is given up after this
 DRIVERS = {
-    "postgresql": "install it with: pip install psycopg2-binary",
+    "postgresql": "install it with: pip install 'neuroflow[postgres]' (psycopg) or "
+    "pip install psycopg2-binary",
     "mysql": "install it with: pip install PyMySQL, and write the URL as "
     "mysql+pymysql://user:password@host/db",
 }
@@ -46,6 +48,17 @@ def storage_url(storage: str | None, out_dir: Path | None) -> str | None:
             "create it first or give another --storage",
         )
     return f"sqlite:///{path}"
+
+
+def with_driver(url: str) -> str:
+    """postgresql:// means psycopg2 to SQLAlchemy; where only psycopg (3) is installed, use that."""
+    import importlib.util
+
+    scheme, _, rest = url.partition("://")
+    only_3 = importlib.util.find_spec("psycopg2") is None and importlib.util.find_spec("psycopg")
+    if scheme in ("postgresql", "postgres") and only_3:
+        return f"postgresql+psycopg://{rest}"
+    return "postgresql://" + rest if scheme == "postgres" else url
 
 
 def redact(url: str) -> str:
@@ -100,10 +113,15 @@ def _storage(url: str):
     kwargs = (
         {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
     )
+    if url.startswith("postgres"):  # a server that does not answer: say so, never wait for ever
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
     for attempt in range(6):  # workers starting together can race to create the tables
         try:
             return optuna.storages.RDBStorage(
-                url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S
+                with_driver(url),
+                engine_kwargs=kwargs,
+                heartbeat_interval=HEARTBEAT_S,
+                grace_period=GRACE_S,
             )
         except ImportError:  # optuna's message does not name the module, so name the usual one
             fix = DRIVERS.get(
