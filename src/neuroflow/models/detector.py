@@ -25,15 +25,15 @@ def features_and_logits(
         network.eval()
     scale = image_scale(preprocessing)
     feats, logits = [], []
-    xt = torch.from_numpy(np.ascontiguousarray(x))
-    for i in range(0, len(xt), batch_size):
-        h = to_input(xt[i : i + batch_size], scale)
+    for i in range(0, len(x), batch_size):
+        rows = torch.from_numpy(np.ascontiguousarray(x[i : i + batch_size]))  # read per batch
+        h = to_input(rows, scale)
         for layer in network.layers[:-1]:
             h = layer(h)
         feats.append(
             h.float().clone()
             if space == "features"
-            else to_input(xt[i : i + batch_size], scale).reshape(len(h), -1).float()
+            else to_input(rows, scale).reshape(len(h), -1).float()
         )
         logits.append(network.layers[-1](h))
     return torch.cat(feats).numpy(), torch.cat(logits).numpy()

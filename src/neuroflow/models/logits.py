@@ -32,10 +32,10 @@ def predict_logits(
 ) -> torch.Tensor:
     """Logits for every row of `data`, in large batches without autograd.
 
-    `data` is an array of prepared inputs, or anything with `len()` and `inputs(slice)` that
-    gives network-ready batches (training's ArrayData).
+    `data` is an array of prepared inputs (or rows read from disk as they are sliced), or anything
+    with `len()` and `inputs(slice)` that gives network-ready batches (training's ArrayData).
     """
-    if isinstance(data, np.ndarray):
+    if not hasattr(data, "inputs"):
         data = _Rows(data, scale)
     was_training = network.training
     if was_training:  # a loaded model is in eval mode already; switching costs more than a row
@@ -47,16 +47,16 @@ def predict_logits(
 
 
 class _Rows:
-    """Prepared inputs as a sequence of network-ready batches."""
+    """Prepared inputs as a sequence of network-ready batches, each read when it is asked for."""
 
-    def __init__(self, x: np.ndarray, scale: float | None):
-        self.x, self.scale = torch.from_numpy(np.ascontiguousarray(x)), scale
+    def __init__(self, x, scale: float | None):
+        self.x, self.scale = x, scale
 
     def __len__(self) -> int:
         return len(self.x)
 
     def inputs(self, index: slice) -> torch.Tensor:
-        return to_input(self.x[index], self.scale)
+        return to_input(torch.from_numpy(np.ascontiguousarray(self.x[index])), self.scale)
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
