@@ -38,3 +38,15 @@ def test_a_dataset_describes_its_shape_classes_and_splits():
     assert (
         ds.describe() == "tiny: image, inputs 28×28×1, 2 classes, 4 train / 1 validation / 2 test"
     )
+
+
+def test_split_gives_the_arrays_of_each_split_by_name():
+    import pytest
+
+    import neuroflow as nf
+
+    ds = nf.load_dataset("iris")
+    x, y = ds.split("val")
+    assert x is ds.x_val and y is ds.y_val
+    with pytest.raises(ValueError, match="unknown split 'dev'"):
+        ds.split("dev")

@@ -39,6 +39,12 @@ class Dataset:
     def n_outputs(self) -> int:
         return len(self.class_names) if self.task == "classification" else 1
 
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (x, y) arrays of the 'train', 'val' or 'test' split."""
+        if name not in ("train", "val", "test"):
+            raise ValueError(f"unknown split {name!r}: use 'train', 'val' or 'test'")
+        return getattr(self, f"x_{name}"), getattr(self, f"y_{name}")
+
     def describe(self) -> str:
         sizes = (
             f"{len(self.x_train)} train / {len(self.x_val)} validation / {len(self.x_test)} test"
