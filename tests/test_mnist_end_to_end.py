@@ -93,7 +93,9 @@ def test_not_digits_are_told_apart(invert_model, mnist):
 def test_acceptance_and_accuracy_on_accepted(invert_model, mnist):
     _, logits = features_and_logits(invert_model.network, mnist.x_test, invert_model.preprocessing)
     accepted = invert_model.known(invert_model.unknown_scores(mnist.x_test))
-    assert accepted.mean() >= 0.95
+    # the threshold is a conformal quantile of the validation scores: on average 95% of known
+    # inputs are accepted, so a test set of 10,000 lands within a point of it
+    assert abs(accepted.mean() - 0.95) <= 0.01
     pred = logits.argmax(1)
     assert (pred[accepted] == mnist.y_test[accepted]).mean() >= (pred == mnist.y_test).mean()
 

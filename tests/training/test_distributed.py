@@ -183,7 +183,7 @@ def two_ranks(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_two_ranks_end_with_the_one_process_weights(two_ranks, tmp_path, monkeypatch):
     import neuroflow as nf
-    from neuroflow.training.batches import predict_logits
+    from neuroflow.models.logits import predict_logits
 
     monkeypatch.setenv("NEUROFLOW_THREADS", "1")
     one = nf.train(_dataset(), **SETTINGS, out=tmp_path / "one", progress="quiet", post_fit=False)

@@ -26,7 +26,8 @@ def _worker(url: str, out: Path, space: Path) -> subprocess.Popen:
     env = {**os.environ, "NEUROFLOW_THREADS": "1", "MPLBACKEND": "Agg"}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), str(REPO), env.get("PYTHONPATH", "")])
     args = ["tune", "iris", "--trials", TRIALS, "--storage", url, "--study", "shared"]
-    args += ["--space", space, "--out", out, "--json", "-q"]
+    # one fold: the best model then scores on the validation split what the study recorded for it
+    args += ["--space", space, "--folds", 1, "--out", out, "--json", "-q"]
     return subprocess.Popen(
         [sys.executable, "-m", "neuroflow", *map(str, args)],
         env=env,

@@ -224,7 +224,7 @@ def test_a_bundle_is_served_with_its_card_and_figures(iris_model, tmp_path, cli)
     assert cli("bundle", iris_model, "--out", tmp_path / "shared-iris.zip").code == 0
     with TestClient(create_app([tmp_path / "shared-iris.zip"], tmp_path / "work", warm=False)) as c:
         detail = c.get("/api/models/shared-iris").json()
-        assert detail["name"] == "iris-iris-mlp" and "## " in detail["card"]
+        assert detail["name"] == "iris-mlp" and "## " in detail["card"]
         assert (
             c.get(f"/api/models/shared-iris/figures/{detail['figures'][0]['name']}").content[:4]
             == b"\x89PNG"

@@ -153,6 +153,6 @@ def test_training_shows_a_growing_curve_and_the_new_model(
     expect(page.locator("#train-status")).to_contain_text("done", timeout=120_000)
     assert page.evaluate("window.points") == [1, 2, 3, 4, 5, 6]
     expect(page.locator("#model option")).to_have_count(2)
-    assert "iris-iris-mlp" in page.locator("#model").inner_text()
+    assert "iris-mlp" in page.locator("#model").inner_text()
     page.screenshot(path=tmp_path / "trained.png", full_page=True)
-    assert (served.workdir / "iris-iris-mlp" / "config.json").is_file()
+    assert (served.workdir / "iris-mlp" / "config.json").is_file()
