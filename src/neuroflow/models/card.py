@@ -29,23 +29,6 @@ METRIC_NAMES = {
     "rmse": "Root mean squared error",
     "r2": "R²",
 }
-SETTING_WORDS = [
-    ("optimizer", "optimizer"),
-    ("lr", "learning rate"),
-    ("batch_size", "batch size"),
-    ("epochs", "epochs asked for"),
-    ("epochs_run", "epochs run"),
-    ("early_stopping", "early stopping patience (epochs)"),
-    ("schedule", "learning-rate schedule"),
-    ("weight_decay", "weight decay"),
-    ("label_smoothing", "label smoothing"),
-    ("augment", "augmentation"),
-    ("seed", "seed"),
-    ("wall_time_s", "wall time (s)"),
-    ("threads", "CPU threads"),
-    ("world_size", "processes (distributed training's world size)"),
-    ("machine", "machine"),
-]
 
 
 def summary_of(config: dict, network=None) -> list[dict]:

@@ -21,6 +21,7 @@ SETTING_WORDS = [
     ("seed", "seed"),
     ("wall_time_s", "wall time (s)"),
     ("threads", "CPU threads"),
+    ("world_size", "processes (distributed training's world size)"),
     ("machine", "machine"),
 ]
 
