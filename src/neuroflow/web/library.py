@@ -17,6 +17,13 @@ def builtin_datasets() -> dict[str, str]:
     return {name: entry.about for name, entry in BUILTIN_DATASETS.items()}
 
 
+def model_name(data: str, recipe: str | None) -> str:
+    """The name `neuroflow train` gives a model of DATA and RECIPE (no word said twice)."""
+    from neuroflow.models.config import model_name as name
+
+    return name(data, recipe)
+
+
 def recipes() -> dict[str, str]:
     """Built-in recipe names → descriptions."""
     from neuroflow.models.recipes import RECIPES

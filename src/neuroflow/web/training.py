@@ -101,7 +101,7 @@ def start(req: TrainRequest, request: Request) -> dict:
             )
         options += ["--augment", req.augment]
     options += ["--epochs", str(req.epochs)]
-    name = req.name or f"{label}-{req.recipe or 'default'}"
+    name = req.name or library.model_name(label, req.recipe)
     job = state.trainer.start(data, options, name, cleanup)
     if (
         req.upload
