@@ -36,8 +36,9 @@ def drawing_png() -> bytes:
     return buf.getvalue()
 
 
-def small_digit_model(data_dir: str, out: Path) -> Path:
-    """mnist-fast on 8,000 MNIST digits for 2 epochs, as the page's tests train it."""
+def small_digit_model(data_dir: str, out: Path, evaluate: bool = False) -> Path:
+    """mnist-fast on 8,000 MNIST digits for 2 epochs, as the page's tests train it; `evaluate`
+    adds the figures on 500 test digits (confusion matrix, test accuracy) to its folder."""
     import dataclasses
 
     import neuroflow as nf
@@ -53,6 +54,8 @@ def small_digit_model(data_dir: str, out: Path) -> Path:
         y_test=ds.y_test[:500],
     )
     nf.train(ds, "mnist-fast", epochs=2, progress="quiet").save(out)
+    if evaluate:
+        nf.evaluate(nf.load(out), ds)
     return out
 
 

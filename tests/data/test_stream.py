@@ -46,8 +46,7 @@ def test_streamed_folder_is_the_in_memory_dataset(tmp_path, colour):
     stream = load_dataset(str(root), data_in="stream", seed=3, note=notes.append)
     assert isinstance(stream.x_train, StreamRows)
     for split in ("train", "val", "test"):
-        xm, ym = getattr(memory, f"x_{split}"), getattr(memory, f"y_{split}")
-        xs, ys = getattr(stream, f"x_{split}"), getattr(stream, f"y_{split}")
+        (xm, ym), (xs, ys) = memory.split(split), stream.split(split)
         assert xs.shape == xm.shape and np.array_equal(np.asarray(xs), xm)
         assert np.array_equal(ys, ym)
     assert stream.preprocessing == memory.preprocessing and stream.source == memory.source

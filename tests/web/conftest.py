@@ -3,7 +3,6 @@ process."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import subprocess
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from benchmarks.serve_load import small_digit_model
 
 import neuroflow as nf
 from tests.conftest import SHARED_MNIST
@@ -31,20 +31,8 @@ def digit_model(tmp_path_factory) -> Path:
     folder."""
     if not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():
         pytest.skip(f"the shared MNIST files are not at {SHARED_MNIST}")
-    ds = nf.load_dataset("mnist", data_dir=str(SHARED_MNIST))
-    ds = dataclasses.replace(
-        ds,
-        x_train=ds.x_train[:8000],
-        y_train=ds.y_train[:8000],
-        x_val=ds.x_val[:1500],
-        y_val=ds.y_val[:1500],
-        x_test=ds.x_test[:500],
-        y_test=ds.y_test[:500],
-    )
     out = tmp_path_factory.mktemp("web-models") / "digits"
-    nf.train(ds, "mnist-fast", epochs=2, progress="quiet").save(out)
-    nf.evaluate(nf.load(out), ds)
-    return out
+    return small_digit_model(str(SHARED_MNIST), out, evaluate=True)
 
 
 def free_port() -> int:
