@@ -8,6 +8,10 @@ pinned: `taskset -c RANK`, one torch thread each), in alternating order for seve
 writes its section into RESULTS.md. Two figures per run: images/s over the whole epoch (steps only,
 history.json's train_time_s), and images/s at the median step (128 / the median time between step
 ends on rank 0), which a shared machine's bursts of other work disturb much less.
+
+A third run, 2 ranks that skip the gradient exchange (each steps on its own half of every batch),
+is the ceiling this machine allows: what two pinned processes gain from half a batch each when
+nothing is exchanged. Its ratio to the exchanging run is what the exchange itself costs.
 """
 
 from __future__ import annotations
@@ -68,8 +72,18 @@ def child(argv: list[str]) -> None:
         def on_step_end(self, trainer, step: int, logs: dict) -> None:
             self.times.append(time.perf_counter())
 
+    strategy = None
+    if os.environ.get("NEUROFLOW_BENCH_NO_EXCHANGE"):
+        from neuroflow.training.distributed import Distributed
+
+        class NoExchange(Distributed):
+            def __call__(self, x, y, extra=None):
+                with self.ddp.no_sync():
+                    return super().__call__(x, y, extra)
+
+        strategy = NoExchange.from_env()
     model = nf.train(dataset, "mnist-cnn", epochs=1, seed=0, progress="quiet", post_fit=False,
-                     callbacks=[StepEnds()])  # fmt: skip
+                     callbacks=[StepEnds()], strategy=strategy)  # fmt: skip
     if os.environ.get("RANK", "0") == "0":
         t = StepEnds.times
         out.write_text(json.dumps({
@@ -92,12 +106,14 @@ def one_process(data_dir: str, work: Path, images: int) -> dict:
     return _measured(out, images)
 
 
-def two_processes(data_dir: str, work: Path, images: int) -> dict:
+def two_processes(data_dir: str, work: Path, images: int, exchange: bool = True) -> dict:
     out, port = work / "two.json", _port()
     procs = []
     for rank in (0, 1):
         env = _env(RANK=rank, LOCAL_RANK=rank, WORLD_SIZE=2, LOCAL_WORLD_SIZE=2,
                    MASTER_ADDR="127.0.0.1", MASTER_PORT=port, GLOO_SOCKET_IFNAME="lo")  # fmt: skip
+        if not exchange:
+            env["NEUROFLOW_BENCH_NO_EXCHANGE"] = "1"
         cmd = ["taskset", "-c", str(rank), *_child_command(out, data_dir, images)]
         procs.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True))  # fmt: skip
@@ -133,11 +149,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="neuroflow-scaling-") as tmp:
         for r in range(1, args.rounds + 1):
             # alternate which goes first, so a machine slowing down or speeding up favours neither
-            order = ("one", "two") if r % 2 else ("two", "one")
-            got = {}
-            for which in order:
-                run = one_process if which == "one" else two_processes
-                got[which] = run(args.data_dir, Path(tmp), args.images)
+            order = ("one", "two", "ceiling") if r % 2 else ("ceiling", "two", "one")
+            runs = {
+                "one": one_process,
+                "two": two_processes,
+                "ceiling": lambda *a: two_processes(*a, exchange=False),
+            }
+            got = {which: runs[which](args.data_dir, Path(tmp), args.images) for which in order}
             rows.append(got)
             print(_row(r, got), file=sys.stderr, flush=True)
     section = _section(rows, args)
@@ -146,12 +164,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _row(r: int, got: dict) -> str:
-    one, two = got["one"], got["two"]
+    one, two, top = got["one"], got["two"], got["ceiling"]
+    step = "median_step_images_s"
     return (
         f"| {r} | {one['images_s']:.0f} | {two['images_s']:.0f} | "
-        f"{two['images_s'] / one['images_s']:.2f}× | {one['median_step_images_s']:.0f} | "
-        f"{two['median_step_images_s']:.0f} | "
-        f"{two['median_step_images_s'] / one['median_step_images_s']:.2f}× | "
+        f"{two['images_s'] / one['images_s']:.2f}× | {one[step]:.0f} | {two[step]:.0f} | "
+        f"{two[step] / one[step]:.2f}× | {top[step] / one[step]:.2f}× | "
         f"{one['threads']} / {two['threads']} |"
     )
 
@@ -161,6 +179,8 @@ def _section(rows: list[dict], args) -> str:
     median = [
         row["two"]["median_step_images_s"] / row["one"]["median_step_images_s"] for row in rows
     ]
+    step = "median_step_images_s"
+    ceiling = [row["ceiling"][step] / row["one"][step] for row in rows]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         TITLE,
@@ -175,14 +195,17 @@ def _section(rows: list[dict], args) -> str:
         "each round, and each ratio is its own round's.",
         "",
         "| round | 1 process img/s | 2 processes img/s | speed-up | 1 process, median step "
-        "img/s | 2 processes, median step img/s | speed-up at the median step | threads 1 / 2 |",
-        "|---|---|---|---|---|---|---|---|",
+        "img/s | 2 processes, median step img/s | speed-up at the median step | ceiling: 2 "
+        "processes without the exchange, median step | threads 1 / 2 |",
+        "|---|---|---|---|---|---|---|---|---|",
         *(_row(i, row) for i, row in enumerate(rows, 1)),
         "",
         f"Speed-up of 2 processes over 1: **{statistics.median(median):.2f}×** at the median step "
         f"(median of {len(rows)} rounds; range {min(median):.2f}-{max(median):.2f}×), "
         f"{statistics.median(epoch):.2f}× over whole epochs (range {min(epoch):.2f}-"
-        f"{max(epoch):.2f}×); goal ≥ 1.8×.",
+        f"{max(epoch):.2f}×); goal ≥ 1.8×. Two processes that exchange nothing reach "
+        f"{statistics.median(ceiling):.2f}× (range {min(ceiling):.2f}-{max(ceiling):.2f}×): "
+        "that is what half a batch per pinned core allows here, before any exchange.",
         "",
     ]
     return "\n".join(lines)

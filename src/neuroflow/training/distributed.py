@@ -139,9 +139,10 @@ class Distributed(Strategy):
         self.network, self.params, self.loss = network, params, loss
         self.generator = generators[0] if generators else None
         # The network is in channels_last already (built so, on every rank alike); DDP broadcasts
-        # rank 0's weights and buffers, so every rank starts from the same network.
+        # rank 0's weights and buffers, so every rank starts from the same network. Gradients are
+        # views of DDP's exchange buffer, which saves copying them into it and back each step.
         with exchange():
-            self.ddp = DistributedDataParallel(network)
+            self.ddp = DistributedDataParallel(network, gradient_as_bucket_view=True)
 
     def __call__(self, x, y, extra=None) -> StepResult:
         from neuroflow.models.layers import dropout_generator
@@ -166,7 +167,9 @@ class Distributed(Strategy):
         grads = [p.grad for p in self.params]
         # A NaN anywhere reaches every rank's averaged gradients: judged on them, every rank stops
         # at the same step, with no exchange of its own (each one costs a wake-up on a busy host).
-        finite = all(bool(torch.isfinite(g).all()) for g in grads if g is not None)
+        # Their sum is NaN or infinite when any of them is, and costs one check, not one per tensor.
+        present = [g.sum() for g in grads if g is not None]
+        finite = not present or bool(torch.stack(present).sum().isfinite())
         checked = loss.detach().nan_to_num(0.0, 0.0, 0.0) if finite else torch.tensor(math.nan)
         local = data_loss.detach() / share if n else data_loss.detach()  # the part's own mean loss
         return StepResult(logits.detach(), local, checked, grads)
