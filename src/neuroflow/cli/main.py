@@ -27,6 +27,7 @@ from neuroflow.cli.app import app, run_app
 
 def main() -> None:
     startup.install()  # commands import torch inside their functions, so this comes first
+    startup.fewer_arenas()  # before torch starts its threads
     try:
         code = run_app()
     except SystemExit as done:

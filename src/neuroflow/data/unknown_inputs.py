@@ -23,8 +23,16 @@ def unknown_inputs(
     """`n` 28×28 uint8 unknown inputs of one `kind` in KINDS.
 
     'scrambled' shuffles the pixels or 7×7 patches of `digits` (N, 28, 28) if given, else of
-    rendered digits.
+    rendered digits. The card's letters are read from the file neuroflow ships (data.card_inputs).
     """
+    from neuroflow.data.card_inputs import shipped
+
+    pictures = shipped(kind, n, seed) if digits is None else None
+    return pictures if pictures is not None else render(kind, n, seed, digits)
+
+
+def render(kind: str, n: int, seed: int = 0, digits: np.ndarray | None = None) -> np.ndarray:
+    """`n` unknown inputs of one `kind`, made now."""
     make = KINDS.get(kind)
     return make(n, np.random.default_rng(seed), digits)
 
@@ -56,19 +64,26 @@ def _typed(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _noise(n: int, rng: np.random.Generator, digits=None) -> np.ndarray:
-    from scipy import ndimage
+    """Four kinds in turn: uniform, Gaussian, salt, and smooth blobs like out-of-focus patches."""
+    import torch
+    import torch.nn.functional as F
 
     kind = np.arange(n) % 4
-    uniform = rng.uniform(0, 255, (n, 28, 28))
-    gauss = rng.normal(rng.uniform(40, 200, (n, 1, 1)), rng.uniform(20, 80, (n, 1, 1)), (n, 28, 28))
-    salt = np.where(rng.random((n, 28, 28)) < rng.uniform(0.05, 0.3, (n, 1, 1)), 255.0, 0.0)
-    # smooth blobs, like out-of-focus patches
-    blobs = ndimage.zoom(rng.uniform(0, 255, (n, 7, 7)), (1, 4, 4), order=3)
+    out = np.empty((n, 28, 28))
+    k = [int((kind == i).sum()) for i in range(4)]
+    out[kind == 0] = rng.uniform(0, 255, (k[0], 28, 28))
+    out[kind == 1] = rng.normal(
+        rng.uniform(40, 200, (k[1], 1, 1)), rng.uniform(20, 80, (k[1], 1, 1)), (k[1], 28, 28)
+    )
+    salt = rng.random((k[2], 28, 28)) < rng.uniform(0.05, 0.3, (k[2], 1, 1))
+    out[kind == 2] = np.where(salt, 255.0, 0.0)
+    coarse = torch.from_numpy(rng.uniform(0, 255, (k[3], 1, 7, 7)))
+    blobs = F.interpolate(coarse, size=(28, 28), mode="bicubic", align_corners=True)[:, 0].numpy()
     blobs = (blobs - blobs.min((1, 2), keepdims=True)) * (
         255 / np.ptp(blobs, (1, 2), keepdims=True).clip(1)
     )
-    pick = np.select([kind[:, None, None] == k for k in range(4)], [uniform, gauss, salt, blobs])
-    return np.clip(np.rint(pick), 0, 255).astype(np.uint8)
+    out[kind == 3] = blobs
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
 def _shapes(n: int, rng: np.random.Generator, digits=None) -> np.ndarray:

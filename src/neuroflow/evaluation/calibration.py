@@ -50,12 +50,15 @@ def mistakes(logits: np.ndarray, y: np.ndarray) -> int:
     return int((logits.argmax(1) != y).sum())
 
 
-def fit_temperature(model, data) -> float:
-    """Fit T on the validation split; record it with before/after figures in the model config."""
+def fit_temperature(model, data, logits: np.ndarray | None = None) -> float:
+    """Fit T on the validation split; record it with before/after figures in the model config.
+
+    `logits`: the validation split's, when they are at hand (otherwise the network computes them).
+    """
     from neuroflow.evaluation.metrics import calibration_figures
     from neuroflow.models.logits import softmax
 
-    logits = model.logits(data.x_val)
+    logits = model.logits(data.x_val) if logits is None else logits
     t = fit_temperature_to(logits, data.y_val)
     wrong = mistakes(logits, data.y_val)
     calibration = model.config["calibration"] = {

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from neuroflow.errors import UsageError
-from neuroflow.models.detector import METHODS, features_and_logits, scores_for
+from neuroflow.models.detector import METHODS, features_and_logits, needs_features, scores_for
 
 # Energy separates digits from noise, blanks and shapes best (benchmarks/ood.py); a far-away table
 # row makes the logits more confident, so there the distance to the class means flags it.
@@ -34,26 +34,33 @@ def fit_gaussians(
 
 
 def fit_detector(
-    model, data, method: str | None = None, target_accept: float = 0.95, seed: int = 0
+    model,
+    data,
+    method: str | None = None,
+    target_accept: float = 0.95,
+    seed: int = 0,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict:
-    """Fit the score on training data and its threshold on validation data; record both."""
+    """Fit the score on training data and its threshold on validation data; record both.
+
+    `validation`: the validation split's features (in `measured_space`) and logits, when they are
+    at hand (otherwise the network computes them).
+    """
     method = METHODS.resolve(method or DEFAULT_METHOD[model.kind])
     if not 0.5 <= target_accept < 1:
         raise UsageError(
             f"target accept share {target_accept} is out of range",
             "give a share between 0.5 and 1, e.g. 0.95",
         )
-    rng = np.random.default_rng(seed)
-    idx = np.sort(
-        rng.choice(len(data.y_train), size=min(FIT_LIMIT, len(data.y_train)), replace=False)
-    )
-    space = _space(model)
-    feats, _ = features_and_logits(
-        model.network, data.x_train[idx], model.preprocessing, space=space
-    )
-    means, precision = fit_gaussians(feats, data.y_train[idx], len(model.class_names))
-    model.detector = {"means": means, "precision": precision}
-    vf, vl = features_and_logits(model.network, data.x_val, model.preprocessing, space=space)
+    space = measured_space(model)
+    model.detector, fitted = {}, ""
+    if needs_features(method):
+        model.detector, fitted = _class_gaussians(model, data, space, seed)
+    if validation is None:
+        validation = features_and_logits(
+            model.network, data.x_val, model.preprocessing, space=space
+        )
+    vf, vl = validation
     val_scores = scores_for(method, vf, vl, model.temperature, model.detector)
     threshold, tight = conformal_threshold(val_scores, target_accept)
     model.config["ood"] = {
@@ -64,12 +71,26 @@ def fit_detector(
         # too few validation inputs for the promise to be tight: the largest score is the threshold
         "tight": tight,
         "validation_inputs": len(val_scores),
-        "fitted_on": f"{len(idx)} training examples (class means, shared covariance), "
-        f"threshold on {len(data.y_val)} validation examples",
+        "fitted_on": f"{fitted}threshold on {len(data.y_val)} validation examples",
     }
     # after the check is recorded, since scoring the reports reads it
     model.config["ood"]["reports"] = synthetic_reports(model, val_scores)
     return model.config["ood"]
+
+
+def _class_gaussians(model, data, space: str, seed: int) -> tuple[dict, str]:
+    """Class means and shared precision on up to FIT_LIMIT training examples, for methods that
+    measure distances (the others score the logits alone and need nothing from training data)."""
+    rng = np.random.default_rng(seed)
+    idx = np.sort(
+        rng.choice(len(data.y_train), size=min(FIT_LIMIT, len(data.y_train)), replace=False)
+    )
+    feats, _ = features_and_logits(
+        model.network, data.x_train[idx], model.preprocessing, space=space
+    )
+    means, precision = fit_gaussians(feats, data.y_train[idx], len(model.class_names))
+    fitted = f"{len(idx)} training examples (class means, shared covariance), "
+    return {"means": means, "precision": precision}, fitted
 
 
 def conformal_threshold(val_scores: np.ndarray, target_accept: float) -> tuple[float, bool]:
@@ -87,7 +108,7 @@ def conformal_threshold(val_scores: np.ndarray, target_accept: float) -> tuple[f
     return float(scores[min(rank, n) - 1]), rank <= n
 
 
-def _space(model) -> str:
+def measured_space(model) -> str:
     """Where distances are measured: a table's standardised inputs (a few well-scaled columns,
     steady even with few rows), an image model's penultimate features (pixels are too many)."""
     return "inputs" if model.kind == "table" else "features"

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from neuroflow.errors import UsageError
-from neuroflow.models.logits import image_scale, softmax, to_input
+from neuroflow.models.logits import PREDICT_BATCH, image_scale, softmax, to_input
 from neuroflow.registry import Registry
 
 METHODS: Registry = Registry("unknown-input method", UsageError)
@@ -18,7 +18,11 @@ METHODS: Registry = Registry("unknown-input method", UsageError)
 
 @torch.inference_mode()
 def features_and_logits(
-    network, x: np.ndarray, preprocessing: dict, batch_size: int = 1024, space: str = "features"
+    network,
+    x: np.ndarray,
+    preprocessing: dict,
+    batch_size: int = PREDICT_BATCH,
+    space: str = "features",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Penultimate features (the input of the last layer), or the inputs themselves, and logits."""
     if network.training:

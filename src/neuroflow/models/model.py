@@ -58,12 +58,13 @@ class Model:
         """The fitted unknown-input check (method, threshold, ...), None when there is none."""
         return self.config.get("ood") or None
 
-    def logits(self, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-        """Logits for prepared inputs, in large batches without autograd."""
-        from neuroflow.models.logits import image_scale, predict_logits
+    def logits(self, x: np.ndarray, batch_size: int | None = None) -> np.ndarray:
+        """Logits for prepared inputs, in batches (PREDICT_BATCH rows by default) without
+        autograd."""
+        from neuroflow.models.logits import PREDICT_BATCH, image_scale, predict_logits
 
         scale = image_scale(self.preprocessing)
-        return predict_logits(self.network, x, scale, batch_size).numpy()
+        return predict_logits(self.network, x, scale, batch_size or PREDICT_BATCH).numpy()
 
     def probabilities(self, x: np.ndarray | None = None, logits: np.ndarray | None = None):
         """Class probabilities calibrated with the model's temperature (from `logits` if given)."""
