@@ -260,3 +260,19 @@ def test_cli_refuses_a_bad_streamed_table_in_one_line_with_exit_2(cli, tmp_path)
         assert len(res.err.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
         lines.append(res.err)
     assert lines[0] == lines[1] and "has an infinite value (bad.csv, row 101)" in lines[0]
+
+
+def test_a_long_column_of_numbers_then_text_is_text_held_or_streamed(tmp_path, monkeypatch):
+    """pandas reads a long, wide file in parts itself and would give such a column the number 1.5
+    for the text "1.50"; both ways give the text in the file."""
+    monkeypatch.setattr("neuroflow.data.table_scan.CHUNK_ROWS", 10_000)
+    n, rng = 9000, np.random.default_rng(0)
+    df = pd.DataFrame(rng.integers(0, 3, (n, 128)), columns=[f"c{i}" for i in range(128)])
+    df["tag"] = np.where(np.arange(n) < n - 50, "1.50", "x")
+    df["y"] = rng.choice(["1.50", "2"], n)
+    df.loc[n - 20 :, "y"] = "z"
+    df.to_csv(tmp_path / "wide.csv", index=False)
+    memory, stream, _ = _both(tmp_path / "wide.csv", "y")
+    _same_dataset(memory, stream)
+    tag = next(c for c in memory.preprocessing["columns"] if c["name"] == "tag")
+    assert tag["categories"] == ["1.50", "x"] and memory.class_names == ["1.50", "2", "z"]

@@ -4,9 +4,11 @@ table. Both ways parse every value alike, so a table read in parts holds the sam
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from neuroflow.errors import DataError
@@ -17,13 +19,37 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     check_csv_file(path)
     with csv_errors(path):
-        df = pd.read_csv(path, **csv_options(path))
+        df = _read_whole(path)
         header = header_names(path)
     if df.empty:
         raise DataError(f"{path} has a header but no rows", "add rows of data below the header")
     check_header(path, header)
     df.columns = [str(c) for c in df.columns]
     return df
+
+
+def _read_whole(path: Path) -> pd.DataFrame:
+    """The table, every column of one kind: pandas reads a long file in parts and can give a column
+    numbers from one part and text from another; such a column is read again as the file's text."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.DtypeWarning)
+        df = pd.read_csv(path, **csv_options(path))
+    if not any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
+        return df
+    mixed = {c: str for c in df.columns if df[c].dtype == object and is_mixed(df[c])}
+    return pd.read_csv(path, dtype=mixed, **csv_options(path)) if mixed else df
+
+
+def is_mixed(col: pd.Series) -> bool:
+    return len(value_kinds(col)) > 1
+
+
+def value_kinds(col: pd.Series) -> set[str]:
+    """The kinds of a column's values: 'number', 'bool' and 'text' (blanks left out)."""
+    return {
+        "bool" if isinstance(v, bool | np.bool_) else "text" if isinstance(v, str) else "number"
+        for v in col.dropna()
+    }
 
 
 def check_csv_file(path: Path) -> None:
@@ -54,7 +80,12 @@ def csv_options(path: Path) -> dict:
 def csv_chunks(path: Path, rows: int, **options) -> Iterator[pd.DataFrame]:
     """The table `rows` rows at a time, parsed as read_csv parses it, with its errors."""
     with csv_errors(path), pd.read_csv(path, chunksize=rows, **csv_options(path), **options) as it:
-        for chunk in it:
+        while True:
+            with warnings.catch_warnings():  # a part of mixed kinds is read as text after all
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                chunk = next(it, None)
+            if chunk is None:
+                return
             chunk.columns = [str(c) for c in chunk.columns]
             yield chunk
 

@@ -20,6 +20,7 @@ from neuroflow.data.csv_read import (
     csv_chunks,
     csv_errors,
     header_names,
+    value_kinds,
 )
 from neuroflow.data.tabular import blank_column, check_columns, check_target_given, infinite_value
 from neuroflow.errors import DataError
@@ -93,14 +94,17 @@ def _add(scan: TableScan, chunk: pd.DataFrame, target: str | None) -> None:
 
 
 def _part_kind(col: pd.Series) -> str:
-    """The kind one part's values have: 'blank', 'numeric', 'bool' or 'text'."""
+    """The kind one part's values have: 'blank', 'numeric', 'bool', 'text' or 'mixed'."""
     if pd.api.types.is_bool_dtype(col):
         return "bool"
     if pd.api.types.is_numeric_dtype(col):
         return "blank" if col.isna().all() else "numeric"
-    if col.dtype == object and all(isinstance(v, bool | np.bool_) for v in col.dropna()):
-        return "bool" if col.notna().any() else "blank"
-    return "text"
+    if col.dtype != object:
+        return "text"
+    kinds = value_kinds(col)  # a long part pandas read in parts itself, or yes/no with blanks
+    if not kinds:
+        return "blank"
+    return kinds.pop() if kinds in ({"bool"}, {"text"}) else "mixed"
 
 
 def _target(path: Path, scan: TableScan, target: str, chunk_rows: int) -> pd.Series:
