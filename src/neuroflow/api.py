@@ -49,7 +49,7 @@ def train(
     Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
     with the settings it started with; settings given again must equal the recorded ones.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
-    image folder too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
+    image folder or CSV too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
     torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
     """
     named = model if model is None or isinstance(model, str | Path) else None

@@ -140,7 +140,7 @@ def test_cli_bad_reading_options_say_one_line_and_exit_2(cli, tmp_path, args, me
 
 def test_cli_stream_for_builtin_data_exits_2(cli, tmp_path):
     res = cli("train", "iris", "--data-in", "stream", "--out", tmp_path / "m")
-    assert res.code == 2 and "reads image folders from disk, and iris" in res.err
+    assert res.code == 2 and "reads image folders and CSV tables from disk, and iris" in res.err
 
 
 def test_processes_sharing_a_cache_decode_it_once(tmp_path):

@@ -93,7 +93,7 @@ def test_data_in_refuses_other_values_and_non_folders(tmp_path):
     root = make_folder(tmp_path / "pets", n=10)
     with pytest.raises(UsageError, match="--data-in 'disk' is not understood"):
         load_dataset(str(root), data_in="disk")
-    with pytest.raises(UsageError, match="reads image folders from disk, and iris"):
+    with pytest.raises(UsageError, match="reads image folders and CSV tables from disk, and iris"):
         load_dataset("iris", data_in="stream")
 
 

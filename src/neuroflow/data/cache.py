@@ -122,6 +122,20 @@ def skipped_line(root: Path, skipped: list[str], total: int) -> str:
     )
 
 
+def write_failed(err: OSError, folder: Path, what: str) -> DataError:
+    """The one line for a cache that could not be written (`what`: what it would have held)."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DataError(
+            f"the disk holding {folder} is full: {what} were not cached (nothing half-written is "
+            "left)",
+            "free some space, point $NEUROFLOW_CACHE at a larger disk, or use --data-in memory",
+        )
+    return DataError(
+        f"cannot write {what} to {folder} ({err.strerror or err})",
+        "point $NEUROFLOW_CACHE at a folder you can write to, or use --data-in memory",
+    )
+
+
 def _read_meta(path: Path) -> dict | None:
     try:
         meta = json.loads((path / "meta.json").read_text())
@@ -164,17 +178,7 @@ def _build(path, root, classes, size, grayscale, signature, strict, workers) -> 
             }
             (tmp / "meta.json").write_text(json.dumps(meta))
     except OSError as err:
-        if err.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DataError(
-                f"the disk holding {path.parent} is full: the decoded pictures of {root} were not "
-                f"cached "
-                "(nothing half-written is left)",
-                "free some space, point $NEUROFLOW_CACHE at a larger disk, or use --data-in memory",
-            ) from None
-        raise DataError(
-            f"cannot write the decoded pictures of {root} to {path.parent} ({err.strerror or err})",
-            "point $NEUROFLOW_CACHE at a folder you can write to, or use --data-in memory",
-        ) from None
+        raise write_failed(err, path.parent, f"the decoded pictures of {root}") from None
     return meta
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from neuroflow.data.dataset import Dataset
+from neuroflow.data.stream import check_data_in
 from neuroflow.errors import DataError, UsageError
 from neuroflow.registry import Registry
 
@@ -81,17 +82,16 @@ def load_dataset(
     strict: bool = False,
     note=None,
 ) -> Dataset:
-    """Load DATA: a built-in name, a CSV file (with `target`), or a folder of class-named
-    subfolders.
+    """Load DATA: a built-in name, a CSV file (with `target`) or a folder of class subfolders.
 
-    A folder is held in memory or streamed from disk as `data_in` says (None: by its size against
-    RAM); `strict` refuses a folder with unreadable pictures instead of skipping them; `note` gets
-    one-line notes.
+    A folder or a CSV is held in memory or streamed from disk as `data_in` says (None: by its size
+    against RAM); `strict` refuses a folder with unreadable pictures instead of skipping them;
+    `note` gets one-line notes.
     """
     key = str(data).strip()
     if not key:  # Path("") is the current folder, which would be read as an image folder
         raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
-    _check_options(task, seed)
+    _check_options(task, seed, data_in)
     if key in BUILTIN_DATASETS and not Path(key).exists():
         key = BUILTIN_DATASETS.resolve(key)
         _check_builtin_options(key, target, task)
@@ -108,18 +108,21 @@ def load_dataset(
             path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size,
             grayscale=grayscale, data_in=data_in, strict=strict, note=note,
         )  # fmt: skip
-    _memory_only(key, data_in)
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
-        from neuroflow.data.tabular import load_csv
+        from neuroflow.data.stream_table import load_table
 
-        return load_csv(path, target=target, task=task, seed=seed, fractions=DEFAULT_FRACTIONS)
+        return load_table(
+            path, target=target, task=task, seed=seed, fractions=DEFAULT_FRACTIONS,
+            data_in=data_in, note=note,
+        )  # fmt: skip
     raise DataError(
         f"{path} is not a CSV file or an image folder",
         "give a .csv table with --target, a folder of class-named subfolders, or a built-in name",
     )
 
 
-def _check_options(task: str | None, seed: int) -> None:
+def _check_options(task: str | None, seed: int, data_in: str | None) -> None:
+    check_data_in(data_in)
     if task not in (None, "classification", "regression"):
         raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
@@ -129,13 +132,11 @@ def _check_options(task: str | None, seed: int) -> None:
 
 
 def _memory_only(key: str, data_in: str | None) -> None:
-    from neuroflow.data.stream import check_data_in
-
-    check_data_in(data_in)
     if data_in == "stream":
         raise UsageError(
-            f"--data-in stream reads image folders from disk, and {key} is held in memory",
-            "leave out --data-in, or give a folder of class-named image folders",
+            f"--data-in stream reads image folders and CSV tables from disk, and {key} is held in "
+            "memory",
+            "leave out --data-in, or give a CSV file or a folder of class-named image folders",
         )
 
 

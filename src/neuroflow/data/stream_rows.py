@@ -1,4 +1,5 @@
-"""Rows of a decoded image folder read from disk only when a batch asks for them."""
+"""Rows of an array on disk (a decoded image folder, a prepared table) read only when a batch asks
+for them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from neuroflow.errors import DataError
 
 
 class StreamRows:
-    """Rows of a uint8 (N, H, W, C) file on disk, chosen by index; pixels are read only when asked
-    for.
+    """Rows of an array file on disk, chosen by index: uint8 pictures (N, H, W, C) or float32 table
+    rows (N, F); values are read only when asked for.
 
     Indexing with a slice or an index array gives another StreamRows (nothing is read); `take`, an
     integer index and np.asarray read. `with_inverted` is the lesson's INVERT without a copy. Rows
@@ -20,14 +21,16 @@ class StreamRows:
     not count in the process's resident memory.
     """
 
-    ndim = 4
-    dtype = np.dtype(np.uint8)
-
-    def __init__(self, file: Path, full_shape: tuple, rows: np.ndarray, inverted=None):
+    def __init__(self, file: Path, full_shape: tuple, rows: np.ndarray, inverted=None, dtype=None):
         self.file, self.full_shape = Path(file), tuple(int(d) for d in full_shape)
         self.rows = np.asarray(rows, np.int64)
         self.inverted = inverted  # bool per row: read as 255 - pixels
+        self.dtype = np.dtype(np.uint8 if dtype is None else dtype)
         self._fh = None
+
+    @property
+    def ndim(self) -> int:
+        return len(self.full_shape)
 
     def _open(self):
         if self._fh is None:  # opened on first read, so that worker processes open their own
@@ -51,7 +54,7 @@ class StreamRows:
         """The pixels of rows `index` (an int array or tensor), in that order, as a new array."""
         index = np.asarray(index, np.int64)
         rows = self.rows[index]
-        out = np.empty((len(rows), *self.full_shape[1:]), np.uint8)
+        out = np.empty((len(rows), *self.full_shape[1:]), self.dtype)
         _read_rows(self._open(), self.file, rows, out.reshape(len(rows), -1))
         if self.inverted is not None:
             flip = self.inverted[index]
@@ -63,10 +66,10 @@ class StreamRows:
             return self.take(np.arange(len(self))[[key]])[0]
         picked = np.arange(len(self))[key]
         inverted = None if self.inverted is None else self.inverted[picked]
-        return StreamRows(self.file, self.full_shape, self.rows[picked], inverted)
+        return StreamRows(self.file, self.full_shape, self.rows[picked], inverted, self.dtype)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        out = np.empty(self.shape, np.uint8)
+        out = np.empty(self.shape, self.dtype)
         for start in range(0, len(self), 4096):
             out[start : start + 4096] = self.take(np.arange(start, min(start + 4096, len(self))))
         return out if dtype is None else out.astype(dtype)
@@ -92,7 +95,7 @@ def _read_rows(fh, file: Path, rows: np.ndarray, out: np.ndarray) -> None:
     """Read `rows` of `file` into `out` (one row per line), one read per run of consecutive rows."""
     if not len(rows):
         return
-    size = out.shape[1]
+    size = out.shape[1] * out.itemsize  # bytes per row
     ends = [*(np.flatnonzero(np.diff(rows) != 1) + 1).tolist(), len(rows)]
     start = 0
     for end in ends:
@@ -107,11 +110,11 @@ def _read_rows(fh, file: Path, rows: np.ndarray, out: np.ndarray) -> None:
                 else _seek_read(fh, at, want)
             )
             got = len(data)
-            out[start:end] = np.frombuffer(data, np.uint8).reshape(end - start, size)
+            out[start:end] = np.frombuffer(data, out.dtype).reshape(end - start, -1)
         if got != want:
             raise DataError(
-                f"the decoded cache {file} is shorter than it was written (row {rows[start]})",
-                f"remove the folder {file.parent}; the next run decodes the pictures again",
+                f"the cache {file} is shorter than it was written (row {rows[start]})",
+                f"remove the folder {file.parent}; the next run makes it again",
             )
         start = end
 

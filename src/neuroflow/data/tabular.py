@@ -12,61 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neuroflow.data.csv_read import read_csv
 from neuroflow.data.dataset import Dataset, stratified_split
 from neuroflow.data.table_fit import feature_names, fit_preprocessing, infer_task
 from neuroflow.errors import DataError, UsageError
 
-
-def read_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV with clear errors for the usual ways a file is not a usable table."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"file {path} not found", "check the path")
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not a CSV file", "give the CSV file itself")
-    if path.stat().st_size == 0:
-        raise DataError(
-            f"{path} is empty", "give a CSV with a header row and at least a few rows of data"
-        )
-    from neuroflow.data.images import IMAGE_EXTENSIONS
-
-    if path.suffix.lower() in IMAGE_EXTENSIONS:
-        raise DataError(
-            f"{path} is a picture, but a table (CSV rows) is needed here",
-            "give a .csv file with the table's columns; pictures go to image models",
-        )
-    options = {"sep": None, "engine": "python"} if path.suffix.lower() == ".tsv" else {}
-    try:
-        df = pd.read_csv(path, encoding="utf-8", **options)
-        # pandas renames a repeated name to "a.1"; the header read as a plain row shows the repeat
-        header = [
-            str(c)
-            for c in pd.read_csv(
-                path, encoding="utf-8", header=None, nrows=1, dtype=str, **options
-            ).iloc[0]
-            if isinstance(c, str)
-        ]
-    except UnicodeDecodeError:
-        raise DataError(
-            f"{path} is not UTF-8 text",
-            "save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet program)",
-        ) from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path} has no columns", "give a CSV with a header row") from None
-    except (pd.errors.ParserError, ValueError) as err:
-        raise DataError(
-            f"{path} cannot be read as CSV ({' '.join(str(err).split())[:120]})",
-            "check that every row has the same number of fields",
-        ) from None
-    if df.empty:
-        raise DataError(f"{path} has a header but no rows", "add rows of data below the header")
-    dup = next((name for i, name in enumerate(header) if name in header[:i]), None)
-    if dup is not None:
-        raise DataError(
-            f"{path} has the column name {dup!r} twice", "give every column a unique name"
-        )
-    df.columns = [str(c) for c in df.columns]
-    return df
+__all__ = ["encode_target", "load_csv", "read_csv", "table_dataset", "transform"]
 
 
 def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
@@ -188,25 +139,36 @@ def _split(y: pd.Series, name: str, task: str, fractions, seed: int, stratify: b
 
 def _usable_rows(df: pd.DataFrame, target: str | None, name: str) -> pd.DataFrame:
     """The rows that have a target, once the table is known to hold the target and inputs."""
-    if target is None:
-        raise UsageError(
-            f"{name} is a table: say which column to predict",
-            f"add --target COLUMN (columns: {', '.join(df.columns[:12])})",
-        )
-    if target not in df.columns:
-        raise DataError(
-            f"no column {target!r} in {name}", f"columns are: {', '.join(df.columns[:30])}"
-        )
-    if len(df.columns) < 2:
-        raise DataError(f"{name} has only the target column", "add at least one input column")
+    check_columns(list(df.columns), target, name)
     blank = [c for c in df.columns if df[c].isna().all()]
     if blank:
-        raise DataError(
-            f"column {blank[0]!r} is blank in every row", "remove the column or fill it in"
-        )
+        raise blank_column(blank[0])
     for c in df.columns:
         _check_finite(df[c], f"{name}, row ")
     return df[df[target].notna()].reset_index(drop=True)
+
+
+def check_target_given(columns: list[str], target: str | None, name: str) -> None:
+    if target is None:
+        raise UsageError(
+            f"{name} is a table: say which column to predict",
+            f"add --target COLUMN (columns: {', '.join(columns[:12])})",
+        )
+
+
+def check_columns(columns: list[str], target: str | None, name: str) -> None:
+    """The table holds the target and at least one input column."""
+    check_target_given(columns, target, name)
+    if target not in columns:
+        raise DataError(
+            f"no column {target!r} in {name}", f"columns are: {', '.join(columns[:30])}"
+        )
+    if len(columns) < 2:
+        raise DataError(f"{name} has only the target column", "add at least one input column")
+
+
+def blank_column(name: str) -> DataError:
+    return DataError(f"column {name!r} is blank in every row", "remove the column or fill it in")
 
 
 def _classes(y: pd.Series, target: str, task: str) -> tuple[list[str] | None, bool]:
@@ -235,10 +197,14 @@ def _check_finite(col: pd.Series, where: str) -> None:
         return
     inf = np.isinf(col.to_numpy(dtype=float))
     if inf.any():
-        raise DataError(
-            f"column {col.name!r} has an infinite value ({where}{int(np.argmax(inf)) + 1})",
-            "replace it with a real number or leave the cell blank",
-        )
+        raise infinite_value(col.name, f"{where}{int(np.argmax(inf)) + 1}")
+
+
+def infinite_value(column: str, where: str) -> DataError:
+    return DataError(
+        f"column {column!r} has an infinite value ({where})",
+        "replace it with a real number or leave the cell blank",
+    )
 
 
 def _natural(label: str):
