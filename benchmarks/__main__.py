@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import outlier_exposure, whole_process
 from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
 from benchmarks.end_to_end import startup_section
@@ -90,7 +91,13 @@ def main() -> None:
     say("|---|---|---|---|---|---|---|")
     _cnn_comparison(say, args, limit)
     if not args.quick:
+        whole_process.section(say, args.data_dir, args.rounds, epochs=3, window_s=args.window)
         _recipes(say, args)
+        from neuroflow.models.recipes import recipe
+
+        fast_epochs = recipe("mnist-fast")["epochs"]
+        whole_process.recipe_phases(say, args.data_dir, "mnist-fast", fast_epochs)
+        outlier_exposure.section(say, args.data_dir, epochs=3)
     _settings(say, args, limit)
     _augment_cost(say)
     startup_section(say, args)

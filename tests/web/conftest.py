@@ -26,9 +26,9 @@ def iris_model(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def digit_model(tmp_path_factory) -> Path:
-    """mnist-fast on 8,000 MNIST digits for 2 epochs (~20 s): enough to read a clearly drawn digit;
-    evaluated on 500 test digits, which adds the confusion matrix and the test figures to its
-    folder."""
+    """mnist-fast at batch 128 on 8,000 MNIST digits for 2 epochs (~20 s): enough to read a
+    clearly drawn digit; evaluated on 500 test digits, which adds the confusion matrix and the
+    test figures to its folder."""
     if not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():
         pytest.skip(f"the shared MNIST files are not at {SHARED_MNIST}")
     out = tmp_path_factory.mktemp("web-models") / "digits"

@@ -1,0 +1,303 @@
+"""The whole command, from pressing Enter to a finished model, as a user times it.
+
+The plain PyTorch script (benchmarks/reference.py: the lesson's CNN, test accuracy at the end)
+and `neuroflow train mnist --model mnist-cnn` (validation, calibration, the unknown-input check,
+the card and its pictures, the test figures) run as whole processes taking turns: each starts
+stopped, and the driver lets one run for a window while the other is stopped (SIGSTOP to its
+process group, so helper processes stop too), until both have ended. A process's time is the sum
+of its windows, so both see the same machine, moment by moment, as in benchmarks/alternate.py.
+Peak memory is each process tree's largest resident set (wait4).
+
+Each neuroflow process also reports its phases (import, data, training, after-training, saving, test
+figures): `python -m benchmarks.whole_process --phases ...` runs the command line in this process
+with a clock around each phase.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# phase name: (module, function), in the order a training command runs them
+PHASES = {
+    "data": ("neuroflow.training.run", "plan"),
+    "training": ("neuroflow.training", "fit"),
+    "after-training": ("neuroflow.evaluation.after_training", "after_training"),
+    "saving": ("neuroflow.models.writer", "save_model"),
+    "test figures": ("neuroflow.api", "evaluate"),
+}
+
+
+def in_turns(commands: list[list[str]], window_s: float = 2.0) -> list[dict]:
+    """Run whole commands in turn, a window each; per command: running seconds, peak RSS MiB,
+    stdout."""
+    # each begins stopped (the shell stops itself, then becomes the command, keeping its pid)
+    procs = [
+        subprocess.Popen(
+            ["sh", "-c", 'kill -STOP $$; exec "$@"', "sh", *cmd],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )  # fmt: skip
+        for cmd in commands
+    ]
+    for p in procs:
+        _until_stopped(p.pid)
+    running = [0.0] * len(procs)
+    usage: list = [None] * len(procs)
+    outs = [_drain(p) for p in procs]
+    turn = 0
+    while any(u is None for u in usage):
+        i = turn % len(procs)
+        turn += 1
+        if usage[i] is not None:
+            continue
+        t0 = time.perf_counter()
+        os.killpg(procs[i].pid, signal.SIGCONT)
+        alone = all(u is not None for j, u in enumerate(usage) if j != i)
+        usage[i] = _wait(procs[i].pid, None if alone else window_s)
+        if usage[i] is None:
+            os.killpg(procs[i].pid, signal.SIGSTOP)
+            _until_stopped(procs[i].pid)
+        running[i] += time.perf_counter() - t0
+    results = []
+    for p, s, (status, rusage), out in zip(procs, running, usage, outs, strict=True):
+        out.join()
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise RuntimeError(f"{p.args[5:]} failed ({code}): {out.err.strip()[-400:]}")
+        results.append({"s": s, "peak_rss_mib": rusage.ru_maxrss / 1024, "stdout": out.text})
+    return results
+
+
+def _wait(pid: int, timeout: float | None):
+    """(status, rusage) once `pid` has ended within `timeout` seconds, else None."""
+    end = None if timeout is None else time.perf_counter() + timeout
+    while True:
+        got, status, rusage = os.wait4(pid, 0 if end is None else os.WNOHANG)
+        if got == pid:
+            return status, rusage
+        if time.perf_counter() >= end:
+            return None
+        time.sleep(0.005)
+
+
+def _until_stopped(pid: int) -> None:
+    """Wait until every thread of `pid` is stopped, so the next window has the cores to itself."""
+    deadline = time.perf_counter() + 5
+    while time.perf_counter() < deadline:
+        try:
+            states = [
+                (t / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                for t in Path(f"/proc/{pid}/task").iterdir()
+            ]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return
+        if all(s in ("T", "t", "Z", "X") for s in states):
+            return
+        time.sleep(0.0005)
+
+
+def _drain(p: subprocess.Popen):
+    """Read a process's output on threads, so a full pipe never blocks it."""
+    import threading
+
+    class Reader:
+        text = err = ""
+
+        def join(self) -> None:
+            for t in threads:
+                t.join()
+
+    reader = Reader()
+
+    def read(stream, name: str) -> None:
+        setattr(reader, name, stream.read().decode(errors="replace"))
+
+    threads = [
+        threading.Thread(target=read, args=(p.stdout, "text"), daemon=True),
+        threading.Thread(target=read, args=(p.stderr, "err"), daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    return reader
+
+
+def neuroflow_command(data_dir: str, recipe: str, epochs: int, out: Path) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.whole_process", "--phases", "train", "mnist",
+            "--model", recipe, "--epochs", str(epochs), "--data-dir", data_dir,
+            "--out", str(out)]  # fmt: skip
+
+
+def plain_command(data_dir: str, epochs: int) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.reference", data_dir, str(epochs), "55000"]
+
+
+def section(say, data_dir: str, rounds: int, epochs: int = 3, window_s: float = 2.0) -> None:
+    """The whole-process comparison, into RESULTS.md through `say`."""
+    say(f"## The whole command: plain script against `neuroflow train` ({epochs} epochs)")
+    say("")
+    say(
+        "Each command as a user runs it, from start to exit, the two taking turns in "
+        f"{window_s:g}-second windows (benchmarks/whole_process.py); a process's time is the sum "
+        "of its windows. The plain script is benchmarks/reference.py (the lesson's CNN written "
+        "by hand, test accuracy at the end); neuroflow does everything it normally does: "
+        "validation each epoch, outlier exposure, calibration, the unknown-input check, the "
+        "model card, its pictures and the test figures."
+    )
+    say("")
+    say("| round | command | whole process s | test accuracy | peak RSS MiB |")
+    say("|---|---|---|---|---|")
+    ratios, phases = [], []
+    with tempfile.TemporaryDirectory(prefix="neuroflow-whole-") as tmp:
+        for n in range(1, rounds + 1):
+            out = Path(tmp) / f"model-{n}"
+            commands = [plain_command(data_dir, epochs),
+                        neuroflow_command(data_dir, "mnist-cnn", epochs, out)]  # fmt: skip
+            if n % 2 == 0:  # alternate which starts first
+                commands.reverse()
+            got = in_turns(commands, window_s)
+            if n % 2 == 0:
+                got.reverse()
+            plain, ours = got
+            plain_acc = json.loads(plain["stdout"].strip().splitlines()[-1])["test_accuracy"]
+            ours_report = _phases_of(ours["stdout"])
+            phases.append(ours_report)
+            for name, r, acc in (("plain PyTorch script", plain, plain_acc),
+                                 ("neuroflow train --model mnist-cnn", ours,
+                                  ours_report["test_accuracy"])):  # fmt: skip
+                say(f"| {n} | {name} | {r['s']:.1f} | {acc:.4f} | {r['peak_rss_mib']:.0f} |")
+            ratios.append(plain["s"] / ours["s"])
+    say("")
+    say(
+        "Whole-process speed-up of neuroflow over the plain script: "
+        f"**{statistics.median(ratios):.2f}×** (median of {rounds} rounds; "
+        f"{', '.join(f'{r:.2f}×' for r in ratios)}); goal ≥ 1.5×."
+    )
+    say("")
+    _phase_table(say, phases, "mnist-cnn", epochs)
+
+
+def recipe_phases(say, data_dir: str, recipe: str, epochs: int) -> dict:
+    """One neuroflow process's phases, alone (not taking turns)."""
+    with tempfile.TemporaryDirectory(prefix="neuroflow-phases-") as tmp:
+        cmd = neuroflow_command(data_dir, recipe, epochs, Path(tmp) / "model")
+        t = time.perf_counter()
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+        report = _phases_of(done.stdout)
+        report["wall_s"] = time.perf_counter() - t
+    _phase_table(say, [report], recipe, epochs)
+    return report
+
+
+def _phase_table(say, reports: list[dict], recipe: str, epochs: int) -> None:
+    names = ["import", *PHASES, "rest"]
+    say(f"Phases of `neuroflow train mnist --model {recipe} --epochs {epochs}` (seconds, median of "
+        f"{len(reports)} run(s); peak RSS after each phase in MiB):")  # fmt: skip
+    say("")
+    say("| phase | s | share | peak RSS MiB after it |")
+    say("|---|---|---|---|")
+    total = statistics.median(sum(r["phases"][k] for k in names) for r in reports)
+    for k in names:
+        s = statistics.median(r["phases"][k] for r in reports)
+        peak = statistics.median(r["peak_mib"][k] for r in reports)
+        say(f"| {k} | {s:.2f} | {s / total:.0%} | {peak:.0f} |")
+    after = statistics.median(
+        sum(r["phases"][k] for k in ("after-training", "saving", "test figures")) for r in reports
+    )
+    training = statistics.median(r["phases"]["training"] for r in reports)
+    say(f"| whole process | {total:.2f} | | |")
+    say("")
+    say(
+        f"After training (calibration, the unknown-input check, saving, test figures) costs "
+        f"{after:.2f} s, **{after / training:.1%}** of the training's {training:.1f} s "
+        "(goal ≤ 10% for the lesson's CNN)."
+    )
+    say("")
+
+
+def _phases_of(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+# the child: the command line with a clock around each phase -------------------------------------
+def phases_child(argv: list[str]) -> None:
+    t0 = time.perf_counter()
+    times, peaks = {}, {}
+    last = [t0]
+
+    def mark(name: str, took: float | None = None) -> None:
+        now = time.perf_counter()
+        times[name] = times.get(name, 0.0) + (now - last[0] if took is None else took)
+        peaks[name] = _peak_mib()
+        last[0] = now
+
+    import neuroflow.cli.main as cli
+
+    cli.startup.install()
+    cli.startup.fewer_arenas()
+    import importlib
+
+    for name, (module, fn) in PHASES.items():
+        _clock(importlib.import_module(module), fn, name, mark)
+    sys.argv = ["neuroflow", *argv]
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.suppress(SystemExit):
+        cli.run_app()
+    mark("rest")
+    text = printed.getvalue()
+    accuracy = float(text.split("test accuracy ")[1].split()[0])
+    print(json.dumps({"phases": times, "peak_mib": peaks, "test_accuracy": accuracy}), flush=True)
+    os._exit(0)
+
+
+def _clock(module, fn: str, name: str, mark) -> None:
+    """Wrap module.fn so that its time counts as phase `name`."""
+    import functools
+
+    inner = getattr(module, fn)
+
+    @functools.wraps(inner)
+    def timed(*args, **kwargs):
+        _before(mark)
+        t = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            mark(name, time.perf_counter() - t)
+
+    setattr(module, fn, timed)
+
+
+def _before(mark) -> None:
+    """Time before the first phase counts as 'import'; between phases and after the last, as
+    'rest' (printing, the command line's own work, leaving)."""
+    mark("import" if not _before.started else "rest")
+    _before.started = True
+
+
+_before.started = False
+
+
+def _peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--phases"]:
+        phases_child(sys.argv[2:])
