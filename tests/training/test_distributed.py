@@ -251,7 +251,8 @@ def test_ctrl_c_on_one_rank_stops_every_rank_after_the_same_step_with_one_line(t
     lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
     assert lines == [
         "error: stopped by SIGINT during epoch 3; epochs 1–2 are saved in m. "
-        "Continue with: neuroflow train --resume m."
+        "Continue with the same torchrun command and --resume m, e.g. torchrun --nproc-per-node 2 "
+        "-m neuroflow train --resume m."
     ], res.stderr
     # torchrun's report: ranks stopped by the interrupt (130), none by a lost peer (1)
     assert "exitcode  : 130" in res.stderr and "exitcode  : 1 " not in res.stderr

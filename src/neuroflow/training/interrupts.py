@@ -44,7 +44,7 @@ def interrupted(signame: str, epoch: int, run_dir, saved_epoch: int | None) -> T
         err = TrainingStopped(
             f"stopped by {signame} during epoch {epoch}; "
             f"epochs 1–{saved_epoch} are saved in {run_dir}",
-            f"continue with: neuroflow train --resume {run_dir}",
+            resume_hint(run_dir),
         )
     else:
         err = TrainingStopped(
@@ -53,3 +53,18 @@ def interrupted(signame: str, epoch: int, run_dir, saved_epoch: int | None) -> T
         )
     err.exit_code = 130
     return err
+
+
+def resume_hint(run_dir) -> str:
+    """How to continue: the same command with --resume, under torchrun when it started this one."""
+    from neuroflow.config import launched_by_torchrun
+
+    if launched_by_torchrun():
+        import os
+
+        local = os.environ.get("LOCAL_WORLD_SIZE") or os.environ.get("WORLD_SIZE", "N")
+        return (
+            f"continue with the same torchrun command and --resume {run_dir}, e.g. torchrun "
+            f"--nproc-per-node {local} -m neuroflow train --resume {run_dir}"
+        )
+    return f"continue with: neuroflow train --resume {run_dir}"
