@@ -93,6 +93,7 @@ def main() -> None:
     if not args.quick:
         whole_process.section(say, args.data_dir, args.rounds, epochs=3, window_s=args.window)
         _recipes(say, args)
+        whole_process.fast_recipe(say, args.data_dir)
         from neuroflow.models.recipes import recipe
 
         fast_epochs = recipe("mnist-fast")["epochs"]

@@ -98,13 +98,3 @@ def test_torch_is_imported_by_a_source_loader_the_hook_can_wrap():
     spec = importlib.util.find_spec("torch")
     assert type(spec.loader).__name__ == "SourceFileLoader"
     assert hasattr(spec.loader, "exec_module") and hasattr(spec.loader, "create_module")
-
-
-def test_malloc_arenas_are_capped_on_linux_with_glibc():
-    import platform
-    import sys
-
-    from neuroflow.cli import startup
-
-    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
-    assert startup.fewer_arenas() is glibc

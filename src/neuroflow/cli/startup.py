@@ -15,40 +15,21 @@ object created so far. So it is paused while torch imports, and every object the
 too, since freeing them gives back no memory; only the command line installs the hook, and its
 processes are short.
 
-glibc gives every thread that allocates its own malloc arena, and keeps what is freed there for
-reuse: training's step threads and torch's worker threads each held tens of MiB of freed
-activations. `fewer_arenas()` caps the arenas at two (the process's peak memory is set by these
-pools, not by what is in use), and the command line calls it before any thread starts.
-
 tests/cli/test_startup.py pins the torch release and the code these tricks rely on.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import importlib.util
 import inspect
 import sys
-
-M_ARENA_MAX = -8  # glibc's mallopt parameter
-ARENAS = 2
 
 
 def install() -> None:
     """Speed up the coming `import torch` (a no-op once torch is loaded)."""
     if "torch" not in sys.modules and not any(isinstance(f, _TorchFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _TorchFinder())
-
-
-def fewer_arenas() -> bool:
-    """Cap glibc's malloc arenas (whether it could: glibc on Linux only)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL(None).mallopt(M_ARENA_MAX, ARENAS))
-    except (OSError, AttributeError):  # another C library (musl) has no mallopt
-        return False
 
 
 _FULL = inspect.getframeinfo

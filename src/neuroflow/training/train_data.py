@@ -22,6 +22,10 @@ from neuroflow.training.batches import ArrayData
 
 GENERATORS = ("shuffle", "augment", "outliers")
 READ_AHEAD = 4  # batches a reader process keeps ready
+# One non-example per this many examples of a batch: an eighth told the lesson's CNN's digits from
+# letters and shapes as well as a quarter did, for half the extra work (benchmarks/RESULTS.md,
+# "Outlier exposure").
+EXAMPLES_PER_NON_EXAMPLE = 8
 
 
 class TrainData:
@@ -47,7 +51,7 @@ class TrainData:
         image_cls = dataset.kind == "image" and dataset.task == "classification"
         self.exposure = settings.outlier_exposure if image_cls else 0.0
         batch = strategy.batch_size(settings.batch_size)
-        self.non_examples = max(1, batch // 4) if self.exposure else 0
+        self.non_examples = max(1, batch // EXAMPLES_PER_NON_EXAMPLE) if self.exposure else 0
 
     def generators(self) -> dict[str, torch.Generator]:
         return {n: torch.Generator().manual_seed(self.seed + i) for i, n in enumerate(GENERATORS)}
