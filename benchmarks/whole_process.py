@@ -6,7 +6,7 @@ the card and its pictures, the test figures) run as whole processes taking turns
 stopped, and the driver lets one run for a window while the other is stopped (SIGSTOP to its
 process group, so helper processes stop too), until both have ended. A process's time is the sum
 of its windows, so both see the same machine, moment by moment, as in benchmarks/alternate.py.
-Peak memory is each process tree's largest resident set (wait4).
+Peak memory is each process's own high-water mark, as it reports it.
 
 A neuroflow process run alone reports its phases (import, data, training, after-training, saving,
 test figures): `python -m benchmarks.whole_process --phases ...` runs the command line in this
@@ -37,8 +37,7 @@ PHASES = {
 
 
 def in_turns(commands: list[list[str]], window_s: float = 2.0) -> list[dict]:
-    """Run whole commands in turn, a window each; per command: running seconds, peak RSS MiB,
-    stdout."""
+    """Run whole commands in turn, a window each; per command: running seconds and stdout."""
     # each begins stopped (the shell stops itself, then becomes the command, keeping its pid)
     procs = [
         subprocess.Popen(
@@ -70,12 +69,12 @@ def in_turns(commands: list[list[str]], window_s: float = 2.0) -> list[dict]:
             _until_stopped(procs[i].pid)
         running[i] += time.perf_counter() - t0
     results = []
-    for p, s, (status, rusage), out in zip(procs, running, usage, outs, strict=True):
+    for p, s, (status, _), out in zip(procs, running, usage, outs, strict=True):
         out.join()
         code = os.waitstatus_to_exitcode(status)
         if code != 0:
             raise RuntimeError(f"{p.args[5:]} failed ({code}): {out.err.strip()[-400:]}")
-        results.append({"s": s, "peak_rss_mib": rusage.ru_maxrss / 1024, "stdout": out.text})
+        results.append({"s": s, "stdout": out.text})
     return results
 
 
@@ -172,12 +171,15 @@ def section(say, data_dir: str, rounds: int, epochs: int = 3, window_s: float = 
             if n % 2 == 0:
                 got.reverse()
             plain, ours = got
-            plain_acc = json.loads(plain["stdout"].strip().splitlines()[-1])["test_accuracy"]
+            reference = json.loads(plain["stdout"].strip().splitlines()[-1])
             ours_report = _phases_of(ours["stdout"])  # its phases count its stopped time too
-            for name, r, acc in (("plain PyTorch script", plain, plain_acc),
-                                 ("neuroflow train --model mnist-cnn", ours,
-                                  ours_report["test_accuracy"])):  # fmt: skip
-                say(f"| {n} | {name} | {r['s']:.1f} | {acc:.4f} | {r['peak_rss_mib']:.0f} |")
+            for name, r, acc, peak in (
+                ("plain PyTorch script", plain, reference["test_accuracy"],
+                 reference["peak_rss_mib"]),
+                ("neuroflow train --model mnist-cnn", ours, ours_report["test_accuracy"],
+                 ours_report["peak_mib"]["rest"]),
+            ):  # fmt: skip
+                say(f"| {n} | {name} | {r['s']:.1f} | {acc:.4f} | {peak:.0f} |")
             ratios.append(plain["s"] / ours["s"])
     say("")
     say(

@@ -20,7 +20,6 @@ def test_whole_commands_take_turns_and_each_is_timed_by_its_own_windows():
     # each is timed by its own windows, which never overlap: at least its own CPU time, and the
     # two together no more than the wall time they took
     assert short["s"] >= 0.6 and long["s"] >= 1.2 and short["s"] + long["s"] <= wall
-    assert 5 < short["peak_rss_mib"] < 200
 
 
 def test_a_failing_command_is_reported():
