@@ -249,7 +249,6 @@ def phases_child(argv: list[str]) -> None:
     import neuroflow.cli.main as cli
 
     cli.startup.install()
-    cli.tune_allocator()
     import importlib
 
     for name, (module, fn) in PHASES.items():

@@ -36,14 +36,3 @@ def test_the_same_seed_gives_the_same_numbers():
     first = (np.random.rand(), torch.rand(1).item())
     seed_everything(7)
     assert (np.random.rand(), torch.rand(1).item()) == first
-
-
-def test_the_allocator_keeps_step_buffers_on_linux_with_glibc():
-    import platform
-    import sys
-
-    from neuroflow.config import tune_allocator
-
-    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
-    assert tune_allocator() is glibc
-    assert tune_allocator() is glibc  # once per process: asking again changes nothing

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -47,49 +46,11 @@ def configure_torch(threads: int | None = None) -> int:
     count."""
     import torch
 
-    tune_allocator()
     if threads is None:
         threads = env_threads() or usable_cores()
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads
-
-
-# glibc's mallopt parameters
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
-MMAP_THRESHOLD = 32 * 2**20  # blocks below this come from the heap and are reused
-TRIM_THRESHOLD = 2**30  # freed heap memory is kept for the next step, not handed back
-ARENAS = 2
-_allocator_tuned: bool | None = None
-
-
-def tune_allocator() -> bool:
-    """Let glibc reuse a training step's buffers instead of mapping and unmapping them each step.
-
-    A step's activations are a few MB each: by default glibc maps such blocks fresh and unmaps them
-    when freed, so every step faults their pages in again (measured: about 4× the minor page faults
-    and 10-15% of the step time, shared/PERFORMANCE-NOTES.md). Blocks under 32 MB now come from the
-    heap and stay there for the next step. Every thread that allocates would get an arena of its
-    own that keeps what it frees, so arenas are capped at two. Once per process; False where the C
-    library is not glibc.
-    """
-    global _allocator_tuned
-    if _allocator_tuned is None:
-        _allocator_tuned = False
-        if sys.platform.startswith("linux"):
-            import ctypes
-
-            try:
-                libc = ctypes.CDLL(None)
-                _allocator_tuned = all(
-                    libc.mallopt(param, value) == 1
-                    for param, value in ((M_MMAP_THRESHOLD, MMAP_THRESHOLD),
-                                         (M_TRIM_THRESHOLD, TRIM_THRESHOLD),
-                                         (M_ARENA_MAX, ARENAS))
-                )  # fmt: skip
-            except (OSError, AttributeError):  # another C library (musl) has no mallopt
-                pass
-    return _allocator_tuned
 
 
 def usable_cores() -> int:

@@ -23,12 +23,10 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     tune,
 )
 from neuroflow.cli.app import app, run_app
-from neuroflow.config import tune_allocator
 
 
 def main() -> None:
     startup.install()  # commands import torch inside their functions, so this comes first
-    tune_allocator()  # before torch starts its threads: the arenas' cap counts from then
     try:
         code = run_app()
     except SystemExit as done:
