@@ -116,7 +116,7 @@ def _standalone_sections(out: Path) -> str:
     as they are when this script rewrites the file."""
     from benchmarks import scaling, serve_load, streaming
 
-    theirs = {serve_load.SECTION, streaming.SECTION, scaling.SECTION}
+    theirs = {serve_load.SECTION, streaming.SECTION, scaling.TITLE}
     text = out.read_text() if out.exists() else ""
     kept, keep = [], False
     for line in text.splitlines():
