@@ -99,8 +99,7 @@ RECIPES: dict[str, dict] = {
         ],
         "optimizer": "adam",
         # as speed-run recipes do: fewer, larger steps at a higher peak rate (benchmarks/RESULTS.md,
-        # "Recipes as shipped"). Label smoothing gained a little accuracy but flattened the logits
-        # the unknown-input check reads: the page then called a picture of noise a 0.
+        # "Recipes as shipped")
         "lr": 0.02,
         "schedule": "onecycle",
         "batch_size": 256,
