@@ -87,13 +87,13 @@ def _take_turns(procs: list, windows: list[list], window_s: float) -> None:
             p.wait(timeout=None if alone else window_s)
         except subprocess.TimeoutExpired:
             p.send_signal(signal.SIGSTOP)
-            _until_stopped(p)
+            until_stopped(p.pid)
         windows[i].append((t0, time.perf_counter()))
 
 
-def _until_stopped(p: subprocess.Popen) -> None:
-    """Wait until every thread of p is stopped, so the next window has the cores to itself."""
-    task_dir = Path(f"/proc/{p.pid}/task")
+def until_stopped(pid: int) -> None:
+    """Wait until every thread of `pid` is stopped, so the next window has the cores to itself."""
+    task_dir = Path(f"/proc/{pid}/task")
     deadline = time.perf_counter() + 5
     while time.perf_counter() < deadline:
         try:

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.alternate import until_stopped
+
 ROOT = Path(__file__).resolve().parent.parent
 # phase name: (module, function), in the order a training command runs them
 PHASES = {
@@ -50,7 +52,7 @@ def in_turns(commands: list[list[str]], window_s: float = 2.0) -> list[dict]:
         for cmd in commands
     ]
     for p in procs:
-        _until_stopped(p.pid)
+        until_stopped(p.pid)
     running = [0.0] * len(procs)
     usage: list = [None] * len(procs)
     outs = [_drain(p) for p in procs]
@@ -66,7 +68,7 @@ def in_turns(commands: list[list[str]], window_s: float = 2.0) -> list[dict]:
         usage[i] = _wait(procs[i].pid, None if alone else window_s)
         if usage[i] is None:
             os.killpg(procs[i].pid, signal.SIGSTOP)
-            _until_stopped(procs[i].pid)
+            until_stopped(procs[i].pid)
         running[i] += time.perf_counter() - t0
     results = []
     for p, s, (status, _), out in zip(procs, running, usage, outs, strict=True):
@@ -88,22 +90,6 @@ def _wait(pid: int, timeout: float | None):
         if time.perf_counter() >= end:
             return None
         time.sleep(0.005)
-
-
-def _until_stopped(pid: int) -> None:
-    """Wait until every thread of `pid` is stopped, so the next window has the cores to itself."""
-    deadline = time.perf_counter() + 5
-    while time.perf_counter() < deadline:
-        try:
-            states = [
-                (t / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                for t in Path(f"/proc/{pid}/task").iterdir()
-            ]
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            return
-        if all(s in ("T", "t", "Z", "X") for s in states):
-            return
-        time.sleep(0.0005)
 
 
 def _drain(p: subprocess.Popen):
