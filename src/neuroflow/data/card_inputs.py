@@ -30,11 +30,11 @@ def shipped(kind: str, n: int, seed: int) -> np.ndarray | None:
         return archive[KIND]
 
 
-def write(path: Path = FILE) -> str:
+def write(path: Path = FILE, count: int = COUNT) -> str:
     """Render the letters into `path`; their sha256."""
     from neuroflow.data.unknown_inputs import render
 
-    pictures = render(KIND, COUNT, SEED)
+    pictures = render(KIND, count, SEED)
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **{KIND: pictures})
     return hashlib.sha256(path.read_bytes()).hexdigest()
