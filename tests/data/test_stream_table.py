@@ -161,7 +161,7 @@ def test_choice_says_which_and_why_in_one_line(tmp_path, monkeypatch):
     assert line.endswith("(--data-in stream reads from disk instead)")
     where, line = choose_table_data_in(path, ram=50_000)
     assert where == "stream" and "more than 25% of this machine's 50.0 KB of RAM" in line
-    monkeypatch.setattr("neuroflow.data.stream_table.ram_bytes", lambda: 50_000)
+    monkeypatch.setattr("neuroflow.data.stream.ram_bytes", lambda: 50_000)
     notes = []
     ds = load_dataset(str(path), target="species", note=notes.append)
     assert isinstance(ds.x_train, StreamRows) and notes[0].startswith("Streaming survey.csv")

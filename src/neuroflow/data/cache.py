@@ -71,7 +71,7 @@ def decoded_folder(
     """The folder's decoded cache: reused when the file list is unchanged, else (re)built."""
     path = cache_path(root, size, grayscale)
     signature = folder_signature(root, classes)
-    with _one_builder(path):
+    with one_builder(path):
         meta = _read_meta(path)
         if meta is not None and meta.get("files_sha256") != signature:
             note(
@@ -95,7 +95,7 @@ def decoded_folder(
 
 
 @contextlib.contextmanager
-def _one_builder(path: Path) -> Iterator[None]:
+def one_builder(path: Path) -> Iterator[None]:
     """Processes sharing a cache (the ranks of a multi-process run, two runs at once) decode it
     once: the first builds it while the others wait, then they read it."""
     try:

@@ -103,7 +103,7 @@ def _streamed(root: Path, classes, strict: bool, note, options: dict):
     decoded = decoded_folder(root, classes, image_size, grayscale, strict=strict, note=note)
     n, height, width, channels = decoded.pixels.shape
     how = "decoded into" if decoded.built else "read from"
-    note(f"{n:,} pictures {how} {decoded.path} ({_size(decoded.pixels.nbytes)} on disk)")
+    note(f"{n:,} pictures {how} {decoded.path} ({readable_size(decoded.pixels.nbytes)} on disk)")
     if decoded.skipped:
         note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
     rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
@@ -140,18 +140,24 @@ def choose_data_in(
 ) -> tuple[str, str]:
     """('memory' or 'stream', the one line that says why) from the decoded size against RAM."""
     n, nbytes = decoded_estimate(root, classes, image_size, grayscale)
+    what = f"the {n:,} decoded pictures of {root.name} take about {readable_size(nbytes)}"
+    return memory_or_stream(root.name, what, nbytes, ram)
+
+
+def memory_or_stream(name: str, what: str, nbytes: int, ram: int | None = None) -> tuple[str, str]:
+    """('memory' or 'stream', the one line that says why) for data of `nbytes` in memory, `what`
+    saying how that size was found: held when it fits in MEMORY_SHARE of RAM."""
     ram = ram or ram_bytes()
-    share = f"{MEMORY_SHARE:.0%} of this machine's {_size(ram)} of RAM"
-    what = f"the {n:,} decoded pictures of {root.name} take about {_size(nbytes)}"
+    share = f"{MEMORY_SHARE:.0%} of this machine's {readable_size(ram)} of RAM"
     if nbytes <= MEMORY_SHARE * ram:
         return (
             "memory",
-            f"Holding {root.name} in memory: {what}, within {share} (--data-in stream reads from "
+            f"Holding {name} in memory: {what}, within {share} (--data-in stream reads from "
             f"disk instead)",
         )
     return (
         "stream",
-        f"Streaming {root.name} from disk: {what}, more than {share} (--data-in memory holds it in "
+        f"Streaming {name} from disk: {what}, more than {share} (--data-in memory holds it in "
         f"memory instead)",
     )
 
@@ -193,7 +199,7 @@ def ram_bytes() -> int:
     return total
 
 
-def _size(nbytes: float) -> str:
+def readable_size(nbytes: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if nbytes < 1000 or unit == "GB":
             return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from neuroflow.data.csv_read import check_csv_file, csv_errors, csv_options
-from neuroflow.data.stream import MEMORY_SHARE, _size, check_data_in, ram_bytes
+from neuroflow.data.stream import check_data_in, memory_or_stream, readable_size
 from neuroflow.errors import DataError
 
 SAMPLE_ROWS = 1000  # rows read to estimate a table's size in memory before choosing
@@ -50,20 +50,8 @@ def load_table(
 def choose_table_data_in(path: Path, ram: int | None = None) -> tuple[str, str]:
     """('memory' or 'stream', the one line that says why) from the table's size against RAM."""
     rows, nbytes = table_estimate(path)
-    ram = ram or ram_bytes()
-    share = f"{MEMORY_SHARE:.0%} of this machine's {_size(ram)} of RAM"
-    what = f"the {rows:,} rows of {path.name} take about {_size(nbytes)} read whole"
-    if nbytes <= MEMORY_SHARE * ram:
-        return (
-            "memory",
-            f"Holding {path.name} in memory: {what}, within {share} (--data-in stream reads from "
-            f"disk instead)",
-        )
-    return (
-        "stream",
-        f"Streaming {path.name} from disk: {what}, more than {share} (--data-in memory holds it in "
-        f"memory instead)",
-    )
+    what = f"the {rows:,} rows of {path.name} take about {readable_size(nbytes)} read whole"
+    return memory_or_stream(path.name, what, nbytes, ram)
 
 
 def table_estimate(path: Path) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroflow.data.cache import _one_builder, write_failed
+from neuroflow.data.cache import one_builder, write_failed
 from neuroflow.data.csv_read import csv_chunks
 from neuroflow.data.dataset import Dataset
 from neuroflow.data.stream_rows import StreamRows
@@ -50,7 +50,7 @@ def load_streamed_csv(
         raise UsageError(f"unknown task {task!r}", "use --task classification or --task regression")
     options = dict(target=target, task=task, seed=seed, fractions=list(fractions))
     cache = table_cache_path(path, options)
-    with _one_builder(cache):
+    with one_builder(cache):
         meta = _read_meta(cache)
         if meta is not None and meta.get("signature") != file_signature(path):
             note(f"{path} changed since its rows were prepared: reading it again")
@@ -163,11 +163,11 @@ def _write(fh, data: bytes) -> int:
 
 
 def _dataset(cache: Path, meta: dict, path: Path, options: dict, built: bool, note) -> Dataset:
-    from neuroflow.data.stream import _size
+    from neuroflow.data.stream import readable_size
 
     shape = tuple(meta["shape"])
     how = "prepared into" if built else "read from"
-    size = _size(shape[0] * shape[1] * 4)
+    size = readable_size(shape[0] * shape[1] * 4)
     note(f"{shape[0]:,} rows of {path.name} {how} {cache} ({size} on disk)")
     saved = np.load(cache / "y.npz")
     y = saved["y"]
