@@ -226,7 +226,11 @@ def phases_child(argv: list[str]) -> None:
     times, peaks = {}, {}
     last = [t0]
 
-    def mark(name: str, took: float | None = None) -> None:
+    def mark(name: str | None = None, took: float | None = None) -> None:
+        """Count the time since the last mark (or `took`) as phase `name`; without a name, a gap:
+        'import' before the first phase, 'rest' (printing, the command line's own work, leaving)
+        between and after them."""
+        name = name or ("rest" if "import" in times else "import")
         now = time.perf_counter()
         times[name] = times.get(name, 0.0) + (now - last[0] if took is None else took)
         peaks[name] = _peak_mib()
@@ -261,7 +265,7 @@ def _clock(module, fn: str, name: str, mark) -> None:
 
     @functools.wraps(inner)
     def timed(*args, **kwargs):
-        _before(mark)
+        mark()
         t = time.perf_counter()
         try:
             return inner(*args, **kwargs)
@@ -269,16 +273,6 @@ def _clock(module, fn: str, name: str, mark) -> None:
             mark(name, time.perf_counter() - t)
 
     setattr(module, fn, timed)
-
-
-def _before(mark) -> None:
-    """Time before the first phase counts as 'import'; between phases and after the last, as
-    'rest' (printing, the command line's own work, leaving)."""
-    mark("import" if not _before.started else "rest")
-    _before.started = True
-
-
-_before.started = False
 
 
 def _peak_mib() -> float:
