@@ -102,7 +102,10 @@ def _after(trained: Model, run, post_fit: bool, test: bool) -> None:
     """The chief's work after training: calibration and the unknown-input check, the model
     folder, the test figures."""
     from neuroflow.evaluation.after_training import after_training
+    from neuroflow.evaluation.unknown_inputs import reads_training_data
 
+    if run.loaded and not (post_fit and reads_training_data(trained)):
+        run.dataset.drop_training_inputs()  # nothing reads them again: the memory goes back
     if post_fit:
         after_training(trained, run.dataset)
     if run.out is not None:

@@ -7,7 +7,7 @@ import neuroflow as nf
 from neuroflow.data.idx import load_idx_dataset
 from neuroflow.evaluation.after_training import after_training
 from neuroflow.evaluation.calibration import fit_temperature
-from neuroflow.evaluation.unknown_inputs import fit_detector
+from neuroflow.evaluation.unknown_inputs import fit_detector, reads_training_data
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +42,22 @@ def test_an_image_check_scores_logits_and_keeps_no_class_means(digits, tmp_path)
     scores = again.unknown_scores(data.x_test)
     assert np.allclose(scores, model.unknown_scores(data.x_test), atol=1e-5)
     assert 0.85 <= again.known(model.unknown_scores(data.x_val)).mean() <= 1.0
+
+
+def test_an_image_check_fits_without_the_training_inputs_so_a_run_frees_them(digits):
+    model, data = digits
+    assert not reads_training_data(model)
+    after_training(model, data)
+    fitted = {k: model.config[k] for k in ("calibration", "ood")}
+    light = dataclasses.replace(data)
+    light.drop_training_inputs()
+    assert len(light.x_train) == 0 and light.input_shape == data.input_shape
+    assert len(data.x_train) == 1500  # the caller's dataset is untouched
+    after_training(model, light)
+    assert {k: model.config[k] for k in ("calibration", "ood")} == fitted
+
+
+def test_a_table_check_reads_training_rows_so_they_stay():
+    model = nf.train("iris", epochs=2, progress="quiet", post_fit=False)
+    assert reads_training_data(model)
+    assert not reads_training_data(model, "energy")

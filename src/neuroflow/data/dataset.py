@@ -39,6 +39,11 @@ class Dataset:
     def n_outputs(self) -> int:
         return len(self.class_names) if self.task == "classification" else 1
 
+    def drop_training_inputs(self) -> None:
+        """Give the training inputs' memory back once nothing will read them (their shape stays)."""
+        if isinstance(self.x_train, np.ndarray):
+            self.x_train = np.empty((0, *self.x_train.shape[1:]), self.x_train.dtype)
+
     def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The (x, y) arrays of the 'train', 'val' or 'test' split."""
         if name not in ("train", "val", "test"):

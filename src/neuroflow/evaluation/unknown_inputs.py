@@ -108,6 +108,12 @@ def conformal_threshold(val_scores: np.ndarray, target_accept: float) -> tuple[f
     return float(scores[min(rank, n) - 1]), rank <= n
 
 
+def reads_training_data(model, method: str | None = None) -> bool:
+    """Whether fitting the check (`method`, or the default for the model's kind) reads training
+    examples."""
+    return needs_features(METHODS.resolve(method or DEFAULT_METHOD[model.kind]))
+
+
 def measured_space(model) -> str:
     """Where distances are measured: a table's standardised inputs (a few well-scaled columns,
     steady even with few rows), an image model's penultimate features (pixels are too many)."""

@@ -22,6 +22,7 @@ class Run:
     resume: bool
     parent: object = None
     made: list[Path] = field(default_factory=list)  # folders this run created
+    loaded: bool = False  # the run loaded its data itself, so nothing outside it holds the arrays
 
     def remove_made_folders(self) -> None:
         for folder in self.made:
@@ -85,10 +86,11 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
             "data_in chooses how DATA given by name or path is read, and this DATA is a Dataset",
             "leave out data_in, or pass the folder's path",
         )
+    loaded = dataset is None
     dataset = dataset or _load(given, parent, reading or {})
     if out is True:  # the default folder, as the command line writes
         out = default_out(dataset.name, given["model"])
-    run = Run(dataset, given, Path(out) if out else None, resume is not None, parent)
+    run = Run(dataset, given, Path(out) if out else None, resume is not None, parent, loaded=loaded)
     if run.out is not None and not run.resume:
         _new_folder(run)
     return run
