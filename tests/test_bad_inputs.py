@@ -818,6 +818,12 @@ CASES = [
         "--seed 99999999999 is out of range",
     ),
     case("early-stopping-zero", "train iris --early-stopping 0", "early-stopping patience must be"),
+    case(
+        "outlier-exposure-negative",
+        "train digits --outlier-exposure -1",
+        "outlier exposure -1.0 is out of range",
+    ),
+    case("outlier-exposure-nan", "train digits --outlier-exposure nan", "is out of range"),
     case("optimizer-unknown", "train iris --optimizer foo", "unknown optimizer 'foo'"),
     case("task-unknown", "train iris --task foo", "unknown task 'foo'"),
     case(

@@ -40,7 +40,7 @@ def train(
     parent: str | Path | Model | None = None, freeze: str | None = None,
     new_head: bool | None = None, data_dir: str | None = None,
     image_size: int | str | tuple[int, int] | None = None, grayscale: bool | None = None,
-    data_in: str | None = None, strict: bool = False,
+    data_in: str | None = None, strict: bool = False, outlier_exposure: float | None = None,
     progress: str = "auto", name: str | None = None, license: str | None = None,
     post_fit: bool = True, test: bool = False, strategy=None, callbacks=(),
 ) -> Model:  # fmt: skip
@@ -58,7 +58,7 @@ def train(
         augment_test=augment_test, image_size=image_size, grayscale=grayscale, seed=seed,
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
-    )  # fmt: skip
+        outlier_exposure=outlier_exposure)  # fmt: skip
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
     reading = dict(data_in=data_in, strict=strict, note=note)
     strategy, ours = _strategy(strategy)
@@ -149,6 +149,7 @@ def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
         "optimizer",
         "seed",
         "early_stopping",
+        "outlier_exposure",
         "augment",
         "on_nan",
     )

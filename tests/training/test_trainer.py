@@ -139,3 +139,54 @@ def test_same_seed_same_weights_with_augmentation_and_outlier_exposure():
     wa, wb = _weights(runs[0]), _weights(runs[1])
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert runs[0].history[0]["loss"] == runs[1].history[0]["loss"]
+
+
+def test_outlier_exposure_given_wins_over_the_spec_and_zero_turns_it_off():
+    spec = {"layers": ["Flatten()", "Dense(units='auto', activation='auto')"],
+            "outlier_exposure": 0.5}  # fmt: skip
+    assert TrainSettings().resolved(spec).outlier_exposure == 0.5
+    assert TrainSettings(outlier_exposure=0).resolved(spec).outlier_exposure == 0
+    assert TrainSettings(outlier_exposure=2.0).resolved(spec).outlier_exposure == 2.0
+    assert TrainSettings().resolved({}).outlier_exposure == 0.0
+    for bad in (-1, float("nan"), 11, True):
+        with pytest.raises(UsageError, match="outlier exposure .* is out of range"):
+            TrainSettings(outlier_exposure=bad).resolved(spec)
+
+
+def test_a_run_without_outlier_exposure_makes_no_non_examples_and_records_it():
+    from neuroflow.models.card import model_card
+
+    ds = load_dataset("digits")
+    spec = {"layers": ["Conv2D(4, 3, padding='same', activation='relu')", "MaxPool2D(2)",
+                       "Flatten()", "Dense(units='auto', activation='auto')"],
+            "outlier_exposure": 0.5, "batch_size": 64}  # fmt: skip
+    runs = {
+        w: nf.train(ds, spec, epochs=1, outlier_exposure=w, progress="quiet", post_fit=False)
+        for w in (None, 0)
+    }
+    assert runs[None].config["training"]["outlier_exposure"] == 0.5
+    assert runs[0].config["training"]["outlier_exposure"] == 0.0
+    assert "outlier exposure" not in model_card(runs[0])
+    assert "outlier exposure (weight of made-up non-examples) | 0.5" in model_card(runs[None])
+    wa, wb = _weights(runs[None]), _weights(runs[0])
+    assert not all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def test_resume_refuses_another_outlier_exposure_and_reads_older_records_without_it(tmp_path):
+    import json
+
+    from neuroflow.training.checkpoint import FOLDER
+    from neuroflow.training.resume import RUN_KEYS, continue_run
+
+    spec = resolve_model({"layers": ["Flatten()", "Dense(units='auto', activation='auto')"]},
+                         "image", "digits")  # fmt: skip
+    record = {k: None for k in RUN_KEYS} | {"data": "digits", "epochs": 1}
+    fit(load_dataset("digits"), spec, TrainSettings(epochs=1), run_dir=tmp_path,
+        run_record=record, progress="quiet")  # fmt: skip
+    with pytest.raises(UsageError, match="--outlier-exposure was None there, not 0"):
+        continue_run(tmp_path, {"outlier_exposure": 0}, None)
+    state = tmp_path / FOLDER / "state.json"
+    info = json.loads(state.read_text())
+    del info["run"]["outlier_exposure"]  # as versions before the flag recorded runs
+    state.write_text(json.dumps(info))
+    assert continue_run(tmp_path, {"epochs": 1}, None)["outlier_exposure"] is None

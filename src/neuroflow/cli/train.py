@@ -43,6 +43,12 @@ def train(
         "--early-stopping",
         help="Stop after this many epochs without a lower val_loss; keep the best weights.",
     ),
+    outlier_exposure: float = typer.Option(
+        None,
+        "--outlier-exposure",
+        help="Weight of the made-up non-examples that teach the unknown-input check (image "
+        "classes; 0: none, faster, weaker check; default: the recipe's).",
+    ),
     augment: str = typer.Option(
         None, "--augment", help="e.g. 'invert' or 'invert,rotate=15,noise=0.1'."
     ),
@@ -101,7 +107,8 @@ def train(
             trained = train_model(
                 data, model, target=target, task=task, parent=from_model, freeze=freeze,
                 new_head=new_head or None, epochs=epochs, batch_size=batch_size, lr=lr,
-                optimizer=optimizer, seed=seed, early_stopping=early_stopping, augment=augment,
+                optimizer=optimizer, seed=seed, early_stopping=early_stopping,
+                outlier_exposure=outlier_exposure, augment=augment,
                 augment_test=augment_test or None, image_size=image_size, grayscale=grayscale,
                 data_dir=data_dir, data_in=data_in, strict=strict,
                 out=out or (None if resume else True), resume=resume,

@@ -17,6 +17,7 @@ SETTING_WORDS = [
     ("schedule", "learning-rate schedule"),
     ("weight_decay", "weight decay"),
     ("label_smoothing", "label smoothing"),
+    ("outlier_exposure", "outlier exposure (weight of made-up non-examples)"),
     ("augment", "augmentation"),
     ("seed", "seed"),
     ("wall_time_s", "wall time (s)"),
@@ -93,6 +94,7 @@ def procedure_lines(config: dict, history: list[dict]) -> list[str]:
             "early_stopping",
             "weight_decay",
             "label_smoothing",
+            "outlier_exposure",
             "schedule",
             "augment",
         ):

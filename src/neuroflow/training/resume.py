@@ -31,19 +31,22 @@ RUN_KEYS = {
     "lr": "--lr",
     "optimizer": "--optimizer",
     "early_stopping": "--early-stopping",
+    "outlier_exposure": "--outlier-exposure",
     "on_nan": "--on-nan",
 }
+# Recorded only by newer versions: a checkpoint without them was started with them not given.
+LATER_KEYS = ("outlier_exposure",)
 
 
 def recorded_run(run_dir: Path) -> dict:
     """The settings a checkpointed run started with."""
     record = read_info(run_dir).get("run")
-    if not isinstance(record, dict) or not set(record) >= set(RUN_KEYS):
+    if not isinstance(record, dict) or not set(record) >= set(RUN_KEYS) - set(LATER_KEYS):
         raise UsageError(
             f"{run_dir} holds a checkpoint that neuroflow train did not start (no record of how)",
             "start the training again with another --out",
         )
-    return record
+    return {k: None for k in LATER_KEYS} | record
 
 
 def _same(recorded, given) -> bool:

@@ -12,7 +12,7 @@ FROM_SPEC = (
     "epochs", "batch_size", "lr", "optimizer", "augment", "schedule", "betas",
     "weight_decay", "label_smoothing", "early_stopping", "outlier_exposure",
 )  # fmt: skip
-ZERO_DEFAULTS = ("weight_decay", "label_smoothing", "outlier_exposure")
+ZERO_DEFAULTS = ("weight_decay", "label_smoothing")
 
 
 @dataclass
@@ -29,8 +29,9 @@ class TrainSettings:
     betas: list[float] | None = None
     weight_decay: float = 0.0
     label_smoothing: float = 0.0
-    # outlier exposure: weight of the uniform-output loss on synthetic non-examples
-    outlier_exposure: float = 0.0
+    # outlier exposure: weight of the uniform-output loss on synthetic non-examples (0: none; None:
+    # the spec's, else none)
+    outlier_exposure: float | None = None
 
     def resolved(self, spec: dict) -> TrainSettings:
         """Flags win over the spec, the spec over Keras-like defaults; every value checked."""
@@ -45,6 +46,7 @@ class TrainSettings:
         s.batch_size = 32 if s.batch_size is None else s.batch_size
         s.lr = 0.001 if s.lr is None else s.lr
         s.optimizer = OPTIMIZERS.resolve(str(s.optimizer or "adam"))
+        s.outlier_exposure = 0.0 if s.outlier_exposure is None else s.outlier_exposure
         if s.schedule is not None:
             s.schedule = SCHEDULES.resolve(s.schedule)
         s.check()
@@ -60,6 +62,14 @@ class TrainSettings:
         if not (isinstance(lr, int | float) and math.isfinite(lr) and 0 < lr <= 10):
             raise UsageError(
                 f"learning rate {lr} is out of range", "give --lr between 0 and 10, e.g. 0.001"
+            )
+        exposure = self.outlier_exposure
+        if isinstance(exposure, bool) or not (
+            isinstance(exposure, int | float) and math.isfinite(exposure) and 0 <= exposure <= 10
+        ):
+            raise UsageError(
+                f"outlier exposure {exposure} is out of range",
+                "give --outlier-exposure from 0 (none) to 10, e.g. 0.5",
             )
         if self.on_nan not in ("stop", "continue"):
             raise UsageError(
