@@ -824,6 +824,11 @@ CASES = [
         "outlier exposure -1.0 is out of range",
     ),
     case("outlier-exposure-nan", "train digits --outlier-exposure nan", "is out of range"),
+    case(
+        "outlier-exposure-on-a-table",
+        "train iris --outlier-exposure 0.5",
+        "outlier exposure teaches an image classifier",
+    ),
     case("optimizer-unknown", "train iris --optimizer foo", "unknown optimizer 'foo'"),
     case("task-unknown", "train iris --task foo", "unknown task 'foo'"),
     case(

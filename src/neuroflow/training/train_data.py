@@ -17,6 +17,7 @@ import torch
 
 from neuroflow.data.non_examples import make_non_examples, uniform_loss
 from neuroflow.data.stream_rows import StreamRows
+from neuroflow.errors import UsageError
 from neuroflow.models.logits import image_scale, to_input
 from neuroflow.training.batches import ArrayData
 
@@ -48,8 +49,15 @@ class TrainData:
         self.val = ArrayData(dataset.x_val, dataset.y_val, scale)
         self.streamed = isinstance(x, StreamRows)
         self._ahead: Iterator | None = None
-        image_cls = dataset.kind == "image" and dataset.task == "classification"
-        self.exposure = settings.outlier_exposure if image_cls else 0.0
+        if settings.outlier_exposure and not (
+            dataset.kind == "image" and dataset.task == "classification"
+        ):
+            raise UsageError(
+                "outlier exposure teaches an image classifier what is none of its classes, and "
+                f"this is {dataset.kind} {dataset.task}",
+                "leave out --outlier-exposure (or outlier_exposure in the spec)",
+            )
+        self.exposure = settings.outlier_exposure
         batch = strategy.batch_size(settings.batch_size)
         self.non_examples = max(1, batch // EXAMPLES_PER_NON_EXAMPLE) if self.exposure else 0
 
