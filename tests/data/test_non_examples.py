@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from neuroflow.data.non_examples import make_non_examples, uniform_loss
+from neuroflow.data.non_examples import make_non_examples, scribbles, uniform_loss
 
 
 def test_non_examples_are_seeded_images_in_range_and_in_the_batchs_memory_format():
@@ -21,3 +21,11 @@ def test_the_uniform_loss_is_lowest_when_the_model_is_unsure():
     unsure = uniform_loss(torch.zeros(4, 10))
     assert math.isclose(float(unsure), math.log(10), rel_tol=1e-6)
     assert float(uniform_loss(torch.eye(10)[:4] * 20)) > float(unsure)
+
+
+def test_the_scribble_bank_is_bytes_of_strokes_on_black():
+    bank = scribbles((28, 28))
+    assert bank.dtype == torch.uint8 and bank.shape == (2048, 28, 28)
+    ink = (bank > 0).float().mean(dim=(1, 2))
+    assert bool((ink > 0.02).all()) and bool((ink < 0.8).all())  # every one a stroke, none a fill
+    assert int(bank.max()) == 255 and bool((bank[:, 0, :] == 0).all())  # strokes keep off the edge
