@@ -190,3 +190,22 @@ def test_resume_refuses_another_outlier_exposure_and_reads_older_records_without
     del info["run"]["outlier_exposure"]  # as versions before the flag recorded runs
     state.write_text(json.dumps(info))
     assert continue_run(tmp_path, {"epochs": 1}, None)["outlier_exposure"] is None
+
+
+def test_images_are_validated_in_batches_of_a_step_and_the_trainer_lets_go_of_them():
+    from neuroflow.training.trainer import Trainer
+
+    ds = load_dataset("digits")
+    spec = resolve_model({"layers": ["Flatten()", "Dense(units='auto', activation='auto')"],
+                          "batch_size": 16}, "image", "digits")  # fmt: skip
+    trainer = Trainer(ds, spec, TrainSettings(epochs=1), progress="quiet")
+    seen = []
+    trainer.setup = lambda _setup=trainer.setup: (
+        _setup(),
+        trainer.network.register_forward_pre_hook(
+            lambda net, args: None if net.training else seen.append(len(args[0]))
+        ),
+    )
+    trainer.fit()
+    assert seen and max(seen) == 16 and sum(seen) == len(ds.y_val)
+    assert trainer.data is None  # the training arrays are not kept alive by a finished trainer

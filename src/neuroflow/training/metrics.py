@@ -7,7 +7,7 @@ import math
 
 import torch.nn.functional as F
 
-from neuroflow.models.logits import predict_logits
+from neuroflow.models.logits import PREDICT_BATCH, predict_logits
 from neuroflow.training.batches import ArrayData
 
 
@@ -29,8 +29,10 @@ def epoch_logs(total_loss: float, correct: int, seen: int, is_cls: bool, target_
     return logs
 
 
-def validation_logs(network, val: ArrayData, is_cls: bool, target_std: float) -> dict:
-    logits = predict_logits(network, val)
+def validation_logs(
+    network, val: ArrayData, is_cls: bool, target_std: float, batch_size: int = PREDICT_BATCH
+) -> dict:
+    logits = predict_logits(network, val, batch_size=batch_size)
     if is_cls:
         return {
             "val_loss": float(F.cross_entropy(logits, val.y)),
