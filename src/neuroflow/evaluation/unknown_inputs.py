@@ -46,7 +46,7 @@ def fit_detector(
     `validation`: the validation split's features (in `measured_space`) and logits, when they are
     at hand (otherwise the network computes them).
     """
-    method = METHODS.resolve(method or DEFAULT_METHOD[model.kind])
+    method = chosen_method(model, method)
     if not 0.5 <= target_accept < 1:
         raise UsageError(
             f"target accept share {target_accept} is out of range",
@@ -108,10 +108,14 @@ def conformal_threshold(val_scores: np.ndarray, target_accept: float) -> tuple[f
     return float(scores[min(rank, n) - 1]), rank <= n
 
 
+def chosen_method(model, method: str | None = None) -> str:
+    """`method` by its full name, or the default for the model's kind."""
+    return METHODS.resolve(method or DEFAULT_METHOD[model.kind])
+
+
 def reads_training_data(model, method: str | None = None) -> bool:
-    """Whether fitting the check (`method`, or the default for the model's kind) reads training
-    examples."""
-    return needs_features(METHODS.resolve(method or DEFAULT_METHOD[model.kind]))
+    """Whether fitting the check with `method` (or the default) reads training examples."""
+    return needs_features(chosen_method(model, method))
 
 
 def measured_space(model) -> str:

@@ -30,9 +30,13 @@ def epoch_logs(total_loss: float, correct: int, seen: int, is_cls: bool, target_
 
 
 def validation_logs(
-    network, val: ArrayData, is_cls: bool, target_std: float, batch_size: int = PREDICT_BATCH
+    network, val: ArrayData, is_cls: bool, target_std: float, step_batch: int | None = None
 ) -> dict:
-    logits = predict_logits(network, val, batch_size=batch_size)
+    """Loss and accuracy (or MAE) on the validation split. Images go through in batches of a
+    training step's size (`step_batch`): a pass without gradients then needs less memory than a
+    step did, and sets no new peak."""
+    batch = step_batch if val.is_image and step_batch else PREDICT_BATCH
+    logits = predict_logits(network, val, batch_size=batch)
     if is_cls:
         return {
             "val_loss": float(F.cross_entropy(logits, val.y)),

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import torch
 
-from neuroflow.models.logits import PREDICT_BATCH
 from neuroflow.training import checkpoint as ckpt
 from neuroflow.training.callbacks import Callback, Checkpoints, EarlyStopping
 from neuroflow.training.interrupts import StopOnSignal, interrupted, nan_stop
@@ -178,13 +177,13 @@ class Trainer:
             finally:
                 for cb in self.callbacks:
                     cb.close()
-                self.data = None  # a cycle may keep the trainer: not the arrays, though
+                self.data = None  # whoever keeps the trainer after fit keeps no training arrays
 
     def epoch(self, epoch: int) -> dict:
         t0 = time.perf_counter()
         perm = torch.randperm(len(self.data.train), generator=self.generators["shuffle"])
         self.totals = [0.0, 0, 0]  # loss × examples, correct, examples
-        batches = list(self.strategy.batches(perm, self.settings.batch_size))  # this process's
+        batches = list(self.strategy.batches(perm, self.settings.batch_size))  # its share
         with self.strategy.steps(), self.data.reading(batches):
             for step, idx in enumerate(batches, 1):
                 self.step(epoch, step, idx)
@@ -197,10 +196,10 @@ class Trainer:
         self.totals = self.strategy.all_sum(self.totals)
         self._same_random_state()
         target_std = self.dataset.preprocessing.get("target_std", 1.0)
-        # images in batches of a step's size: a pass without gradients needs less memory than it
-        batch = self.settings.batch_size if self.data.val.is_image else PREDICT_BATCH
         val = self.strategy.from_chief(
-            lambda: validation_logs(self.network, self.data.val, self.is_cls, target_std, batch)
+            lambda: validation_logs(
+                self.network, self.data.val, self.is_cls, target_std, self.settings.batch_size
+            )
         )
         logs = {"epoch": epoch, **self._train_logs(), **val}
         logs["time_s"] = round(time.perf_counter() - t0, 3)
