@@ -22,7 +22,7 @@ STEPS_PER_TURN = 8
 
 
 def load(data_dir: str, limit: int):
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.training.batches import ArrayData
 
     ds = load_idx_dataset("mnist", data_dir=data_dir)

@@ -20,7 +20,7 @@ def main(turns: int = 40) -> dict:
     import torch.nn as nn
 
     from benchmarks.reference import lesson_cnn
-    from neuroflow.data.augment import Augmenter
+    from neuroflow.data.pictures.augment import Augmenter
     from neuroflow.models.logits import to_input
 
     torch.set_num_threads(1)

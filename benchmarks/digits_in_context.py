@@ -1,10 +1,10 @@
 """Digits photographed in context: a frame, a plaque, lined or squared paper, a shadowed edge.
 
 `python -m benchmarks.digits_in_context MODEL_DIR --n 50 --mnist-dir ../shared/data/mnist` prints,
-for each kind of generated picture (neuroflow.data.synth_context, seed 0) and for plain generated
-digits (neuroflow.data.synth), how many a 28×28 digit model gets right, and right and accepted,
-before (no digit finding: the picture cropped as it is) and after. With --mnist-dir it also
-prepares MNIST test digits saved as PNG both ways and counts the ones prepared bit-identically.
+for each kind of generated picture (neuroflow.data.made_up.synth_context, seed 0) and for plain
+generated digits (neuroflow.data.made_up.synth), how many a 28×28 digit model gets right, and right
+and accepted, before (no digit finding: the picture cropped as it is) and after. With --mnist-dir it
+also prepares MNIST test digits saved as PNG both ways and counts the ones prepared bit-identically.
 """
 
 from __future__ import annotations
@@ -19,20 +19,20 @@ import numpy as np
 @contextlib.contextmanager
 def without_finding():
     """The preparation as it was before digit finding: every picture cropped as it is."""
-    with mock.patch("neuroflow.data.digits.find_digit", lambda grey: None):
+    with mock.patch("neuroflow.data.pictures.digits.find_digit", lambda grey: None):
         yield
 
 
 def _pictures(kind: str, n: int):
-    from neuroflow.data.synth import handwritten_digits
-    from neuroflow.data.synth_context import digits_in_context
+    from neuroflow.data.made_up.synth import handwritten_digits
+    from neuroflow.data.made_up.synth_context import digits_in_context
 
     return handwritten_digits(n, seed=0) if kind == "plain" else digits_in_context(kind, n, seed=0)
 
 
 def context_table(model, n: int) -> None:
     from benchmarks.own_digits import right_and_accepted
-    from neuroflow.data.synth_context import CONTEXTS
+    from neuroflow.data.made_up.synth_context import CONTEXTS
 
     print(f"{'pictures':>10} {'before: right / accepted':>26} {'after: right / accepted':>26}")
     for kind in (*CONTEXTS, "plain"):
@@ -50,8 +50,8 @@ def mnist_check(mnist_dir: str, limit: int) -> None:
 
     from PIL import Image
 
-    from neuroflow.data.digits import prepare_digit
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.digits import prepare_digit
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     ds = load_idx_dataset("mnist", data_dir=mnist_dir)
     same = 0

@@ -28,7 +28,7 @@ def predict_latency(data_dir: str, model_dir: Path) -> dict:
     import numpy as np
 
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.inference.predict import predict_arrays
 
     model = nf.load(model_dir)

@@ -48,7 +48,7 @@ def digits(ds, classes: np.ndarray, n_train: int, n_val: int, seed: int):
 
 def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> None:
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     mnist = load_idx_dataset("mnist", data_dir=mnist_dir)
     with tempfile.TemporaryDirectory() as tmp:

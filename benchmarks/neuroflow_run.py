@@ -23,7 +23,7 @@ def main(
     gate: bool = False,
 ) -> dict:
     t_start = time.perf_counter()
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.evaluation.evaluate import evaluate
     from neuroflow.models.recipes import resolve_model
     from neuroflow.training import TrainSettings, fit

@@ -1,8 +1,8 @@
 """How a digit model answers generated pictures of handwritten digits, prepared one way or another.
 
 `python -m benchmarks.own_digits MODEL_DIR --n 30 --prepare resize digit-counts` prints, for each
-preparation, how many of N generated digits (neuroflow.data.synth, seed 0) the model gets right and
-how many of those its unknown-input check accepts. Shared by benchmarks.digits_in_context.
+preparation, how many of N generated digits (neuroflow.data.made_up.synth, seed 0) the model gets
+right and how many of those its unknown-input check accepts. Shared by benchmarks.digits_in_context.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 def right_and_accepted(model, images, labels, prepare: str | None = None) -> tuple[int, int]:
     """(right, right and accepted) for pictures prepared as `prepare` says (default: the
     model's own preparation)."""
-    from neuroflow.data.images import prepare_for_model
+    from neuroflow.data.pictures.prepare import prepare_for_model
     from neuroflow.inference.predict import predict_arrays
 
     prep = dict(model.preprocessing, prepare=prepare or model.preprocessing.get("prepare"))
@@ -28,7 +28,7 @@ def right_and_accepted(model, images, labels, prepare: str | None = None) -> tup
 
 def main() -> None:
     import neuroflow as nf
-    from neuroflow.data.synth import handwritten_digits
+    from neuroflow.data.made_up.synth import handwritten_digits
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model")

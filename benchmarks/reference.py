@@ -35,7 +35,7 @@ def lesson_cnn() -> nn.Sequential:
 
 
 def main(data_dir: str, epochs: int, limit: int, gate: bool = False) -> dict:
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     t_start = time.perf_counter()
     ds = load_idx_dataset("mnist", data_dir=data_dir)

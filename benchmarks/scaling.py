@@ -57,7 +57,7 @@ def child(argv: list[str]) -> None:
     import dataclasses
 
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.training import Callback
 
     out, data_dir, n = Path(argv[0]), argv[1], int(argv[2])

@@ -22,7 +22,7 @@ def median_us(fn, runs: int) -> float:
 
 def main(mnist_dir: str) -> None:
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.export.runtime import load_onnx
     from neuroflow.export.to_onnx import export_onnx
     from neuroflow.models.logits import softmax

@@ -236,7 +236,7 @@ def write_section(r: dict) -> None:
             f"The decoded cache takes {r['cache_mb']:,} MB on disk "
             f"({n:,} × {r['size']}×{r['size']}×3 bytes, plus labels). The same seed trains the "
             f"same "
-            "weights in memory and streamed (tests/data/test_stream.py).",
+            "weights in memory and streamed (tests/data/pictures/test_stream.py).",
             "",
         ]
     )

@@ -12,7 +12,7 @@ import argparse
 
 def main() -> None:
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
     from neuroflow.models.detector import features_and_logits
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -33,7 +33,7 @@ def main() -> None:
 
 def _methods_table(model, ds, f_in, l_in, n: int) -> None:
     """AUROC and FPR at 95% TPR of every method against every kind of unknown input."""
-    from neuroflow.data.unknown_inputs import unknown_inputs
+    from neuroflow.data.made_up.unknown_inputs import unknown_inputs
     from neuroflow.evaluation.unknown_inputs import detection_figures
     from neuroflow.models.detector import METHODS, features_and_logits, scores_for
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import neuroflow as nf
-from neuroflow.data.synth import handwritten_digits
-from neuroflow.data.unknown_inputs import unknown_inputs
+from neuroflow.data.made_up.synth import handwritten_digits
+from neuroflow.data.made_up.unknown_inputs import unknown_inputs
 from neuroflow.evaluation.metrics import calibration_figures
 from neuroflow.evaluation.unknown_inputs import detection_figures
 from neuroflow.models.detector import features_and_logits
@@ -48,7 +48,7 @@ def invert_model(tmp_path_factory, mnist_dir):
 
 @pytest.fixture(scope="module")
 def mnist(mnist_dir):
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     return load_idx_dataset("mnist", data_dir=mnist_dir)
 

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from neuroflow.data import download as dl
-from neuroflow.data.idx import FILES, MD5, file_md5
+from neuroflow.data.pictures.idx import FILES, MD5, file_md5
 from neuroflow.errors import DataError
 
 

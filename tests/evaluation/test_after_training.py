@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neuroflow as nf
-from neuroflow.data.idx import load_idx_dataset
+from neuroflow.data.pictures.idx import load_idx_dataset
 from neuroflow.evaluation.after_training import after_training
 from neuroflow.evaluation.calibration import fit_temperature
 from neuroflow.evaluation.unknown_inputs import fit_detector, reads_training_data

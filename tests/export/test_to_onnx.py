@@ -94,7 +94,7 @@ def test_onnx_predict_gives_the_folder_predictions_for_raw_rows(iris):
 def test_regression_export_gives_values_in_target_units(tmp_path):
     import pandas as pd
 
-    from neuroflow.data.tabular import table_dataset
+    from neuroflow.data.tables.prepare import table_dataset
 
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"a": rng.normal(size=80), "colour": rng.choice(["red", "blue"], 80)})
@@ -149,7 +149,7 @@ def test_onnx_predict_does_not_import_torch(iris, tmp_path):
 
 
 def test_pictures_through_onnx_match_the_folder(cnn, tmp_path, cli):
-    pytest.importorskip("neuroflow.data.images")
+    pytest.importorskip("neuroflow.data.pictures.images")
     from PIL import Image
 
     model, ds, path = cnn

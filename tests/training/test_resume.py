@@ -60,7 +60,7 @@ def _train_data(data: str, out, resume, kw: str) -> None:
 
         dataset = bars_dataset(kw.pop("n"), seed=3)
     else:
-        from neuroflow.data.idx import load_idx_dataset
+        from neuroflow.data.pictures.idx import load_idx_dataset
 
         d, n = load_idx_dataset("mnist", data_dir=kw.pop("data_dir")), kw.pop("n")
         dataset = dataclasses.replace(

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 import neuroflow as nf
 from neuroflow.data import load_dataset
-from neuroflow.data.non_examples import uniform_loss
+from neuroflow.data.made_up.non_examples import uniform_loss
 from neuroflow.models.layers import Dropout, dropout_generator
 from neuroflow.models.spec import build_network
 from neuroflow.training.optimizers import plain_step

@@ -7,14 +7,14 @@ import pytest
 
 import neuroflow as nf
 from neuroflow.data import load_dataset
-from tests.data.test_stream import _same_model_folder
-from tests.data.test_stream_table import CHUNK, regression_csv, survey_csv
+from tests.data.pictures.test_stream import _same_model_folder
+from tests.data.tables.test_stream import CHUNK, regression_csv, survey_csv
 
 
 @pytest.fixture(autouse=True)
 def _small_parts(tmp_path, monkeypatch):
     monkeypatch.setenv("NEUROFLOW_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("neuroflow.data.table_scan.CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr("neuroflow.data.tables.scan.CHUNK_ROWS", CHUNK)
 
 
 def _train(path, target, out, data_in):

@@ -73,8 +73,8 @@ def preview(
     Example: neuroflow augment preview mnist --augment "invert,rotate=15" --out grid.png
     """
     from neuroflow.data import load_dataset
-    from neuroflow.data.augment import Augmenter
-    from neuroflow.data.augment import preview as write_preview
+    from neuroflow.data.pictures.augment import Augmenter
+    from neuroflow.data.pictures.augment import preview as write_preview
 
     if not 1 <= n <= 64:
         raise UsageError(f"--n {n} is out of range", "give 1 to 64 images")

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from neuroflow.data.idx import FILES, MD5, file_md5, idx_name
+from neuroflow.data.pictures.idx import FILES, MD5, file_md5, idx_name
 from neuroflow.errors import DataError
 
 MIRRORS = {

@@ -15,11 +15,11 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
 
     path = Path(data)
     if str(data).lower() == "iris" and not path.exists():
-        from neuroflow.data.iris import iris_frame
+        from neuroflow.data.tables.iris import iris_frame
 
         return _table_report("iris", iris_frame(), target or "species")
     if path.is_file():
-        from neuroflow.data.tabular import read_csv
+        from neuroflow.data.tables.prepare import read_csv
 
         return _table_report(path.name, read_csv(path), target)
     if str(data).lower() not in BUILTIN_DATASETS and not path.exists():
@@ -44,7 +44,7 @@ def inspect_data(data: str, target: str | None = None, data_dir: str | None = No
 
 
 def _table_report(name: str, df, target: str | None) -> dict:
-    from neuroflow.data.table_fit import infer_task
+    from neuroflow.data.tables.fit import infer_task
     from neuroflow.errors import DataError
 
     if target is not None and target not in df.columns:
@@ -88,7 +88,7 @@ def _table_report(name: str, df, target: str | None) -> dict:
 def describe_table(df: pd.DataFrame, target: str | None) -> list[dict]:
     """One row per column for `neuroflow inspect`: type, missing count, and what preprocessing will
     do."""
-    from neuroflow.data.table_fit import MAX_CATEGORIES, column_kind, infer_task
+    from neuroflow.data.tables.fit import MAX_CATEGORIES, column_kind, infer_task
 
     rows = []
     for name in df.columns:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from neuroflow.data.dataset import Dataset
-from neuroflow.data.stream import check_data_in
+from neuroflow.data.memory import check_data_in
 from neuroflow.errors import DataError, UsageError
 from neuroflow.registry import Registry
 
@@ -26,20 +26,20 @@ class BuiltinDataset(NamedTuple):
 
 
 def _iris(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
-    from neuroflow.data.iris import load_iris
+    from neuroflow.data.tables.iris import load_iris
 
     return load_iris(seed=seed, fractions=DEFAULT_FRACTIONS)
 
 
 def _digits(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
-    from neuroflow.data.folders import load_sklearn_digits
+    from neuroflow.data.pictures.folders import load_sklearn_digits
 
     return load_sklearn_digits(seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size)
 
 
 def _idx(name: str) -> Callable[..., Dataset]:
     def load(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
-        from neuroflow.data.idx import load_idx_dataset
+        from neuroflow.data.pictures.idx import load_idx_dataset
 
         return load_idx_dataset(name, data_dir=data_dir, seed=seed, image_size=image_size)
 
@@ -101,7 +101,7 @@ def load_dataset(
     if not path.exists():
         raise DataError(f"no dataset called {key!r} and no such file or folder", _WHAT_DATA)
     if path.is_dir():
-        from neuroflow.data.stream import load_folder
+        from neuroflow.data.pictures.stream import load_folder
 
         _check_builtin_options(key, target, task)
         return load_folder(
@@ -109,7 +109,7 @@ def load_dataset(
             grayscale=grayscale, data_in=data_in, strict=strict, note=note,
         )  # fmt: skip
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
-        from neuroflow.data.stream_table import load_table
+        from neuroflow.data.tables.stream import load_table
 
         return load_table(
             path, target=target, task=task, seed=seed, fractions=DEFAULT_FRACTIONS,

@@ -47,7 +47,7 @@ def reload_dataset(model, data_dir: str | None = None):
 
 def invert_test_split(ds) -> None:
     """The lesson's INVERT applied to the test split too: each test image and its inverted copy."""
-    from neuroflow.data.augment import add_inverted
+    from neuroflow.data.pictures.augment import add_inverted
 
     ds.x_test, ds.y_test = add_inverted(ds.x_test, ds.y_test)
     ds.source["inverted_test"] = True
@@ -70,7 +70,7 @@ def evaluation_arrays(
         return ds.x_test, ds.y_test, f"{ds.name} test split ({len(ds.y_test)} examples)"
     path = Path(data)
     if model.kind == "table":
-        from neuroflow.data.tabular import encode_target, read_csv, transform
+        from neuroflow.data.tables.prepare import encode_target, read_csv, transform
 
         df = read_csv(path)
         target = model.preprocessing["target"]
@@ -97,7 +97,7 @@ def evaluation_arrays(
             encode_target(df[target], model.preprocessing, names),
             f"{path.name} ({len(df)} rows)",
         )
-    from neuroflow.data.folders import load_labelled_images
+    from neuroflow.data.pictures.folders import load_labelled_images
 
     x, y = load_labelled_images(path, model.preprocessing, model.class_names)
     return x, y, f"{path.name} ({len(y)} images)"

@@ -129,7 +129,7 @@ def synthetic_reports(model, val_scores: np.ndarray, n: int = 1000) -> dict:
     prep = model.preprocessing
     if not (prep.get("prepare") == "digit" and model.input_shape == (28, 28, 1)):
         return {}
-    from neuroflow.data.unknown_inputs import unknown_inputs
+    from neuroflow.data.made_up.unknown_inputs import unknown_inputs
 
     reports = {}
     for kind in ("letters", "noise", "shapes"):

@@ -108,8 +108,8 @@ def _steps(inputs, captions: list[str], side: int = 56):
     import numpy as np
     from PIL import Image
 
-    from neuroflow.data.digits import preparation_steps
-    from neuroflow.data.images import list_images, open_image
+    from neuroflow.data.pictures.digits import preparation_steps
+    from neuroflow.data.pictures.images import list_images, open_image
 
     tiles, names = [], []
     for file, caption in zip(list_images(inputs), captions, strict=True):

@@ -76,7 +76,7 @@ def layer_outputs(model, image, raw: bool = False) -> tuple[np.ndarray, list, np
     output."""
     import torch
 
-    from neuroflow.data.images import prepare_for_model
+    from neuroflow.data.pictures.prepare import prepare_for_model
     from neuroflow.models.logits import image_scale, to_input
 
     x = prepare_for_model(image, model.preprocessing, raw=raw)

@@ -17,7 +17,7 @@ def table_inputs(model, rows) -> tuple[np.ndarray, list[str], list | None]:
     """Rows (a CSV path, DataFrame, list of dicts or of value lists) → features, names, truths."""
     import pandas as pd
 
-    from neuroflow.data.tabular import read_csv, transform
+    from neuroflow.data.tables.prepare import read_csv, transform
 
     if isinstance(rows, str | Path):
         df = read_csv(rows)
@@ -55,7 +55,8 @@ def table_inputs(model, rows) -> tuple[np.ndarray, list[str], list | None]:
 
 def image_inputs(model, paths, raw: bool = False) -> tuple[np.ndarray, list[str], list | None]:
     """Picture files or folders → model-ready uint8 arrays, names, and truths from file names."""
-    from neuroflow.data.images import list_images, prepare_for_model
+    from neuroflow.data.pictures.images import list_images
+    from neuroflow.data.pictures.prepare import prepare_for_model
 
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     for p in map(Path, paths):

@@ -105,7 +105,7 @@ def _checked(given: dict) -> dict:
             "give a positive number of epochs",
         )
     if given["augment"] is not None:  # "" or "invert,,rotate=15" fails before the data loads
-        from neuroflow.data.augment import Augmenter
+        from neuroflow.data.pictures.augment import Augmenter
 
         Augmenter.from_spec(given["augment"])
     defaults = {"seed": 0, "new_head": False, "augment_test": False, "on_nan": "stop"}

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
-from neuroflow.data.non_examples import make_non_examples, uniform_loss
+from neuroflow.data.made_up.non_examples import make_non_examples, uniform_loss
 from neuroflow.data.stream_rows import StreamRows
 from neuroflow.errors import UsageError
 from neuroflow.models.logits import image_scale, to_input
@@ -36,7 +36,7 @@ class TrainData:
         x, y = dataset.x_train, dataset.y_train
         self.augmenter = None
         if settings.augment:
-            from neuroflow.data.augment import Augmenter, add_inverted
+            from neuroflow.data.pictures.augment import Augmenter, add_inverted
 
             augmenter = Augmenter.from_spec(settings.augment)
             if augmenter.invert:

@@ -32,7 +32,7 @@ def recipes() -> dict[str, str]:
 
 
 def image_extensions() -> tuple[str, ...]:
-    from neuroflow.data.images import IMAGE_EXTENSIONS
+    from neuroflow.data.pictures.images import IMAGE_EXTENSIONS
 
     return IMAGE_EXTENSIONS
 

@@ -1,0 +1,2 @@
+"""Pictures: image folders, decoding and their cache, IDX files, preparing a user's own pictures
+(the digit finder among them) and augmentation."""
