@@ -13,7 +13,6 @@ from PIL import Image
 from neuroflow.data.pictures.images import (
     list_images,
     open_image,
-    prepare_resize,
     resize_batch,
 )
 from neuroflow.data.pictures.prepare import prepare_for_model
@@ -92,26 +91,6 @@ def test_broken_files_are_named(tmp_path):
         open_image(tmp_path / "missing.png")
     with pytest.raises(DataError, match="is a folder"):
         open_image(tmp_path)
-
-
-def test_raw_resize_keeps_the_picture_as_it_is():
-    img = drawn_four()
-    raw = prepare_for_model(img, DIGIT, raw=True)
-    assert raw.shape == (28, 28, 1) and raw.mean() > 150  # still dark ink on light paper
-    colour = prepare_resize(img, 16, 24, 3)
-    assert colour.shape == (16, 24, 3) and colour.dtype == np.uint8
-    assert prepare_for_model(img, {"height": 32, "width": 32, "channels": 3}).shape == (
-        32,
-        32,
-        3,
-    )  # no 'prepare': resize
-
-
-def test_digit_preparation_follows_the_models_size_and_channels():
-    out = prepare_for_model(drawn_four(), {**DIGIT, "height": 14, "width": 14, "channels": 3})
-    assert out.shape == (14, 14, 3) and (out[..., 0] == out[..., 2]).all() and out.max() > 200
-    with pytest.raises(DataError, match="'sharpen'"):
-        prepare_for_model(drawn_four(), {**DIGIT, "prepare": "sharpen"})
 
 
 def test_list_images_from_files_and_folders(tmp_path):
