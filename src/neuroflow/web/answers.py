@@ -1,5 +1,5 @@
-"""The one-line error body every refusal carries, and the answers each route lists in /openapi.json,
-so that the document says what the server does (checked by tests/web/test_contract.py).
+"""What the routes answer, as /openapi.json lists it: the one-line error body every refusal carries,
+each route's refusals, and the live-training event stream (checked by tests/web/test_contract.py).
 """
 
 from __future__ import annotations
@@ -26,3 +26,34 @@ def refusals(*codes: int, **why: str) -> dict[int | str, dict]:
     """`responses=` for a route: each status in `codes` with the one-line error body; `why` gives
     a route's own description of a status (as `_404="..."`)."""
     return {code: {"model": Error, "description": why.get(f"_{code}", WHY[code])} for code in codes}
+
+
+EVENT = {  # one event of the stream, as a client's EventSource parses it
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "id": {"type": "string", "description": "The event's number, for Last-Event-ID."},
+        "event": {"type": "string", "enum": ["message"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {
+                    "type": {"enum": ["idle", "epoch", "done", "stopped", "failed"]},
+                    "message": {"type": "string", "description": "Why a run failed."},
+                },
+            },
+        },
+    },
+}
+EVENTS = {
+    200: {
+        "description": "Server-sent events, each `data: {json}` (with an `id:` to resume from "
+        "through Last-Event-ID): `{type: epoch, epoch, epochs, loss, ...}` per epoch, then "
+        "`done` (with the new `model` id), `stopped` or `failed` (with a one-line `message`); "
+        "`idle` alone when no run was started.",
+        "content": {"text/event-stream": {"schema": EVENT}},
+    }
+}

@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from neuroflow.web import library
-from neuroflow.web.answers import refusals
+from neuroflow.web.answers import EVENTS, refusals
 from neuroflow.web.uploads import csv_header, read_body, unpack_images
 
 router = APIRouter(prefix="/api")
@@ -211,37 +211,6 @@ def stop(request: Request) -> dict:
 def status(request: Request) -> dict:
     job = request.app.state.trainer.job
     return {"state": "idle"} if job is None else job.status()
-
-
-EVENT = {  # one event of the stream, as a client's EventSource parses it
-    "type": "object",
-    "required": ["data"],
-    "properties": {
-        "id": {"type": "string", "description": "The event's number, for Last-Event-ID."},
-        "event": {"type": "string", "enum": ["message"]},
-        "data": {
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": {
-                "type": "object",
-                "required": ["type"],
-                "properties": {
-                    "type": {"enum": ["idle", "epoch", "done", "stopped", "failed"]},
-                    "message": {"type": "string", "description": "Why a run failed."},
-                },
-            },
-        },
-    },
-}
-EVENTS = {
-    200: {
-        "description": "Server-sent events, each `data: {json}` (with an `id:` to resume from "
-        "through Last-Event-ID): `{type: epoch, epoch, epochs, loss, ...}` per epoch, then "
-        "`done` (with the new `model` id), `stopped` or `failed` (with a one-line `message`); "
-        "`idle` alone when no run was started.",
-        "content": {"text/event-stream": {"schema": EVENT}},
-    }
-}
 
 
 @router.get(
