@@ -24,9 +24,29 @@ def test_train_prints_progress_accuracy_and_saves(cli, tmp_path):
     assert (out / "loss_curve.png").stat().st_size > 1000
 
 
-def test_quiet_prints_nothing(cli, tmp_path):
-    res = cli("train", "iris", "--epochs", "2", "--out", tmp_path / "q", "--quiet")
-    assert res.code == 0 and res.out == ""
+def without_times(text: str) -> str:
+    """A card's or history's text less the lines that hold wall-clock times."""
+    return "\n".join(line for line in text.splitlines() if "time" not in line)
+
+
+@pytest.mark.slow  # two trainings and their test evaluations
+def test_quiet_prints_nothing_and_writes_the_same_folder(cli, tmp_path):
+    quiet = cli("train", "iris", "--epochs", "2", "--out", tmp_path / "q", "--quiet")
+    loud = cli("train", "iris", "--epochs", "2", "--out", tmp_path / "l")
+    assert (
+        quiet.code == loud.code == 0
+        and quiet.out == quiet.err == ""
+        and "test accuracy" in loud.out
+    )
+    q, l = tmp_path / "q", tmp_path / "l"  # noqa: E741
+    assert sorted(p.name for p in q.iterdir()) == sorted(p.name for p in l.iterdir())
+    assert {"confusion_matrix.png", "loss_curve.png"} <= {p.name for p in q.iterdir()}
+    for name in [p.name for p in q.iterdir() if p.suffix in (".png", ".safetensors")]:
+        assert (q / name).read_bytes() == (l / name).read_bytes(), name
+    for name in ("README.md", "history.json", "config.json"):
+        assert without_times((q / name).read_text()) == without_times((l / name).read_text())
+    card = (q / "README.md").read_text()
+    assert "model-index" in card and "Not evaluated yet" not in card
 
 
 def test_evaluate_reports_figures_and_pictures(cli, iris_dir):

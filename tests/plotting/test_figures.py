@@ -45,3 +45,16 @@ def test_arguments_that_are_not_json_are_drawn_here(tmp_path):
     assert plotting._ask_helper("x", (np.zeros(2),), {}) is None
     path = plots.confusion_matrix_png(np.array([[3, 0], [1, 2]]), ["a", "b"], tmp_path / "cm.png")
     assert _png_size(path)[0] > 200
+
+
+def test_the_epoch_axes_show_whole_epochs_only():
+    from neuroflow.plotting import figures as plotting
+
+    fig = plotting.loss_curve_figure(HISTORY[:2], "Loss")  # two epochs: ticks 1.0, 1.2, ... before
+    fig.canvas.draw()
+    for ax in fig.axes:
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert ticks == [1, 2], (ax.get_ylabel(), ticks)
+        assert all(float(t).is_integer() for t in ax.get_xticks())
+    plotting.pyplot().close(fig)

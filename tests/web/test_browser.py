@@ -89,12 +89,39 @@ def test_a_drawn_digit_is_read_and_shown_as_the_network_saw_it(
     assert "unknown-input score" in page.locator("#ood").inner_text()
     expect(page.locator("#figures img[alt='confusion_matrix.png']")).to_be_visible()
     expect(page.locator("#figures img[alt='loss_curve.png']")).to_be_visible()
+    page.wait_for_function(
+        "[...document.querySelectorAll('#figures img')].every(i => i.complete && i.naturalWidth)"
+    )
     page.screenshot(path=tmp_path / "drawn-seven.png", full_page=True)
-    if os.environ.get("NEUROFLOW_SCREENSHOT_DIR"):  # the README's picture of the page
+    page.locator("#about").screenshot(path=tmp_path / "about.png")
+    if os.environ.get("NEUROFLOW_SCREENSHOT_DIR"):  # the README's pictures of the page
+        folder = Path(os.environ["NEUROFLOW_SCREENSHOT_DIR"])
         page.locator("#card").evaluate("card => card.parentElement.open = false")
-        page.screenshot(
-            path=Path(os.environ["NEUROFLOW_SCREENSHOT_DIR"]) / "serve.png", full_page=True
-        )
+        page.screenshot(path=folder / "serve.png", full_page=True)
+        page.locator("#about").screenshot(path=folder / "serve-about.png")
+    figures_are_readable_and_open_full_size(page, tmp_path / "full-size.png")
+
+
+def figures_are_readable_and_open_full_size(page, shot: Path) -> None:
+    """Each figure is drawn at its own size, or as wide as the panel when it is wider (never a
+    thumbnail); a click shows it at full size (saved in `shot`), and Escape closes it."""
+    sizes = page.locator("#figures img").evaluate_all(
+        "imgs => imgs.map(i => [i.alt, i.clientWidth, i.naturalWidth,"
+        " document.getElementById('figures').clientWidth])"
+    )
+    assert len(sizes) >= 3, sizes
+    for name, shown, natural, room in sizes:
+        assert shown >= min(natural, room) - 2, (name, shown, natural, room)
+    page.locator("#figures img[alt='loss_curve.png']").click()
+    viewer = page.locator("#viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer).to_contain_text("loss curve")
+    page.wait_for_function("document.getElementById('viewer-img').complete")
+    shown, natural = page.locator("#viewer-img").evaluate("i => [i.clientWidth, i.naturalWidth]")
+    assert shown == natural > 1000
+    page.screenshot(path=shot)
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
 
 
 def test_a_picture_that_is_no_digit_is_unknown(browser, serve, digit_model, page, tmp_path):

@@ -113,7 +113,7 @@ def train(
                 data_dir=data_dir, data_in=data_in, strict=strict,
                 out=out or (None if resume else True), resume=resume,
                 on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto",
-                test=not quiet, strategy=strategy,
+                test=True, strategy=strategy,
             )  # fmt: skip
     except NeuroflowError as err:
         from neuroflow.training.distributed import PeerLost

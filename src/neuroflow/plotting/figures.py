@@ -150,6 +150,8 @@ def loss_curve(history: list[dict], path: str | Path, title: str = "Loss curve")
 
 def loss_curve_figure(history: list[dict], title: str):
     plt = pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     epochs = [h["epoch"] for h in history]
     metric = next((k for k in ("accuracy", "mae") if history and k in history[0]), None)
     fig, axes = plt.subplots(1, 2 if metric else 1, figsize=(10 if metric else 6, 4), squeeze=False)
@@ -160,6 +162,7 @@ def loss_curve_figure(history: list[dict], title: str):
             epochs, [h["val_loss"] for h in history], "o-", label="validation loss", markersize=3
         )
     ax.set(xlabel="epoch", ylabel="loss")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs, never 1.2 or 1.4
     ax.set_title(title, y=1.0)  # placed, not fitted above the axes: the same picture, less drawing
     ax.legend()
     ax.grid(alpha=0.3)
@@ -177,6 +180,7 @@ def loss_curve_figure(history: list[dict], title: str):
                 markersize=3,
             )
         ax.set(xlabel="epoch", ylabel=metric)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(metric.capitalize(), y=1.0)
         ax.legend()
         ax.grid(alpha=0.3)

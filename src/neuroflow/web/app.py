@@ -11,10 +11,11 @@ import shutil
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from neuroflow.errors import NeuroflowError
 from neuroflow.web.jobs import Trainer
@@ -102,14 +103,20 @@ def _errors(app: FastAPI) -> None:
     async def bad_input(request: Request, err: NeuroflowError):
         return JSONResponse({"detail": one_line(err)}, status_code=400)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, err: HTTPException):
-        return JSONResponse({"detail": one_line(err.detail)}, status_code=err.status_code)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException):
+        headers = dict(err.headers or {})
+        if err.status_code == 405:  # Starlette names only the first route of the path
+            headers["Allow"] = ", ".join(_methods(app, request.url.path))
+        return JSONResponse(
+            {"detail": one_line(err.detail)}, status_code=err.status_code, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError):
+        # the first problem, named as the document names it (query.name, epochs, ...)
         first = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "the JSON body"
         return JSONResponse(
             {"detail": one_line(f"{where}: {first.get('msg', 'invalid request')}")}, status_code=422
         )
@@ -119,3 +126,14 @@ def _errors(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": one_line(f"internal error ({type(err).__name__}: {err})")}, status_code=500
         )
+
+
+def _methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the API document lists for `path` (GET and POST /api/train are two routes,
+    and Starlette's 405 names only the first)."""
+    import re
+
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", template), path):
+            return sorted(m.upper() for m in operations)
+    return []

@@ -5,33 +5,43 @@ picture (a file or a drawn PNG) or a table row, answered as `neuroflow predict -
 from __future__ import annotations
 
 import csv
+from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from neuroflow.errors import NeuroflowError
 from neuroflow.web import library
+from neuroflow.web.answers import refusals
 from neuroflow.web.uploads import read_body, safe_name, upload_folder
 
 router = APIRouter(prefix="/api")
 IMAGE_BODY = {
     "requestBody": {
         "required": True,
+        "description": "The picture's bytes (any size and colour; other picture formats work too).",
         "content": {
             "image/png": {"schema": {"type": "string", "format": "binary"}},
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
         },
     }
 }
+# ids are short (the server makes them from folder names); a longer one is refused with 422
+ModelId = Annotated[str, Path(max_length=100, description="The id GET /api/models gave the model.")]
+FileName = Annotated[
+    str, Query(max_length=200, description="The file's name; it only labels the answer.")
+]
 
 
 class Row(BaseModel):
     """One table row: column name → value as typed (a blank or null is a missing value)."""
 
-    values: dict[str, str | float | int | None]
+    values: dict[str, str | float | int | None] = Field(
+        description="The model's inputs by column name (GET /api/models/{id} lists them)."
+    )
 
 
 @router.get("/models", summary="The models this page serves")
@@ -39,8 +49,12 @@ def list_models(request: Request) -> list[dict]:
     return [e.summary() for e in request.app.state.models.refresh()]
 
 
-@router.get("/models/{model_id}", summary="A model: its inputs, card (Markdown) and figures")
-def model_detail(model_id: str, request: Request) -> dict:
+@router.get(
+    "/models/{model_id}",
+    summary="A model: its inputs, card (Markdown) and figures",
+    responses=refusals(404, 422),
+)
+def model_detail(request: Request, model_id: ModelId) -> dict:
     entry = request.app.state.models.get(model_id)
     files = entry.files
     card = (
@@ -60,9 +74,9 @@ def model_detail(model_id: str, request: Request) -> dict:
     "/models/{model_id}/figures/{name}",
     summary="One of the model's figures (PNG)",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **refusals(404, 422)},
 )
-def figure(model_id: str, name: str, request: Request) -> Response:
+def figure(name: str, request: Request, model_id: ModelId) -> Response:
     files = request.app.state.models.get(model_id).files
     if (
         not name.endswith(".png") or name not in files
@@ -75,9 +89,19 @@ def figure(model_id: str, name: str, request: Request) -> Response:
     "/models/{model_id}/predict/image",
     summary="Predict for a picture sent as the request body",
     openapi_extra=IMAGE_BODY,
+    responses=refusals(
+        400,
+        404,
+        413,
+        422,
+        _400="Not a picture, an empty body, or a model that reads table rows (the line says).",
+    ),
 )
 async def predict_image(
-    model_id: str, request: Request, name: str = "drawing.png", details: bool = True
+    request: Request,
+    model_id: ModelId,
+    name: FileName = "drawing.png",
+    details: bool = True,
 ) -> JSONResponse:
     """The body is the picture's bytes (a drawn PNG, a photo). `name` only labels the answer;
     `details` adds the input as the network saw it and the first layer's feature maps."""
@@ -125,8 +149,19 @@ def _grey(values: np.ndarray) -> list[list[int]]:
     return scaled.round().astype(int).tolist()
 
 
-@router.post("/models/{model_id}/predict/row", summary="Predict for one table row")
-async def predict_row(model_id: str, row: Row, request: Request) -> dict:
+@router.post(
+    "/models/{model_id}/predict/row",
+    summary="Predict for one table row",
+    responses=refusals(
+        400,
+        404,
+        413,
+        422,
+        _400="An input the model lacks, a value it cannot read, a body that is not JSON, or a "
+        "model that reads pictures (the line says).",
+    ),
+)
+async def predict_row(row: Row, request: Request, model_id: ModelId) -> dict:
     entry = request.app.state.models.get(model_id)
     if entry.config.get("kind") != "table":
         raise HTTPException(

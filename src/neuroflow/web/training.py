@@ -11,14 +11,15 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from neuroflow.web import library
-from neuroflow.web.routes import IMAGE_BODY
+from neuroflow.web.answers import EVENTS, refusals
 from neuroflow.web.uploads import csv_header, read_body, unpack_images
 
 router = APIRouter(prefix="/api")
@@ -26,9 +27,36 @@ KEPT_UPLOADS = 5
 AUGMENT = re.compile(r"^[a-z][a-z0-9=.,_ ]*$")
 
 
+def _one_source(schema: dict) -> None:
+    """What the document adds to the model's own schema: exactly one of a built-in dataset (with
+    no target) or an upload, and the names the server knows."""
+    props = schema["properties"]
+    props["dataset"]["anyOf"][0]["enum"] = list(library.builtin_datasets())
+    props["recipe"]["anyOf"][0]["enum"] = list(library.recipes())
+    props["augment"]["anyOf"][0]["pattern"] = AUGMENT.pattern
+    schema["oneOf"] = [
+        {
+            "required": ["dataset"],
+            "properties": {
+                "dataset": {"type": "string"},
+                "upload": {"type": "null"},
+                "target": {"type": "null"},
+            },
+        },
+        {
+            "required": ["upload"],
+            "properties": {"upload": {"type": "string"}, "dataset": {"type": "null"}},
+        },
+    ]
+
+
 class TrainRequest(BaseModel):
+    """A training run: exactly one of `dataset` or `upload` (with `target` for a CSV)."""
+
+    model_config = ConfigDict(json_schema_extra=_one_source)
+
     dataset: str | None = Field(None, description="A built-in dataset name (see /api/datasets).")
-    upload: str | None = Field(None, description="The id /api/uploads gave a CSV or zip.")
+    upload: str | None = Field(None, description="The id POST /api/uploads gave a CSV or zip.")
     target: str | None = Field(None, description="For a CSV: the column to predict.")
     recipe: str | None = Field(
         None, description="A built-in recipe; none: the default for the data."
@@ -43,12 +71,36 @@ def datasets() -> dict:
     return {"datasets": library.builtin_datasets(), "recipes": library.recipes()}
 
 
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The file's bytes: a CSV with a header line, or a zip of class/picture.",
+        "content": {
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
 @router.post(
     "/uploads",
     summary="Upload a CSV, or a zip of class-named image folders, to train on",
-    openapi_extra={"requestBody": IMAGE_BODY["requestBody"]},
+    openapi_extra=UPLOAD_BODY,
+    responses=refusals(
+        400,
+        413,
+        422,
+        _400="Not a CSV with a header and two columns, nor a zip of class-named folders of "
+        "pictures, or an empty body (the line says).",
+    ),
 )
-async def upload(request: Request, name: str = "data.csv") -> dict:
+async def upload(
+    request: Request,
+    name: Annotated[
+        str, Query(max_length=200, description="The file's name; .csv, .txt or .zip.")
+    ] = "data.csv",
+) -> dict:
     """The body is the file's bytes. Answers an upload id and, for a CSV, its columns (pick the
     target among them); for a zip, its classes."""
     data = await read_body(request)
@@ -84,16 +136,29 @@ def _store(state, data: bytes, name: str) -> dict:
 
 
 @router.post(
-    "/train", status_code=202, summary="Start a training run (one at a time: 409 when busy)"
+    "/train",
+    status_code=202,
+    summary="Start a training run (one at a time: 409 when busy)",
+    responses=refusals(
+        400,
+        404,
+        409,
+        413,
+        422,
+        _400="Both or neither of dataset and upload, a name the server does not know, a target "
+        "that is not a column, or a body that is not JSON (the line says).",
+        _404="No upload with that id (uploads are kept until five newer ones arrive).",
+        _409="A training run is already running: stop it or wait until it ends.",
+    ),
 )
 def start(req: TrainRequest, request: Request) -> dict:
     state = request.app.state
     data, options, label, cleanup = _data_of(req, state)
-    if req.recipe:
+    if req.recipe is not None:
         if req.recipe not in library.recipes():
             raise HTTPException(400, f"no recipe called {req.recipe!r}; see /api/datasets")
         options += ["--model", req.recipe]
-    if req.augment:
+    if req.augment is not None:
         if not AUGMENT.match(req.augment):
             raise HTTPException(
                 400,
@@ -118,12 +183,12 @@ def _data_of(req: TrainRequest, state) -> tuple[str, list[str], str, Path | None
             raise HTTPException(
                 400, f"no built-in dataset called {req.dataset!r}; see /api/datasets"
             )
-        if req.target:
+        if req.target is not None:
             raise HTTPException(400, "a built-in dataset has its own target; leave target out")
         return req.dataset, [], req.dataset, None
     up = state.uploads.get(req.upload)
     if up is None:
-        raise HTTPException(400, f"no upload with id {req.upload!r}; upload the file again")
+        raise HTTPException(404, f"no upload with id {req.upload!r}; upload the file again")
     if up["kind"] == "csv":
         if req.target not in up["columns"]:
             raise HTTPException(
@@ -133,7 +198,11 @@ def _data_of(req: TrainRequest, state) -> tuple[str, list[str], str, Path | None
     return str(up["data"]), [], "images", up["folder"]
 
 
-@router.post("/train/stop", summary="Stop the training run; its unfinished model is removed")
+@router.post(
+    "/train/stop",
+    summary="Stop the training run; its unfinished model is removed",
+    responses=refusals(409, _409="No training is running."),
+)
 def stop(request: Request) -> dict:
     return request.app.state.trainer.stop().status()
 
@@ -147,6 +216,8 @@ def status(request: Request) -> dict:
 @router.get(
     "/train/events",
     summary="Follow the training run: one server-sent event per epoch, then its end",
+    response_class=StreamingResponse,
+    responses=EVENTS,
 )
 async def events(request: Request) -> StreamingResponse:
     last = request.headers.get("last-event-id", "")

@@ -36,12 +36,32 @@ async function chooseModel(id) {
   const detail = await api(`/api/models/${encodeURIComponent(id)}`);
   $("card").innerHTML = renderMarkdown(detail.card || "");
   $("figures").innerHTML = "";
-  for (const f of detail.figures) {
-    const img = new Image();
-    img.src = f.url; img.alt = f.name; img.title = f.name.replace(/_/g, " ").replace(".png", "");
-    $("figures").append(img);
-  }
+  for (const f of detail.figures) $("figures").append(figureOf(f));
 }
+
+// A figure at its own size (narrowed only to fit the panel); a click shows it full size.
+function figureOf(f) {
+  const caption = f.name.replace(/_/g, " ").replace(".png", "");
+  const link = Object.assign(document.createElement("a"), { href: f.url, target: "_blank", title: `${caption}: click for full size` });
+  const img = Object.assign(new Image(), { src: f.url, alt: f.name });
+  link.append(img);
+  link.addEventListener("click", (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;  // a new tab, as asked
+    event.preventDefault();
+    showFigure(f.url, f.name, caption);
+  });
+  const box = document.createElement("figure");
+  box.append(link, Object.assign(document.createElement("figcaption"), { textContent: caption }));
+  return box;
+}
+
+function showFigure(url, name, caption) {
+  const viewer = $("viewer");
+  Object.assign($("viewer-img"), { src: url, alt: name });
+  $("viewer-caption").textContent = caption;
+  viewer.showModal();
+}
+$("viewer").addEventListener("click", () => $("viewer").close());  // anywhere, as Escape does
 
 function buildRowForm(inputs) {
   const box = $("row-fields");
