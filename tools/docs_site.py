@@ -51,7 +51,10 @@ def _describe(command, path: list[str], parent, lines: list[str]) -> None:
         lines += [f"## {' '.join(path)}", ""]
     lines += ["```", command.get_usage(ctx), "```", ""]
     if command.help and len(path) > 1:
-        lines += [_paragraphs(command.help), ""]
+        first, _, rest = _paragraphs(command.help).partition("\n\n")
+        lines += [" ".join(first.split()), ""]
+        if rest.strip():  # examples and tables laid out for a terminal, kept as they are
+            lines += ["```text", rest.strip("\n"), "```", ""]
     rows = [_param_row(p) for p in command.params if not getattr(p, "hidden", False)]
     if rows:
         lines += ["| argument or option | what it does | default |", "|---|---|---|", *rows, ""]
@@ -138,7 +141,11 @@ def on_config(config):
 @event_priority(100)  # before mkdocs-jupyter, which turns the lessons into pages
 def on_files(files: Files, config) -> Files:
     for path in lesson_paths():
-        files.append(File(f"lessons/{path.name}", str(REPO), config["site_dir"], config["use_directory_urls"]))
+        files.append(
+            File(
+                f"lessons/{path.name}", str(REPO), config["site_dir"], config["use_directory_urls"]
+            )
+        )
     files.append(File.generated(config, "reference/commands.md", content=command_reference()))
     files.append(File.generated(config, "reference/api.md", content=api_reference()))
     return files
