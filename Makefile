@@ -69,7 +69,7 @@ test: install-test
 
 lint: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks lessons tools
-	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks tools
 
 bench: install
 	$(PY) -m benchmarks --data-dir $(SHARED_MNIST)
