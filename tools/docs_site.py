@@ -101,7 +101,9 @@ def api_reference() -> str:
     for name in neuroflow.__all__:
         if name.startswith("__"):
             continue
-        lines += [f"::: {neuroflow._LAZY[name]}.{name}", ""]
+        # a lazily loaded name is documented where it is defined; any other as neuroflow's own
+        where = getattr(neuroflow, "_LAZY", {}).get(name, "neuroflow")
+        lines += [f"::: {where}.{name}", ""]
     return "\n".join(lines)
 
 
