@@ -1,5 +1,7 @@
 # make demo: create .venv, install neuroflow, train the lesson's Iris network end to end.
 # make test: install what the tests need and run them.
+# make docs: build the documentation site into site/ (the lessons run in fast mode; open site/index.html).
+# make release: build the sdist and the wheel into dist/ and check them with twine.
 # make lessons: build the lesson notebooks (lessons/*.ipynb) from their jupytext files; open them with jupyter lab lessons/.
 PYTHON ?= python3.11
 VENV := .venv
@@ -8,7 +10,7 @@ PIP := $(PY) -m pip
 NF := $(VENV)/bin/neuroflow
 SHARED_MNIST := ../shared/data/mnist
 
-.PHONY: demo test venv install install-test install-notebooks lessons lint bench bench-scaling clean
+.PHONY: demo test venv install install-test install-notebooks install-docs docs release lessons lint bench bench-scaling clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +30,28 @@ $(VENV)/.installed-notebooks: $(VENV)/.installed
 	$(PIP) install -q -e '.[notebooks]'
 	touch $@
 
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(PIP) install -q -e '.[docs]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-notebooks: $(VENV)/.installed-notebooks
+install-docs: $(VENV)/.installed-docs
 
 # The lessons as notebooks: lessons/NN_*.py (jupytext percent files) -> lessons/NN_*.ipynb
 lessons: install-notebooks
 	$(PY) -m jupytext --update --to ipynb lessons/[0-9][0-9]_*.py
+
+# --strict: a broken link, a page left out of the navigation or a failing lesson stops the build
+docs: install-docs
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+release: install
+	$(PIP) install -q -e '.[release]'
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
 
 demo: install
 	rm -rf demo-out
@@ -46,13 +63,13 @@ demo: install
 	$(PY) -c "import neuroflow as nf; m = nf.load('demo-out/iris'); print('reloaded:', m)"
 
 test: install-test
-	$(PY) -m ruff check --no-cache src tests benchmarks lessons
+	$(PY) -m ruff check --no-cache src tests benchmarks lessons tools
 	$(VENV)/bin/lint-imports --no-cache  # the layers of DESIGN.md, contracts in pyproject.toml
 	$(PY) -m pytest -q -rs -p no:cacheprovider  # -rs: the reason for every skip is shown
 
 lint: install-test
-	$(PY) -m ruff check --no-cache src tests benchmarks lessons
-	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff check --no-cache src tests benchmarks lessons tools
+	$(PY) -m ruff format --check src tests benchmarks tools
 
 bench: install
 	$(PY) -m benchmarks --data-dir $(SHARED_MNIST)
@@ -62,4 +79,4 @@ bench-scaling: install
 	$(PY) -m benchmarks.scaling --data-dir $(SHARED_MNIST)
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache site dist build

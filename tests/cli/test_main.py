@@ -27,3 +27,14 @@ def test_help_and_usage_errors_run_without_torch():
     assert help_.code == 0 and "Usage: neuroflow" in help_.out
     wrong = run_process("no-such-command")
     assert wrong.code == 2 and "(see 'neuroflow --help')" in wrong.err
+
+
+def test_version_is_the_one_kept_in_version_py_and_loads_no_torch():
+    from neuroflow._version import __version__
+
+    code = (
+        "import sys\nfrom neuroflow.cli.main import run_app\n"
+        "assert run_app(['--version']) == 0 and 'torch' not in sys.modules"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout == f"neuroflow {__version__}\n", out.stderr

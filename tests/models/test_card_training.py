@@ -26,6 +26,7 @@ def test_table_card_describes_categories_blanks_and_unseen_values(tmp_path):
     )
     assert "| sex | category |" in card and "'is missing' column" in card
     assert "categories it never saw" in card and "tells Adelie, Chinstrap and Gentoo apart" in card
+    assert f"| trained with | neuroflow {nf.__version__} |" in card
 
 
 def test_regression_card(tmp_path):

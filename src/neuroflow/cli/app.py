@@ -21,6 +21,28 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from neuroflow._version import __version__
+
+        print(f"neuroflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Show neuroflow's version and exit.",
+    ),
+) -> None:
+    # the options that come before any command; `help` stays the app's own
+    pass
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print one error line to stderr and exit."""
     print(f"error: {' '.join(str(message).split())}", file=sys.stderr)

@@ -5,6 +5,7 @@ Each function takes config.json's contents and returns the section's Markdown li
 
 from __future__ import annotations
 
+from neuroflow._version import __version__
 from neuroflow.models.describe import classes, counted
 
 SETTING_WORDS = [
@@ -101,6 +102,8 @@ def procedure_lines(config: dict, history: list[dict]) -> list[str]:
             continue
         if value is not None:
             out.append(f"| {words} | {value} |")
+    # a folder records the version that saved it; a model still in memory is this version's
+    out.append(f"| trained with | neuroflow {config.get('neuroflow_version', __version__)} |")
     if history:
         last = history[-1]
         figures = ", ".join(
