@@ -141,7 +141,7 @@ def attribute(model, x: np.ndarray, targets: np.ndarray, method: str, network=No
     try:
         with torch.enable_grad():
             for i in range(0, len(x), BATCH):
-                inputs = network_inputs(model, x[i : i + BATCH]).contiguous()
+                inputs = network_inputs(model, x[i : i + BATCH]).contiguous().requires_grad_()
                 target = torch.as_tensor(targets[i : i + BATCH], dtype=torch.long)
                 a, gap = _attribute(network, inputs, target, method)
                 seen.append(inputs.detach())
