@@ -178,8 +178,8 @@ def _attribute(network, inputs, target, method: str):
         occ = attr.Occlusion(network)
         return occ.attribute(inputs, window, strides=stride, baselines=0, target=target,
                              perturbations_per_eval=64), None  # fmt: skip
-    conv = last_convolution(network)
-    cam = attr.LayerGradCam(network, conv).attribute(inputs, target=target, relu_attributions=True)
+    forward, conv = last_convolution(network)
+    cam = attr.LayerGradCam(forward, conv).attribute(inputs, target=target, relu_attributions=True)
     up = attr.LayerAttribution.interpolate(cam, tuple(inputs.shape[2:]), "bilinear")
     return up.expand_as(inputs), None
 
@@ -196,16 +196,28 @@ def _occlusion_window(inputs):
 
 
 def last_convolution(network):
-    """The network's last Conv2D, where Grad-CAM looks."""
+    """(forward, layer): the network's last Conv2D, where Grad-CAM looks, with its activation as
+    Keras' Conv2D has it, and a forward pass that runs every layer's module as built."""
     import torch.nn as nn
 
-    convs = [m for m in network.modules() if isinstance(m, nn.Conv2d)]
-    if not convs:
+    built = getattr(network, "built", [])
+    convs = [i for i, b in enumerate(built) if b.kind == "Conv2D"]
+    if convs:
+        # Network.forward pools before the ReLU where that is the same; Grad-CAM wants the
+        # convolution's own output after its activation, so its layers run one by one here.
+        def forward(x):
+            for layer in network.layers:
+                x = layer(x)
+            return x
+
+        return forward, network.layers[convs[-1]]
+    found = [m for m in network.modules() if isinstance(m, nn.Conv2d)]
+    if not found:
         raise UsageError(
             "gradcam looks at the last convolution, and this model has none",
             f"use one of: {', '.join(m for m in METHODS if m != 'gradcam')}",
         )
-    return convs[-1]
+    return network, found[-1]
 
 
 def column_spans(preprocessing: dict) -> list[tuple[str, int]]:

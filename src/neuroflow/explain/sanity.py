@@ -26,20 +26,28 @@ def randomised_network(model, seed: int = 1):
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
     """Spearman's rank correlation of two maps (ties share their mean rank)."""
+    import warnings
+
     from scipy.stats import spearmanr
 
-    rho = spearmanr(np.ravel(a), np.ravel(b)).statistic
+    with warnings.catch_warnings():  # a flat map (a dead network's) has no ranks: counted as 0
+        warnings.simplefilter("ignore")
+        rho = spearmanr(np.ravel(a), np.ravel(b)).statistic
     return 0.0 if np.isnan(rho) else float(rho)
 
 
-def randomisation_correlation(model, x: np.ndarray, method: str, seed: int = 1) -> float:
-    """Mean Spearman correlation between |attributions| of the trained model and of the same
-    architecture re-initialised, for the trained model's predicted classes: near 0 passes."""
+def randomisation_correlation(model, x: np.ndarray, method: str, seed: int = 1,
+                              absolute: bool = True) -> float:  # fmt: skip
+    """Mean Spearman correlation between the attributions (|attributions| as Adebayo et al. rank
+    them, or signed) of the trained model and of the same architecture re-initialised, for the
+    trained model's predicted classes: near 0 passes, near 1 means the map ignores the weights."""
     method = check_method(method)
     targets = model.probabilities(x).argmax(1)
     _, trained, _ = attribute(model, x, targets, method)
     _, random, _ = attribute(model, x, targets, method, network=randomised_network(model, seed))
-    return float(np.mean([spearman(abs(t), abs(r)) for t, r in zip(trained, random, strict=True)]))
+    if absolute:
+        trained, random = np.abs(trained), np.abs(random)
+    return float(np.mean([spearman(t, r) for t, r in zip(trained, random, strict=True)]))
 
 
 def deletion_wins(model, x: np.ndarray, method: str = "integrated-gradients",
