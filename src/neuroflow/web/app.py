@@ -27,7 +27,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     """The app serving the models `named` (folders or bundles) and those in `workdir`, where uploads
     and new models are written."""
-    from neuroflow.web import routes, training
+    from neuroflow.web import explaining, routes, training
 
     workdir = Path(workdir).resolve()
     models = Models([Path(p).resolve() for p in named], workdir)
@@ -54,6 +54,7 @@ def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     _errors(app)
     app.middleware("http")(_cap_declared_length)
     app.include_router(routes.router)
+    app.include_router(explaining.router)
     app.include_router(training.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
