@@ -83,6 +83,9 @@ def _warm(models: Models) -> None:
     if entries:
         with contextlib.suppress(NeuroflowError):  # a broken model is reported when it is picked
             entries[0].model  # noqa: B018
+    # the "Why" panel asks as soon as the first answer shows; Captum's import takes seconds
+    with contextlib.suppress(ImportError):
+        import captum.attr  # noqa: F401
 
 
 async def _cap_declared_length(request: Request, call_next):
