@@ -49,17 +49,24 @@ def measure(model, x) -> list[dict]:
     return rows
 
 
-def run(data_dir: str) -> tuple[list[dict], float]:
+def run(data_dir: str) -> tuple[list[dict], dict]:
+    """The rows, and the model's test accuracy and the machine's load while they were measured."""
+    import os
+
     import neuroflow as nf
     from neuroflow.data.idx import load_idx_dataset
 
     data = load_idx_dataset("mnist", data_dir=data_dir)
     model = nf.train(data, "mnist-fast", seed=0, progress="quiet", post_fit=False)
     accuracy = float((model.probabilities(data.x_test).argmax(1) == data.y_test).mean())
-    return measure(model, data.x_test[:DIGITS]), accuracy
+    load = os.getloadavg()[0]
+    rows = measure(model, data.x_test[:DIGITS])
+    where = {"test_accuracy": accuracy, "cores": os.cpu_count(),
+             "load": (load + os.getloadavg()[0]) / 2}  # fmt: skip
+    return rows, where
 
 
-def lines(rows: list[dict], accuracy: float) -> list[str]:
+def lines(rows: list[dict], where: dict) -> list[str]:
     def passed(value, bar, below=True):
         return "pass" if (value <= bar if below else value >= bar) else "fail"
 
@@ -67,8 +74,10 @@ def lines(rows: list[dict], accuracy: float) -> list[str]:
         SECTION,
         "",
         "Written by `python -m benchmarks.explain` (part of `make bench`): mnist-fast as shipped, "
-        f"seed 0 (test accuracy {accuracy:.4f}), the first {DIGITS} MNIST test digits; "
-        f"randomisation on the first {RANDOMISED}.",
+        f"seed 0 (test accuracy {where['test_accuracy']:.4f}), the first {DIGITS} MNIST test "
+        f"digits; randomisation on the first {RANDOMISED}. Times are of one process on "
+        f"{where['cores']} cores with a load average of {where['load']:.1f} (other work shared "
+        "them), explaining in batches of 16.",
         "",
         "| method | ms per input | randomisation ρ by size | ρ by sign | deletion wins | "
         "completeness gap max (median) |",
@@ -89,7 +98,8 @@ def lines(rows: list[dict], accuracy: float) -> list[str]:
         "completeness gap ≤ 5%. By size, integrated gradients are zero on every black pixel "
         "whatever the weights (they multiply by input − black baseline), and the last "
         "convolution's rectified maps follow the strokes for any weights, so both maps keep the "
-        "digit's shape after randomisation; by sign, integrated gradients change with the weights.",
+        "digit's shape after randomisation; by sign, integrated gradients change with the weights. "
+        "Saliency is a gradient's size, so its two ρ are the same.",
         "",
     ]
     return out
@@ -106,8 +116,8 @@ def write_section(out: Path, text: list[str]) -> None:
 
 def section(say, data_dir: str) -> None:
     """The section, said line by line (python -m benchmarks)."""
-    rows, accuracy = run(data_dir)
-    for line in lines(rows, accuracy):
+    rows, where = run(data_dir)
+    for line in lines(rows, where):
         say(line)
 
 
@@ -118,9 +128,9 @@ if __name__ == "__main__":
     parser.add_argument("--data-dir", default=str(HERE.parent.parent / "shared" / "data" / "mnist"))
     parser.add_argument("--no-write", action="store_true", help="print only, leave RESULTS.md")
     args = parser.parse_args()
-    found, acc = run(args.data_dir)
-    text = lines(found, acc)
+    found, where = run(args.data_dir)
+    text = lines(found, where)
     print("\n".join(text))
     if not args.no_write:
         write_section(HERE / "RESULTS.md", text)
-    print(json.dumps({"rows": found, "test_accuracy": acc}))
+    print(json.dumps({"rows": found, **where}))
