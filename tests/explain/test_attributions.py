@@ -125,3 +125,11 @@ def test_an_onnx_model_is_refused_in_one_line(iris, tmp_path):
     export_onnx(tmp_path / "m", tmp_path / "m.onnx")
     with pytest.raises(UsageError, match="Open the model folder"):
         explain(nf.load(tmp_path / "m.onnx"), ROWS)
+
+
+def test_without_captum_the_line_says_how_to_install_it(iris, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "captum", None)  # what an uninstalled package imports as
+    with pytest.raises(UsageError, match=r"pip install 'neuroflow\[explain\]'"):
+        explain(iris[0], ROWS)

@@ -17,13 +17,16 @@ METHODS = ("integrated-gradients", "saliency", "gradcam", "occlusion")
 # stays under 5% with these (benchmarks/explain.py measures it).
 IG_STEPS = 50
 BATCH = 16  # inputs per attribution call: IG runs IG_STEPS forward passes for each
+# pictures per forward pass inside IG and occlusion: a 224×224 network's activations for all of a
+# batch's 800 IG steps at once would take gigabytes
+PASS = 64
 
 
 @dataclass
 class Explanation:
     name: str
     label: str | float  # the explained class (or a regression model's value)
-    input: np.ndarray  # what the network's first layer received: (H, W, C) floats, or a row
+    input: np.ndarray  # what the network's first layer received: (H, W, C) floats in 0..1, or a row
     attributions: np.ndarray  # the same shape as `input`
     method: str
     probability: float | None = None  # of `label`, calibrated; None for regression
@@ -156,15 +159,29 @@ def attribute(model, x: np.ndarray, targets: np.ndarray, method: str, network=No
     return seen_t.contiguous().numpy(), attr.contiguous().numpy(), gap
 
 
+def captum_attr():
+    """Captum's attribution methods, or one line saying how to install them."""
+    try:
+        from captum import attr
+    except ImportError:
+        raise UsageError(
+            "explanations need Captum, which is not installed",
+            "install it with pip install 'neuroflow[explain]'",
+        ) from None
+    return attr
+
+
 def _attribute(network, inputs, target, method: str):
     import torch
-    from captum import attr
 
+    attr = captum_attr()
     if method == "integrated-gradients":
         ig = attr.IntegratedGradients(network)
         baseline = torch.zeros_like(inputs)  # black picture; a table's mean row (standardised 0)
-        a, delta = ig.attribute(inputs, baseline, target=target, n_steps=IG_STEPS,
-                                return_convergence_delta=True)  # fmt: skip
+        a, delta = ig.attribute(
+            inputs, baseline, target=target, n_steps=IG_STEPS, internal_batch_size=PASS,
+            return_convergence_delta=True,
+        )  # fmt: skip
         with torch.no_grad():
             rows = torch.arange(len(target))
             diff = network(inputs)[rows, target] - network(baseline)[rows, target]
@@ -177,7 +194,7 @@ def _attribute(network, inputs, target, method: str):
         window, stride = _occlusion_window(inputs)
         occ = attr.Occlusion(network)
         return occ.attribute(inputs, window, strides=stride, baselines=0, target=target,
-                             perturbations_per_eval=64), None  # fmt: skip
+                             perturbations_per_eval=PASS), None  # fmt: skip
     forward, conv = last_convolution(network)
     cam = attr.LayerGradCam(forward, conv).attribute(inputs, target=target, relu_attributions=True)
     up = attr.LayerAttribution.interpolate(cam, tuple(inputs.shape[2:]), "bilinear")
