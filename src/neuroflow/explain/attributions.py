@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neuroflow.errors import UsageError
+from neuroflow.errors import DataError, UsageError
 
 METHODS = ("integrated-gradients", "saliency", "gradcam", "occlusion")
 # Gauss-Legendre steps for integrated gradients: the completeness gap of the lesson's CNN on MNIST
@@ -65,7 +65,7 @@ def check_explainable(model) -> None:
 
 
 def explain(model, inputs, method: str = "integrated-gradients", target=None, *,
-            raw: bool = False) -> list:  # fmt: skip
+            raw: bool = False) -> list[Explanation]:  # fmt: skip
     """One Explanation per raw input (table rows, picture paths or a folder; or prepared images).
 
     `target` is the class to explain (a name or index; default: each input's predicted class).
@@ -83,6 +83,8 @@ def explain_arrays(model, x: np.ndarray, names: list[str], method: str = "integr
     """Explanations for prepared inputs (what `neuroflow.models.raw_inputs` makes of raw ones)."""
     method = check_method(method)
     check_explainable(model)
+    if len(x) == 0:
+        raise DataError("there is nothing to explain (0 inputs)", "give at least one input")
     if model.task == "regression":
         if target is not None:
             raise UsageError("a regression model has one output: --target does not apply",
