@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import explain as explanations
 from benchmarks import fast_designs, outlier_exposure, whole_process
 from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
@@ -100,6 +101,7 @@ def main() -> None:
         whole_process.recipe_phases(say, args.data_dir, "mnist-fast", fast_epochs)
         fast_designs.section(say, args.data_dir)
         outlier_exposure.section(say, args.data_dir, epochs=3)
+        explanations.section(say, args.data_dir)
     _settings(say, args, limit)
     _augment_cost(say)
     startup_section(say, args)

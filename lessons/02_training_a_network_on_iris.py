@@ -355,9 +355,65 @@ exercise_4 = [7.2, 3.0, 6.1, 2.3]
 check_exercise_4(exercise_4)
 
 # %% [markdown]
+# ## Which measurements matter
+#
+# A network's answer comes from its inputs, but not from all of them equally. Two ways to ask which
+# measurements it leans on:
+#
+# - **for one flower**, `nf.explain` shares the network's answer out over the four measurements
+#   (integrated gradients: how much each one moved the answer's logit away from an average flower);
+# - **for the whole test split**, `nf.importances` shuffles one column at a time and measures how
+#   much the accuracy drops (*permutation importance*): a column the network ignores costs nothing
+#   when shuffled.
+
+# %%
+(why,) = nf.explain(model, new_flowers.head(1))
+print(f"{why.name}: '{why.label}' ({why.probability:.1%}); completeness gap {why.completeness_gap:.2%}")
+for column, share in why.columns.items():
+    print(f"  {column:<13} {share:+.3f}")
+found = nf.importances(model)
+print(f"\nPermutation importance on the {found['data']}:")
+for column, drop in found["importances"].items():
+    print(f"  {column:<13} accuracy drops by {drop:.3f} when shuffled")
+
+# %% [markdown]
+# The attributions of one flower add up to how far its logit lies from the average flower's (the
+# completeness gap says how closely). The same from a terminal, with a bar chart per flower:
+
+# %%
+lt.run(f"explain {FILES / 'iris-model'} {FILES / 'new_flowers.csv'} --out {FILES / 'why'}")
+lt.show(FILES / "why" / "row_3.png", width=420)
+
+# %% [markdown]
+# ### Exercise 5 — the measurement that matters most
+#
+# Read the permutation importances above: which column does the network need most on the test
+# split? Give its name in quotes, as printed.
+
+# %%
+exercise_5 = ...  # a column name, in quotes
+
+# %%
+def check_exercise_5(answer):
+    if not lt.answered(answer, "a column name"):
+        return
+    ranked = list(found["importances"])
+    return lt.check(str(answer).strip() == ranked[0],
+                    f"{ranked[0]}: shuffling it costs {found['importances'][ranked[0]]:.0%} of the accuracy",
+                    f"{answer} is not the top one; the list is sorted, largest drop first")
+
+
+check_exercise_5(exercise_5)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+exercise_5 = list(found["importances"])[0]
+check_exercise_5(exercise_5)
+
+# %% [markdown]
 # ## Key points
 #
 # - Keep test data apart from training data; the validation split watches training without spoiling the test.
 # - Inputs are standardised with numbers fitted on the training split only; they travel with the model.
 # - Back-propagation is the chain rule: for the output layer, `(p_k − [k = t]) · h_j`; autograd does it for every weight.
 # - The loss curve shows learning; the confusion matrix shows which classes are mixed up.
+# - `nf.explain` shares one answer out over the inputs; `nf.importances` shows which columns the network needs overall.

@@ -356,10 +356,79 @@ with lt.nf_says():
     nf.predict(model, FILES / "my_digits" / "eleven.png")
 
 # %% [markdown]
+# ## Why this answer: which pixels made it
+#
+# Feature maps show what each kernel sees; they do not say which part of the picture made the
+# answer. **Integrated gradients** do: they follow the network's gradient along a straight path from
+# a black picture to the digit and share the change in the answer's logit out over the pixels. The
+# shares add up to that change (the *completeness gap* says how closely), and a pixel left black
+# gets none. `nf.explain` returns one explanation per picture, with the picture as the network saw
+# it (`.input`) and the shares (`.attributions`, the same shape).
+
+# %%
+(why_3,) = nf.explain(model, [own / "3.png"])
+print(f"{why_3.name}: '{why_3.label}' ({why_3.probability:.1%}), completeness gap {why_3.completeness_gap:.2%}")
+print("input", why_3.input.shape, "attributions", why_3.attributions.shape)
+
+# %% [markdown]
+# The command line draws the picture as the network saw it with the heatmap over it. The dog of
+# lesson 05 goes in too: the network calls it a digit all the same, and the heatmap shows which of
+# the prepared picture's blobs made it say so. `--method` picks another way to look: `saliency`
+# (the gradient's size), `gradcam` (where in the last convolution's maps), `occlusion` (cover a
+# patch, see the answer drop).
+
+# %%
+lt.draw_dog(FILES / "dog.png")
+lt.run(f"explain {FILES / 'mnist'} {own / '3.png'} {FILES / 'dog.png'} --out {FILES / 'why'}")
+lt.show(FILES / "why" / "3.png", width=420)
+lt.show(FILES / "why" / "dog.png", width=420)
+
+# %% [markdown]
+# ### Exercise 4 — blank what mattered
+#
+# If the heatmap is right, blanking the pixels it marks should hurt the answer most. Complete
+# `blank_top` so that it returns a copy of `e.input` with the 10% of pixels whose attributions are
+# largest set to 0 (black). The check runs the network on your picture.
+
+# %%
+def blank_top(e, fraction: float = 0.1) -> np.ndarray:
+    return ...  # your code
+
+
+# %%
+def check_exercise_4(fn):
+    result = fn(why_3)
+    if not lt.answered(result, "the blanked picture"):
+        return
+    result = np.asarray(result, np.float32)
+    k = round(0.1 * why_3.attributions.size)
+    right = why_3.input.copy().ravel()
+    right[np.argsort(why_3.attributions.ravel())[-k:]] = 0
+    if result.shape != why_3.input.shape or not np.allclose(result.ravel(), right):
+        return lt.check(False, "", f"keep the shape {why_3.input.shape} and set the {k} pixels with the largest attributions to 0")
+    k_class = model.class_names.index(why_3.label)
+    after = model.probabilities(np.round(result * 255).astype(np.uint8)[None])[0, k_class]
+    return lt.check(True, f"'{why_3.label}' falls from {why_3.probability:.1%} to {after:.1%} once those {k} pixels are black", "")
+
+
+check_exercise_4(blank_top)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def blank_top(e, fraction: float = 0.1) -> np.ndarray:
+    k = round(fraction * e.attributions.size)
+    blanked = e.input.copy().ravel()
+    blanked[np.argsort(e.attributions.ravel())[-k:]] = 0
+    return blanked.reshape(e.input.shape)
+
+
+check_exercise_4(blank_top)
+
+# %% [markdown]
 # ## Key points
 #
 # - Convolution and pooling layers turn a picture into maps of features; dense layers classify them.
 # - Three epochs of the lesson's CNN reach 99% on MNIST's test digits, on a laptop CPU.
 # - A network only knows what it was shown: own pictures must be prepared like the training data, or
 #   the training data must be augmented to cover them (here, inverted copies).
-# - Feature maps show what each kernel responds to in a picture.
+# - Feature maps show what each kernel responds to in a picture; integrated gradients show which
+#   pixels made the answer, and blanking those pixels hurts it most.

@@ -5,6 +5,7 @@ ds = nf.load_dataset("iris")
 model = nf.train(ds, model="iris-mlp", epochs=100)
 nf.evaluate(model, ds)
 nf.predict(model, rows)
+nf.explain(model, rows)  # why each answer
 model.save("iris-model"); nf.load("iris-model")
 """
 
@@ -23,6 +24,8 @@ _LAZY = {
     "train": "neuroflow.api",
     "evaluate": "neuroflow.api",
     "predict": "neuroflow.api",
+    "explain": "neuroflow.api",
+    "importances": "neuroflow.api",
     "load": "neuroflow.api",
     "tune": "neuroflow.api",
 }

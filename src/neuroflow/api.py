@@ -30,6 +30,28 @@ def load(path: str | Path) -> Model | OnnxModel:
     return load_model(path)
 
 
+def explain(
+    model: Model, inputs, method: str = "integrated-gradients", target=None, *, raw: bool = False
+) -> list:
+    """One Explanation per raw input (table rows, pictures, a folder): which part of it made the
+    answer, by integrated gradients (default), saliency, gradcam or occlusion."""
+    from neuroflow.explain import explain as run
+
+    return run(model, inputs, method=method, target=target, raw=raw)
+
+
+def importances(model: Model, data=None, *, data_dir: str | None = None) -> dict:
+    """A table model's global importances: the drop in accuracy (R² for regression) when each
+    input column is shuffled, on its test split (or on `data`, a CSV with the target column)."""
+    from neuroflow.evaluation.evaluate import evaluation_arrays
+    from neuroflow.explain.importance import check_table_model, permutation_importance
+
+    check_table_model(model)
+    x, y, what = evaluation_arrays(model, data, data_dir)
+    return {"data": what, "metric": "accuracy" if model.task == "classification" else "r2",
+            "importances": permutation_importance(model, x, y)}  # fmt: skip
+
+
 def train(
     data: Dataset | str | Path | None = None, model=None, *,
     target: str | None = None, task: str | None = None, epochs: int | None = None,
@@ -186,6 +208,8 @@ __all__ = [
     "Prediction",
     "TuneResult",
     "evaluate",
+    "explain",
+    "importances",
     "load",
     "load_dataset",
     "predict",

@@ -183,3 +183,39 @@ def test_training_shows_a_growing_curve_and_the_new_model(
     assert "iris-mlp" in page.locator("#model").inner_text()
     page.screenshot(path=tmp_path / "trained.png", full_page=True)
     assert (served.workdir / "iris-mlp" / "config.json").is_file()
+
+
+def test_the_why_panel_shows_a_heatmap_and_switches_method_in_one_click(
+    browser, serve, digit_model, page, tmp_path
+):
+    served = serve(digit_model)
+    page.goto(served.url)
+    draw(page, [[(0.25, 0.22), (0.75, 0.22)], [(0.75, 0.22), (0.42, 0.85)]])
+    expect(page.locator("#verdict")).to_have_text("7", timeout=20_000)
+    expect(page.locator("#why-note")).to_contain_text("by integrated-gradients", timeout=60_000)
+    assert page.locator("#why").evaluate("c => [c.width, c.height]") == [28, 28]
+    before = page.locator("#why").evaluate("c => c.toDataURL()")
+    page.locator("#why-methods [data-method=gradcam]").click()
+    expect(page.locator("#why-note")).to_contain_text("'7' by gradcam", timeout=20_000)
+    expect(page.locator("#why-methods .chosen")).to_have_text("Grad-CAM")
+    assert page.locator("#why").evaluate("c => c.toDataURL()") != before
+    page.screenshot(path=tmp_path / "why-seven.png", full_page=True)
+
+
+def test_the_why_panel_shows_a_rows_top_columns(browser, serve, iris_model, page, tmp_path):
+    served = serve(iris_model)
+    page.goto(served.url)
+    for name, value in {"sepal_length": "6.1", "sepal_width": "2.8", "petal_length": "4.7",
+                        "petal_width": "1.2"}.items():  # fmt: skip
+        page.locator(f"[data-column={name}]").fill(value)
+    page.locator("#predict-row").click()
+    expect(page.locator("#why-note")).to_contain_text("'versicolor' by integrated-gradients",
+                                                      timeout=60_000)  # fmt: skip
+    expect(page.locator("#why-columns .bar")).to_have_count(4)
+    expect(page.locator("#why")).to_be_hidden()
+    expect(page.locator("#why-methods [data-method=gradcam]")).to_be_hidden()
+    page.locator("#why-methods [data-method=saliency]").click()
+    expect(page.locator("#why-note")).to_contain_text("by saliency", timeout=20_000)
+    names = page.locator("#why-columns .bar .name").all_inner_texts()
+    assert sorted(names) == ["petal_length", "petal_width", "sepal_length", "sepal_width"]
+    page.screenshot(path=tmp_path / "why-row.png", full_page=True)

@@ -14,6 +14,7 @@ from neuroflow.cli import (  # noqa: F401  (each module registers its commands)
     convolve,
     data,
     evaluate,
+    explain,
     filters,
     predict,
     serve,

@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     """The app serving the models `named` (folders or bundles) and those in `workdir`, where uploads
     and new models are written."""
-    from neuroflow.web import routes, training
+    from neuroflow.web import explaining, routes, training
 
     workdir = Path(workdir).resolve()
     models = Models([Path(p).resolve() for p in named], workdir)
@@ -55,6 +55,7 @@ def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     _errors(app)
     app.middleware("http")(_cap_declared_length)
     app.include_router(routes.router)
+    app.include_router(explaining.router)
     app.include_router(training.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -83,6 +84,9 @@ def _warm(models: Models) -> None:
     if entries:
         with contextlib.suppress(NeuroflowError):  # a broken model is reported when it is picked
             entries[0].model  # noqa: B018
+    # the "Why" panel asks as soon as the first answer shows; Captum's import takes seconds
+    with contextlib.suppress(ImportError):
+        import captum.attr  # noqa: F401
 
 
 async def _cap_declared_length(request: Request, call_next):

@@ -167,6 +167,14 @@ async def predict_row(row: Row, request: Request, model_id: ModelId) -> dict:
         raise HTTPException(
             400, f"model {model_id!r} takes pictures, not table rows; send them to /predict/image"
         )
+    columns = check_row(entry, row)
+    return await run_in_threadpool(
+        _predict_row, request.app.state.workdir, entry.model, columns, row.values
+    )
+
+
+def check_row(entry, row: Row) -> list[str]:
+    """The model's input columns, once the row names none it lacks."""
     columns = [c["name"] for c in entry.config["preprocessing"]["columns"]]
     unknown = sorted(set(row.values) - set(columns))
     if unknown:
@@ -174,22 +182,22 @@ async def predict_row(row: Row, request: Request, model_id: ModelId) -> dict:
             400,
             f"the model has no input called {unknown[0]!r}; its inputs are {', '.join(columns)}",
         )
-    return await run_in_threadpool(
-        _predict_row, request.app.state.workdir, entry.model, columns, row.values
-    )
+    return columns
+
+
+def write_row(folder, columns: list[str], values: dict):
+    """The row as a one-row CSV in `folder`: read exactly as `predict rows.csv` reads it."""
+    path = folder / "row.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerow(["" if values.get(c) is None else str(values[c]).strip() for c in columns])
+    return path
 
 
 def _predict_row(workdir, model, columns: list[str], values: dict) -> dict:
     import neuroflow as nf
 
-    with upload_folder(
-        workdir
-    ) as folder:  # through a CSV, so the row is read exactly as `predict rows.csv` reads it
-        path = folder / "row.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            writer.writerow(
-                ["" if values.get(c) is None else str(values[c]).strip() for c in columns]
-            )
+    with upload_folder(workdir) as folder:
+        path = write_row(folder, columns, values)
         return {"prediction": library.prediction_json(nf.predict(model, path))[0]}

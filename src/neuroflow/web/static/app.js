@@ -87,6 +87,7 @@ function buildRowForm(inputs) {
 function clearAnswer() {
   $("verdict").textContent = "—"; $("verdict").className = "verdict";
   $("ood").textContent = ""; $("bars").innerHTML = ""; $("seen-box").hidden = true; showError(null);
+  if (typeof whyReset === "function") whyReset();
 }
 
 function showAnswer(answer) {
@@ -135,7 +136,7 @@ async function predictPicture(blob, name) {
   try {
     const url = `/api/models/${encodeURIComponent(state.model.id)}/predict/image?name=${encodeURIComponent(name)}`;
     const answer = await api(url, { method: "POST", body: blob, headers: { "Content-Type": "application/octet-stream" } });
-    if (asked === state.asked) showAnswer(answer);
+    if (asked === state.asked) { showAnswer(answer); whyExplain({ blob, name }, answer.seen); }
   } catch (err) { if (asked === state.asked) showError(err); }
 }
 
@@ -194,6 +195,7 @@ $("table-panel").addEventListener("submit", async (e) => {
   try {
     const url = `/api/models/${encodeURIComponent(state.model.id)}/predict/row`;
     showAnswer(await api(url, { method: "POST", body: JSON.stringify({ values }), headers: { "Content-Type": "application/json" } }));
+    whyExplain({ values });
   } catch (err) { showError(err); }
 });
 $("model").onchange = () => chooseModel($("model").value).catch(showError);
