@@ -54,7 +54,7 @@ def run(data_dir: str) -> tuple[list[dict], dict]:
     import os
 
     import neuroflow as nf
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     data = load_idx_dataset("mnist", data_dir=data_dir)
     model = nf.train(data, "mnist-fast", seed=0, progress="quiet", post_fit=False)

@@ -107,7 +107,7 @@ def test_one_hot_columns_are_summed_back_and_a_regression_is_explained(mixed):
 
 
 def test_permutation_importance_finds_the_column_the_target_depends_on(mixed):
-    from neuroflow.data.tabular import encode_target, transform
+    from neuroflow.data.tables.prepare import encode_target, transform
 
     model, df = mixed
     x = transform(df, model.preprocessing)

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def digits(mnist_dir):
-    from neuroflow.data.idx import load_idx_dataset
+    from neuroflow.data.pictures.idx import load_idx_dataset
 
     d = load_idx_dataset("mnist", data_dir=mnist_dir)
     cut = dict(x_train=d.x_train[:6000], y_train=d.y_train[:6000], x_val=d.x_val[:300],
