@@ -117,12 +117,14 @@ function showSeen(input) {
 async function predictPixels(rgba, width, height) {
   showError(null);
   const asked = ++state.asked;  // an older drawing's answer arriving late is dropped
+  document.body.dataset.asked = String(asked);
   try {
     const prep = state.model.preprocessing;
     const input = P.preparePicture(rgba, width, height, prep);
     const a = await answer(input, [prep.height, prep.width, prep.channels]);
     if (asked !== state.asked) return;
     showAnswer(a); showSeen(input);
+    document.body.dataset.answered = String(asked);
   } catch (err) { if (asked === state.asked) showError(err); }
 }
 
