@@ -17,7 +17,6 @@ import pytest
 from PIL import Image
 
 import neuroflow as nf
-from neuroflow.data.images import prepare_for_model
 from neuroflow.export.web import export_web
 from tests.conftest import SHARED_MNIST
 from tests.web.conftest import free_port
@@ -137,6 +136,15 @@ def _draw(page, strokes) -> dict:
     return page.evaluate("self.neuroflowAnswer")
 
 
+def _neuroflow(model, files: list[Path]):
+    """neuroflow's prepared inputs and predictions for picture files, each prepared once."""
+    from neuroflow.inference.predict import predict_arrays
+    from neuroflow.models.raw_inputs import image_inputs
+
+    x, names, _ = image_inputs(model, files)
+    return x, predict_arrays(model, x, names)
+
+
 def _pad_png(page, path: Path) -> Path:
     url = page.evaluate("document.getElementById('pad').toDataURL('image/png')")
     path.write_bytes(base64.b64decode(url.split(",", 1)[1]))
@@ -149,8 +157,8 @@ def test_the_page_is_ready_answers_a_drawing_and_asks_no_other_host(digits, page
     assert page.locator("#status").text_content().startswith("ready")
     answer = _draw(page, [[(0.3 + 0.4 * x, 0.15 + 0.7 * y) for x, y in s] for s in STROKES[7]])
     png = _pad_png(page, tmp_path / "seven.png")
-    result = nf.predict(model, png)[0]
-    _assert_same(answer, prepare_for_model(png, model.preprocessing), result, model)
+    x, results = _neuroflow(model, [png])
+    _assert_same(answer, x[0], results[0], model)
     assert page.locator("#seen-box").is_visible()
     assert len(page.locator("#bars .bar").all()) == 10
     hosts = {url.split("/")[2] for url in page.asked if url.startswith("http")}
@@ -173,8 +181,9 @@ def test_all_ten_drawn_digits_are_prepared_and_answered_as_neuroflow_does(digits
             ".getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"
         )
         assert np.array_equal(seen, np.asarray(answers[-1]["input"]))  # the 28×28 it saw, shown
-    for answer, png, result in zip(answers, pngs, nf.predict(model, pngs), strict=True):
-        _assert_same(answer, prepare_for_model(png, model.preprocessing), result, model)
+    x, results = _neuroflow(model, pngs)
+    for answer, prepared, result in zip(answers, x, results, strict=True):
+        _assert_same(answer, prepared, result, model)
 
 
 def test_mnist_test_digits_as_png_files_match_neuroflow(digits, page, tmp_path):
@@ -185,12 +194,30 @@ def test_mnist_test_digits_as_png_files_match_neuroflow(digits, page, tmp_path):
     for i, picture in enumerate(pictures):
         files.append(tmp_path / f"{i:03d}.png")
         Image.fromarray(picture).save(files[-1])
-    results = nf.predict(model, files)
+    x, results = _neuroflow(model, files)
     _open(page, server)
-    for i, (path, result) in enumerate(zip(files, results, strict=True)):
+    for i, (path, prepared, result) in enumerate(zip(files, x, results, strict=True)):
         page.set_input_files("#file", str(path))
-        answer = _answer(page, i + 1)
-        _assert_same(answer, prepare_for_model(path, model.preprocessing), result, model)
+        _assert_same(_answer(page, i + 1), prepared, result, model)
+
+
+def test_digits_in_a_frame_on_ruled_paper_or_a_plaque_are_found_as_neuroflow_finds_them(
+    digits, page, tmp_path
+):
+    from tests.data.test_digit_finding import _framed, _plaque, _ruled, _shadowed
+    from tests.images import drawn_four
+
+    model, server = digits
+    surroundings = [_framed, _ruled, lambda img: _ruled(img, squared=True), _plaque, _shadowed]
+    files = []
+    for i, surround in enumerate(surroundings):
+        files.append(tmp_path / f"photo{i}.png")
+        surround(drawn_four()).save(files[-1])
+    x, results = _neuroflow(model, files)
+    _open(page, server)
+    for i, (path, prepared, result) in enumerate(zip(files, x, results, strict=True)):
+        page.set_input_files("#file", str(path))
+        _assert_same(_answer(page, i + 1), prepared, result, model)
 
 
 def test_table_rows_with_blanks_and_unseen_categories_match_neuroflow(table, page):

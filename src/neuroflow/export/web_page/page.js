@@ -25,7 +25,6 @@ async function start() {
   const image = state.model.kind === "image";
   $("image-panel").hidden = !image;
   $("table-panel").hidden = image;
-  $("photo-note").hidden = !(image && state.model.preprocessing.prepare === "digit");
   if (image) { setUpPad(); setUpDrop(); } else buildRowForm(state.model.preprocessing.columns);
   setStatus(image ? "ready: draw or drop a picture" : "ready: fill in a row");
   document.body.dataset.ready = "yes";
