@@ -1,17 +1,21 @@
-"""What the web page's simpler preparation of photos costs: it does not look for a frame, ruled
-lines or a plaque around the digit (neuroflow.data.digit_finding) before cropping.
+"""The web page's preparation of photos against neuroflow's, on the digit finder's pictures.
 
 `python -m benchmarks.web_preparation --mnist-dir ../shared/data/mnist --n 50` trains the page
-tests' small MNIST model (benchmarks.serve_load, seed 0), then for each kind of the finder's
-pictures (neuroflow.data.synth_context, seed 0) and plain generated digits prints how far the
-page's 28×28 is from neuroflow's (mean |difference| over pixels, in 0-255, and how many pictures
-differ at all) and how many each gets right, and right and accepted. The page's preparation is
-neuroflow's with the finder off; tests/export/test_web_page.py checks that it is exactly that.
+tests' small MNIST model (benchmarks.serve_load), then for each kind of the finder's pictures
+(neuroflow.data.synth_context, seed 0) and plain generated digits prints how many 28×28 inputs the
+page's own script (prepare.js, run by Node.js) makes identical to neuroflow's, the largest pixel
+difference, and how many the model gets right, and right and accepted: with neuroflow's (and the
+page's) preparation, and with the simpler one the page would have without the finder (the picture
+cropped as it is). Needs `node` on the PATH for the page's column.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import json
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -20,27 +24,65 @@ import numpy as np
 from benchmarks.digits_in_context import _pictures, without_finding
 from benchmarks.own_digits import right_and_accepted
 
+# prepare.js, loaded as a CommonJS module, prepares each picture of a JSON list
+NODE = """
+const P = require(process.argv[1]);
+const items = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(items.map((it) => Array.from(
+  P.preparePicture(Buffer.from(it.rgba, "base64"), it.w, it.h, it.prep)))));
+"""
+
+
+def page_inputs(images, preprocessing: dict) -> np.ndarray | None:
+    """The page's prepared inputs for Pillow pictures (None without node)."""
+    from neuroflow.export.web import PAGE
+
+    node = shutil.which("node")
+    if node is None:
+        return None
+    items = [
+        {
+            "w": img.width,
+            "h": img.height,
+            "prep": preprocessing,
+            "rgba": base64.b64encode(np.asarray(img.convert("RGBA")).tobytes()).decode(),
+        }
+        for img in images
+    ]
+    out = subprocess.run(
+        [node, "-e", NODE, str(PAGE / "prepare.js")],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    shape = (preprocessing["height"], preprocessing["width"], preprocessing["channels"])
+    return np.asarray(json.loads(out), np.uint8).reshape(len(images), *shape)
+
 
 def table(model, n: int) -> list[str]:
     from neuroflow.data.images import prepare_for_model
     from neuroflow.data.synth_context import CONTEXTS
 
     lines = [
-        "| pictures | mean |page − neuroflow| | pictures that differ | neuroflow: right / "
-        "accepted | page: right / accepted |",
+        "| pictures | page = neuroflow | largest difference | right / accepted "
+        "| without the finder: right / accepted |",
         "|---|---|---|---|---|",
     ]
     for kind in (*CONTEXTS, "plain"):
         images, labels = _pictures(kind, n)
-        full = np.stack([prepare_for_model(img, model.preprocessing) for img in images])
+        ours = np.stack([prepare_for_model(img, model.preprocessing) for img in images])
+        page = page_inputs(images, model.preprocessing)
+        if page is None:
+            same = largest = "no node"
+        else:
+            diff = np.abs(ours.astype(int) - page.astype(int)).reshape(n, -1).max(1)
+            same, largest = f"{int((diff == 0).sum())}/{n}", str(int(diff.max()))
+        right = right_and_accepted(model, images, labels)
         with without_finding():
-            page = np.stack([prepare_for_model(img, model.preprocessing) for img in images])
             simple = right_and_accepted(model, images, labels)
-        finder = right_and_accepted(model, images, labels)
-        diff = np.abs(full.astype(int) - page.astype(int))
-        differ = int((diff.reshape(n, -1).max(1) > 0).sum())
         lines.append(
-            f"| {kind} | {diff.mean():.1f} | {differ}/{n} | {finder[0]}/{n} / {finder[1]} "
+            f"| {kind} | {same} | {largest} | {right[0]}/{n} / {right[1]} "
             f"| {simple[0]}/{n} / {simple[1]} |"
         )
     return lines

@@ -58,14 +58,19 @@ def export(
 
 
 def _export_web(model: str, out: str | None, force: bool) -> None:
-    from neuroflow.export.web import export_web, folder_size
+    from neuroflow.export.web import RUNTIME_FILES, export_web
 
     if out is None:
         raise UsageError("--format web needs --out DIR", "e.g. --out my-model-page")
     path = export_web(model, out, force=force)
-    size = folder_size(path)
-    what = "index.html, model.onnx, model.json, ONNX Runtime Web"
-    print(f"wrote {path}/ ({size / (1 << 20):.1f} MiB): {what}")
+    mib = {
+        p.name: p.stat().st_size / (1 << 20) for p in Path(path).iterdir() if p.is_file()
+    }  # the folder is flat
+    runtime = sum(mib[name] for name in RUNTIME_FILES)
+    print(
+        f"wrote {path}/ ({sum(mib.values()):.1f} MiB, {runtime:.1f} MiB of it ONNX Runtime Web): "
+        "index.html, model.onnx, model.json"
+    )
     print(f"try it: python -m http.server --directory {path} --bind 127.0.0.1 8000")
     print("then open http://127.0.0.1:8000/ (any static file server or web host works)")
 

@@ -101,8 +101,3 @@ def _unknown_check(model) -> dict:
         out["means"] = model.detector["means"].tolist()
         out["precision"] = model.detector["precision"].tolist()
     return out
-
-
-def folder_size(path: str | Path) -> int:
-    """Bytes in a folder's files (for the command's report)."""
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
