@@ -165,6 +165,8 @@
   }
 
   // Image.resize((outW, outH), Image.LANCZOS) of a float ("F") or 8-bit grey picture
+  // (Pillow runs the vertical pass first for some sizes; the page always starts horizontally,
+  // which can leave a pixel of a plainly resized picture one grey level off.)
   function resize(img, w, h, outW, outH, eightBit) {
     let cur = img, cw = w;
     if (outW !== w) { cur = resamplePass(cur, w, h, outW, true, eightBit); cw = outW; }
