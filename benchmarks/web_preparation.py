@@ -3,7 +3,7 @@
 `python -m benchmarks.web_preparation --mnist-dir ../shared/data/mnist --n 50` trains the page
 tests' small MNIST model (benchmarks.serve_load), then for each kind of the finder's pictures
 (neuroflow.data.synth_context, seed 0) and plain generated digits prints how many 28×28 inputs the
-page's own script (prepare.js, run by Node.js) makes identical to neuroflow's, the largest pixel
+page's own scripts (web_page/*.js, run by Node.js) makes identical to neuroflow's, the largest pixel
 difference, and how many the model gets right, and right and accepted: with neuroflow's (and the
 page's) preparation, and with the simpler one the page would have without the finder (the picture
 cropped as it is). Needs `node` on the PATH for the page's column.
@@ -24,9 +24,11 @@ import numpy as np
 from benchmarks.digits_in_context import _pictures, without_finding
 from benchmarks.own_digits import right_and_accepted
 
-# prepare.js, loaded as a CommonJS module, prepares each picture of a JSON list
+# the page's three preparation scripts, loaded in the page's order, prepare each picture of a list
 NODE = """
-const P = require(process.argv[1]);
+const dir = process.argv[1];
+for (const f of ["image_ops.js", "digit_finding.js", "prepare.js"]) require(`${dir}/${f}`);
+const P = globalThis.NeuroflowPrepare;
 const items = JSON.parse(require("fs").readFileSync(0, "utf8"));
 process.stdout.write(JSON.stringify(items.map((it) => Array.from(
   P.preparePicture(Buffer.from(it.rgba, "base64"), it.w, it.h, it.prep)))));
@@ -50,7 +52,7 @@ def page_inputs(images, preprocessing: dict) -> np.ndarray | None:
         for img in images
     ]
     out = subprocess.run(
-        [node, "-e", NODE, str(PAGE / "prepare.js")],
+        [node, "-e", NODE, str(PAGE)],
         input=json.dumps(items),
         capture_output=True,
         text=True,

@@ -16,7 +16,14 @@ HERE = Path(__file__).resolve().parent
 PAGE = HERE / "web_page"  # index.html, style.css, the page's scripts
 RUNTIME = HERE / "web_runtime"  # vendored by `make web-runtime`, checked against RUNTIME.lock
 RUNTIME_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
-PAGE_FILES = ("index.html", "style.css", "prepare.js", "page.js")
+PAGE_FILES = (
+    "index.html",
+    "style.css",
+    "image_ops.js",
+    "digit_finding.js",
+    "prepare.js",
+    "page.js",
+)
 PREPARATIONS = ("digit", "resize")  # picture preparations the page does as neuroflow does
 
 

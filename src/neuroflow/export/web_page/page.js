@@ -2,7 +2,7 @@
 // neuroflow does (prepare.js), runs model.onnx with ONNX Runtime Web and judges the answer.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const P = self.NeuroflowPrepare;
+const P = globalThis.NeuroflowPrepare;
 const state = { model: null, session: null, strokes: [], current: null, asked: 0 };
 
 function setStatus(text, bad) {
