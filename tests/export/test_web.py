@@ -97,3 +97,12 @@ def test_bundle_web_adds_the_page_and_the_bundle_still_loads(models, cli):
         nf.predict(nf.load(out), rows)[0].label
         == nf.predict(nf.load(models / "iris"), rows)[0].label
     )
+
+
+@pytest.mark.slow
+def test_a_picture_preparation_the_page_does_not_do_is_refused(tmp_path):
+    model = nf.train("digits", epochs=1, progress="quiet", post_fit=False)  # scikit-learn's 8×8
+    assert model.preprocessing["prepare"] == "digit-counts"
+    with pytest.raises(UsageError, match="cannot prepare pictures as 'digit-counts'"):
+        export_web(model, tmp_path / "page")
+    assert not (tmp_path / "page").exists()
