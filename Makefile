@@ -80,3 +80,28 @@ bench-scaling: install
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache site dist build
+
+# ONNX Runtime Web for `neuroflow export --format web`, from its npm package, pinned. The tarball's
+# sha512 must equal the registry's integrity below; only the plain WebAssembly build (no WebGPU,
+# WebGL or JSEP) is copied into the package. The npm package states its licence (MIT) in package.json
+# and ships no licence file: web_runtime/LICENSE holds onnxruntime's MIT text, checked here. The copied files' sha256s
+# go into web_runtime/RUNTIME.lock, which tests/export/test_web_runtime.py checks. Needs npm and the
+# registry; the vendored files are committed, so nothing else needs the network.
+ORT_WEB_VERSION := 1.31.1
+ORT_WEB_INTEGRITY := sha512-5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw==
+ORT_WEB_FILES := ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm
+WEB_RUNTIME := src/neuroflow/export/web_runtime
+
+.PHONY: web-runtime
+web-runtime:
+	rm -rf .web-runtime-tmp && mkdir .web-runtime-tmp
+	cd .web-runtime-tmp && npm pack --silent onnxruntime-web@$(ORT_WEB_VERSION) >/dev/null
+	test "$$(python3 -c 'import base64, hashlib, sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' .web-runtime-tmp/onnxruntime-web-$(ORT_WEB_VERSION).tgz)" = "$(ORT_WEB_INTEGRITY)" \
+		|| { echo "onnxruntime-web $(ORT_WEB_VERSION): the tarball's hash is not the pinned one"; exit 1; }
+	tar -xzf .web-runtime-tmp/onnxruntime-web-$(ORT_WEB_VERSION).tgz -C .web-runtime-tmp
+	grep -q '"license": "MIT"' .web-runtime-tmp/package/package.json
+	mkdir -p $(WEB_RUNTIME)
+	cd .web-runtime-tmp/package/dist && cp $(ORT_WEB_FILES) $(CURDIR)/$(WEB_RUNTIME)/
+	cd $(WEB_RUNTIME) && { echo "# onnxruntime-web@$(ORT_WEB_VERSION) $(ORT_WEB_INTEGRITY)"; \
+		sha256sum $(ORT_WEB_FILES) LICENSE; } > RUNTIME.lock
+	rm -rf .web-runtime-tmp

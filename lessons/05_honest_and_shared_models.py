@@ -28,7 +28,12 @@
 
 # %%
 import dataclasses
+import json
 import shutil
+import socket
+import subprocess
+import sys
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -245,6 +250,71 @@ from_zip = [p.label for p in nf.predict(nf.load(FILES / "mnist.zip"), digits)]
 print("folder:", from_folder, " bundle:", from_zip)
 lt.run(f"predict {FILES / 'mnist.onnx'} {digits[0]} {digits[1]}")
 assert from_folder == from_zip
+
+# %% [markdown]
+# ## Sharing: a web page that runs in any browser
+#
+# `neuroflow export --format web` writes a folder that needs neither Python nor neuroflow: a page
+# (draw, drop a picture), `model.onnx`, a `model.json` with the class names, the preparation, the
+# temperature and the unknown-input threshold, and ONNX Runtime Web. The page prepares pictures
+# exactly as `neuroflow predict` does, so both give the same answer. Put the folder on any static
+# web host, or serve it here with `python -m http.server`.
+
+# %%
+lt.run(f"export {FILES / 'mnist'} --format web --out {FILES / 'mnist-page'} --force")
+print(json.loads((FILES / "mnist-page" / "model.json").read_text())["unknown"])
+
+# %% [markdown]
+# Open the page in a browser without a window (Chromium, driven by Playwright, when they are
+# installed), drop the same picture, and compare with `neuroflow predict`:
+
+
+# %%
+def page_answer(folder, picture):
+    """The page's answer for one picture: served on this machine, opened in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", folder],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            for _ in range(100):  # until the server answers
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            page.wait_for_selector("body[data-ready=yes]", timeout=30_000)
+            page.set_input_files("#file", str(picture))
+            page.wait_for_selector("body[data-answers]", timeout=30_000)
+            answer = page.evaluate("self.neuroflowAnswer")
+            browser.close()
+        return answer
+    finally:
+        server.terminate()
+        server.wait()
+
+
+try:
+    answer = page_answer(FILES / "mnist-page", digits[0])
+except Exception as err:  # no Playwright or no Chromium here: open index.html yourself
+    print("open the page yourself: python -m http.server --directory", FILES / "mnist-page")
+    print("(headless Chromium was not available:", str(err).splitlines()[0][:120], ")")
+else:
+    ours = nf.predict(model, [digits[0]])[0]
+    print("page:", answer["label"], f"{max(answer['probabilities']):.4f}", "known" * answer["known"])
+    print("predict:", ours.label, f"{ours.probability:.4f}", "known" * ours.known)
+    assert answer["label"] == ours.label and answer["known"] == ours.known
+    assert abs(max(answer["probabilities"]) - ours.probability) < 1e-4
 
 # %% [markdown]
 # Loading never runs code from the file (the weights are safetensors, never a pickle) and checks the

@@ -22,17 +22,25 @@ def _size(path: Path) -> str:
 @app.command()
 def export(
     model: str = typer.Argument(..., help="A model folder (or bundle .zip)."),
-    fmt: str = typer.Option("onnx", "--format", help="Export format: onnx."),
-    out: str = typer.Option(
-        None, "--out", help="File to write (default: MODEL.onnx beside the folder)."
+    fmt: str = typer.Option(
+        "onnx", "--format", help="onnx: one file; web: a page folder that runs in any browser."
     ),
+    out: str = typer.Option(
+        None,
+        "--out",
+        help="File (onnx; default: MODEL.onnx beside the folder) or folder (web) to write.",
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --out folder (web)."),
 ) -> None:
-    """Export a model as ONNX, with its preprocessing and class names in the file's metadata."""
+    """Export a model as ONNX (preprocessing and class names in its metadata) or as a web page."""
     from neuroflow.export.to_onnx import FORMATS, export_onnx, graph_io
     from neuroflow.models.store import read_config
 
     if fmt.lower() not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not known", f"use one of: {', '.join(FORMATS)}")
+    if fmt.lower() == "web":
+        _export_web(model, out, force)
+        return
     path = export_onnx(model, out)
     config = read_config(model)
     inp, outputs = graph_io(config)
@@ -49,17 +57,41 @@ def export(
     )
 
 
+def _export_web(model: str, out: str | None, force: bool) -> None:
+    from neuroflow.export.web import RUNTIME_FILES, export_web
+
+    if out is None:
+        raise UsageError("--format web needs --out DIR", "e.g. --out my-model-page")
+    path = export_web(model, out, force=force)
+    mib = {
+        p.name: p.stat().st_size / (1 << 20) for p in Path(path).iterdir() if p.is_file()
+    }  # the folder is flat
+    runtime = sum(mib[name] for name in RUNTIME_FILES)
+    print(
+        f"wrote {path}/ ({sum(mib.values()):.1f} MiB, {runtime:.1f} MiB of it ONNX Runtime Web): "
+        "index.html, model.onnx, model.json"
+    )
+    print(f"try it: python -m http.server --directory {path} --bind 127.0.0.1 8000")
+    print("then open http://127.0.0.1:8000/ (any static file server or web host works)")
+
+
 @app.command()
 def bundle(
     model: str = typer.Argument(..., help="A model folder."),
     out: str = typer.Option(
         None, "--out", help="The .zip to write (default: MODEL.zip beside the folder)."
     ),
+    web: bool = typer.Option(False, "--web", help="Add the model's web page, in web/."),
 ) -> None:
     """Pack a model folder into one .zip to send; predict, evaluate and train --from accept it."""
     from neuroflow.models.bundle import make_bundle
 
-    path = make_bundle(model, out)
+    if web:
+        from neuroflow.export.web import bundle_with_web
+
+        path = bundle_with_web(model, out)
+    else:
+        path = make_bundle(model, out)
     print(
         f"wrote {path} ({_size(path)}); use it wherever a model folder goes, e.g. neuroflow "
         f"predict {path} ..."

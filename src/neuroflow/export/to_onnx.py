@@ -13,7 +13,7 @@ from pathlib import Path
 from neuroflow.errors import UsageError
 
 OPSET = 17
-FORMATS = ("onnx",)
+FORMATS = ("onnx", "web")
 
 
 def graph_io(config: dict) -> tuple[dict, list[str]]:
@@ -43,9 +43,9 @@ def graph_io(config: dict) -> tuple[dict, list[str]]:
     return inp, outputs
 
 
-def _graph_module(model):
+def _graph_module(model, features: bool = False):
     """The network wrapped with what `predict` does around it: input scaling in, softmax or
-    de-standardising out."""
+    de-standardising out; with `features`, the last layer's input as a third output too."""
     import torch
 
     from neuroflow.models.logits import image_scale
@@ -64,6 +64,11 @@ def _graph_module(model):
         def forward(self, x):
             if self.is_image:
                 x = x.permute(0, 3, 1, 2).to(torch.float32) * self.scale
+            if features:  # as the unknown-input check measures them (models.detector)
+                for layer in self.network.layers[:-1]:
+                    x = layer(x)
+                logits = self.network.layers[-1](x)
+                return logits, torch.softmax(logits / self.temperature, dim=1), x.flatten(1)
             logits = self.network(x)
             if self.task == "classification":
                 return logits, torch.softmax(logits / self.temperature, dim=1)
@@ -72,8 +77,11 @@ def _graph_module(model):
     return Exported().eval()
 
 
-def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> Path:
-    """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: NAME.onnx beside it)."""
+def export_onnx(
+    model, out: str | Path | None = None, *, opset: int = OPSET, features: bool = False
+) -> Path:
+    """Write `model` (a Model, folder or bundle) as ONNX at `out` (default: NAME.onnx beside it);
+    `features` adds the last layer's input as an output named "features"."""
     import onnx
 
     from neuroflow.files import atomic_file
@@ -100,6 +108,7 @@ def export_onnx(model, out: str | Path | None = None, *, opset: int = OPSET) -> 
         raise UsageError(f"--out {out} should end in .onnx", "e.g. --out model.onnx")
     config = exported_config(model.config, model.network)
     inp, outputs = graph_io(config)
+    outputs = [*outputs, "features"] if features else outputs
     proto = onnx.load_from_string(_traced(model, config, inp, outputs, opset))
     proto.producer_name, proto.producer_version = "neuroflow", config["neuroflow_version"]
     name = config.get("name", "neuroflow model")
@@ -128,18 +137,26 @@ def _traced(model, config: dict, inp: dict, outputs: list[str], opset: int) -> b
     dtype = torch.uint8 if inp["dtype"] == "uint8" else torch.float32
     example = torch.zeros((2, *config["input"]["shape"]), dtype=dtype)
     buf = io.BytesIO()
+    module = _graph_module(model, features="features" in outputs)
     # The default (dynamo) exporter needs the onnxscript package; the TorchScript one covers every
     # layer neuroflow builds and lets the batch dimension stay free through dynamic_axes.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _graph_module(model),
-            (example,),
-            buf,
-            dynamo=False,
-            opset_version=opset,
-            input_names=[inp["name"]],
-            output_names=outputs,
-            dynamic_axes={name: {0: "batch"} for name in [inp["name"], *outputs]},
-        )
+        try:
+            torch.onnx.export(
+                module,
+                (example,),
+                buf,
+                dynamo=False,
+                opset_version=opset,
+                input_names=[inp["name"]],
+                output_names=outputs,
+                dynamic_axes={name: {0: "batch"} for name in [inp["name"], *outputs]},
+            )
+        except Exception as err:  # the exporter raises many types for an operation it lacks
+            kinds = ", ".join(sorted({type(m).__name__ for m in model.network.modules()}))
+            raise UsageError(
+                f"this model has a layer ONNX cannot carry ({' '.join(str(err).split())[:160]})",
+                f"its layers are {kinds}; retrain it with layers from 'neuroflow models'",
+            ) from None
     return buf.getvalue()

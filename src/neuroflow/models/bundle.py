@@ -21,8 +21,11 @@ BUNDLED_SUFFIXES = {".json", ".safetensors", ".md", ".png", ".txt"}
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # the same folder always gives the same bytes
 
 
-def make_bundle(model_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Zip the model folder's files (checked first) into `out` (default: FOLDER.zip beside it)."""
+def make_bundle(
+    model_dir: str | Path, out: str | Path | None = None, extra: dict[str, Path] | None = None
+) -> Path:
+    """Zip the model folder's files (checked first) into `out` (default: FOLDER.zip beside it);
+    `extra` maps more entries' names (in a subfolder, which loading ignores) to files."""
     from neuroflow.files import atomic_file
 
     model_dir = Path(model_dir)
@@ -47,8 +50,8 @@ def make_bundle(model_dir: str | Path, out: str | Path | None = None) -> Path:
         and p.suffix.lower() in BUNDLED_SUFFIXES
     )
     with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-        for p in files:
-            info = zipfile.ZipInfo(p.name, _FIXED_TIME)
+        for name, p in [*((p.name, p) for p in files), *sorted((extra or {}).items())]:
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED if p.suffix == ".png" else zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             with open(p, "rb") as src, zf.open(info, "w") as dst:

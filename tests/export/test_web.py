@@ -1,0 +1,108 @@
+"""`neuroflow export --format web` and `bundle --web`: the folder's files, model.json, and the bad
+inputs refused in one line with exit status 2. The page itself runs in test_web_page.py."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+
+import neuroflow as nf
+from neuroflow.errors import UsageError
+from neuroflow.export.web import PAGE_FILES, RUNTIME_FILES, export_web
+from tests.bars import TINY_CNN, bars_dataset
+
+EXPECTED = {*PAGE_FILES, *RUNTIME_FILES, "LICENSE-onnxruntime", "model.onnx", "model.json"}
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web-export")
+    nf.train("iris", "iris-mlp", epochs=5, progress="quiet", out=root / "iris")
+    (root / "houses.csv").write_text(
+        "rooms,price\n" + "".join(f"{i % 5 + 1},{100 + 7.5 * i}\n" for i in range(20))
+    )
+    nf.train(str(root / "houses.csv"), target="price", epochs=1, progress="quiet", out=root / "reg")
+    return root
+
+
+def test_the_folder_holds_the_page_the_graph_and_what_the_page_needs_to_judge(models, cli):
+    out = models / "iris-page"
+    result = cli("export", models / "iris", "--format", "web", "--out", out)
+    assert result.code == 0, result.output
+    assert f"wrote {out}/" in result.out and "MiB" in result.out
+    assert {p.name for p in out.iterdir()} == EXPECTED
+    web = json.loads((out / "model.json").read_text())
+    model = nf.load(models / "iris")
+    assert web["class_names"] == model.class_names == ["setosa", "versicolor", "virginica"]
+    assert web["preprocessing"] == model.preprocessing
+    assert web["temperature"] == pytest.approx(model.temperature)
+    check = web["unknown"]
+    assert (check["method"], check["space"]) == ("mahalanobis", "inputs")
+    assert check["threshold"] == pytest.approx(model.unknown_check["threshold"])
+    assert np.allclose(check["means"], model.detector["means"])
+    assert np.allclose(check["precision"], model.detector["precision"])
+    assert "ort.wasm.min.js" in (out / "index.html").read_text()
+
+
+def test_an_existing_out_is_refused_unless_forced(models, cli):
+    out = models / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = cli("export", models / "iris", "--format", "web", "--out", out)
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "--force" in result.err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]  # untouched
+    assert cli("export", models / "iris", "--format", "web", "--out", out, "--force").code == 0
+    assert {p.name for p in out.iterdir()} == EXPECTED  # replaced whole
+
+
+def test_a_regression_model_is_refused_in_one_line(models, cli):
+    result = cli("export", models / "reg", "--format", "web", "--out", models / "reg-page")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and "number" in result.err
+    assert not (models / "reg-page").exists()
+
+
+def test_web_needs_an_out_folder(models, cli):
+    result = cli("export", models / "iris", "--format", "web")
+    assert result.code == 2 and "--out" in result.err
+
+
+def test_a_layer_onnx_cannot_carry_is_refused_and_nothing_is_left(tmp_path):
+    class Spectrum(torch.nn.Module):  # a Fourier transform: the ONNX exporter has no operation
+        def forward(self, x):
+            return torch.fft.rfft(x, dim=-1).abs()
+
+    ds = bars_dataset(30)
+    model = nf.train(ds, model=TINY_CNN, epochs=1, progress="quiet", post_fit=False)
+    model.network.layers[-2] = torch.nn.Sequential(Spectrum(), model.network.layers[-2])
+    with pytest.raises(UsageError, match="layer ONNX cannot carry") as err:
+        export_web(model, tmp_path / "page")
+    assert "\n" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bundle_web_adds_the_page_and_the_bundle_still_loads(models, cli):
+    out = models / "iris-web.zip"
+    assert cli("bundle", models / "iris", "--out", out, "--web").code == 0
+    names = zipfile.ZipFile(out).namelist()
+    assert {n.removeprefix("web/") for n in names if n.startswith("web/")} == EXPECTED
+    assert "config.json" in names
+    rows = [[5.1, 3.3, 1.7, 0.5]]
+    assert (
+        nf.predict(nf.load(out), rows)[0].label
+        == nf.predict(nf.load(models / "iris"), rows)[0].label
+    )
+
+
+@pytest.mark.slow
+def test_a_picture_preparation_the_page_does_not_do_is_refused(tmp_path):
+    model = nf.train("digits", epochs=1, progress="quiet", post_fit=False)  # scikit-learn's 8×8
+    assert model.preprocessing["prepare"] == "digit-counts"
+    with pytest.raises(UsageError, match="cannot prepare pictures as 'digit-counts'"):
+        export_web(model, tmp_path / "page")
+    assert not (tmp_path / "page").exists()
