@@ -1,5 +1,5 @@
-// Pictures and table rows prepared as neuroflow prepares them (neuroflow.data.pictures: images, prepare, digits,
-// .tabular), so the page feeds model.onnx what `neuroflow predict` would. Needs image_ops.js and
+// Pictures and table rows prepared as neuroflow prepares them (neuroflow.data.pictures: images,
+// prepare, digits; neuroflow.data.tables.prepare), so the page feeds model.onnx what `neuroflow predict` would. Needs image_ops.js and
 // digit_finding.js loaded first.
 "use strict";
 (function (nf) {
