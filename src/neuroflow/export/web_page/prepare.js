@@ -1,6 +1,6 @@
 // Pictures and table rows prepared as neuroflow prepares them (neuroflow.data.pictures: images,
-// prepare, digits; neuroflow.data.tables.prepare), so the page feeds model.onnx what `neuroflow predict` would. Needs image_ops.js and
-// digit_finding.js loaded first.
+// prepare, digits; neuroflow.data.tables.prepare), so the page feeds model.onnx what
+// `neuroflow predict` would. Needs image_ops.js and digit_finding.js loaded first.
 "use strict";
 (function (nf) {
   const { rint, reflect, greyOpening, label, dilateCross, erodeCross, percentile } = nf;
