@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import numpy as np
+import onnxruntime as ort
 import pytest
 import torch
 
@@ -37,6 +38,7 @@ def test_the_folder_holds_the_page_the_graph_and_what_the_page_needs_to_judge(mo
     assert {p.name for p in out.iterdir()} == EXPECTED
     web = json.loads((out / "model.json").read_text())
     model = nf.load(models / "iris")
+    assert (web["task"], web["target"]) == ("classification", None)
     assert web["class_names"] == model.class_names == ["setosa", "versicolor", "virginica"]
     assert web["preprocessing"] == model.preprocessing
     assert web["temperature"] == pytest.approx(model.temperature)
@@ -60,11 +62,23 @@ def test_an_existing_out_is_refused_unless_forced(models, cli):
     assert {p.name for p in out.iterdir()} == EXPECTED  # replaced whole
 
 
-def test_a_regression_model_is_refused_in_one_line(models, cli):
-    result = cli("export", models / "reg", "--format", "web", "--out", models / "reg-page")
-    assert result.code == 2
-    assert len(result.err.strip().splitlines()) == 1 and "number" in result.err
-    assert not (models / "reg-page").exists()
+def test_a_regression_model_gets_its_page_and_model_json_names_its_target(models, cli):
+    out = models / "reg-page"
+    result = cli("export", models / "reg", "--format", "web", "--out", out)
+    assert result.code == 0, result.output
+    assert {p.name for p in out.iterdir()} == EXPECTED
+    web = json.loads((out / "model.json").read_text())
+    assert (web["task"], web["target"], web["class_names"]) == ("regression", "price", None)
+    assert web["unknown"] == {}  # neuroflow fits the check for classifiers only
+    # the graph answers in the target's units, as Model.values does
+    model = nf.load(models / "reg")
+    rows = np.asarray([[-1.0], [0.0], [2.5]], np.float32)
+    graph = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
+    (answer,) = graph.run(["prediction"], {"features": rows})
+    assert np.allclose(answer[:, 0], model.values(rows), rtol=1e-5)
+    assert cli("bundle", models / "reg", "--out", models / "reg.zip", "--web").code == 0
+    names = zipfile.ZipFile(models / "reg.zip").namelist()
+    assert {n.removeprefix("web/") for n in names if n.startswith("web/")} == EXPECTED
 
 
 def test_web_needs_an_out_folder(models, cli):

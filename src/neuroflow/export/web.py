@@ -2,7 +2,8 @@
 Web) that answers in any browser, with no server and no Python.
 
 The page prepares pictures and rows itself from model.json, runs model.onnx and decides the
-unknown-input verdict from the logits (or features) exactly as neuroflow does.
+unknown-input verdict from the logits (or features) exactly as neuroflow does; a regression model
+answers with its number, in the target's units.
 """
 
 from __future__ import annotations
@@ -69,11 +70,6 @@ def bundle_with_web(model_dir: str | Path, out: str | Path | None = None) -> Pat
 
 def web_config(model) -> dict:
     """model.json: what the page needs to prepare inputs, run the graph and judge its answer."""
-    if model.task != "classification":
-        raise UsageError(
-            "a regression model answers with a number, and the web page shows a classifier's bars",
-            "share it with 'neuroflow serve' or '--format onnx'",
-        )
     prep = model.preprocessing
     if model.kind == "image" and prep.get("prepare", "resize") not in PREPARATIONS:
         raise UsageError(
@@ -85,7 +81,11 @@ def web_config(model) -> dict:
         "format_version": 1,
         "name": model.config.get("name", "neuroflow model"),
         "kind": model.kind,
+        "task": model.task,
         "class_names": model.class_names,
+        # a regression model's graph answers in the target's units (export.to_onnx undoes the
+        # standardising with preprocessing's target_mean and target_std); the page names it
+        "target": prep.get("target") if model.task == "regression" else None,
         "input": {
             "name": "pixels" if model.kind == "image" else "features",
             "dtype": "uint8" if model.kind == "image" else "float32",
@@ -98,7 +98,8 @@ def web_config(model) -> dict:
 
 
 def _unknown_check(model) -> dict:
-    """The check's method, threshold and (for the distance to class means) its fitted arrays."""
+    """The check's method, threshold and (for the distance to class means) its fitted arrays;
+    `{}` without one, as for every regression model (neuroflow fits the check for classifiers)."""
     check = model.unknown_check
     if not check:
         return {}

@@ -1,5 +1,6 @@
 // The exported model's page: draw or drop a picture, or fill a row; the page prepares it as
-// neuroflow does (prepare.js), runs model.onnx with ONNX Runtime Web and judges the answer.
+// neuroflow does (prepare.js), runs model.onnx with ONNX Runtime Web and judges the answer (a
+// classifier's bars and verdict, or a regression model's number).
 "use strict";
 const $ = (id) => document.getElementById(id);
 const P = globalThis.NeuroflowPrepare;
@@ -62,6 +63,9 @@ async function answer(input, dims) {
   const m = state.model;
   const tensor = new ort.Tensor(m.input.dtype, input, [1, ...dims]);
   const out = await state.session.run({ [m.input.name]: tensor });
+  if (m.task === "regression") {  // model.onnx answers in the target's units; no check, as in neuroflow
+    return { input: Array.from(input, Number), value: Number(out.prediction.data[0]), score: null, known: true };
+  }
   const logits = Array.from(out.logits.data, Number);
   const probabilities = Array.from(out.probabilities.data, Number);
   const check = m.unknown || {};
@@ -80,7 +84,30 @@ function clearAnswer() {
   $("ood").textContent = ""; $("bars").innerHTML = ""; $("seen-box").hidden = true; showError(null);
 }
 
+// Python's format(v, ".4g"): `neuroflow predict` prints a regression answer so.
+function fourDigits(v) {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  if (v === 0) return "0";
+  const trim = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+  const [mantissa, exponent] = v.toExponential(3).split("e"), e = Number(exponent);
+  if (e >= -4 && e < 4) return trim(v.toFixed(3 - e));
+  return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
 function showAnswer(a) {
+  if (state.model.task === "regression") showNumber(a); else showBars(a);
+  self.neuroflowAnswer = a;  // for the page's tests, and for anyone curious in the console
+  document.body.dataset.answers = String(Number(document.body.dataset.answers || 0) + 1);
+}
+
+function showNumber(a) {
+  $("verdict").textContent = `${state.model.target || "prediction"}: ${fourDigits(a.value)}`;
+  $("verdict").className = "verdict";
+  $("ood").textContent = "a number in the target's units; neuroflow checks for unknown inputs in classifiers only";
+  $("bars").innerHTML = "";
+}
+
+function showBars(a) {
   const m = state.model;
   $("verdict").textContent = a.known ? a.label : `unknown — not like the training data (closest: ${a.label})`;
   $("verdict").className = "verdict" + (a.known ? "" : " unknown");
@@ -96,8 +123,6 @@ function showAnswer(a) {
     row.querySelector(".pct").textContent = `${(100 * a.probabilities[i]).toFixed(1)}%`;
     $("bars").append(row);
   });
-  self.neuroflowAnswer = a;  // for the page's tests, and for anyone curious in the console
-  document.body.dataset.answers = String(Number(document.body.dataset.answers || 0) + 1);
 }
 
 function showSeen(input) {
