@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -86,6 +88,27 @@ def table(tmp_path_factory):
     )
     server = StaticServer(export_web(root / "model", root / "page"))
     yield model, server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def prices(tmp_path_factory):
+    """A regression table model: a category column, blanks in training, a price to predict."""
+    root = tmp_path_factory.mktemp("web-prices")
+    rng = np.random.default_rng(1)
+    lines = ["district,rooms,age,price"]
+    for i in range(120):
+        district = ["north", "harbour", "old town"][i % 3]
+        rooms = rng.integers(1, 6)
+        age = "" if i % 7 == 0 else f"{rng.uniform(0, 80):.0f}"
+        price = 90 + 35 * rooms + 40 * (i % 3) - 0.5 * float(age or 40) + rng.normal(0, 10)
+        lines.append(f"{district},{'' if i % 9 == 0 else rooms},{age},{price:.1f}")
+    (root / "prices.csv").write_text("\n".join(lines) + "\n")
+    nf.train(
+        str(root / "prices.csv"), target="price", epochs=2, progress="quiet", out=root / "model"
+    )
+    server = StaticServer(export_web(root / "model", root / "page"))
+    yield root / "model", server
     server.stop()
 
 
@@ -269,11 +292,48 @@ def test_table_rows_with_blanks_and_unseen_categories_match_neuroflow(table, pag
             page.fill(f"[data-column={column}]", value)
         page.click("#predict-row")
         answer = _answer(page, i + 1)
-        import pandas as pd
-
         x = transform(pd.DataFrame([{k: v or None for k, v in row.items()}]), model.preprocessing)
         _assert_same(answer, x[0], result, model)
     assert {r.known for r in expected} == {True, False}  # both verdicts were compared
+
+
+def test_a_regression_model_answers_with_neuroflow_predicts_number(prices, page, cli, tmp_path):
+    folder, server = prices
+    rows = [
+        {"district": "harbour", "rooms": "3", "age": "25"},
+        {"district": "", "rooms": "", "age": ""},  # all blank
+        {"district": "riverside", "rooms": "4", "age": ""},  # a district training never saw
+        {"district": "north", "rooms": "60", "age": "-300"},  # far from the training rows
+    ]
+    csv = tmp_path / "rows.csv"
+    csv.write_text("district,rooms,age\n" + "".join(",".join(r.values()) + "\n" for r in rows))
+    printed = cli("predict", folder, csv)
+    as_json = cli("predict", folder, csv, "--format", "json")
+    assert printed.code == as_json.code == 0, printed.output
+    lines = printed.out.strip().splitlines()  # "row 1: 172.8", as `neuroflow predict` prints
+    expected = [r["prediction"] for r in json.loads(as_json.out)]
+    assert len(lines) == len(expected) == len(rows)
+    assert all("verdict" not in r for r in json.loads(as_json.out))  # no unknown-input check
+
+    model = nf.load(folder)
+    _open(page, server)
+    assert page.locator("#table-panel").is_visible()
+    from neuroflow.data.tables.prepare import transform
+
+    for i, (row, line, value) in enumerate(zip(rows, lines, expected, strict=True)):
+        for column, text in row.items():
+            page.fill(f"[data-column={column}]", text)
+        page.click("#predict-row")
+        answer = _answer(page, i + 1)
+        x = transform(pd.DataFrame([{k: v or None for k, v in row.items()}]), model.preprocessing)
+        assert np.abs(np.asarray(answer["input"]) - x[0]).max() <= 1e-5
+        assert answer["value"] == pytest.approx(value, rel=1e-4)
+        assert (answer["known"], answer["score"]) == (True, None)  # as neuroflow: no check
+        verdict = page.locator("#verdict").text_content()
+        assert verdict == f"price: {line.split(': ', 1)[1]}"  # the number predict printed
+        assert "classifiers only" in page.locator("#ood").text_content()
+        assert page.locator("#bars .bar").count() == 0
+    assert len({round(v, 3) for v in expected}) == len(rows)  # the rows got different numbers
 
 
 def test_a_picture_the_page_cannot_decode_gets_one_line(digits, page, tmp_path):
