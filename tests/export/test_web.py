@@ -13,7 +13,7 @@ import torch
 
 import neuroflow as nf
 from neuroflow.errors import UsageError
-from neuroflow.export.web import PAGE_FILES, RUNTIME_FILES, export_web
+from neuroflow.export.web import PAGE_FILES, RUNTIME_FILES, export_web, web_config
 from tests.bars import TINY_CNN, bars_dataset
 
 EXPECTED = {*PAGE_FILES, *RUNTIME_FILES, "LICENSE-onnxruntime", "model.onnx", "model.json"}
@@ -79,6 +79,13 @@ def test_a_regression_model_gets_its_page_and_model_json_names_its_target(models
     assert cli("bundle", models / "reg", "--out", models / "reg.zip", "--web").code == 0
     names = zipfile.ZipFile(models / "reg.zip").namelist()
     assert {n.removeprefix("web/") for n in names if n.startswith("web/")} == EXPECTED
+
+
+def test_a_regression_model_is_never_judged_by_the_page_as_predict_never_judges_it(models):
+    model = nf.load(models / "reg")
+    model.config["ood"] = {"method": "energy", "space": "features", "threshold": 1.0}  # by hand
+    assert nf.predict(model, [[3]])[0].score is None
+    assert web_config(model)["unknown"] == {}
 
 
 def test_web_needs_an_out_folder(models, cli):

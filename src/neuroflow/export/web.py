@@ -93,7 +93,8 @@ def web_config(model) -> dict:
         },
         "preprocessing": prep,
         "temperature": model.temperature,
-        "unknown": _unknown_check(model),
+        # predict judges a classifier's answers only (inference.predict), and so does the page
+        "unknown": _unknown_check(model) if model.task == "classification" else {},
     }
 
 
