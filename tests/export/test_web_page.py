@@ -230,7 +230,7 @@ def test_mnist_test_digits_as_png_files_match_neuroflow(digits, page, tmp_path):
 def test_digits_in_a_frame_on_ruled_paper_or_a_plaque_are_found_as_neuroflow_finds_them(
     digits, page, tmp_path
 ):
-    from tests.data.test_digit_finding import _framed, _plaque, _ruled, _shadowed
+    from tests.data.pictures.test_digit_finding import _framed, _plaque, _ruled, _shadowed
     from tests.images import drawn_four
 
     model, server = digits
