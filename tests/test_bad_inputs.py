@@ -71,6 +71,7 @@ def _pictures_file(path: Path, models: dict) -> None:
     """Files entry: one 8x8 grey picture."""
     from PIL import Image
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) * 4).save(path)
 
 
@@ -292,6 +293,42 @@ CASES = [
         "too large to standardise",
         {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")},
     ),
+    case(
+        "predict-number-too-long",
+        "predict {iris} rows.csv",
+        "column 'sepal_length' has a number too large to read (row 1)",
+        {"rows.csv": ROWS.replace("5.1", "9" * 400)},
+    ),
+    case(
+        "train-number-too-long",
+        "train data.csv --target b",
+        "column 'a' has a number too large to read (data.csv, row 3)",
+        {"data.csv": TINY.replace("\n3,", "\n" + "9" * 400 + ",")},
+    ),
+    case(
+        "predict-value-beyond-the-model",
+        "predict {iris} rows.csv",
+        "too far from the training values to compute with (row 1)",
+        {"rows.csv": ROWS.replace("5.1", "1e308")},
+    ),
+    case(
+        "predict-json-value-beyond-the-model",
+        "predict {iris} rows.csv --format json",
+        "too far from the training values",
+        {"rows.csv": ROWS.replace("5.1", "-1e308")},
+    ),
+    case(
+        "predict-row-with-an-extra-field",
+        "predict {iris} rows.csv",
+        "the rows have one field more than the header's 4",
+        {"rows.csv": ROWS.replace("0.2\n", "0.2,9\n")},
+    ),
+    case(
+        "train-rows-with-an-extra-field",
+        "train data.csv --target b",
+        "one field more than the header",
+        {"data.csv": TINY.replace("x\n", "x,\n").replace("y\n", "y,\n")},
+    ),
     case("inspect-empty-name", ["inspect", ""], "no data was given"),
     case("tune-empty-name", ["tune", "", "--trials", "1"], "no data was given"),
     case("inspect-empty-csv", "inspect data.csv", "is empty", {"data.csv": ""}),
@@ -336,6 +373,18 @@ CASES = [
         {"rows.csv": ROWS},
     ),
     # data files: pictures and picture folders
+    case(
+        "train-class-name-not-utf8",
+        "train pics --epochs 1",
+        "the name pics/\\xff\\xfe is not utf-8 text",
+        {"pics": pictures(extra={"\udcff\udcfe/1.png": _pictures_file})},
+    ),
+    case(
+        "train-stream-file-name-not-utf8",
+        "train pics --epochs 1 --data-in stream",
+        "pics/dog/bad\\xff\\xfename.png is not utf-8 text",
+        {"pics": pictures(extra={"dog/bad\udcff\udcfename.png": _pictures_file})},
+    ),
     case("train-folder-without-classes", "train pics", "has no class subfolders", {"pics": DIR}),
     case(
         "train-one-class-folder",
@@ -1485,6 +1534,24 @@ def test_every_command_has_bad_input_cases():
     ]
     thin = [n for n in names if sum(u == n or u.split()[0] == n for u in used) < 2]
     assert not thin, f"commands with fewer than two bad-input cases: {thin}"
+
+
+def test_control_characters_in_class_names_are_shown_escaped(cli, tmp_path):
+    """A class folder named 'a<newline>b' or holding an escape sequence is printed as its escapes
+    by predict and info: the terminal never obeys a name."""
+    import neuroflow as nf
+
+    names = ("a\nb", "red\x1b[31m")
+    for label in names:
+        _pictures(tmp_path / "pics" / label, 6)
+    nf.train(str(tmp_path / "pics"), epochs=1, progress="quiet", out=tmp_path / "m")
+    predicted = cli("predict", tmp_path / "m", tmp_path / "pics" / names[0] / "0.png")
+    info = cli("info", tmp_path / "m")
+    assert predicted.code == 0 and info.code == 0
+    for res in (predicted, info):
+        assert "\x1b" not in res.out and "a\nb" not in res.out
+    assert "a\\nb" in info.out and "red\\x1b[31m" in info.out
+    assert "a\\nb" in predicted.out
 
 
 def test_a_model_folder_that_cannot_be_replaced_is_kept_as_it_was(models, tmp_path, monkeypatch):

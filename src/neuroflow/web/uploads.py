@@ -21,6 +21,7 @@ from neuroflow.web import library
 MAX_UPLOAD_BYTES = 20 << 20
 MAX_ZIP_MEMBERS = 20_000
 MAX_UNPACKED_BYTES = 500 << 20
+MAX_NAME_BYTES = 255  # the longest file name most file systems take
 
 
 async def read_body(request: Request, limit: int = MAX_UPLOAD_BYTES) -> bytes:
@@ -119,13 +120,18 @@ def _checked(zf: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]
             continue
         if PurePosixPath(name).suffix.lower() not in library.image_extensions():
             continue
+        kept = parts[-2:] if len(parts) >= 2 else parts
+        if any(len(p.encode()) > MAX_NAME_BYTES for p in kept):
+            raise HTTPException(
+                400, f"zip entry {name[:40]!r}... has a name longer than {MAX_NAME_BYTES} bytes"
+            )
         if name in seen:
             raise HTTPException(400, f"zip entry {name!r} appears twice")
         seen.add(name)
         declared += info.file_size
         if declared > MAX_UNPACKED_BYTES:
             raise HTTPException(400, f"the zip unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
-        images.append((info, parts[-2:] if len(parts) >= 2 else parts))
+        images.append((info, kept))
     if not images or any(len(p) < 2 for _, p in images):
         raise HTTPException(
             400, "the zip should hold class-named folders of pictures (e.g. cat/1.png, dog/1.png)"
