@@ -320,13 +320,13 @@ CASES = [
     case(
         "predict-row-with-an-extra-field",
         "predict {iris} rows.csv",
-        "the rows have one field more than the header's 4",
+        "the rows have 5 fields but the header names 4",
         {"rows.csv": ROWS.replace("0.2\n", "0.2,9\n")},
     ),
     case(
         "train-rows-with-an-extra-field",
         "train data.csv --target b",
-        "one field more than the header",
+        "the rows have 3 fields but the header names 2",
         {"data.csv": TINY.replace("x\n", "x,\n").replace("y\n", "y,\n")},
     ),
     case("inspect-empty-name", ["inspect", ""], "no data was given"),
@@ -736,6 +736,12 @@ CASES = [
         {"model": config(lambda c: c["input"].update(shape=[5])), "rows.csv": ROWS},
     ),
     case(
+        "bundle-weights-do-not-fit",
+        "bundle model --out m.zip",
+        "have shape (10, 4) but the spec needs (20, 4)",
+        {"model": config(lambda c: c["spec"]["layers"][0].update(units=20))},
+    ),
+    case(
         "config-weights-text",
         "bundle model --out m.zip",
         "field 'weights' should be",
@@ -976,6 +982,28 @@ CASES = [
         "resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT
     ),
     case(
+        "resume-negative-epoch",
+        "train --resume run",
+        "it says epoch -5 of a run of 3 epochs",
+        {
+            **CHECKPOINT,
+            "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(
+                '"epoch": 1', '"epoch": -5'
+            ),
+        },
+    ),
+    case(
+        "resume-epoch-past-the-end",
+        "train --resume run",
+        "it says epoch 99 of a run of 3 epochs",
+        {
+            **CHECKPOINT,
+            "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(
+                '"epoch": 1', '"epoch": 99'
+            ),
+        },
+    ),
+    case(
         "resume-with-new-epochs",
         "train --resume run --epochs 100",
         "--epochs was 3 there, not 100",
@@ -1055,6 +1083,11 @@ CASES = [
         "tune-storage-driver-missing",
         "tune iris --trials 1 --storage postgresql://u:secret@localhost:1/db --out t",
         "postgresql://u:***@localhost:1/db",
+    ),
+    case(
+        "tune-storage-password-with-at",
+        "tune iris --trials 1 --storage postgresql://user:p@ss@127.0.0.1:1/db --out t",
+        "postgresql://user:***@127.0.0.1:1/db: the password holds an '@' that is not escaped",
     ),
     case(
         "tune-space-unknown-parameter",

@@ -137,3 +137,15 @@ def test_a_run_that_fails_says_why_in_one_line_and_leaves_nothing(iris_model, tm
         and "\n" not in last["message"]
     )
     assert [p for p in work.rglob("*") if p.is_file()] == []
+
+
+def test_a_failed_run_names_the_upload_not_the_server_folders(iris_model, tmp_path):
+    work = tmp_path / "work"
+    rows = "".join(f"{i},{i * 2},{'a' if i % 2 else 'b'},\n" for i in range(30))
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        up = client.post("/api/uploads?name=extra.csv", content=f"x,y,label\n{rows}".encode())
+        body = {"upload": up.json()["upload"], "target": "label", "epochs": 1}
+        assert client.post("/api/train", json=body).status_code == 202
+        last = events(client)[-1]
+    assert last["type"] == "failed" and "4 fields but the header names 3" in last["message"]
+    assert str(tmp_path) not in last["message"] and "/" not in last["message"], last["message"]

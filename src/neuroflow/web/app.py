@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from neuroflow.errors import NeuroflowError
 from neuroflow.web.jobs import Trainer
 from neuroflow.web.models import Models
+from neuroflow.web.public import public_line
 from neuroflow.web.uploads import MAX_UPLOAD_BYTES
 
 STATIC = Path(__file__).parent / "static"
@@ -94,7 +95,7 @@ async def _cap_declared_length(request: Request, call_next):
 
 
 def one_line(text: object) -> str:
-    return " ".join(str(text).split())[:500]
+    return public_line(text)
 
 
 def _errors(app: FastAPI) -> None:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from fastapi import HTTPException
 
+from neuroflow.web.public import public_line
+
 EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) - [\d.]+s(.*)$")
 METRIC = re.compile(r" - (\w+): ([-+\w.]+)")
 
@@ -111,7 +113,7 @@ class Trainer:
             if event is not None:
                 job.events.append(event)
             elif line.startswith("error:"):
-                errors.append(line.removeprefix("error:").strip())
+                errors.append(public_line(line.removeprefix("error:")))
         code = job.proc.wait()
         try:
             if job.stop_asked:
