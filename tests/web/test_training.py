@@ -149,3 +149,14 @@ def test_a_failed_run_names_the_upload_not_the_server_folders(iris_model, tmp_pa
         last = events(client)[-1]
     assert last["type"] == "failed" and "4 fields but the header names 3" in last["message"]
     assert str(tmp_path) not in last["message"] and "/" not in last["message"], last["message"]
+
+
+def test_the_built_in_iris_trains_beside_a_model_folder_called_iris(iris_model, tmp_path):
+    import shutil
+
+    work = tmp_path / "work"
+    shutil.copytree(iris_model, work / "iris")  # `serve models/iris`'s own trainings land here
+    with TestClient(create_app([], work, warm=False)) as client:
+        body = {"dataset": "iris", "epochs": 1, "name": "again"}
+        assert client.post("/api/train", json=body).status_code == 202
+        assert events(client)[-1] == {"type": "done", "model": "again"}

@@ -6,6 +6,7 @@ One entry point, `load_dataset`, so every command accepts the same DATA argument
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -69,6 +70,17 @@ BUILTIN_DATASETS.register(
 _WHAT_DATA = f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder"
 
 
+def builtin_name(data) -> str | None:
+    """The built-in dataset that DATA names, or None. A bare built-in name wins over a folder of
+    that name in the current folder (the page trains inside --workdir, beside model folders that
+    may be called iris; `data download mnist --data-dir .` makes ./mnist): ./iris means the
+    folder, and so does a Path."""
+    if isinstance(data, os.PathLike):
+        return None
+    key = str(data).strip()
+    return BUILTIN_DATASETS.resolve(key) if key in BUILTIN_DATASETS else None
+
+
 def load_dataset(
     data: str,
     *,
@@ -92,7 +104,9 @@ def load_dataset(
     if not key:  # Path("") is the current folder, which would be read as an image folder
         raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
     _check_options(task, seed, data_in)
-    if key in BUILTIN_DATASETS and not Path(key).exists():
+    if builtin_name(data):
+        if Path(key).exists() and note is not None:
+            note(f"{key} is the built-in dataset; for the folder or file of that name give ./{key}")
         key = BUILTIN_DATASETS.resolve(key)
         _check_builtin_options(key, target, task)
         _memory_only(key, data_in)

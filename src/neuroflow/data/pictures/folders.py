@@ -43,6 +43,11 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
     layout = (
         f"put the pictures in one subfolder per class, e.g. {root}/cat/1.png and {root}/dog/1.png"
     )
+    if not subdirs and (root / "config.json").is_file():
+        raise DataError(
+            f"{root} is a model folder, not training data",
+            "give a CSV, a folder of class-named picture folders or a built-in name",
+        )
     if not subdirs:
         loose = any(p.suffix.lower() in IMAGE_EXTENSIONS for p in root.iterdir())
         raise DataError(f"{root} has {'pictures but ' if loose else ''}no class subfolders", layout)
