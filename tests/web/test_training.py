@@ -160,3 +160,36 @@ def test_the_built_in_iris_trains_beside_a_model_folder_called_iris(iris_model, 
         body = {"dataset": "iris", "epochs": 1, "name": "again"}
         assert client.post("/api/train", json=body).status_code == 202
         assert events(client)[-1] == {"type": "done", "model": "again"}
+
+
+def test_an_upload_trains_under_the_work_folder_and_keeps_its_name(
+    iris_model, tmp_path, monkeypatch
+):
+    """A zip with an unreadable picture goes through the decoded-picture cache: under --workdir,
+    removed with the run, never in $NEUROFLOW_CACHE. The model is named after the uploaded file,
+    the same in the status, the event and the list, which shows the training time."""
+    import io
+    import zipfile
+
+    from tests.images import shapes_folder
+
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("NEUROFLOW_CACHE", str(cache))
+    folder = shapes_folder(tmp_path / "shapes", n=6, classes=("circle", "square"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in sorted(folder.rglob("*.*")):
+            zf.write(p, p.relative_to(folder).as_posix())
+        zf.writestr("circle/broken.png", b"\x89PNG not really")
+    work = tmp_path / "work"
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        for expected in ("penguins-image-cnn", "penguins-image-cnn-2"):
+            up = client.post("/api/uploads?name=penguins.zip", content=buf.getvalue()).json()
+            body = {"upload": up["upload"], "epochs": 1, "recipe": "image-cnn"}
+            assert client.post("/api/train", json=body).status_code == 202
+            assert events(client)[-1] == {"type": "done", "model": expected}
+            assert client.get("/api/train").json()["name"] == expected
+        listed = {m["id"]: m for m in client.get("/api/models").json()}
+    assert listed["penguins-image-cnn-2"]["training_s"] > 0
+    assert sorted(p.name for p in work.iterdir()) == ["penguins-image-cnn", "penguins-image-cnn-2"]
+    assert not cache.exists() or [p for p in cache.rglob("*") if p.is_file()] == []
