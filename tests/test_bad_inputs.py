@@ -75,6 +75,13 @@ def _pictures_file(path: Path, models: dict) -> None:
     Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) * 4).save(path)
 
 
+def _twenty_megapixels(path: Path, models: dict) -> None:
+    """Files entry: a 5000x4000 PNG of a few kB, more than a prediction decodes."""
+    from PIL import Image
+
+    Image.new("1", (5000, 4000)).save(path)
+
+
 def _flip_last_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
@@ -384,6 +391,12 @@ CASES = [
         "train pics --epochs 1 --data-in stream",
         "pics/dog/bad\\xff\\xfename.png is not utf-8 text",
         {"pics": pictures(extra={"dog/bad\udcff\udcfename.png": _pictures_file})},
+    ),
+    case(
+        "predict-picture-too-many-pixels",
+        "predict {image} big.png",
+        "image big.png claims 5000x4000 pixels (20 megapixels)",
+        {"big.png": _twenty_megapixels},
     ),
     case("train-folder-without-classes", "train pics", "has no class subfolders", {"pics": DIR}),
     case(
