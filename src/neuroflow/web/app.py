@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from neuroflow.errors import NeuroflowError
+from neuroflow.web.guard import Guard
 from neuroflow.web.jobs import Trainer
 from neuroflow.web.models import Models
 from neuroflow.web.public import public_line
@@ -53,7 +54,7 @@ def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     app.state.trainer = Trainer(workdir, on_model=lambda path: _added(models, path))
     app.state.uploads = {}
     _errors(app)
-    app.middleware("http")(_cap_declared_length)
+    app.add_middleware(Guard, max_bytes=MAX_UPLOAD_BYTES)
     app.include_router(routes.router)
     app.include_router(training.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -85,15 +86,6 @@ def _warm(models: Models) -> None:
             entries[0].model  # noqa: B018
 
 
-async def _cap_declared_length(request: Request, call_next):
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        return JSONResponse(
-            {"detail": f"the upload is larger than {MAX_UPLOAD_BYTES >> 20} MB"}, status_code=413
-        )
-    return await call_next(request)
-
-
 def one_line(text: object) -> str:
     return public_line(text)
 
@@ -113,10 +105,4 @@ def _errors(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         return JSONResponse(
             {"detail": one_line(f"{where}: {first.get('msg', 'invalid request')}")}, status_code=422
-        )
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, err: Exception):
-        return JSONResponse(
-            {"detail": one_line(f"internal error ({type(err).__name__}: {err})")}, status_code=500
         )
