@@ -46,9 +46,9 @@ def train(
 ) -> Model:  # fmt: skip
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
-    Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` (or `out=FOLDER,
-    resume=True`) continues an interrupted run with the settings it started with; settings given
-    again must equal the recorded ones.
+    Saved to `out` if given (True: models/DATA-RECIPE, the name config.json gives).
+    `resume=FOLDER` (or `out=FOLDER, resume=True`) continues an interrupted run with the settings
+    it started with; settings given again must equal the recorded ones.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
     image folder or CSV too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
     torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
