@@ -357,6 +357,16 @@ def test_torchrun_variables_without_a_rendezvous_are_one_line_and_exit_2(tmp_pat
         timeout=120,
     )
     assert res.returncode == 2 and "MASTER_PORT is not set" in res.stderr, res.stderr
+    env.pop("MASTER_ADDR")
+    res = subprocess.run(
+        [sys.executable, "-m", "neuroflow", "train", "iris", "--distributed", "--quiet"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "MASTER_ADDR, MASTER_PORT are not set" in res.stderr, res.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -137,6 +137,10 @@ def train(
     except NeuroflowError as err:
         from neuroflow.training.distributed import PeerLost
 
+        if isinstance(err, PeerLost) and (out or resume):
+            from neuroflow.training.process_group import RUN_FOLDER
+
+            raise PeerLost(err.message, err.hint.replace(RUN_FOLDER, out or resume)) from None
         if strategy is None or isinstance(err, PeerLost):
             raise
         # Every rank meets the same errors (or is told of another's): rank 0 says them, and the

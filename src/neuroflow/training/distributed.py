@@ -58,8 +58,8 @@ class Distributed(Strategy):
         missing = [k for k in ENV if not environ.get(k)]
         if missing:
             raise UsageError(
-                f"distributed training needs torchrun's variables, and {', '.join(missing)} is not "
-                f"set",
+                f"distributed training needs torchrun's variables, and {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set",
                 "start it as: torchrun --nproc-per-node 2 -m neuroflow train ...",
             )
         try:
