@@ -194,3 +194,13 @@ def test_an_unexpected_error_is_one_log_line_and_a_one_line_500(caplog):
     assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [
         ("GET /x: 500, internal error (RuntimeError: a bug over two lines)", None)
     ]
+
+
+def test_help_and_docs_say_the_work_folder_is_served_beside_the_models_named(cli):
+    from tests.conftest import REPO
+
+    said = " ".join(cli("serve", "--help").out.split())
+    assert "served beside those in --workdir (always served" in said
+    docs = " ".join((REPO / "docs" / "serve.md").read_text().split())
+    assert "are served too, with or without MODEL" in docs
+    assert "without one, the models in" not in docs
