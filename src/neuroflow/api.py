@@ -46,13 +46,11 @@ def train(
 ) -> Model:  # fmt: skip
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
-    Saved to `out` if given (True: models/DATA-RECIPE, the name config.json gives).
-    `resume=FOLDER` (or `out=FOLDER, resume=True`) continues an interrupted run with the settings
-    it started with; settings given again must equal the recorded ones.
+    Saved to `out` if given (True: models/DATA-RECIPE). `resume=FOLDER` (or `out=FOLDER,
+    resume=True`) continues an interrupted run with its settings; those given again must match.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
     image folder or CSV too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
-    torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
-    """
+    torchrun (or strategy="distributed") each process trains its share of every batch with DDP."""
     named = model if model is None or isinstance(model, str | Path) else None
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
@@ -60,13 +58,13 @@ def train(
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
         outlier_exposure=outlier_exposure)  # fmt: skip
-    resume = _resumed_folder(resume, out)
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
     reading = dict(data_in=data_in, strict=strict, note=note)
     strategy, ours = _strategy(strategy)
     try:
         chief = strategy is None or strategy.is_chief
         progress = progress if chief else "quiet"  # the other ranks write and print nothing
+        resume = _resumed_folder(resume, out)
         run = _plan(strategy, settings, data, parent, out if chief else None, resume, reading)
         try:
             spec_object = model if named is None else None

@@ -165,3 +165,22 @@ def test_a_wide_table_keeps_one_variance_a_column_not_a_square_matrix():
         np.einsum("nd,de,ne->n", x[:5, :4] - narrow_means[1], matrix, x[:5, :4] - narrow_means[1]),
     )
     assert np.allclose(mahalanobis(x[:5, :4], narrow_means, matrix), expected, rtol=1e-5)
+
+
+def test_a_blank_in_a_row_does_not_make_it_unknown(tmp_path):
+    """Blanks are fine: a cell left blank where 5% of the training rows were blank scores as the
+    row with that cell filled in with the training mean, not far beyond the threshold."""
+    df = survey_table()
+    df.to_csv(tmp_path / "survey.csv", index=False)
+    model = nf.train(
+        str(tmp_path / "survey.csv"), target="species", epochs=2, progress="quiet", seed=1
+    )
+    row = df.drop(columns="species").dropna().iloc[[0]].reset_index(drop=True)
+    blank = row.copy()
+    blank.loc[0, "body_mass_g"] = np.nan
+    filled = row.copy()
+    filled.loc[0, "body_mass_g"] = model.preprocessing["columns"][4]["mean"]
+    assert model.preprocessing["columns"][4]["name"] == "body_mass_g"
+    (with_blank,), (with_mean,) = nf.predict(model, blank), nf.predict(model, filled)
+    assert with_blank.score == pytest.approx(with_mean.score, rel=1e-4)
+    assert with_blank.known

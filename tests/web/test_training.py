@@ -89,9 +89,9 @@ def test_a_stopped_run_leaves_nothing(iris_model, tmp_path):
         assert json.loads(first[5:])["epoch"] == 1
         assert client.post("/api/train/stop").json()["state"] == "stopped"
         assert events(client)[-1] == {"type": "stopped"}
-        assert "table-default" not in [m["id"] for m in client.get("/api/models").json()]
+        assert "big-table-mlp" not in [m["id"] for m in client.get("/api/models").json()]
         leftovers = [p.name for p in work.rglob("*") if p.is_file()]
-        assert leftovers == ["data.csv"]  # the upload refused as busy can still be trained on
+        assert leftovers == ["small.csv"]  # the upload refused as busy can still be trained on
     assert [p for p in work.rglob("*") if p.is_file()] == [] and not (work / ".training").exists()
 
 

@@ -105,12 +105,7 @@ def load_dataset(
         raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
     _check_options(task, seed, data_in)
     if builtin_name(data):
-        if Path(key).exists() and note is not None:
-            note(f"{key} is the built-in dataset; for the folder or file of that name give ./{key}")
-        key = BUILTIN_DATASETS.resolve(key)
-        _check_builtin_options(key, target, task)
-        _memory_only(key, data_in)
-        return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
+        return _builtin(key, target, task, data_in, note, seed, data_dir, image_size)
     path = Path(key).expanduser()
     if not path.exists():
         raise DataError(f"no dataset called {key!r} and no such file or folder", _WHAT_DATA)
@@ -133,6 +128,15 @@ def load_dataset(
         f"{path} is not a CSV file or an image folder",
         "give a .csv table with --target, a folder of class-named subfolders, or a built-in name",
     )
+
+
+def _builtin(key: str, target, task, data_in, note, seed, data_dir, image_size) -> Dataset:
+    if Path(key).exists() and note is not None:
+        note(f"{key} is the built-in dataset; for the folder or file of that name give ./{key}")
+    key = BUILTIN_DATASETS.resolve(key)
+    _check_builtin_options(key, target, task)
+    _memory_only(key, data_in)
+    return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
 
 
 def _check_options(task: str | None, seed: int, data_in: str | None) -> None:

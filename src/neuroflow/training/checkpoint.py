@@ -226,14 +226,9 @@ def read_info(run_dir: Path) -> dict:
         or not isinstance(info.get("history"), list)
     ):
         raise _damaged(run_dir, "state.json")
-    planned = (info.get("run") or {}).get("epochs") if isinstance(info.get("run"), dict) else None
-    if info["epoch"] < 0 or (isinstance(planned, int) and info["epoch"] > planned):
-        # a hand-edited epoch would crash the loop (below 0) or pass for a finished run (above)
-        raise _damaged(
-            run_dir,
-            "state.json",
-            f"it says epoch {info['epoch']} of a run of {planned if planned else '?'} epochs",
-        )
+    epoch, planned = info["epoch"], (info.get("run") or {}).get("epochs")
+    if epoch < 0 or (isinstance(planned, int) and epoch > planned):  # edited by hand
+        raise _damaged(run_dir, "state.json", f"it says epoch {epoch} of a run of {planned} epochs")
     if (info.get("format"), info.get("format_version"), info.get("neuroflow")) != (
         FORMAT,
         FORMAT_VERSION,
@@ -258,7 +253,7 @@ def read_info(run_dir: Path) -> dict:
 def _damaged(run_dir: Path, name: str, why: str = "") -> ModelFileError:
     return ModelFileError(
         f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used"
-        f"{': ' + why if why else ''})",
+        f"{why and ': '}{why})",
         f"start the training again (delete {run_dir / FOLDER} or choose another --out)",
     )
 
