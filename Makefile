@@ -64,7 +64,7 @@ demo: install
 
 test: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks lessons tools
-	$(VENV)/bin/lint-imports --no-cache  # the layers of DESIGN.md, contracts in pyproject.toml
+	$(VENV)/bin/lint-imports --no-cache  # the layers of docs/architecture.md, contracts in pyproject.toml
 	$(PY) -m pytest -q -rs -p no:cacheprovider  # -rs: the reason for every skip is shown
 
 lint: install-test

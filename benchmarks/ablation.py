@@ -18,6 +18,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from benchmarks.usage import help_asked
+
 STEPS_PER_TURN = 8
 
 
@@ -186,5 +188,6 @@ def describe(s: tuple) -> str:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     a = sys.argv
     print(json.dumps(compare(a[1], int(a[2]), float(a[3]), len(a) > 4 and a[4] == "compile")))

@@ -12,6 +12,8 @@ import json
 import statistics
 import time
 
+from benchmarks.usage import help_asked
+
 AUGMENT = "rotate=15,scale=0.1,shift=0.1,blur=1,noise=0.05"
 
 
@@ -54,4 +56,5 @@ def main(turns: int = 40) -> dict:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     print(json.dumps(main()))

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.usage import help_asked
+
 
 def digits(ds, classes: np.ndarray, n_train: int, n_val: int, seed: int):
     """Only the digits in `classes` (relabelled 0..k-1), with n_train / n_val random pictures (0:
@@ -88,6 +90,7 @@ def main(n: int, epochs: int, batch: int, seeds: list[int], mnist_dir: str) -> N
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     args = sys.argv[1:] + [None] * 5
     main(
         int(args[0] or 500),

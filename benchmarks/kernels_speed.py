@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from benchmarks.usage import help_asked
 from neuroflow.kernels import convolve
 
 
@@ -35,4 +36,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     main()

@@ -12,6 +12,8 @@ import resource
 import sys
 import time
 
+from benchmarks.usage import help_asked
+
 
 def main(
     data_dir: str,
@@ -78,6 +80,7 @@ def _full_batch_stamps(stamps: list[float], last_is_full: bool):
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     print(
         json.dumps(
             main(

@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from benchmarks.usage import help_asked
+
 
 def lesson_cnn() -> nn.Sequential:
     return nn.Sequential(
@@ -81,6 +83,7 @@ def main(data_dir: str, epochs: int, limit: int, gate: bool = False) -> dict:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     print(
         json.dumps(
             main(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.timing import median_seconds
+from benchmarks.usage import help_asked
 
 
 def median_us(fn, runs: int) -> float:
@@ -65,6 +66,7 @@ def main(mnist_dir: str) -> None:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     main(
         sys.argv[1]
         if len(sys.argv) > 1

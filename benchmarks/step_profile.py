@@ -20,6 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from benchmarks.timing import median_seconds
+from benchmarks.usage import help_asked
 
 PART = 64  # images per core: a batch of 128 split in two, as neuroflow trains it
 # forward + backward multiply-adds of one image (backward: both gradients of conv2, weights only of
@@ -210,4 +211,5 @@ def _neuroflow_step(batch: int):
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     main()

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from benchmarks.usage import help_asked
+
 OUT, KERNEL = 2, 5  # F(2×2, 5×5): 2×2 outputs per 6×6 tile
 POINTS = (0.0, 1.0, -1.0, 2.0, -2.0)  # and the point at infinity
 
@@ -114,4 +116,5 @@ def main(turns: int = 30, images: int = 64) -> dict:
 
 
 if __name__ == "__main__":
+    help_asked(__doc__)
     main()

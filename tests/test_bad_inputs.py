@@ -71,7 +71,15 @@ def _pictures_file(path: Path, models: dict) -> None:
     """Files entry: one 8x8 grey picture."""
     from PIL import Image
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) * 4).save(path)
+
+
+def _twenty_megapixels(path: Path, models: dict) -> None:
+    """Files entry: a 5000x4000 PNG of a few kB, more than a prediction decodes."""
+    from PIL import Image
+
+    Image.new("1", (5000, 4000)).save(path)
 
 
 def _flip_last_byte(path: Path) -> None:
@@ -292,6 +300,42 @@ CASES = [
         "too large to standardise",
         {"data.csv": TINY.replace("\n3,", "\n1e300,").replace("\n4,", "\n-1e300,")},
     ),
+    case(
+        "predict-number-too-long",
+        "predict {iris} rows.csv",
+        "column 'sepal_length' has a number too large to read (row 1)",
+        {"rows.csv": ROWS.replace("5.1", "9" * 400)},
+    ),
+    case(
+        "train-number-too-long",
+        "train data.csv --target b",
+        "column 'a' has a number too large to read (data.csv, row 3)",
+        {"data.csv": TINY.replace("\n3,", "\n" + "9" * 400 + ",")},
+    ),
+    case(
+        "predict-value-beyond-the-model",
+        "predict {iris} rows.csv",
+        "too far from the training values to compute with (row 1)",
+        {"rows.csv": ROWS.replace("5.1", "1e308")},
+    ),
+    case(
+        "predict-json-value-beyond-the-model",
+        "predict {iris} rows.csv --format json",
+        "too far from the training values",
+        {"rows.csv": ROWS.replace("5.1", "-1e308")},
+    ),
+    case(
+        "predict-row-with-an-extra-field",
+        "predict {iris} rows.csv",
+        "the rows have 5 fields but the header names 4",
+        {"rows.csv": ROWS.replace("0.2\n", "0.2,9\n")},
+    ),
+    case(
+        "train-rows-with-an-extra-field",
+        "train data.csv --target b",
+        "the rows have 3 fields but the header names 2",
+        {"data.csv": TINY.replace("x\n", "x,\n").replace("y\n", "y,\n")},
+    ),
     case("inspect-empty-name", ["inspect", ""], "no data was given"),
     case("tune-empty-name", ["tune", "", "--trials", "1"], "no data was given"),
     case("inspect-empty-csv", "inspect data.csv", "is empty", {"data.csv": ""}),
@@ -336,6 +380,24 @@ CASES = [
         {"rows.csv": ROWS},
     ),
     # data files: pictures and picture folders
+    case(
+        "train-class-name-not-utf8",
+        "train pics --epochs 1",
+        "the name pics/\\xff\\xfe is not utf-8 text",
+        {"pics": pictures(extra={"\udcff\udcfe/1.png": _pictures_file})},
+    ),
+    case(
+        "train-stream-file-name-not-utf8",
+        "train pics --epochs 1 --data-in stream",
+        "pics/dog/bad\\xff\\xfename.png is not utf-8 text",
+        {"pics": pictures(extra={"dog/bad\udcff\udcfename.png": _pictures_file})},
+    ),
+    case(
+        "predict-picture-too-many-pixels",
+        "predict {image} big.png",
+        "image big.png claims 5000x4000 pixels (20 megapixels)",
+        {"big.png": _twenty_megapixels},
+    ),
     case("train-folder-without-classes", "train pics", "has no class subfolders", {"pics": DIR}),
     case(
         "train-one-class-folder",
@@ -687,6 +749,12 @@ CASES = [
         {"model": config(lambda c: c["input"].update(shape=[5])), "rows.csv": ROWS},
     ),
     case(
+        "bundle-weights-do-not-fit",
+        "bundle model --out m.zip",
+        "have shape (10, 4) but the spec needs (20, 4)",
+        {"model": config(lambda c: c["spec"]["layers"][0].update(units=20))},
+    ),
+    case(
         "config-weights-text",
         "bundle model --out m.zip",
         "field 'weights' should be",
@@ -927,6 +995,28 @@ CASES = [
         "resume-damaged-tensors", "train --resume run", "checkpoint in run is damaged", CHECKPOINT
     ),
     case(
+        "resume-negative-epoch",
+        "train --resume run",
+        "it says epoch -5 of a run of 3 epochs",
+        {
+            **CHECKPOINT,
+            "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(
+                '"epoch": 1', '"epoch": -5'
+            ),
+        },
+    ),
+    case(
+        "resume-epoch-past-the-end",
+        "train --resume run",
+        "it says epoch 99 of a run of 3 epochs",
+        {
+            **CHECKPOINT,
+            "run/checkpoint/state.json": CHECKPOINT["run/checkpoint/state.json"].replace(
+                '"epoch": 1', '"epoch": 99'
+            ),
+        },
+    ),
+    case(
         "resume-with-new-epochs",
         "train --resume run --epochs 100",
         "--epochs was 3 there, not 100",
@@ -1006,6 +1096,11 @@ CASES = [
         "tune-storage-driver-missing",
         "tune iris --trials 1 --storage postgresql://u:secret@localhost:1/db --out t",
         "postgresql://u:***@localhost:1/db",
+    ),
+    case(
+        "tune-storage-password-with-at",
+        "tune iris --trials 1 --storage postgresql://user:p@ss@127.0.0.1:1/db --out t",
+        "postgresql://user:***@127.0.0.1:1/db: the password holds an '@' that is not escaped",
     ),
     case(
         "tune-space-unknown-parameter",
@@ -1485,6 +1580,24 @@ def test_every_command_has_bad_input_cases():
     ]
     thin = [n for n in names if sum(u == n or u.split()[0] == n for u in used) < 2]
     assert not thin, f"commands with fewer than two bad-input cases: {thin}"
+
+
+def test_control_characters_in_class_names_are_shown_escaped(cli, tmp_path):
+    """A class folder named 'a<newline>b' or holding an escape sequence is printed as its escapes
+    by predict and info: the terminal never obeys a name."""
+    import neuroflow as nf
+
+    names = ("a\nb", "red\x1b[31m")
+    for label in names:
+        _pictures(tmp_path / "pics" / label, 6)
+    nf.train(str(tmp_path / "pics"), epochs=1, progress="quiet", out=tmp_path / "m")
+    predicted = cli("predict", tmp_path / "m", tmp_path / "pics" / names[0] / "0.png")
+    info = cli("info", tmp_path / "m")
+    assert predicted.code == 0 and info.code == 0
+    for res in (predicted, info):
+        assert "\x1b" not in res.out and "a\nb" not in res.out
+    assert "a\\nb" in info.out and "red\\x1b[31m" in info.out
+    assert "a\\nb" in predicted.out
 
 
 def test_a_model_folder_that_cannot_be_replaced_is_kept_as_it_was(models, tmp_path, monkeypatch):

@@ -58,7 +58,7 @@ def train(
     batch_size: int | None = None, lr: float | None = None, optimizer: str | None = None,
     seed: int | None = None, early_stopping: int | None = None, augment: str | None = None,
     augment_test: bool | None = None, on_nan: str | None = None,
-    out: str | Path | bool | None = None, resume: str | Path | None = None,
+    out: str | Path | bool | None = None, resume: str | Path | bool | None = None,
     parent: str | Path | Model | None = None, freeze: str | None = None,
     new_head: bool | None = None, data_dir: str | None = None,
     image_size: int | str | tuple[int, int] | None = None, grayscale: bool | None = None,
@@ -68,12 +68,11 @@ def train(
 ) -> Model:  # fmt: skip
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
-    Saved to `out` if given (True: models/DATA-MODEL). `resume=FOLDER` continues an interrupted run
-    with the settings it started with; settings given again must equal the recorded ones.
+    Saved to `out` if given (True: models/DATA-RECIPE). `resume=FOLDER` (or `out=FOLDER,
+    resume=True`) continues an interrupted run with its settings; those given again must match.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
     image folder or CSV too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
-    torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
-    """
+    torchrun (or strategy="distributed") each process trains its share of every batch with DDP."""
     named = model if model is None or isinstance(model, str | Path) else None
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
@@ -87,6 +86,7 @@ def train(
     try:
         chief = strategy is None or strategy.is_chief
         progress = progress if chief else "quiet"  # the other ranks write and print nothing
+        resume = _resumed_folder(resume, out)
         run = _plan(strategy, settings, data, parent, out if chief else None, resume, reading)
         try:
             spec_object = model if named is None else None
@@ -102,6 +102,20 @@ def train(
         if ours:
             strategy.shutdown()
     return trained
+
+
+def _resumed_folder(resume, out):
+    """resume=FOLDER, or resume=True with out=FOLDER (both are documented): the folder, or None."""
+    if resume is False or resume is None:
+        return None
+    if resume is not True:
+        return resume
+    if out is None or isinstance(out, bool):
+        raise UsageError(
+            "resume=True continues the run saved in out=FOLDER, and no folder was given",
+            "give out=FOLDER with resume=True, or resume=FOLDER",
+        )
+    return out
 
 
 def _plan(strategy, settings, data, parent, out, resume, reading):

@@ -25,6 +25,20 @@ class NeuroflowError(Exception):
         return " ".join(line.split()) + "."
 
 
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (a newline in a class name, an escape
+    sequence) and names that are not UTF-8 are shown as their escapes instead of acting."""
+    return "".join(_printable_char(c) for c in str(text))
+
+
+def _printable_char(c: str) -> str:
+    if c.isprintable():
+        return c
+    if "\udc80" <= c <= "\udcff":  # a byte of a file name that was not UTF-8 (surrogateescape)
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return c.encode("unicode_escape").decode("ascii")
+
+
 class DataError(NeuroflowError):
     """A dataset, CSV, IDX file or image that cannot be used."""
 

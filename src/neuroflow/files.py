@@ -20,20 +20,23 @@ def check_parent(path: Path) -> None:
     parent = path.resolve().parent
     if not parent.exists():
         raise UsageError(
-            f"folder {parent} does not exist", "create it first or choose another --out"
+            f"folder {parent} does not exist", "create it first or write somewhere else"
         )
     if not parent.is_dir():
-        raise UsageError(f"{parent} is a file, not a folder", "choose another --out")
+        raise UsageError(f"{parent} is a file, not a folder", "write somewhere else")
 
 
-def check_folder(path: Path, flag: str = "--out") -> None:
-    """A folder that may be created at `path`: refuse a file there or at any folder above it."""
+def check_folder(path: Path, flag: str | None = None) -> None:
+    """A folder that may be created at `path`: refuse a file there or at any folder above it.
+    `flag` names the command line's option, for errors the command line raises itself; the
+    library's errors name no flags, since a Python user never typed one."""
     path = Path(path)
     for p in (path, *path.parents):
         if p.exists():
             if not p.is_dir():
                 raise UsageError(
-                    f"{flag} {path}: {p} is a file, not a folder", f"choose another {flag}"
+                    f"{flag + ' ' if flag else ''}{path}: {p} is a file, not a folder",
+                    f"choose another {flag}" if flag else "write somewhere else",
                 )
             return
 
@@ -78,7 +81,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     check_parent(path)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} is a file, not a folder", "choose another --out")
+        raise UsageError(f"{path} is a file, not a folder", "write somewhere else")
     tmp = Path(tempfile.mkdtemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"))
     old = None
     try:

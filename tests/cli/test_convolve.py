@@ -277,7 +277,7 @@ def test_help_explains_correlation_convolution_and_the_edge_modes(cli):
         (["-k", "sharpen"], "error: nothing to do. Add --out FILE"),
         (
             ["-k", "sharpen", "--out", "{tmp}/no/such/folder/x.png"],
-            "does not exist. Create it first or choose another --out",
+            "does not exist. Create it first or write somewhere else",
         ),
         (
             ["-k", "sharpen", "--out", "{tmp}/x.pdq"],

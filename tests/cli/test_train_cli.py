@@ -192,3 +192,28 @@ def test_python_module_entry_point():
         "neuron", "--inputs", "0", "0.5", "1", "--weights", "-1", "-0.5", "0.5", "--bias", "1"
     )
     assert res.code == 0 and "Neuron output = 1.25" in res.out
+
+
+def test_help_gives_defaults_and_what_each_option_takes(cli):
+    train = " ".join(cli("train", "--help").out.split())
+    for said in (
+        "(default: the recipe's, else 10)",
+        "(default: the recipe's, else 32)",
+        "(default: the recipe's, else 0.001)",
+        "(default: 0)",
+        "stop or continue (default: stop)",
+        "a model folder or a bundle .zip",
+        "an image folder or a CSV table",
+        "the model's own name",
+    ):
+        assert said in train, said
+    assert "Required: run until the study holds" in " ".join(cli("tune", "--help").out.split())
+
+
+def test_the_default_folder_has_the_model_s_own_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("train", "iris", "--epochs", "1", "--quiet").code == 0
+    config = json.loads((tmp_path / "models" / "iris-mlp" / "config.json").read_text())
+    assert config["name"] == "iris-mlp" and sorted(
+        p.name for p in (tmp_path / "models").iterdir()
+    ) == ["iris-mlp"]

@@ -138,3 +138,49 @@ def test_evaluate_ood_on_a_table(survey_model, cli, tmp_path):
 
     report = json.loads(res.out)["ood"]
     assert report["auroc"] > 0.95 and (tmp_path / "pics" / "unknown_scores.png").exists()
+
+
+def test_a_wide_table_keeps_one_variance_a_column_not_a_square_matrix():
+    """5,000 columns made a 100 MB detector and peaked over 1 GB: past FULL_COVARIANCE_WIDTH
+    columns the shared covariance is its diagonal, and the distance is measured with it."""
+    from neuroflow.evaluation.unknown_inputs import FULL_COVARIANCE_WIDTH, fit_gaussians
+    from neuroflow.models.detector import mahalanobis
+
+    rng = np.random.default_rng(0)
+    width = FULL_COVARIANCE_WIDTH + 1
+    x = rng.normal(size=(200, width)).astype(np.float32) * np.linspace(1, 3, width)
+    y = np.arange(200) % 2
+    means, precision = fit_gaussians(x, y, 2)
+    assert precision.shape == (width,)
+    var = ((x - means[y]) ** 2).sum(0) / 199
+    assert np.allclose(1 / precision, var + 1e-3 * var.mean() + 1e-6, rtol=1e-4)
+    far = mahalanobis(x[:3] + 10, means, precision)
+    manual = [min(((r - m) ** 2 * precision).sum() for m in means) for r in x[:3] + 10]
+    assert np.allclose(far, manual, rtol=1e-4)
+    narrow_means, matrix = fit_gaussians(x[:, :4], y, 2)
+    assert matrix.shape == (4, 4)
+    d = x[:5, :4] - narrow_means[0]
+    expected = np.minimum(
+        np.einsum("nd,de,ne->n", d, matrix, d),
+        np.einsum("nd,de,ne->n", x[:5, :4] - narrow_means[1], matrix, x[:5, :4] - narrow_means[1]),
+    )
+    assert np.allclose(mahalanobis(x[:5, :4], narrow_means, matrix), expected, rtol=1e-5)
+
+
+def test_a_blank_in_a_row_does_not_make_it_unknown(tmp_path):
+    """Blanks are fine: a cell left blank where 5% of the training rows were blank scores as the
+    row with that cell filled in with the training mean, not far beyond the threshold."""
+    df = survey_table()
+    df.to_csv(tmp_path / "survey.csv", index=False)
+    model = nf.train(
+        str(tmp_path / "survey.csv"), target="species", epochs=2, progress="quiet", seed=1
+    )
+    row = df.drop(columns="species").dropna().iloc[[0]].reset_index(drop=True)
+    blank = row.copy()
+    blank.loc[0, "body_mass_g"] = np.nan
+    filled = row.copy()
+    filled.loc[0, "body_mass_g"] = model.preprocessing["columns"][4]["mean"]
+    assert model.preprocessing["columns"][4]["name"] == "body_mass_g"
+    (with_blank,), (with_mean,) = nf.predict(model, blank), nf.predict(model, filled)
+    assert with_blank.score == pytest.approx(with_mean.score, rel=1e-4)
+    assert with_blank.known

@@ -1,4 +1,5 @@
 from dataclasses import asdict
+from types import SimpleNamespace
 
 import pytest
 
@@ -52,7 +53,22 @@ def test_model_name_joins_data_and_recipe_without_repeating_words(data, recipe, 
     from neuroflow.training.run import default_out
 
     assert model_name(data, recipe) == name
-    assert str(default_out(data, recipe)) == f"models/{name}"
+    if recipe is not None:
+        dataset = SimpleNamespace(name=data, kind="table")
+        assert str(default_out(dataset, recipe)) == f"models/{name}"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "folder"),
+    [("iris", "table", "iris-mlp"), ("mnist", "image", "mnist-cnn"), ("data.csv", "table",
+     "data-table-mlp"), ("digits", "image", "digits-image-cnn")],
+)  # fmt: skip
+def test_the_default_folder_is_the_name_the_model_gives_itself(data, kind, folder):
+    """README and --help say models/DATA-MODEL: with no --model, MODEL is the recipe chosen for the
+    data, which config.json's name says too (not 'default')."""
+    from neuroflow.training.run import default_out
+
+    assert str(default_out(SimpleNamespace(name=data, kind=kind), None)) == f"models/{folder}"
 
 
 def test_a_trained_model_is_named_by_data_and_recipe():

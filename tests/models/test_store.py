@@ -1,12 +1,13 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import neuroflow as nf
-from neuroflow.errors import ModelFileError
+from neuroflow.errors import ModelFileError, UsageError
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +118,18 @@ def test_pickles_are_refused(tmp_path, name):
 def test_not_a_model_folder(tmp_path):
     with pytest.raises(ModelFileError, match="no config.json"):
         nf.load(tmp_path)
+
+
+def test_save_creates_the_parent_folders_and_names_no_flags(tmp_path, monkeypatch):
+    """The README's tour saves to models/iris in a fresh folder: parents are made, as
+    train(out=...) makes them; a file in the way is named without command-line flags."""
+    import neuroflow as nf
+
+    monkeypatch.chdir(tmp_path)
+    model = nf.train("iris", epochs=1, progress="quiet")
+    assert model.save("models/iris") == Path("models/iris")
+    assert (tmp_path / "models" / "iris" / "config.json").is_file()
+    (tmp_path / "taken").write_text("keep me")
+    with pytest.raises(UsageError) as err:
+        model.save("taken/iris")
+    assert "taken is a file" in str(err.value) and "--" not in str(err.value)

@@ -357,9 +357,65 @@ def test_torchrun_variables_without_a_rendezvous_are_one_line_and_exit_2(tmp_pat
         timeout=120,
     )
     assert res.returncode == 2 and "MASTER_PORT is not set" in res.stderr, res.stderr
+    env.pop("MASTER_ADDR")
+    res = subprocess.run(
+        [sys.executable, "-m", "neuroflow", "train", "iris", "--distributed", "--quiet"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "MASTER_ADDR, MASTER_PORT are not set" in res.stderr, res.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 if __name__ == "__main__":
     sys.path[:0] = [str(REPO / "src"), str(REPO)]
     sys.exit(rank_main(sys.argv[1:]))
+
+
+@pytest.mark.slow
+def test_a_master_port_held_by_another_program_stops_rank_1_in_time(tmp_path):
+    """A program that accepts connections on MASTER_PORT but is not torch's: rank 1 says so within
+    NEUROFLOW_DIST_TIMEOUT instead of waiting for ever."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])  # accepted and never answered
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    env = _env(
+        RANK=1,
+        WORLD_SIZE=2,
+        LOCAL_WORLD_SIZE=1,
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=server.getsockname()[1],
+        NEUROFLOW_DIST_TIMEOUT=3,
+    )
+    try:
+        res = subprocess.run(
+            [sys.executable, "-m", "neuroflow", "train", "iris", "--distributed", "--quiet"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "rank 1 could not meet the other 1 processes" in lines[0], lines
+    assert "within 3 s" in lines[0] and list(tmp_path.iterdir()) == []

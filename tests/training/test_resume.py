@@ -414,3 +414,25 @@ def test_resumed_folder_keeps_working_after_a_second_kill(tmp_path, monkeypatch)
     assert _run(_case("bars", stopped, resume=True), hook="KILL:3").returncode == -signal.SIGKILL
     assert _here(_case("bars", stopped, resume=True)) == 0
     _same_run(full, stopped)
+
+
+@pytest.mark.slow
+def test_python_resume_true_with_out_continues_the_folder(tmp_path):
+    """docs/model-format.md's `nf.train(..., out=FOLDER, resume=True)` continues the run, as
+    `resume=FOLDER` does."""
+    import neuroflow as nf
+    from neuroflow.errors import UsageError
+
+    out = tmp_path / "run"
+    stopped = subprocess.run(
+        _command(["train", "iris", "--epochs", "3", "--out", out, "--quiet"]),
+        env=_env("INT:1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode != 0 and (out / "checkpoint" / "state.json").is_file()
+    model = nf.train("iris", epochs=3, out=out, resume=True, progress="quiet", post_fit=False)
+    assert len(model.history) == 3 and (out / "model.safetensors").is_file()
+    with pytest.raises(UsageError, match="resume=True continues the run saved in out=FOLDER"):
+        nf.train("iris", resume=True, progress="quiet")

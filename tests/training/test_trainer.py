@@ -183,7 +183,9 @@ def test_resume_refuses_another_outlier_exposure_and_reads_older_records_without
     record = {k: None for k in RUN_KEYS} | {"data": "digits", "epochs": 1}
     fit(load_dataset("digits"), spec, TrainSettings(epochs=1), run_dir=tmp_path,
         run_record=record, progress="quiet")  # fmt: skip
-    with pytest.raises(UsageError, match="--outlier-exposure was None there, not 0"):
+    with pytest.raises(
+        UsageError, match=r"--outlier-exposure was not given \(the recipe.s value\) there, not 0"
+    ):
         continue_run(tmp_path, {"outlier_exposure": 0}, None)
     state = tmp_path / FOLDER / "state.json"
     info = json.loads(state.read_text())

@@ -183,6 +183,21 @@ def test_uploads_are_checked_and_kept_under_the_work_folder(client, tmp_path):
     )
 
 
+def test_hostile_values_get_one_line_and_no_nan(client, tmp_path):
+    png = seven_png()
+    long_name = zip_of({"cat/" + "a" * 300 + ".png": png, "dog/1.png": png})
+    detail = one_line(client.post("/api/uploads?name=x.zip", content=long_name), 400)
+    assert "longer than 255 bytes" in detail and str(tmp_path) not in detail
+    row = {"sepal_length": 1e308, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+    assert "too far from the training values" in one_line(
+        client.post("/api/models/iris/predict/row", json={"values": row}), 400
+    )
+    row["sepal_length"] = "9" * 400
+    assert "number too large to read" in one_line(
+        client.post("/api/models/iris/predict/row", json={"values": row}), 400
+    )
+
+
 def test_category_inputs_and_blanks_answer_as_predict_does(tmp_path, cli):
     rng = np.random.default_rng(0)
     rows = ["size,colour,ok"] + [

@@ -7,11 +7,17 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import warnings
 
 import numpy as np
 import pytest
 
 from tests.web.conftest import free_port
+
+with warnings.catch_warnings():  # starlette asks for httpx2; httpx still works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 
 def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, iris_model):
@@ -134,3 +140,67 @@ def test_without_the_web_stack_it_says_what_to_install(cli, iris_model, monkeypa
         and "needs FastAPI and uvicorn" in res.err
         and "pip install 'neuroflow[serve]'" in res.err
     )
+
+
+def _stalled_upload(url: str) -> socket.socket:
+    """A client that declares 100 kB, sends 1 kB and then waits."""
+    host, port = url.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)))
+    head = b"POST /api/uploads?name=x.csv HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+    client.sendall(head + b"a" * 1000)
+    return client
+
+
+@pytest.mark.slow
+def test_a_client_that_leaves_and_ctrl_c_during_an_upload_log_one_line_each(serve, iris_model):
+    import httpx
+
+    served = serve(iris_model)
+    leaving = _stalled_upload(served.url)
+    time.sleep(0.3)  # the server has begun reading the body
+    leaving.close()
+    assert httpx.get(served.url + "/api/models").status_code == 200  # still serving
+    stalled = _stalled_upload(served.url)
+    try:
+        time.sleep(0.3)
+        served.proc.send_signal(signal.SIGINT)
+        out, _ = served.proc.communicate(timeout=30)
+    finally:
+        stalled.close()
+    assert out.splitlines() == [  # after the first line (the address), read when it started
+        "WARNING:  POST /api/uploads: the client left before its request was read whole",
+        "WARNING:  POST /api/uploads: upload cut short, the server is stopping",
+        "neuroflow serve: stopped",
+    ], out
+
+
+def test_an_unexpected_error_is_one_log_line_and_a_one_line_500(caplog):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from neuroflow.web.guard import Guard
+
+    def broken(request):
+        raise RuntimeError("a bug\nover two lines")
+
+    app = Starlette(routes=[Route("/x", broken)])
+    app.add_middleware(Guard, max_bytes=10)
+    with TestClient(app) as client, caplog.at_level("WARNING", logger="uvicorn.error"):
+        answer = client.get("/x")
+        too_big = client.post("/x", content=b"x" * 11)
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error (RuntimeError: a bug over two lines)"}
+    assert too_big.status_code == 413 and "larger than" in too_big.json()["detail"]
+    assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [
+        ("GET /x: 500, internal error (RuntimeError: a bug over two lines)", None)
+    ]
+
+
+def test_help_and_docs_say_the_work_folder_is_served_beside_the_models_named(cli):
+    from tests.conftest import REPO
+
+    said = " ".join(cli("serve", "--help").out.split())
+    assert "served beside those in --workdir (always served" in said
+    docs = " ".join((REPO / "docs" / "serve.md").read_text().split())
+    assert "are served too, with or without MODEL" in docs
+    assert "without one, the models in" not in docs

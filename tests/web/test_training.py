@@ -89,9 +89,9 @@ def test_a_stopped_run_leaves_nothing(iris_model, tmp_path):
         assert json.loads(first[5:])["epoch"] == 1
         assert client.post("/api/train/stop").json()["state"] == "stopped"
         assert events(client)[-1] == {"type": "stopped"}
-        assert "table-default" not in [m["id"] for m in client.get("/api/models").json()]
+        assert "big-table-mlp" not in [m["id"] for m in client.get("/api/models").json()]
         leftovers = [p.name for p in work.rglob("*") if p.is_file()]
-        assert leftovers == ["data.csv"]  # the upload refused as busy can still be trained on
+        assert leftovers == ["small.csv"]  # the upload refused as busy can still be trained on
     assert [p for p in work.rglob("*") if p.is_file()] == [] and not (work / ".training").exists()
 
 
@@ -137,3 +137,59 @@ def test_a_run_that_fails_says_why_in_one_line_and_leaves_nothing(iris_model, tm
         and "\n" not in last["message"]
     )
     assert [p for p in work.rglob("*") if p.is_file()] == []
+
+
+def test_a_failed_run_names_the_upload_not_the_server_folders(iris_model, tmp_path):
+    work = tmp_path / "work"
+    rows = "".join(f"{i},{i * 2},{'a' if i % 2 else 'b'},\n" for i in range(30))
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        up = client.post("/api/uploads?name=extra.csv", content=f"x,y,label\n{rows}".encode())
+        body = {"upload": up.json()["upload"], "target": "label", "epochs": 1}
+        assert client.post("/api/train", json=body).status_code == 202
+        last = events(client)[-1]
+    assert last["type"] == "failed" and "4 fields but the header names 3" in last["message"]
+    assert str(tmp_path) not in last["message"] and "/" not in last["message"], last["message"]
+
+
+def test_the_built_in_iris_trains_beside_a_model_folder_called_iris(iris_model, tmp_path):
+    import shutil
+
+    work = tmp_path / "work"
+    shutil.copytree(iris_model, work / "iris")  # `serve models/iris`'s own trainings land here
+    with TestClient(create_app([], work, warm=False)) as client:
+        body = {"dataset": "iris", "epochs": 1, "name": "again"}
+        assert client.post("/api/train", json=body).status_code == 202
+        assert events(client)[-1] == {"type": "done", "model": "again"}
+
+
+def test_an_upload_trains_under_the_work_folder_and_keeps_its_name(
+    iris_model, tmp_path, monkeypatch
+):
+    """A zip with an unreadable picture goes through the decoded-picture cache: under --workdir,
+    removed with the run, never in $NEUROFLOW_CACHE. The model is named after the uploaded file,
+    the same in the status, the event and the list, which shows the training time."""
+    import io
+    import zipfile
+
+    from tests.images import shapes_folder
+
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("NEUROFLOW_CACHE", str(cache))
+    folder = shapes_folder(tmp_path / "shapes", n=6, classes=("circle", "square"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in sorted(folder.rglob("*.*")):
+            zf.write(p, p.relative_to(folder).as_posix())
+        zf.writestr("circle/broken.png", b"\x89PNG not really")
+    work = tmp_path / "work"
+    with TestClient(create_app([iris_model], work, warm=False)) as client:
+        for expected in ("penguins-image-cnn", "penguins-image-cnn-2"):
+            up = client.post("/api/uploads?name=penguins.zip", content=buf.getvalue()).json()
+            body = {"upload": up["upload"], "epochs": 1, "recipe": "image-cnn"}
+            assert client.post("/api/train", json=body).status_code == 202
+            assert events(client)[-1] == {"type": "done", "model": expected}
+            assert client.get("/api/train").json()["name"] == expected
+        listed = {m["id"]: m for m in client.get("/api/models").json()}
+    assert listed["penguins-image-cnn-2"]["training_s"] > 0
+    assert sorted(p.name for p in work.iterdir()) == ["penguins-image-cnn", "penguins-image-cnn-2"]
+    assert not cache.exists() or [p for p in cache.rglob("*") if p.is_file()] == []

@@ -10,6 +10,8 @@ import sys
 
 import typer
 
+from neuroflow.errors import printable
+
 app = typer.Typer(
     name="neuroflow",
     help="Deep learning on an ordinary laptop: learn it, do it, share it safely.",
@@ -45,7 +47,7 @@ def _options(
 
 def fail(message: str, code: int = 2) -> None:
     """Print one error line to stderr and exit."""
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    print(f"error: {printable(' '.join(str(message).split()))}", file=sys.stderr)
     raise SystemExit(code)
 
 

@@ -21,8 +21,8 @@ from neuroflow.errors import UsageError
 def serve(
     models: list[str] = typer.Argument(
         None,
-        help="Model folders, bundles (.zip) or a folder of model folders (default: those in "
-        "--workdir).",
+        help="Model folders, bundles (.zip) or a folder of model folders, served beside those in "
+        "--workdir (always served: the page's new models go there).",
         show_default=False,
     ),
     host: str = typer.Option(

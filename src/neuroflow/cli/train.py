@@ -27,17 +27,31 @@ def train(
         None, "--model", help="A recipe name (see 'neuroflow models') or a .yaml/.json spec."
     ),
     from_model: str = typer.Option(
-        None, "--from", help="Start from a shared model folder (fine-tuning)."
+        None,
+        "--from",
+        help="Start from a shared model: a model folder or a bundle .zip (fine-tuning).",
     ),
     freeze: str = typer.Option(None, "--freeze", help="With --from: 'features' or 'all-but-head'."),
     new_head: bool = typer.Option(
         False, "--new-head", help="With --from: start the output layer afresh."
     ),
-    epochs: int = typer.Option(None, "--epochs", help="Passes over the training data."),
-    batch_size: int = typer.Option(None, "--batch-size", help="Examples per step."),
-    lr: float = typer.Option(None, "--lr", help="Learning rate."),
-    optimizer: str = typer.Option(None, "--optimizer", help="adam, adamw, sgd or rmsprop."),
-    seed: int = typer.Option(None, "--seed", help="Same seed, same machine: same weights."),
+    epochs: int = typer.Option(
+        None, "--epochs", help="Passes over the training data (default: the recipe's, else 10)."
+    ),
+    batch_size: int = typer.Option(
+        None, "--batch-size", help="Examples per step (default: the recipe's, else 32)."
+    ),
+    lr: float = typer.Option(
+        None, "--lr", help="Learning rate (default: the recipe's, else 0.001)."
+    ),
+    optimizer: str = typer.Option(
+        None,
+        "--optimizer",
+        help="adam, adamw, sgd or rmsprop (default: the recipe's, else adam).",
+    ),
+    seed: int = typer.Option(
+        None, "--seed", help="Same seed, same machine: same weights (default: 0)."
+    ),
     early_stopping: int = typer.Option(
         None,
         "--early-stopping",
@@ -70,8 +84,8 @@ def train(
     data_in: str = typer.Option(
         None,
         "--data-in",
-        help="memory or stream: hold an image folder in memory, or stream it from a decoded cache "
-        "on disk (default: by its size against RAM).",
+        help="memory or stream: hold an image folder or a CSV table in memory, or stream it from "
+        "a cache on disk (default: by its size against RAM).",
     ),
     strict: bool = typer.Option(
         False,
@@ -79,13 +93,18 @@ def train(
         help="Refuse an image folder with unreadable pictures instead of skipping them.",
     ),
     out: str = typer.Option(
-        None, "--out", help="Model folder to write (default: models/DATA-MODEL)."
+        None,
+        "--out",
+        help="Model folder to write (default: models/DATA-RECIPE, the model's own name, e.g. "
+        "models/iris-mlp).",
     ),
     resume: str = typer.Option(
         None, "--resume", help="Continue an interrupted run from its folder."
     ),
     on_nan: str = typer.Option(
-        None, "--on-nan", help="When the loss becomes NaN/Inf: stop or continue."
+        None,
+        "--on-nan",
+        help="When the loss becomes NaN/Inf: stop or continue (default: stop).",
     ),
     license_: str = typer.Option(None, "--license", help="License recorded in the model card."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing while training."),
@@ -118,6 +137,10 @@ def train(
     except NeuroflowError as err:
         from neuroflow.training.distributed import PeerLost
 
+        if isinstance(err, PeerLost) and (out or resume):
+            from neuroflow.training.process_group import RUN_FOLDER
+
+            raise PeerLost(err.message, err.hint.replace(RUN_FOLDER, out or resume)) from None
         if strategy is None or isinstance(err, PeerLost):
             raise
         # Every rank meets the same errors (or is told of another's): rank 0 says them, and the

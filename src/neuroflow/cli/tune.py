@@ -28,8 +28,8 @@ def tune(
     trials: int = typer.Option(
         None,
         "--trials",
-        help="Run until the study holds this many finished trials (completed or pruned); a rerun "
-        "continues it.",
+        help="Required: run until the study holds this many finished trials (completed or "
+        "pruned); a rerun continues it.",
     ),
     timeout: float = typer.Option(
         None, "--timeout", help="Start no new trial after this many seconds."

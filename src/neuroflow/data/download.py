@@ -54,13 +54,20 @@ def download(
     name = idx_name(name)
     folder = data_dirs(data_dir)[0] / name
     check_folder(folder, "--data-dir")
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
-    for stem in FILES.values():
-        filename = f"{stem}.gz"
-        target, expected = folder / filename, MD5[name][filename]
-        if target.is_file() and file_md5(target) == expected:
-            continue
-        _fetch(name, filename, target, expected, log)
+    try:
+        for stem in FILES.values():
+            filename = f"{stem}.gz"
+            target, expected = folder / filename, MD5[name][filename]
+            if target.is_file() and file_md5(target) == expected:
+                continue
+            _fetch(name, filename, target, expected, log)
+    except BaseException:
+        for p in made:  # a failed download leaves no empty folders it made (nearest first)
+            if p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+        raise
     return folder
 
 

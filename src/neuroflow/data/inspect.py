@@ -11,14 +11,15 @@ if TYPE_CHECKING:
 
 
 def inspect_data(data: str, target: str | None = None, data_dir: str | None = None) -> dict:
-    from neuroflow.data.registry import BUILTIN_DATASETS, load_dataset
+    from neuroflow.data.registry import BUILTIN_DATASETS, builtin_name, load_dataset
 
     path = Path(data)
-    if str(data).lower() == "iris" and not path.exists():
+    builtin = builtin_name(data)
+    if builtin == "iris":
         from neuroflow.data.tables.iris import iris_frame
 
         return _table_report("iris", iris_frame(), target or "species")
-    if path.is_file():
+    if builtin is None and path.is_file():
         from neuroflow.data.tables.prepare import read_csv
 
         return _table_report(path.name, read_csv(path), target)

@@ -6,6 +6,7 @@ One entry point, `load_dataset`, so every command accepts the same DATA argument
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -69,6 +70,17 @@ BUILTIN_DATASETS.register(
 _WHAT_DATA = f"use a built-in name ({', '.join(BUILTIN_DATASETS)}), a CSV file or an image folder"
 
 
+def builtin_name(data) -> str | None:
+    """The built-in dataset that DATA names, or None. A bare built-in name wins over a folder of
+    that name in the current folder (the page trains inside --workdir, beside model folders that
+    may be called iris; `data download mnist --data-dir .` makes ./mnist): ./iris means the
+    folder, and so does a Path."""
+    if isinstance(data, os.PathLike):
+        return None
+    key = str(data).strip()
+    return BUILTIN_DATASETS.resolve(key) if key in BUILTIN_DATASETS else None
+
+
 def load_dataset(
     data: str,
     *,
@@ -92,11 +104,8 @@ def load_dataset(
     if not key:  # Path("") is the current folder, which would be read as an image folder
         raise UsageError("no DATA was given (an empty name)", _WHAT_DATA)
     _check_options(task, seed, data_in)
-    if key in BUILTIN_DATASETS and not Path(key).exists():
-        key = BUILTIN_DATASETS.resolve(key)
-        _check_builtin_options(key, target, task)
-        _memory_only(key, data_in)
-        return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
+    if builtin_name(data):
+        return _builtin(key, target, task, data_in, note, seed, data_dir, image_size)
     path = Path(key).expanduser()
     if not path.exists():
         raise DataError(f"no dataset called {key!r} and no such file or folder", _WHAT_DATA)
@@ -119,6 +128,15 @@ def load_dataset(
         f"{path} is not a CSV file or an image folder",
         "give a .csv table with --target, a folder of class-named subfolders, or a built-in name",
     )
+
+
+def _builtin(key: str, target, task, data_in, note, seed, data_dir, image_size) -> Dataset:
+    if Path(key).exists() and note is not None:
+        note(f"{key} is the built-in dataset; for the folder or file of that name give ./{key}")
+    key = BUILTIN_DATASETS.resolve(key)
+    _check_builtin_options(key, target, task)
+    _memory_only(key, data_in)
+    return BUILTIN_DATASETS.get(key).load(seed=seed, data_dir=data_dir, image_size=image_size)
 
 
 def _check_options(task: str | None, seed: int, data_in: str | None) -> None:

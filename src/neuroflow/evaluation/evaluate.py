@@ -57,9 +57,9 @@ def evaluation_arrays(
     model, data: str | None = None, data_dir: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """(x, y, description): the training data's test split, or all of a CSV / image folder given."""
-    from neuroflow.data.registry import BUILTIN_DATASETS
+    from neuroflow.data.registry import builtin_name
 
-    if data is None or (str(data).lower() in BUILTIN_DATASETS and not Path(str(data)).exists()):
+    if data is None or builtin_name(data):
         if data is not None and str(data).lower() != model.config.get("dataset", {}).get("name"):
             from neuroflow.data import load_dataset
 

@@ -7,25 +7,28 @@ from __future__ import annotations
 import csv
 import io
 
+from neuroflow.errors import printable
+
 UNKNOWN = "unknown — not like the training data"
 
 
 def _line(r, model, reject: bool) -> str:
+    # names come from files and folders: their control characters are shown, not obeyed
+    name = printable(r.name)
     if model.task == "regression":
-        return f"{r.name}: {r.label:.4g}" + (
-            f" (expected {r.truth})" if r.truth is not None else ""
-        )
-    label = "unknown" if reject and not r.known else r.label
+        return f"{name}: {r.label:.4g}" + (f" (expected {r.truth})" if r.truth is not None else "")
+    label = printable("unknown" if reject and not r.known else r.label)
     text = (
         f"Prediction is '{label}' ({r.probability:.1%})"
         if model.kind == "table"
-        else f"{r.name}: {label} ({r.probability:.1%})"
+        else f"{name}: {label} ({r.probability:.1%})"
     )
     if model.kind == "table":
-        text = f"{r.name}: {text}"
+        text = f"{name}: {text}"
     if r.truth is not None:
         mark = "✓" if r.correct else "✗"
-        text = f"{mark} {text}, expected '{r.truth}'" if model.kind == "table" else f"{text} {mark}"
+        truth = printable(r.truth)
+        text = f"{mark} {text}, expected '{truth}'" if model.kind == "table" else f"{text} {mark}"
     if not r.known:
         text += f"  [{UNKNOWN}; score {r.score:.3g}]"
     return text
@@ -36,8 +39,8 @@ def format_predictions(results, model, fmt: str = "table", reject: bool = False)
         return _csv(results, model, reject)
     lines = [_line(r, model, reject) for r in results]
     if model.task == "classification" and model.kind == "image":
-        names = model.class_names
-        width = max(len("Image"), *(len(r.name) for r in results)) + 2
+        names = [printable(n) for n in model.class_names]
+        width = max(len("Image"), *(len(printable(r.name)) for r in results)) + 2
         cw = max(5, *(len(n) + 1 for n in names))
         # each column is cw - 1 wide plus a space, so names sit over their numbers
         lines += [
@@ -47,8 +50,8 @@ def format_predictions(results, model, fmt: str = "table", reject: bool = False)
             + " verdict" * any(r.score is not None for r in results),
         ]
         for r in results:
-            row = f"{r.name:{width}}" + "".join(
-                f"{r.probabilities[n]:>{cw - 1}.0%} " for n in names
+            row = f"{printable(r.name):{width}}" + "".join(
+                f"{r.probabilities[n]:>{cw - 1}.0%} " for n in model.class_names
             )
             if r.score is not None:
                 row += f"  {'known' if r.known else UNKNOWN}"

@@ -12,8 +12,7 @@ import zipfile
 from pathlib import Path
 
 from neuroflow.errors import UsageError
-from neuroflow.models.safety import verify_weights
-from neuroflow.models.store import read_config
+from neuroflow.models.store import load_model
 from neuroflow.models.unbundle import is_zip
 
 # What a bundle carries from the folder: never the training checkpoint, never anything executable.
@@ -31,8 +30,7 @@ def make_bundle(
     model_dir = Path(model_dir)
     if is_zip(model_dir):
         raise UsageError(f"{model_dir} is already a bundle", "send it as it is")
-    config = read_config(model_dir)
-    verify_weights(model_dir, config)
+    load_model(model_dir)  # the whole check: config, weights' checksum and that they fit the spec
     out = Path(out) if out else model_dir.resolve().parent / f"{model_dir.resolve().name}.zip"
     if out.suffix.lower() != ".zip":
         raise UsageError(f"--out {out} should end in .zip", "e.g. --out model.zip")

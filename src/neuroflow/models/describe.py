@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from neuroflow.errors import printable
+
 
 def counted(n: int, word: str, many: str | None = None) -> str:
     """'1 column', '4 columns', '1 category', '2 categories': a count with its noun agreeing."""
@@ -82,7 +84,10 @@ def info_text(config: dict) -> str:
         *_fitted_rows(config),
     ]
     width = max(len(k) for k, _ in rows) + 2
-    return "\n".join([f"{k:{width}}{v}" for k, v in rows] + ["", _layers(config)])
+    # class names and descriptions come from folders and files: their control characters are
+    # shown as escapes, not obeyed by the terminal
+    lines = [f"{k:{width}}{printable(v)}" for k, v in rows]
+    return "\n".join([*lines, "", _layers(config)])
 
 
 def _fitted_rows(config: dict) -> list[tuple[str, str]]:

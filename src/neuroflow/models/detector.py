@@ -44,8 +44,17 @@ def features_and_logits(
 
 
 def mahalanobis(features: np.ndarray, means: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    diff = features[:, None, :] - means[None, :, :]  # (N, C, D)
-    return np.einsum("ncd,de,nce->nc", diff, precision, diff).min(1)
+    """The distance to the nearest class mean; `precision` is a matrix or, for wide tables, its
+    diagonal. One class at a time, so memory stays at the features' size."""
+    best = np.full(len(features), np.inf, dtype=np.float64)
+    for mean in means:
+        diff = features - mean
+        if precision.ndim == 1:
+            d = (diff * diff) @ precision
+        else:
+            d = np.einsum("nd,de,ne->n", diff, precision, diff)
+        best = np.minimum(best, d)
+    return best.astype(features.dtype if features.dtype.kind == "f" else np.float64)
 
 
 @METHODS.register("mahalanobis")

@@ -84,6 +84,8 @@ def _check_entry(path: Path, info: zipfile.ZipInfo) -> None:
     parts = PurePosixPath(name).parts
     if "\\" in name or "\x00" in name or name.startswith("/") or (parts and ":" in parts[0]):
         raise _refuse(path, f"entry {name!r} has an absolute or Windows path")
+    if any(len(p.encode()) > 255 for p in parts):
+        raise _refuse(path, f"entry {name[:40]!r}... has a name longer than 255 bytes")
     if ".." in parts:
         raise _refuse(path, f"entry {name!r} would be written outside the folder it is opened into")
     if stat.S_ISLNK(info.external_attr >> 16):

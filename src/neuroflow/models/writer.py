@@ -22,11 +22,13 @@ def save_model(model, path: str | Path, card: bool = True) -> Path:
     """Write the model folder at `path` atomically."""
     from safetensors.torch import save_file
 
-    from neuroflow.files import atomic_folder, write_json
+    from neuroflow.files import atomic_folder, check_folder, write_json
     from neuroflow.models.card import model_card
     from neuroflow.plotting.figures import loss_curve
 
     path = Path(path)
+    check_folder(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # as train(out=...) and the command line do
     with atomic_folder(path) as tmp:
         save_file(state_tensors(model.network), str(tmp / WEIGHTS), metadata={"format": FORMAT})
         config = saved_config(model.config, model.network, sha256(tmp / WEIGHTS))

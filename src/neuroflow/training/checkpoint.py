@@ -226,6 +226,9 @@ def read_info(run_dir: Path) -> dict:
         or not isinstance(info.get("history"), list)
     ):
         raise _damaged(run_dir, "state.json")
+    epoch, planned = info["epoch"], (info.get("run") or {}).get("epochs")
+    if epoch < 0 or (isinstance(planned, int) and epoch > planned):  # edited by hand
+        raise _damaged(run_dir, "state.json", f"it says epoch {epoch} of a run of {planned} epochs")
     if (info.get("format"), info.get("format_version"), info.get("neuroflow")) != (
         FORMAT,
         FORMAT_VERSION,
@@ -247,9 +250,10 @@ def read_info(run_dir: Path) -> dict:
     return info
 
 
-def _damaged(run_dir: Path, name: str) -> ModelFileError:
+def _damaged(run_dir: Path, name: str, why: str = "") -> ModelFileError:
     return ModelFileError(
-        f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used)",
+        f"the checkpoint in {run_dir} is damaged ({FOLDER}/{name} cannot be used"
+        f"{why and ': '}{why})",
         f"start the training again (delete {run_dir / FOLDER} or choose another --out)",
     )
 

@@ -58,8 +58,8 @@ class Distributed(Strategy):
         missing = [k for k in ENV if not environ.get(k)]
         if missing:
             raise UsageError(
-                f"distributed training needs torchrun's variables, and {', '.join(missing)} is not "
-                f"set",
+                f"distributed training needs torchrun's variables, and {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set",
                 "start it as: torchrun --nproc-per-node 2 -m neuroflow train ...",
             )
         try:
@@ -81,12 +81,14 @@ class Distributed(Strategy):
         if not dist.is_initialized():
             try:
                 with c10d_log_held_back():
-                    dist.init_process_group(
-                        "gloo",
-                        init_method="env://",
-                        rank=rank,
-                        world_size=world,
-                        timeout=datetime.timedelta(seconds=timeout_s()),
+                    _within_timeout(
+                        lambda: dist.init_process_group(
+                            "gloo",
+                            init_method="env://",
+                            rank=rank,
+                            world_size=world,
+                            timeout=datetime.timedelta(seconds=timeout_s()),
+                        )
                     )
             except (RuntimeError, ValueError, OSError) as err:  # DistStoreError is a RuntimeError
                 why = " ".join(str(err).split())[:100]
@@ -266,3 +268,27 @@ class Distributed(Strategy):
 
 
 __all__ = ["Distributed", "OtherRankFailed", "PeerLost"]
+
+
+def _within_timeout(meet) -> None:
+    """Run `meet` (joining the process group), giving up after the timeout: a program on
+    MASTER_PORT that accepts connections but is not torch's store never answers, and torch's own
+    timeout does not cover that wait. The waiting thread is a daemon, so the process still ends."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            meet()
+            outcome.append(None)
+        except BaseException as err:  # handed to the caller's thread
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True, name="neuroflow-rendezvous")
+    thread.start()
+    thread.join(timeout_s() + 5)  # torch's own timeout, when it applies, speaks first
+    if not outcome:
+        raise TimeoutError("no answer from the store on that port")
+    if outcome[0] is not None:
+        raise outcome[0]

@@ -43,7 +43,8 @@ def interrupted(signame: str, epoch: int, run_dir, saved_epoch: int | None) -> T
     if saved_epoch:
         err = TrainingStopped(
             f"stopped by {signame} during epoch {epoch}; "
-            f"epochs 1–{saved_epoch} are saved in {run_dir}",
+            f"{'epoch 1 is' if saved_epoch == 1 else f'epochs 1–{saved_epoch} are'} saved in "
+            f"{run_dir}",
             resume_hint(run_dir),
         )
     else:

@@ -45,12 +45,15 @@ def exchange():
         raise
 
 
+RUN_FOLDER = "and the run's --out folder"  # the command line puts the folder itself here
+
+
 def peer_lost(err: BaseException) -> PeerLost:
     why = " ".join(str(err).split())[:120]
     return PeerLost(
         f"another process of this distributed run stopped or cannot be reached ({why})",
         "the last complete epoch is saved by rank 0: start the same torchrun command again "
-        "with --resume OUT_FOLDER once every machine can take part",
+        f"with --resume {RUN_FOLDER} once every machine can take part",
     )
 
 

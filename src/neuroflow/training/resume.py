@@ -57,11 +57,16 @@ def _same(recorded, given) -> bool:
     return str(recorded) == str(given)
 
 
+def _recorded(value) -> str:
+    """A recorded setting as the refusal shows it: None was not given, so the recipe chose it."""
+    return "not given (the recipe's value)" if value is None else repr(value)
+
+
 def continue_run(run_dir: Path, given: dict, out) -> dict:
     """The recorded settings, after checking that every one `given` (not None) equals its record."""
     record = recorded_run(run_dir)
     differ = [
-        f"{RUN_KEYS[k]} was {record[k]!r} there, not {v!r}"
+        f"{RUN_KEYS[k]} was {_recorded(record[k])} there, not {v!r}"
         for k, v in given.items()
         if v is not None and k in RUN_KEYS and not _same(record[k], v)
     ]

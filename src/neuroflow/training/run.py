@@ -89,7 +89,7 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     loaded = dataset is None
     dataset = dataset or _load(given, parent, reading or {})
     if out is True:  # the default folder, as the command line writes
-        out = default_out(dataset.name, given["model"])
+        out = default_out(dataset, given["model"])
     run = Run(dataset, given, Path(out) if out else None, resume is not None, parent, loaded=loaded)
     if run.out is not None and not run.resume:
         _new_folder(run)
@@ -139,11 +139,14 @@ def _load(given: dict, parent, reading: dict):
     )
 
 
-def default_out(dataset_name: str, model) -> Path:
-    """models/NAME, NAME as the model names itself (models.config.model_name)."""
+def default_out(dataset, model) -> Path:
+    """models/NAME, NAME as the model names itself in config.json (DATA-RECIPE, the recipe the
+    data's default when none is given: models/iris-mlp)."""
     from neuroflow.models.config import model_name
+    from neuroflow.models.recipes import default_recipe
 
-    return Path("models") / model_name(dataset_name, Path(model).stem if model else "default")
+    recipe = Path(model).stem if model else default_recipe(dataset.kind, dataset.name)
+    return Path("models") / model_name(dataset.name, recipe)
 
 
 def _new_folder(run: Run) -> None:

@@ -111,16 +111,18 @@ def _value(name: str, value, label: str):
                 f"{label}: {value!r} is not an optimizer", f"choose from: {', '.join(OPTIMIZERS)}"
             )
         return value.lower()
+    example = "32" if kind is int else "0.001"
     if isinstance(value, str):  # PyYAML reads 1e-4 (no dot) as text
         try:
             value = float(value)
         except ValueError:
             raise UsageError(
-                f"{label} must be a number, not {value!r}", "write a plain number such as 0.001"
+                f"{label} must be a number, not {value!r}",
+                f"write a plain number such as {example}",
             ) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise UsageError(
-            f"{label} must be a number, not {value!r}", "write a plain number such as 0.001"
+            f"{label} must be a number, not {value!r}", f"write a plain number such as {example}"
         )
     if kind is int:
         if not float(value).is_integer():

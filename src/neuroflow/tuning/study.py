@@ -63,13 +63,24 @@ def with_driver(url: str) -> str:
 
 def redact(url: str) -> str:
     """The URL without its password, fit to print and to record in summary.json and the model
-    card."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL sqlalchemy can read; open_study says so
+    card. Everything between the user name and the last '@' is hidden, so a password that holds
+    an unescaped '@' is hidden whole too."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
         return url
+    userinfo, host = rest.rsplit("@", 1)
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
+
+
+def _check_userinfo(url: str) -> None:
+    """A password with an unescaped '@' is read as part of the host: say how to write it."""
+    rest = url.partition("://")[2]
+    if rest.count("@") > 1 and ":" in rest.split("@", 1)[0]:
+        raise UsageError(
+            f"--storage {redact(url)}: the password holds an '@' that is not escaped",
+            "write each @ in the password as %40",
+        )
 
 
 def open_study(url: str | None, name: str, direction: str, pruner, signature: dict):
@@ -110,6 +121,7 @@ def _storage(url: str):
     import optuna
     import sqlalchemy.exc
 
+    _check_userinfo(url)
     kwargs = (
         {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
     )

@@ -18,8 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from neuroflow.errors import NeuroflowError
+from neuroflow.web.guard import Guard
 from neuroflow.web.jobs import Trainer
 from neuroflow.web.models import Models
+from neuroflow.web.public import public_line
 from neuroflow.web.uploads import MAX_UPLOAD_BYTES
 
 STATIC = Path(__file__).parent / "static"
@@ -53,7 +55,7 @@ def create_app(named: list[Path], workdir: Path, warm: bool = True) -> FastAPI:
     app.state.trainer = Trainer(workdir, on_model=lambda path: _added(models, path))
     app.state.uploads = {}
     _errors(app)
-    app.middleware("http")(_cap_declared_length)
+    app.add_middleware(Guard, max_bytes=MAX_UPLOAD_BYTES)
     app.include_router(routes.router)
     app.include_router(explaining.router)
     app.include_router(training.router)
@@ -89,17 +91,8 @@ def _warm(models: Models) -> None:
         import captum.attr  # noqa: F401
 
 
-async def _cap_declared_length(request: Request, call_next):
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        return JSONResponse(
-            {"detail": f"the upload is larger than {MAX_UPLOAD_BYTES >> 20} MB"}, status_code=413
-        )
-    return await call_next(request)
-
-
 def one_line(text: object) -> str:
-    return " ".join(str(text).split())[:500]
+    return public_line(text)
 
 
 def _errors(app: FastAPI) -> None:
@@ -123,12 +116,6 @@ def _errors(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "the JSON body"
         return JSONResponse(
             {"detail": one_line(f"{where}: {first.get('msg', 'invalid request')}")}, status_code=422
-        )
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, err: Exception):
-        return JSONResponse(
-            {"detail": one_line(f"internal error ({type(err).__name__}: {err})")}, status_code=500
         )
 
 

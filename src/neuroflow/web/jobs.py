@@ -5,6 +5,7 @@ turned into events the page follows; a stopped or failed run leaves nothing behi
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import HTTPException
+
+from neuroflow.web.public import public_line
 
 EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) - [\d.]+s(.*)$")
 METRIC = re.compile(r" - (\w+): ([-+\w.]+)")
@@ -34,6 +37,7 @@ class Job:
     model_id: str | None = None
     proc: subprocess.Popen | None = None
     stop_asked: bool = False
+    named: bool = False  # a name the person gave; else the trained model's own name is taken
 
     def status(self) -> dict:
         epochs = [e for e in self.events if e["type"] == "epoch"]
@@ -60,6 +64,14 @@ def parse_line(line: str) -> dict | None:
     return event
 
 
+def _trained_name(job: Job) -> str:
+    """The name training gave the model (DATA-RECIPE, DATA the uploaded file's name)."""
+    try:
+        return str(json.loads((job.staging / "model" / "config.json").read_text())["name"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return job.name
+
+
 class Trainer:
     """Starts, follows and stops the one training run; `on_model` is told the folder a run wrote."""
 
@@ -68,7 +80,14 @@ class Trainer:
         self.job: Job | None = None
         self._lock = threading.Lock()
 
-    def start(self, data: str, options: list[str], name: str, cleanup: Path | None = None) -> Job:
+    def start(
+        self,
+        data: str,
+        options: list[str],
+        name: str,
+        cleanup: Path | None = None,
+        named: bool = False,
+    ) -> Job:
         with self._lock:
             if self.job is not None and self.job.state == "running":
                 raise HTTPException(
@@ -88,8 +107,11 @@ class Trainer:
                 "--out",
                 str(staging / "model"),
             ]
-            job = Job(ident, name, argv, staging)
+            job = Job(ident, name, argv, staging, named=named)
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "NEUROFLOW_DEBUG": ""}
+            if cleanup is not None:  # an upload's decoded pictures or table cache stay in the
+                # run's staging folder under --workdir and go with it, never in the user's cache
+                env["NEUROFLOW_CACHE"] = str(staging / "cache")
             job.proc = subprocess.Popen(
                 argv,
                 cwd=self.workdir,
@@ -111,16 +133,17 @@ class Trainer:
             if event is not None:
                 job.events.append(event)
             elif line.startswith("error:"):
-                errors.append(line.removeprefix("error:").strip())
+                errors.append(public_line(line.removeprefix("error:")))
         code = job.proc.wait()
         try:
             if job.stop_asked:
                 job.events.append({"type": "stopped"})
                 job.state = "stopped"
             elif code == 0 and (job.staging / "model" / "config.json").is_file():
-                target = self._free_name(job.name)
+                target = self._free_name(job.name if job.named else _trained_name(job))
                 os.replace(job.staging / "model", target)
                 job.model_id = self.on_model(target)
+                job.name = job.model_id  # the status, the event and the list say the same name
                 job.events.append({"type": "done", "model": job.model_id})
                 job.state = "done"
             else:

@@ -49,6 +49,7 @@ class Entry:
             "task": c.get("task"),
             "classes": c.get("class_names"),
             "threshold": (c.get("ood") or {}).get("threshold"),
+            "training_s": (c.get("training") or {}).get("wall_time_s"),
         }
         if c.get("kind") == "table":
             out["inputs"] = [

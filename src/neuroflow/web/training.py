@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from neuroflow.web import library
 from neuroflow.web.answers import EVENTS, refusals
-from neuroflow.web.uploads import csv_header, read_body, unpack_images
+from neuroflow.web.uploads import csv_header, read_body, safe_name, unpack_images
 
 router = APIRouter(prefix="/api")
 KEPT_UPLOADS = 5
@@ -115,13 +115,16 @@ def _store(state, data: bytes, name: str) -> dict:
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=root, prefix="data-"))
     try:
+        # the data keeps the uploaded file's name, so the model trained on it is named after it
+        stem = Path(safe_name(name, "data")).stem[:40] or "data"
         if is_zip:
-            classes = unpack_images(data, folder / "images")
-            info = {"kind": "images", "classes": classes, "data": folder / "images"}
+            classes = unpack_images(data, folder / stem)
+            info = {"kind": "images", "classes": classes, "data": folder / stem}
         else:
             columns = csv_header(data)
-            (folder / "data.csv").write_bytes(data)
-            info = {"kind": "csv", "columns": columns, "data": folder / "data.csv"}
+            (folder / f"{stem}.csv").write_bytes(data)
+            info = {"kind": "csv", "columns": columns, "data": folder / f"{stem}.csv"}
+        info["name"] = stem
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # nothing half-written stays behind
         raise
@@ -167,7 +170,7 @@ def start(req: TrainRequest, request: Request) -> dict:
         options += ["--augment", req.augment]
     options += ["--epochs", str(req.epochs)]
     name = req.name or library.model_name(label, req.recipe)
-    job = state.trainer.start(data, options, name, cleanup)
+    job = state.trainer.start(data, options, name, cleanup, named=bool(req.name))
     if (
         req.upload
     ):  # the run owns the upload now (and removes it when it ends); a busy answer leaves it usable
@@ -194,8 +197,8 @@ def _data_of(req: TrainRequest, state) -> tuple[str, list[str], str, Path | None
             raise HTTPException(
                 400, f"choose the target among the CSV's columns: {', '.join(up['columns'])}"
             )
-        return str(up["data"]), ["--target", req.target], "table", up["folder"]
-    return str(up["data"]), [], "images", up["folder"]
+        return str(up["data"]), ["--target", req.target], up["name"], up["folder"]
+    return str(up["data"]), [], up["name"], up["folder"]
 
 
 @router.post(

@@ -4,9 +4,11 @@ zips of class-named image folders unpacked with the bundle's rules (checked name
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
+import logging
 import re
 import shutil
 import stat
@@ -15,12 +17,16 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from fastapi import HTTPException, Request
+from starlette.requests import ClientDisconnect
 
 from neuroflow.web import library
 
 MAX_UPLOAD_BYTES = 20 << 20
 MAX_ZIP_MEMBERS = 20_000
 MAX_UNPACKED_BYTES = 500 << 20
+STOP_POLL_S = 0.25  # how often a stalled upload looks whether the server is stopping
+LOG = logging.getLogger("uvicorn.error")
+MAX_NAME_BYTES = 255  # the longest file name most file systems take
 
 
 async def read_body(request: Request, limit: int = MAX_UPLOAD_BYTES) -> bytes:
@@ -30,7 +36,7 @@ async def read_body(request: Request, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"the upload is larger than {limit >> 20} MB")
     chunks, size = [], 0
-    async for chunk in request.stream():
+    async for chunk in _body(request):
         size += len(chunk)
         if size > limit:
             raise HTTPException(413, f"the upload is larger than {limit >> 20} MB")
@@ -38,6 +44,29 @@ async def read_body(request: Request, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     if size == 0:
         raise HTTPException(400, "the upload is empty")
     return b"".join(chunks)
+
+
+async def _body(request: Request):
+    """The body's parts as they arrive; a wait for the next part gives up once the server is asked
+    to stop (Ctrl-C), so a stalled upload does not hold the shutdown up."""
+    server = getattr(request.app.state, "server", None)
+    while True:
+        try:
+            message = await asyncio.wait_for(request.receive(), STOP_POLL_S)
+        except TimeoutError:
+            if server is not None and server.should_exit:
+                LOG.warning(
+                    "%s %s: upload cut short, the server is stopping",
+                    request.method,
+                    request.url.path,
+                )
+                raise HTTPException(503, "the server is stopping; send the file again") from None
+            continue
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        yield message.get("body", b"")
+        if not message.get("more_body", False):
+            return
 
 
 def safe_name(name: str | None, default: str) -> str:
@@ -119,13 +148,18 @@ def _checked(zf: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]
             continue
         if PurePosixPath(name).suffix.lower() not in library.image_extensions():
             continue
+        kept = parts[-2:] if len(parts) >= 2 else parts
+        if any(len(p.encode()) > MAX_NAME_BYTES for p in kept):
+            raise HTTPException(
+                400, f"zip entry {name[:40]!r}... has a name longer than {MAX_NAME_BYTES} bytes"
+            )
         if name in seen:
             raise HTTPException(400, f"zip entry {name!r} appears twice")
         seen.add(name)
         declared += info.file_size
         if declared > MAX_UNPACKED_BYTES:
             raise HTTPException(400, f"the zip unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
-        images.append((info, parts[-2:] if len(parts) >= 2 else parts))
+        images.append((info, kept))
     if not images or any(len(p) < 2 for _, p in images):
         raise HTTPException(
             400, "the zip should hold class-named folders of pictures (e.g. cat/1.png, dog/1.png)"

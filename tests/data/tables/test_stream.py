@@ -157,7 +157,7 @@ def test_choice_says_which_and_why_in_one_line(tmp_path, monkeypatch):
     path = survey_csv(tmp_path / "survey.csv")
     where, line = choose_table_data_in(path, ram=10**9)
     assert where == "memory" and "\n" not in line
-    assert line.startswith("Holding survey.csv in memory: the 330 rows of survey.csv take about ")
+    assert line.startswith("Holding survey.csv in memory: survey.csv (about 330 rows) takes about ")
     assert line.endswith("(--data-in stream reads from disk instead)")
     where, line = choose_table_data_in(path, ram=50_000)
     assert where == "stream" and "more than 25% of this machine's 50.0 KB of RAM" in line

@@ -21,7 +21,7 @@ from neuroflow.data.pictures.images import (
     prepare_resize,
 )
 from neuroflow.data.pictures.prepare import prepare_for_model
-from neuroflow.errors import DataError
+from neuroflow.errors import DataError, printable
 
 DEFAULT_SIZE = (28, 28)
 # the longest side a folder's pictures are shrunk to by default: big photos train slowly on a CPU
@@ -36,10 +36,18 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
         raise DataError(
             f"{root} is not a folder", "give a folder with one subfolder of pictures per class"
         )
+    check_utf8_name(root)
     subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for sub in subdirs:
+        check_utf8_name(sub)
     layout = (
         f"put the pictures in one subfolder per class, e.g. {root}/cat/1.png and {root}/dog/1.png"
     )
+    if not subdirs and (root / "config.json").is_file():
+        raise DataError(
+            f"{root} is a model folder, not training data",
+            "give a CSV, a folder of class-named picture folders or a built-in name",
+        )
     if not subdirs:
         loose = any(p.suffix.lower() in IMAGE_EXTENSIONS for p in root.iterdir())
         raise DataError(f"{root} has {'pictures but ' if loose else ''}no class subfolders", layout)
@@ -58,6 +66,8 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(sub).parts)
         )
+        for file in files:
+            check_utf8_name(file)
         if not files:
             raise DataError(
                 f"class folder {sub} holds no pictures",
@@ -65,6 +75,18 @@ def class_folders(path: str | os.PathLike) -> dict[str, list[Path]]:
             )
         classes[sub.name] = files
     return classes
+
+
+def check_utf8_name(path: Path) -> None:
+    """Names are saved as UTF-8 (class names in config.json, files in a cache's list): a name
+    that is not UTF-8 is refused before any training, not when the model is saved."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DataError(
+            f"the name {printable(str(path))} is not UTF-8 text",
+            "rename it with letters, digits, - and _",
+        ) from None
 
 
 def default_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:

@@ -115,6 +115,12 @@ def find_idx_files(
     from neuroflow.config import data_dirs
 
     name = idx_name(name)
+    if data_dir and not Path(data_dir).expanduser().is_dir():  # a typo must not go unnoticed
+        raise DataError(
+            f"the data folder {data_dir} does not exist",
+            f"give the folder that holds the {name} files, or leave it out to search the usual "
+            "places",
+        )
     other = next(n for n in IDX_DATASETS if n != name)
     searched, partial = [], []
     for base in data_dirs(data_dir):

@@ -3,6 +3,7 @@ resized as they are, listed from files and folders, resized in batches."""
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Iterable
@@ -14,13 +15,16 @@ from neuroflow.errors import DataError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MAX_PIXELS = 50_000_000  # refused before decoding: a bigger header may be a decompression bomb
+# A prediction shrinks every picture to the model's size (at most 128 a side by default): it decodes
+# at most this many pixels, a large phone photo; a JPEG beyond it is decoded at a reduced scale.
+PREDICT_MAX_PIXELS = 16_000_000
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 READABLE = "give a PNG, JPEG, BMP, GIF, TIFF or WebP picture"
 
 
-def open_image(path: str | os.PathLike):
+def open_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS):
     """Open and decode a picture, upright as a photo viewer shows it; every failure is a DataError
-    naming the file."""
+    naming the file. At most `max_pixels` are decoded (a JPEG is decoded at a smaller scale)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path).expanduser()
@@ -37,11 +41,15 @@ def open_image(path: str | os.PathLike):
                 path
             ) as img:  # reads only the header: the size is checked before any decoding
                 width, height = img.size
-                if width * height > MAX_PIXELS:
+                if width * height > max_pixels and img.format == "JPEG":
+                    scale = math.ceil(math.sqrt(width * height / max_pixels))
+                    img.draft(img.mode, (width // scale, height // scale))
+                    width, height = img.size
+                if width * height > max_pixels:
                     raise DataError(
                         f"image {path} claims {width}x{height} pixels "
                         f"({width * height / 1e6:.0f} megapixels)",
-                        f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
+                        f"shrink it below {max_pixels / 1e6:g} megapixels first",
                     )
                 if width * height == 0:
                     raise DataError(f"image {path} has no pixels ({width}x{height})", READABLE)
@@ -50,7 +58,7 @@ def open_image(path: str | os.PathLike):
     except Image.DecompressionBombError:
         raise DataError(
             f"image {path} is larger than Pillow will decode",
-            f"shrink it below {MAX_PIXELS / 1e6:g} megapixels first",
+            f"shrink it below {max_pixels / 1e6:g} megapixels first",
         ) from None
     except UnidentifiedImageError:
         raise DataError(f"{path} is not a picture neuroflow can read", READABLE) from None

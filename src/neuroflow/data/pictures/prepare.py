@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroflow.data.pictures.images import open_image, prepare_resize
+from neuroflow.data.pictures.images import PREDICT_MAX_PIXELS, open_image, prepare_resize
 from neuroflow.errors import DataError
 
 
@@ -15,7 +15,11 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
     resize only."""
     from PIL import Image
 
-    img = path_or_img if isinstance(path_or_img, Image.Image) else open_image(path_or_img)
+    img = (
+        path_or_img
+        if isinstance(path_or_img, Image.Image)
+        else open_image(path_or_img, PREDICT_MAX_PIXELS)
+    )
     height, width, channels = (int(preprocessing[k]) for k in ("height", "width", "channels"))
     prepare = preprocessing.get("prepare", "resize")
     if raw or prepare == "resize":

@@ -4,6 +4,8 @@ table. Both ways parse every value alike, so a table read in parts holds the sam
 from __future__ import annotations
 
 import contextlib
+import csv
+import itertools
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         header = header_names(path)
     if df.empty:
         raise DataError(f"{path} has a header but no rows", "add rows of data below the header")
+    check_fields(path)
     check_header(path, header)
     df.columns = [str(c) for c in df.columns]
     return df
@@ -79,6 +82,8 @@ def csv_options(path: Path) -> dict:
 
 def csv_chunks(path: Path, rows: int, **options) -> Iterator[pd.DataFrame]:
     """The table `rows` rows at a time, parsed as read_csv parses it, with its errors."""
+    with csv_errors(path):
+        check_fields(path)
     with csv_errors(path), pd.read_csv(path, chunksize=rows, **csv_options(path), **options) as it:
         while True:
             with warnings.catch_warnings():  # a part of mixed kinds is read as text after all
@@ -94,6 +99,29 @@ def header_names(path: Path) -> list[str]:
     """The header read as a plain row (pandas renames a repeated name to "a.1"; this shows it)."""
     row = pd.read_csv(path, header=None, nrows=1, dtype=str, **csv_options(path)).iloc[0]
     return [str(c) for c in row if isinstance(c, str)]
+
+
+def check_fields(path: Path) -> None:
+    """pandas reads rows with one field more than the header as an index plus the columns, every
+    value shifted one column to the right: refuse that instead of reading the wrong columns. It
+    decides from the first row, so the header and the first row are compared."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        sample = fh.read(1 << 16)
+        fh.seek(0)
+        dialect = "excel"
+        if path.suffix.lower() == ".tsv":
+            with contextlib.suppress(csv.Error):
+                dialect = csv.Sniffer().sniff(sample, "\t,;")
+        first = list(itertools.islice(csv.reader(fh, dialect), 2))
+    if len(first) < 2:
+        return
+    header, row = len(first[0]), len(first[1])
+    if row > header:
+        raise DataError(
+            f"{path}: the rows have {row} fields but the header names {header} "
+            "(every value would land in the wrong column)",
+            "give every row as many fields as the header names (look for a trailing comma)",
+        )
 
 
 def check_header(path: Path, header: list[str]) -> None:

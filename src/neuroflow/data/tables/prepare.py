@@ -34,7 +34,7 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
         col = df[c["name"]]
         isna = col.isna().to_numpy()
         if c["kind"] == "numeric":
-            values = pd.to_numeric(col, errors="coerce")
+            values = _numbers(col, "row ")
             bad = values.isna().to_numpy() & ~isna
             if bad.any():
                 raise DataError(
@@ -43,7 +43,7 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
                 )
             _check_finite(values, "row ")
             filled = values.fillna(c["mean"]).to_numpy(dtype=np.float64)
-            parts.append(((filled - c["mean"]) / c["std"])[:, None])
+            parts.append(_within_reach((filled - c["mean"]) / c["std"], c["name"])[:, None])
         else:
             text = col.astype(str).to_numpy()
             onehot = (
@@ -58,9 +58,47 @@ def transform(df: pd.DataFrame, prep: dict) -> np.ndarray:
     return x.astype(np.float32)
 
 
+# Standardised values beyond this overflow float32 inside the network and come out as NaN
+# probabilities; no real row lies 10^18 spreads from the training rows.
+MAX_STANDARD_UNITS = 1e18
+
+
+def _within_reach(z: np.ndarray, name: str) -> np.ndarray:
+    far = ~(np.abs(z) < MAX_STANDARD_UNITS)
+    if far.any():
+        row = int(np.argmax(far)) + 1
+        raise DataError(
+            f"column {name!r} has a value too far from the training values to compute with "
+            f"(row {row})",
+            "check that cell: it is about 10^18 or more spreads away from what the model saw",
+        )
+    return z
+
+
+def _numbers(col: pd.Series, where: str) -> pd.Series:
+    """A column as numbers (blanks and text as NaN), refusing whole numbers too long for a float
+    in one line (pandas raises OverflowError for them)."""
+    try:
+        return pd.to_numeric(col, errors="coerce")
+    except OverflowError:
+        row = next(i for i, v in enumerate(col) if _too_long(v))
+        raise DataError(
+            f"column {col.name!r} has a number too large to read ({where}{row + 1})",
+            "write it with an exponent (such as 1e300) or leave the cell blank",
+        ) from None
+
+
+def _too_long(value) -> bool:
+    try:
+        float(int(str(value).strip()))
+    except (ValueError, OverflowError) as err:
+        return isinstance(err, OverflowError)
+    return False
+
+
 def encode_target(y: pd.Series, prep: dict, class_names: list[str] | None) -> np.ndarray:
     if prep["task"] == "regression":
-        values = pd.to_numeric(y, errors="coerce")
+        values = _numbers(y, "row ")
         bad = values.isna() & y.notna()
         if bad.any():
             raise DataError(
@@ -144,6 +182,8 @@ def _usable_rows(df: pd.DataFrame, target: str | None, name: str) -> pd.DataFram
     if blank:
         raise blank_column(blank[0])
     for c in df.columns:
+        if df[c].dtype == object:
+            _numbers(df[c], f"{name}, row ")
         _check_finite(df[c], f"{name}, row ")
     return df[df[target].notna()].reset_index(drop=True)
 

@@ -50,7 +50,8 @@ def load_table(
 def choose_table_data_in(path: Path, ram: int | None = None) -> tuple[str, str]:
     """('memory' or 'stream', the one line that says why) from the table's size against RAM."""
     rows, nbytes = table_estimate(path)
-    what = f"the {rows:,} rows of {path.name} take about {readable_size(nbytes)} read whole"
+    # rows are estimated from a sample, so the count is said as an estimate
+    what = f"{path.name} (about {rows:,} rows) takes about {readable_size(nbytes)} read whole"
     return memory_or_stream(path.name, what, nbytes, ram)
 
 

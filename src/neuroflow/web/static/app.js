@@ -18,7 +18,9 @@ async function loadModels(selectId) {
   const keep = selectId || select.value;
   select.innerHTML = "";
   for (const m of state.models) {
-    const option = new Option(`${m.name} (${m.kind}${m.classes ? `, ${m.classes.length} classes` : ""})`, m.id);
+    // the id is unique and is what a page training's status calls the model
+    const time = m.training_s == null ? "" : `, trained in ${m.training_s} s`;
+    const option = new Option(`${m.id} (${m.kind}${m.classes ? `, ${m.classes.length} classes` : ""}${time})`, m.id);
     select.add(option);
   }
   if (keep && state.models.some((m) => m.id === keep)) select.value = keep;
