@@ -135,6 +135,46 @@ REFUSALS = {
         "/api/models/iris/predict/row",
         {"json": {"rows": []}},
     ),
+    ("post", "/api/models/{model_id}/explain/image", 400): (
+        "post",
+        "/api/models/digits/explain/image?method=astrology",
+        {"content": png()},
+    ),
+    ("post", "/api/models/{model_id}/explain/image", 404): (
+        "post",
+        "/api/models/nope/explain/image",
+        {"content": png()},
+    ),
+    ("post", "/api/models/{model_id}/explain/image", 413): (
+        "large",
+        "/api/models/digits/explain/image",
+        {},
+    ),
+    ("post", "/api/models/{model_id}/explain/image", 422): (
+        "post",
+        f"/api/models/{LONG}/explain/image",
+        {"content": png()},
+    ),
+    ("post", "/api/models/{model_id}/explain/row", 400): (
+        "post",
+        "/api/models/iris/explain/row?method=gradcam",
+        {"json": {"values": {}}},
+    ),
+    ("post", "/api/models/{model_id}/explain/row", 404): (
+        "post",
+        "/api/models/nope/explain/row",
+        {"json": {"values": {}}},
+    ),
+    ("post", "/api/models/{model_id}/explain/row", 413): (
+        "large",
+        "/api/models/iris/explain/row",
+        {},
+    ),
+    ("post", "/api/models/{model_id}/explain/row", 422): (
+        "post",
+        "/api/models/iris/explain/row",
+        {"json": {"rows": []}},
+    ),
     ("post", "/api/uploads", 400): ("post", "/api/uploads?name=x.csv", {"content": b""}),
     ("post", "/api/uploads", 413): ("large", "/api/uploads", {}),
     ("post", "/api/uploads", 422): ("post", f"/api/uploads?name={LONG * 2}", {"content": b"a,b"}),

@@ -9,7 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from neuroflow.errors import NeuroflowError
-from neuroflow.web.routes import IMAGE_BODY, Row, check_row, write_row
+from neuroflow.web.answers import refusals
+from neuroflow.web.routes import IMAGE_BODY, FileName, ModelId, Row, check_row, write_row
 from neuroflow.web.uploads import read_body, safe_name, upload_folder
 
 router = APIRouter(prefix="/api")
@@ -19,9 +20,21 @@ router = APIRouter(prefix="/api")
     "/models/{model_id}/explain/image",
     summary="Why the model answers so for a picture sent as the request body",
     openapi_extra=IMAGE_BODY,
+    responses=refusals(
+        400,
+        404,
+        413,
+        422,
+        _400="Not a picture, an empty body, an unknown method, or a model that reads table rows "
+        "(the line says).",
+    ),
 )
-async def explain_image(model_id: str, request: Request, method: str = "integrated-gradients",
-                        name: str = "drawing.png") -> JSONResponse:  # fmt: skip
+async def explain_image(
+    model_id: ModelId,
+    request: Request,
+    method: str = "integrated-gradients",
+    name: FileName = "drawing.png",
+) -> JSONResponse:
     """The body is the picture's bytes; `method` is integrated-gradients, saliency, gradcam or
     occlusion. The answer's `heatmap` is the picture's rows of numbers in [0, 1]."""
     entry = request.app.state.models.get(model_id)
@@ -41,9 +54,21 @@ def _explain_picture(workdir, model, data: bytes, name: str, method: str) -> lis
         return _answer(model, [path], method, str(folder) + "/")
 
 
-@router.post("/models/{model_id}/explain/row", summary="Why the model answers so for a table row")
-async def explain_row(model_id: str, row: Row, request: Request,
-                      method: str = "integrated-gradients") -> list[dict]:  # fmt: skip
+@router.post(
+    "/models/{model_id}/explain/row",
+    summary="Why the model answers so for a table row",
+    responses=refusals(
+        400,
+        404,
+        413,
+        422,
+        _400="An input the model lacks, a value it cannot read, an unknown method, a method the "
+        "model cannot use (Grad-CAM needs a convolution), or a model that reads pictures.",
+    ),
+)
+async def explain_row(
+    model_id: ModelId, row: Row, request: Request, method: str = "integrated-gradients"
+) -> list[dict]:
     entry = request.app.state.models.get(model_id)
     if entry.config.get("kind") != "table":
         raise HTTPException(400, f"model {model_id!r} takes pictures; send them to /explain/image")
