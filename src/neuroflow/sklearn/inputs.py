@@ -10,7 +10,7 @@ from sklearn.utils.validation import validate_data
 
 from neuroflow.api import Dataset
 from neuroflow.data.table_fit import feature_names, fit_preprocessing
-from neuroflow.data.tabular import transform
+from neuroflow.data.tabular import infinite_value, transform
 from neuroflow.errors import DataError, NeuroflowError
 
 
@@ -67,6 +67,10 @@ def _check_frame(X: pd.DataFrame) -> None:
             )
         if pd.api.types.is_complex_dtype(dtype):
             raise ValueError("Complex data not supported")
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            inf = np.isinf(X[name].to_numpy(dtype=float))
+            if inf.any():  # neuroflow's words; check_array's for arrays
+                raise as_value_error(infinite_value(name, f"row {int(np.argmax(inf)) + 1}"))
 
 
 def prepared(frame: pd.DataFrame, preprocessing: dict) -> np.ndarray:
