@@ -9,6 +9,7 @@ import os
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from neuroflow.sklearn import NeuroflowClassifier, NeuroflowRegressor
 
 # Small networks and few epochs keep all of scikit-learn's checks to seconds; they still have to
 # learn (check_classifiers_train asks for 83% accuracy, check_regressors_train for R² above 0.5).
-SMALL = dict(epochs=30, lr=0.01, hidden=(16,))
+SMALL = dict(epochs=30, batch_size=32, lr=0.01, hidden=(16,))
 
 
 CHECKED = [
@@ -241,3 +242,22 @@ def test_bad_input_raises_scikit_learns_error_types():
     df, labels = _people()
     with pytest.raises(ValueError, match="column 'height' has an infinite value"):
         est = NeuroflowClassifier(epochs=2).fit(df.assign(height=np.inf), labels)
+
+
+def test_neuroflow_serve_opens_a_saved_estimator(tmp_path):
+    with warnings.catch_warnings():  # starlette asks for httpx2; httpx still works
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from neuroflow.web.app import create_app
+
+    df, y = _people()
+    est = NeuroflowClassifier(epochs=20, random_state=0).fit(df, y)
+    folder = est.save(tmp_path / "people")
+    row = {"height": 181.0, "colour": "blue", "age": ""}
+    with TestClient(create_app([folder], tmp_path / "work", warm=False)) as client:
+        (model,) = client.get("/api/models").json()
+        answer = client.post(f"/api/models/{model['id']}/predict/row", json={"values": row})
+    expected = est.predict(pd.DataFrame([{**row, "age": np.nan}]))[0]
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["prediction"]["class"] == expected

@@ -22,14 +22,24 @@ PATIENCE = 10  # epochs without a lower validation loss, when the recipe names n
 
 
 class NeuroflowEstimator(BaseEstimator):
-    """What the classifier and the regressor share. Pickling is for scikit-learn's own plumbing
-    (clone, joblib workers); to share a model, `save` it: a model folder loads without running code.
+    """What the classifier and the regressor share.
+
+    `recipe` is a built-in recipe's name or a spec dict; `epochs`, `batch_size` and `lr` win over
+    the recipe's own (None keeps the recipe's): the defaults train in about MLPClassifier's time
+    (benchmarks/sklearn_tables.py). `hidden` (layer sizes) replaces the recipe's hidden layers.
+    Training stops after the recipe's patience (else 10) epochs without a lower loss: with
+    `early_stopping` the loss of `validation_fraction` of the rows held out, which then also
+    calibrate the percentages and fit the unknown-input check; without, the training rows' loss.
+    An int `early_stopping` is the patience. `warm_start` continues from the fitted weights.
+
+    Pickling is for scikit-learn's own plumbing (clone, joblib workers); to share a model, `save`
+    it: a model folder loads without running code.
     """
 
     _task = ""
 
     def __init__(
-        self, recipe="table-mlp", *, epochs=None, batch_size=None, lr=None, hidden=None,
+        self, recipe="table-mlp", *, epochs=50, batch_size=200, lr=0.01, hidden=None,
         early_stopping=False, validation_fraction=0.1, random_state=None, warm_start=False,
         verbose=False,
     ):  # fmt: skip
@@ -133,10 +143,10 @@ class NeuroflowEstimator(BaseEstimator):
             sizes = [self.hidden] if isinstance(self.hidden, int) else list(self.hidden)
             spec["layers"] = [{"type": "Dense", "units": h, "activation": "relu"} for h in sizes]
             spec["layers"].append({"type": "Dense", "units": "auto", "activation": "auto"})
-        patience = spec.pop("early_stopping", None)
-        if self.early_stopping:
-            given = self.early_stopping is not True and self.early_stopping
-            spec["early_stopping"] = given or patience or PATIENCE
+        # Training stops after `patience` epochs without a lower loss: on the held-out rows with
+        # early_stopping, else on the training rows (as MLPClassifier stops on its training loss).
+        given = self.early_stopping is not True and self.early_stopping
+        spec["early_stopping"] = given or spec.get("early_stopping") or PATIENCE
         return spec
 
     # predicting ----------------------------------------------------------------------------------
