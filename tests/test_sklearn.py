@@ -261,3 +261,14 @@ def test_neuroflow_serve_opens_a_saved_estimator(tmp_path):
     expected = est.predict(pd.DataFrame([{**row, "age": np.nan}]))[0]
     assert answer.status_code == 200, answer.text
     assert answer.json()["prediction"]["class"] == expected
+
+
+def test_a_spec_dict_and_hidden_sizes_build_the_network():
+    x, y = load_wine(return_X_y=True)
+    spec = {"layers": [{"type": "Dense", "units": 8, "activation": "tanh"}, "Dense(units='auto')"]}
+    est = NeuroflowClassifier(recipe=spec, epochs=2, random_state=0).fit(x, y)
+    assert est.model_.network.count_params() == 13 * 8 + 8 + 8 * 3 + 3
+    est = NeuroflowClassifier(hidden=(5, 4), epochs=2, random_state=0).fit(x, y)
+    assert est.model_.network.count_params() == 13 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3
+    with pytest.raises(ValueError, match="Dense"):
+        NeuroflowClassifier(recipe={"layers": [{"type": "Dense"}]}, epochs=2).fit(x, y)

@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from neuroflow import api as nf
-from neuroflow.errors import NeuroflowError, UsageError
+from neuroflow.errors import DataError, NeuroflowError, SpecError, UsageError
 from neuroflow.sklearn.inputs import as_value_error, checked_frame, prepared, table
 
 PATIENCE = 10  # epochs without a lower validation loss, when the recipe names no patience
@@ -96,7 +96,7 @@ class NeuroflowEstimator(BaseEstimator):
                 # calibration and the unknown-input check are fitted on rows training did not see
                 post_fit=held is not None,
             )  # fmt: skip
-        except UsageError as err:
+        except (DataError, SpecError, UsageError) as err:  # bad settings or data: a ValueError
             raise as_value_error(err) from None
         self.n_iter_ = len(self.model_.history)
         return self
