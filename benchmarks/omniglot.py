@@ -1,0 +1,53 @@
+"""Omniglot's real handwritten characters (Lake et al., 2015; MIT licence), split by alphabet: a
+part that may teach the unknown-input check, and a part kept for measuring it.
+
+The split is fixed: Greek, Korean and Latin (1,893 characters) may be used in training, Balinese
+and Early Aramaic (968) only for measuring, so no measured character's alphabet was ever seen.
+`python -m benchmarks.omniglot [ZIP]` writes the training part, prepared as digits are, to
+src/neuroflow/data/made_up/real_strokes.npz (the non-examples neuroflow ships).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+ZIP = "../shared/data/omniglot/images_background_small1.zip"
+TRAINING = ("Greek", "Korean", "Latin")
+MEASURING = ("Balinese", "Early_Aramaic")
+SHIPPED = ROOT / "src" / "neuroflow" / "data" / "made_up" / "real_strokes.npz"
+
+
+def characters(zip_path: str | Path, alphabets) -> tuple[list, list[str]]:
+    """The characters of `alphabets` as Pillow pictures (black on white, 105 × 105), read straight
+    from the zip, in the order of their names; and the names."""
+    from PIL import Image
+
+    with zipfile.ZipFile(zip_path) as z:
+        names = sorted(
+            n for n in z.namelist() if n.endswith(".png") and n.split("/")[1] in alphabets
+        )
+        return [Image.open(io.BytesIO(z.read(n))).convert("L") for n in names], names
+
+
+def prepared(zip_path: str | Path, alphabets) -> np.ndarray:
+    """The characters prepared as a digit model prepares a picture: uint8 (N, 28, 28)."""
+    from neuroflow.data.pictures.digits import prepare_digit
+
+    return np.stack([prepare_digit(img) for img in characters(zip_path, alphabets)[0]])
+
+
+def main() -> None:
+    zip_path = sys.argv[1] if len(sys.argv) > 1 else ZIP
+    strokes = prepared(zip_path, TRAINING)
+    np.savez_compressed(SHIPPED, strokes=strokes, alphabets=np.array(TRAINING))
+    print(f"{len(strokes)} characters of {', '.join(TRAINING)} → {SHIPPED.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
