@@ -1,8 +1,10 @@
 """Omniglot's real handwritten characters (Lake et al., 2015; MIT licence), split by alphabet: a
 part that may teach the unknown-input check, and a part kept for measuring it.
 
-The split is fixed: Greek, Korean and Latin (1,893 characters) may be used in training, Balinese
-and Early Aramaic (968) only for measuring, so no measured character's alphabet was ever seen.
+The split is fixed: Greek, Korean and Latin (1,800 characters) may be used in training, Balinese
+and Early Aramaic (920) only for measuring, so no measured character's alphabet was ever seen.
+Latin and Greek are the letters written beside digits on forms and plates, what the check most
+needs to know; Korean adds strokes of another kind.
 `python -m benchmarks.omniglot [ZIP]` writes the training part, prepared as digits are, to
 src/neuroflow/data/made_up/real_strokes.npz (the non-examples neuroflow ships).
 """

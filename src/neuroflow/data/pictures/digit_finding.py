@@ -127,7 +127,8 @@ def _context_like(shape, i: int, boxes, sizes, labels: np.ndarray) -> bool:
     if touches and (bh >= FRAME_SPAN * h or bw >= FRAME_SPAN * w):
         return True  # a table, shadow or wall beyond the paper's edge
     if bh >= 0.5 * h and bw >= 0.5 * w and sizes[i] / (bh * bw) > 0.75:
-        return _plate(labels[boxes[i]] == i + 1)  # a plaque, or the paper inside a frame
+        # a plaque, or the paper inside a frame
+        return _plate(labels[boxes[i]] == i + 1, labels[boxes[i]] > 0)
     return bh >= FRAME_SPAN * h and bw >= FRAME_SPAN * w and _frame(labels, i, boxes, sizes)
 
 
@@ -147,18 +148,22 @@ def _closed(part: np.ndarray) -> bool:
     return min(float(side.mean()) for side in sides) >= CLOSED
 
 
-def _plate(part: np.ndarray) -> bool:
+def _plate(part: np.ndarray, ink: np.ndarray) -> bool:
     """A plate with a digit showing through it: filled out to its box (a thick letter's outline
-    is not that square), with holes of some size in it."""
+    is not that square), with a hole drawn in strokes a good part of its height (a thick letter's
+    counters are small round gaps). `ink` is all the ink in the plate's box."""
     from scipy import ndimage
 
     whole = ndimage.binary_fill_holes(part)
     if whole.mean() < PLATE_FILL:
         return False
-    holes, count = ndimage.label(whole & ~part)
-    # the digit is most of the plate's height; a thick letter's counters are small
-    tall = [b[0].stop - b[0].start for b in ndimage.find_objects(holes)]
-    return count > 0 and max(tall) >= 0.4 * part.shape[0]
+    holes, count = ndimage.label(whole & ~ink)
+    for k, box in enumerate(ndimage.find_objects(holes)):
+        tall = box[0].stop - box[0].start
+        long = max(tall, box[1].stop - box[1].start)
+        if tall >= 0.25 * part.shape[0] and _thickness(holes[box] == k + 1) <= 0.25 * long:
+            return True
+    return False
 
 
 def _ruled_lines(mask: np.ndarray) -> np.ndarray:
