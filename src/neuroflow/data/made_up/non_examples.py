@@ -18,7 +18,8 @@ import torch
 def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
     """`count` non-examples (N, C, H, W) in [0, 1], built from the float batch `x` (N, C, H, W)."""
     n, c, h, w = x.shape
-    kinds = torch.randint(0, 5, (count,), generator=generator)
+    # real strokes take two of the six shares: the ones measured on real handwriting
+    kinds = torch.randint(0, 6, (count,), generator=generator)
     src = x[torch.randint(0, n, (count,), generator=generator)]
     out = src.clone(memory_format=torch.contiguous_format)
     tiles = kinds == 0
@@ -48,11 +49,12 @@ def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -
         out[strokes] = drawn.unsqueeze(1).expand(-1, c, -1, -1) * torch.rand(
             len(pick), 1, 1, 1, generator=generator
         ).add_(0.5).clamp_(max=1)
-    real = kinds == 4
+    real = kinds >= 4
     if real.any():
         bank = real_strokes((h, w))
         pick = torch.randint(0, len(bank), (int(real.sum()),), generator=generator)
-        out[real] = bank[pick].float().div_(255.0).unsqueeze(1).expand(-1, c, -1, -1)
+        drawn = _varied(bank[pick].float().div_(255.0), generator)
+        out[real] = drawn.unsqueeze(1).expand(-1, c, -1, -1)
     return (
         out.contiguous(memory_format=torch.channels_last)
         if x.is_contiguous(memory_format=torch.channels_last)
@@ -116,6 +118,17 @@ def real_strokes(size: tuple[int, int]) -> torch.Tensor:
             )
         _REAL[size] = bank
     return _REAL[size]
+
+
+def _varied(strokes: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Characters (N, H, W) mirrored, turned upside down or widened at random: other alphabets'
+    marks than the ones shipped, so the check learns strokes rather than these characters."""
+    k = len(strokes)
+    flips = torch.rand(k, 3, generator=generator) < 0.5
+    strokes = torch.where(flips[:, 0, None, None], strokes.flip(2), strokes)
+    strokes = torch.where(flips[:, 1, None, None], strokes.flip(1), strokes)
+    wide = torch.nn.functional.max_pool2d(strokes[:, None], 3, stride=1, padding=1)[:, 0]
+    return torch.where(flips[:, 2, None, None], wide, strokes)
 
 
 def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -> torch.Tensor:
