@@ -99,9 +99,9 @@ _REAL: dict[tuple[int, int], torch.Tensor] = {}
 
 
 def real_strokes(size: tuple[int, int]) -> torch.Tensor:
-    """Real handwritten characters of no digit class (Omniglot's Greek, Korean and Latin, written
-    by `python -m benchmarks.omniglot`), prepared as digits are, light on dark, uint8, resized to
-    the images' size: what a person's strokes look like when they are not a digit."""
+    """Real handwritten characters of no digit class (Omniglot's Greek, Korean and Latin less those
+    written as a digit is, written by `python -m benchmarks.omniglot`), prepared as digits are,
+    light on dark, uint8, resized to the images' size: a person's strokes that are no digit."""
     if size not in _REAL:
         import numpy as np
 
