@@ -4,32 +4,21 @@ part that may teach the unknown-input check, and a part kept for measuring it.
 The split is fixed: Greek, Korean and Latin (1,800 characters) may be used in training, Balinese
 and Early Aramaic (920) only for measuring, so no measured character's alphabet was ever seen.
 Latin and Greek are the letters written beside digits on forms and plates, what the check most
-needs to know; Korean adds strokes of another kind.
-`python -m benchmarks.omniglot [ZIP]` writes the training part less the nine characters written as
-a digit is (DIGIT_LIKE: 1,620 left), prepared as digits are, to
-src/neuroflow/data/made_up/real_strokes.npz (the non-examples neuroflow ships).
+needs to know; Korean adds strokes of another kind. `python -m benchmarks.unknown_input MODEL`
+measures the check on the measuring part.
 """
 
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
 ZIP = "../shared/data/omniglot/images_background_small1.zip"
 TRAINING = ("Greek", "Korean", "Latin")
 MEASURING = ("Balinese", "Early_Aramaic")
-# Characters written as a digit is (Latin o, i, l, q, s; Greek ο; Korean ㅇ, ㅣ, ㄱ): a digit model
-# trained without real strokes (mnist-cnn --augment invert, 3 epochs, seed 1) accepted 75% or more
-# of their drawings as one digit. Taught as non-examples they taught the model to doubt a plain 1.
-DIGIT_LIKE = ("Greek/character15", "Korean/character21", "Korean/character22",
-              "Korean/character33", "Latin/character09", "Latin/character12", "Latin/character15",
-              "Latin/character17", "Latin/character19")  # fmt: skip
-SHIPPED = ROOT / "src" / "neuroflow" / "data" / "made_up" / "real_strokes.npz"
 
 
 def characters(zip_path: str | Path, alphabets, leave_out=()) -> tuple[list, list[str]]:
@@ -53,14 +42,3 @@ def prepared(zip_path: str | Path, alphabets, leave_out=()) -> np.ndarray:
     from neuroflow.data.pictures.digits import prepare_digit
 
     return np.stack([prepare_digit(p) for p in characters(zip_path, alphabets, leave_out)[0]])
-
-
-def main() -> None:
-    zip_path = sys.argv[1] if len(sys.argv) > 1 else ZIP
-    strokes = prepared(zip_path, TRAINING, DIGIT_LIKE)
-    np.savez_compressed(SHIPPED, strokes=strokes, alphabets=np.array(TRAINING))
-    print(f"{len(strokes)} characters of {', '.join(TRAINING)} → {SHIPPED.relative_to(ROOT)}")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,10 +1,10 @@
-"""benchmarks.omniglot: the split by alphabet is fixed, and the shipped real strokes are its
-training part prepared as digits (the file `python -m benchmarks.omniglot` writes)."""
+"""benchmarks.omniglot: the split by alphabet is fixed, and its characters are prepared as a digit
+model prepares a picture."""
 
 from __future__ import annotations
 
 import numpy as np
-from benchmarks.omniglot import DIGIT_LIKE, MEASURING, SHIPPED, TRAINING, characters
+from benchmarks.omniglot import MEASURING, TRAINING, characters, prepared
 
 
 def test_no_alphabet_is_in_both_parts(omniglot_zip):
@@ -13,12 +13,12 @@ def test_no_alphabet_is_in_both_parts(omniglot_zip):
     assert len(measuring) == 920 and all(n.split("/")[1] in MEASURING for n in names)
 
 
-def test_the_shipped_strokes_are_the_training_part_prepared(omniglot_zip):
+def test_the_training_part_is_prepared_as_digits(omniglot_zip):
     from neuroflow.data.pictures.digits import prepare_digit
 
-    pictures, names = characters(omniglot_zip, TRAINING, DIGIT_LIKE)
-    with np.load(SHIPPED) as archive:
-        strokes, alphabets = archive["strokes"], archive["alphabets"]
-    assert len(strokes) == len(pictures) == 1620 and tuple(alphabets) == TRAINING
-    for i in (0, 777, 1619):
-        assert np.array_equal(strokes[i], prepare_digit(pictures[i]))
+    pictures, names = characters(omniglot_zip, TRAINING)
+    assert len(pictures) == 1800 and all(n.split("/")[1] in TRAINING for n in names)
+    strokes = prepared(omniglot_zip, ("Latin",))
+    assert strokes.shape[1:] == (28, 28) and strokes.dtype == np.uint8
+    latin, _ = characters(omniglot_zip, ("Latin",))
+    assert np.array_equal(strokes[5], prepare_digit(latin[5]))

@@ -2,15 +2,12 @@
 method Hendrycks et al., 2019 call outlier exposure).
 
 Images whose parts are right but whose whole is not an example of any class: tiles shuffled, two
-images laid over each other, noise, scribbles, and real handwritten characters that are no digit
-(Omniglot's, shipped in real_strokes.npz; OMNIGLOT-LICENSE beside it). Training pushes the model's
-output towards uniform on them, so its unknown-input score learns the difference. Vectorised on
-the batch; deterministic for a generator.
+images laid over each other, noise. Training pushes the model's output towards uniform on them, so
+its unknown-input score learns the difference. Vectorised on the batch; deterministic for a
+generator.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import torch
 
@@ -18,8 +15,7 @@ import torch
 def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
     """`count` non-examples (N, C, H, W) in [0, 1], built from the float batch `x` (N, C, H, W)."""
     n, c, h, w = x.shape
-    # real strokes take two of the six shares: the ones measured on real handwriting
-    kinds = torch.randint(0, 6, (count,), generator=generator)
+    kinds = torch.randint(0, 4, (count,), generator=generator)
     src = x[torch.randint(0, n, (count,), generator=generator)]
     out = src.clone(memory_format=torch.contiguous_format)
     tiles = kinds == 0
@@ -49,12 +45,6 @@ def make_non_examples(x: torch.Tensor, count: int, generator: torch.Generator) -
         out[strokes] = drawn.unsqueeze(1).expand(-1, c, -1, -1) * torch.rand(
             len(pick), 1, 1, 1, generator=generator
         ).add_(0.5).clamp_(max=1)
-    real = kinds >= 4
-    if real.any():
-        bank = real_strokes((h, w))
-        pick = torch.randint(0, len(bank), (int(real.sum()),), generator=generator)
-        drawn = _varied(bank[pick].float().div_(255.0), generator)
-        out[real] = drawn.unsqueeze(1).expand(-1, c, -1, -1)
     return (
         out.contiguous(memory_format=torch.channels_last)
         if x.is_contiguous(memory_format=torch.channels_last)
@@ -92,43 +82,6 @@ def scribbles(size: tuple[int, int], n: int = 2048) -> torch.Tensor:
             bank[i] = np.asarray(small)
         _SCRIBBLES[size] = torch.from_numpy(bank)
     return _SCRIBBLES[size]
-
-
-REAL_STROKES = Path(__file__).with_name("real_strokes.npz")
-_REAL: dict[tuple[int, int], torch.Tensor] = {}
-
-
-def real_strokes(size: tuple[int, int]) -> torch.Tensor:
-    """Real handwritten characters of no digit class (Omniglot's Greek, Korean and Latin less those
-    written as a digit is, written by `python -m benchmarks.omniglot`), prepared as digits are,
-    light on dark, uint8, resized to the images' size: a person's strokes that are no digit."""
-    if size not in _REAL:
-        import numpy as np
-
-        with np.load(REAL_STROKES) as archive:
-            bank = torch.from_numpy(archive["strokes"])
-        if tuple(bank.shape[1:]) != size:
-            bank = (
-                torch.nn.functional.interpolate(
-                    bank[:, None].float(), size=size, mode="bilinear", antialias=True
-                )[:, 0]
-                .round_()
-                .clamp_(0, 255)
-                .to(torch.uint8)
-            )
-        _REAL[size] = bank
-    return _REAL[size]
-
-
-def _varied(strokes: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Characters (N, H, W) mirrored, turned upside down or widened at random: other alphabets'
-    marks than the ones shipped, so the check learns strokes rather than these characters."""
-    k = len(strokes)
-    flips = torch.rand(k, 3, generator=generator) < 0.5
-    strokes = torch.where(flips[:, 0, None, None], strokes.flip(2), strokes)
-    strokes = torch.where(flips[:, 1, None, None], strokes.flip(1), strokes)
-    wide = torch.nn.functional.max_pool2d(strokes[:, None], 3, stride=1, padding=1)[:, 0]
-    return torch.where(flips[:, 2, None, None], wide, strokes)
 
 
 def _shuffle_tiles(x: torch.Tensor, generator: torch.Generator, grid: int = 4) -> torch.Tensor:
