@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+# the shared data sets beside the repository (another place with NEUROFLOW_SHARED_DATA)
+SHARED_DATA = Path(os.environ.get("NEUROFLOW_SHARED_DATA", REPO.parent / "shared" / "data"))
+SHARED_MNIST = SHARED_DATA / "mnist"
+SHARED_OMNIGLOT = SHARED_DATA / "omniglot" / "images_background_small1.zip"
 
 
 @dataclass
@@ -60,6 +63,13 @@ def mnist_dir() -> Path:
     if not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():
         pytest.skip(f"the shared MNIST files are not at {SHARED_MNIST}")
     return SHARED_MNIST
+
+
+@pytest.fixture(scope="session")
+def omniglot_zip() -> Path:
+    if not SHARED_OMNIGLOT.is_file():
+        pytest.skip(f"the shared Omniglot characters are not at {SHARED_OMNIGLOT}")
+    return SHARED_OMNIGLOT
 
 
 @pytest.fixture(autouse=True)

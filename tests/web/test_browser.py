@@ -219,3 +219,73 @@ def test_the_why_panel_shows_a_rows_top_columns(browser, serve, iris_model, page
     names = page.locator("#why-columns .bar .name").all_inner_texts()
     assert sorted(names) == ["petal_length", "petal_width", "sepal_length", "sepal_width"]
     page.screenshot(path=tmp_path / "why-row.png", full_page=True)
+def test_all_ten_digits_drawn_stroke_by_stroke_are_read_and_accepted(
+    browser, serve, digit_model, page
+):
+    from tests.strokes import DIGIT_STROKES
+
+    served = serve(digit_model)
+    page.goto(served.url)
+    expect(page.locator("#image-panel")).to_be_visible()
+    for digit, strokes in DIGIT_STROKES.items():
+        page.locator("#clear").click()
+        expect(page.locator("#verdict")).to_have_text("—")
+        draw(page, strokes)  # the page asks after every stroke; the last answer stays
+        expect(page.locator("#verdict")).to_have_text(str(digit), timeout=20_000)
+        expect(page.locator("#ood")).to_contain_text(": known")
+
+
+LATE_FIRST_ANSWER = """() => {
+  // The first picture's answer arrives 3 s late, whatever happened meanwhile; later ones at once.
+  window.late = null; window.shown = [];
+  const fetch0 = window.fetch; let first = true;
+  window.fetch = async (url, options) => {
+    const response = await fetch0(url, { ...options, signal: undefined });
+    if (!String(url).includes("/predict/image") || !first) return response;
+    first = false;
+    window.late = await response.clone().json();
+    await new Promise((done) => setTimeout(done, 3000));
+    return response;
+  };
+  const verdict = document.getElementById("verdict");
+  new MutationObserver(() => window.shown.push(verdict.textContent))
+    .observe(verdict, { childList: true, characterData: true, subtree: true });
+}"""
+
+
+def test_an_answer_to_an_earlier_stroke_never_replaces_the_later_one(
+    browser, serve, digit_model, page
+):
+    from tests.strokes import DIGIT_STROKES
+
+    served = serve(digit_model)
+    page.goto(served.url)
+    expect(page.locator("#image-panel")).to_be_visible()
+    page.evaluate(LATE_FIRST_ANSWER)
+    bar, stem = DIGIT_STROKES[7]
+    draw(page, [bar])  # asked about the bar alone: its answer is held back
+    page.wait_for_function("window.late !== null")
+    assert page.evaluate("window.late.prediction.prediction") != "7"  # the stale answer differs
+    draw(page, [stem])
+    expect(page.locator("#verdict")).to_have_text("7", timeout=20_000)
+    page.wait_for_timeout(3500)  # the bar's answer has arrived by now, and was dropped
+    expect(page.locator("#verdict")).to_have_text("7")
+    assert (
+        page.evaluate("window.shown").count("7") >= 1 and page.evaluate("window.shown")[-1] == "7"
+    )
+
+
+def test_a_late_answer_does_not_come_back_after_the_pad_is_cleared(
+    browser, serve, digit_model, page
+):
+    from tests.strokes import DIGIT_STROKES
+
+    served = serve(digit_model)
+    page.goto(served.url)
+    expect(page.locator("#image-panel")).to_be_visible()
+    page.evaluate(LATE_FIRST_ANSWER)
+    draw(page, DIGIT_STROKES[4])
+    page.wait_for_function("window.late !== null")
+    page.locator("#clear").click()
+    page.wait_for_timeout(3500)  # the 4's answer has arrived by now
+    expect(page.locator("#verdict")).to_have_text("—")

@@ -4,6 +4,8 @@ it is cropped, and a picture with nothing around its digit is prepared exactly a
 from __future__ import annotations
 
 import gzip
+import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -95,3 +97,24 @@ def test_preparation_steps_show_the_digit_found_then_the_input(tmp_path):
         "ink, cropped",
         "4.png\n4 99%",
     ]
+
+
+def test_surroundings_without_a_digit_fall_back_to_the_plain_path_and_say_so():
+    from neuroflow.data.pictures.digit_finding import FELL_BACK
+    from neuroflow.data.pictures.digits import preparation_steps
+
+    lined = _ruled(Image.new("RGB", (600, 400), (255, 255, 255)))  # ruled paper, nothing on it
+    steps = preparation_steps(lined)
+    assert steps[1][0] == FELL_BACK == "fell back: plain path"
+    assert np.array_equal(steps[1][1], steps[0][1])  # the picture as it is goes on
+    assert np.array_equal(prepare_digit(lined), prepare_digit(lined, find=False))
+
+
+@pytest.mark.parametrize("digit", [3, 8, 0])
+def test_the_lessons_hand_drawn_digits_are_prepared_whole(digit, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[3] / "lessons"))
+    lt = importlib.import_module("lesson_tools")
+    picture = Image.open(lt.draw_digit(digit, tmp_path / f"{digit}.png", slant=-3))
+    grey = np.asarray(picture.convert("L"), np.float32)
+    assert find_digit(grey) is None  # a grey digit on white paper: nothing to take away
+    assert np.array_equal(prepare_digit(picture), prepare_digit(picture, find=False))

@@ -16,6 +16,8 @@ import numpy as np
 LINE_SPAN = 0.85  # a ruled line runs across most of the picture; a digit's bar does not
 # a frame runs around most of the picture; an MNIST digit spans at most 20 of its 28 pixels
 FRAME_SPAN = 0.8
+CLOSED = 0.85  # a frame runs along at least this share of each side of its box
+PLATE_FILL = 0.9  # a plaque, holes filled, covers this share of its box at least (slightly skewed)
 NEAR = 0.3  # pieces within this share of the digit's size of its box belong to it
 
 
@@ -29,26 +31,39 @@ class Found:
     context: bool
 
 
+NOTHING_AROUND = "nothing around it"  # the picture is one mark on plain paper
+FOUND = "digit found"
+FELL_BACK = "fell back: plain path"  # context found, but no digit told from it
+
+
 def find_digit(grey: np.ndarray) -> tuple[np.ndarray, Found] | None:
     """A grey picture → the same picture with only the digit on plain paper, cropped around it,
-    and what was found; None when there is no frame, line, border or plaque to take away."""
+    and what was found; None when there is no frame, line, border or plaque to take away, or no
+    digit could be told from them (the plain path then prepares the picture as it is)."""
+    return finding(grey)[1]
+
+
+def finding(grey: np.ndarray) -> tuple[str, tuple[np.ndarray, Found] | None]:
+    """What the finder did (NOTHING_AROUND, FOUND or FELL_BACK), and find_digit's answer."""
     if min(grey.shape) < 16:
-        return None
+        return NOTHING_AROUND, None
     dark_ink = paper_is_light(grey)
     found = _read(grey, dark_ink)
     if found is None or not found.context:
-        return None  # nothing but the digit: the usual preparation sees the same
+        return NOTHING_AROUND, None  # nothing but the digit: the usual preparation sees the same
     if found.digit is None:  # a light digit on a dark plaque on a light wall, or the reverse
         dark_ink = not dark_ink
         found = _read(grey, dark_ink)
         if found is None or found.digit is None:
-            return None
-    return _on_plain_paper(grey, found, dark_ink), found
+            return FELL_BACK, None
+    return FOUND, (_on_plain_paper(grey, found, dark_ink), found)
 
 
 def paper_is_light(grey: np.ndarray) -> bool:
     """Whether the ink is darker than the paper, which is what the picture's border mostly shows:
     the ink differs most from the paper by being darker."""
+    if grey.size == 0:
+        return True  # no paper to read: the usual case
     h, w = grey.shape
     ring = max(1, round(0.04 * min(h, w)))
     border = np.concatenate(
@@ -91,7 +106,9 @@ def _read(grey: np.ndarray, dark_ink: bool) -> Found | None:
         return Found(None, lines, bool(lines.any()))
     boxes = ndimage.find_objects(labels)
     sizes = ndimage.sum(mask, labels, np.arange(1, count + 1))
-    context = lines.any() or any(_context_like(labels.shape, i, boxes, sizes) for i in range(count))
+    context = lines.any() or any(
+        _context_like(labels.shape, i, boxes, sizes, labels) for i in range(count)
+    )
     candidates = [i for i in range(count) if _digit_like(labels, i, boxes, sizes)]
     if not candidates:
         return Found(None, lines, bool(context))
@@ -100,36 +117,70 @@ def _read(grey: np.ndarray, dark_ink: bool) -> Found | None:
     return Found(np.isin(labels, np.asarray(group) + 1), lines, bool(context))
 
 
-def _context_like(shape, i: int, boxes, sizes) -> bool:
+def _context_like(shape, i: int, boxes, sizes, labels: np.ndarray) -> bool:
     """Surroundings, surely not part of a digit: ink along most of the border, a large filled
-    blob, or a large frame with other ink inside."""
+    plate with ink of the other shade in it, or a closed frame with other ink inside."""
     h, w = shape
     rows, cols = boxes[i]
     bh, bw = rows.stop - rows.start, cols.stop - cols.start
     touches = rows.start == 0 or cols.start == 0 or rows.stop == h or cols.stop == w
     if touches and (bh >= FRAME_SPAN * h or bw >= FRAME_SPAN * w):
         return True  # a table, shadow or wall beyond the paper's edge
-    large = bh >= 0.5 * h and bw >= 0.5 * w
-    if large and sizes[i] / (bh * bw) > 0.75:
-        return True  # a plaque, or the paper inside a frame
-    return (
-        bh >= FRAME_SPAN * h
-        and bw >= FRAME_SPAN * w
-        and any(
-            j != i and sizes[j] >= 0.1 * sizes[i] and _inside(boxes[j], boxes[i])
-            for j in range(len(boxes))
-        )
+    if bh >= 0.5 * h and bw >= 0.5 * w and sizes[i] / (bh * bw) > 0.75:
+        # a plaque, or the paper inside a frame
+        return _plate(labels[boxes[i]] == i + 1, labels[boxes[i]] > 0)
+    return bh >= FRAME_SPAN * h and bw >= FRAME_SPAN * w and _frame(labels, i, boxes, sizes)
+
+
+def _frame(labels: np.ndarray, i: int, boxes, sizes) -> bool:
+    """A closed or nearly closed border around other ink of some size."""
+    return _closed(labels[boxes[i]] == i + 1) and any(
+        j != i and sizes[j] >= 0.1 * sizes[i] and _inside(boxes[j], boxes[i])
+        for j in range(len(boxes))
     )
 
 
+def _closed(part: np.ndarray) -> bool:
+    """Whether a part runs along nearly all of its box's outline, as a frame does (a drawn 0 or
+    a letter's loop touches its box in a few places only)."""
+    band = max(2, round(0.06 * min(part.shape)))
+    sides = [part[:band].any(0), part[-band:].any(0), part[:, :band].any(1), part[:, -band:].any(1)]
+    return min(float(side.mean()) for side in sides) >= CLOSED
+
+
+def _plate(part: np.ndarray, ink: np.ndarray) -> bool:
+    """A plate with a digit showing through it: filled out to its box (a thick letter's outline
+    is not that square), with a hole drawn in strokes a good part of its height (a thick letter's
+    counters are small round gaps). `ink` is all the ink in the plate's box."""
+    from scipy import ndimage
+
+    whole = ndimage.binary_fill_holes(part)
+    if whole.mean() < PLATE_FILL:
+        return False
+    holes, count = ndimage.label(whole & ~ink)
+    for k, box in enumerate(ndimage.find_objects(holes)):
+        tall = box[0].stop - box[0].start
+        long = max(tall, box[1].stop - box[1].start)
+        if tall >= 0.25 * part.shape[0] and _thickness(holes[box] == k + 1) <= 0.25 * long:
+            return True
+    return False
+
+
 def _ruled_lines(mask: np.ndarray) -> np.ndarray:
-    """Pixels on horizontal or vertical runs across most of the picture."""
+    """Pixels on horizontal or vertical runs across most of the picture that reach its edge: a
+    rule goes on beyond what the picture shows; a digit's bar, however long, stops short of it."""
     from scipy import ndimage
 
     h, w = mask.shape
     across = ndimage.binary_opening(mask, structure=np.ones((1, round(LINE_SPAN * w)), bool))
     down = ndimage.binary_opening(mask, structure=np.ones((round(LINE_SPAN * h), 1), bool))
-    return across | down
+    lines = np.zeros_like(mask)
+    for runs, axis, side in ((across, 1, w), (down, 0, h)):
+        labels, _ = ndimage.label(runs)
+        for k, box in enumerate(ndimage.find_objects(labels)):
+            if box[axis].start == 0 or box[axis].stop == side:
+                lines |= labels == k + 1
+    return lines
 
 
 def _digit_like(labels: np.ndarray, i: int, boxes, sizes) -> bool:
@@ -146,10 +197,7 @@ def _digit_like(labels: np.ndarray, i: int, boxes, sizes) -> bool:
         return False  # a filled blob: a plaque, a patch of paper, a smudge
     if _thickness(labels[boxes[i]] == i + 1) > 0.25 * max(bh, bw):
         return False  # too thick for a pen stroke: a band of paper between ruled lines
-    return not any(
-        j != i and sizes[j] >= 0.1 * sizes[i] and _inside(boxes[j], boxes[i])
-        for j in range(len(boxes))
-    )  # a frame: other ink of some size lies inside its box
+    return not _frame(labels, i, boxes, sizes)  # a frame: other ink of some size lies inside it
 
 
 def _thickness(part: np.ndarray) -> float:

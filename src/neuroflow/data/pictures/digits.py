@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroflow.data.pictures.digit_finding import find_digit, paper_is_light
+from neuroflow.data.pictures.digit_finding import find_digit, finding, paper_is_light
 from neuroflow.data.pictures.images import to_array
 
 MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres its mass in 28×28
@@ -14,22 +14,23 @@ MNIST_BOX, MNIST_SIZE = 20, 28  # MNIST fits each digit in 20×20, then centres 
 STROKE_PX = 2.8
 
 
-def prepare_digit(img) -> np.ndarray:
+def prepare_digit(img, find: bool = True) -> np.ndarray:
     """A picture of one digit → uint8 (28, 28), made like MNIST: light ink on black, fitted in
-    20×20, centred by mass."""
-    strokes = digit_strokes(img)
+    20×20, centred by mass. find=False skips the digit finder: the plain crop-and-centre path."""
+    strokes = digit_strokes(img, find)
     if strokes is None:  # nothing stands out from the paper: an empty picture stays empty
         return np.zeros((MNIST_SIZE, MNIST_SIZE), np.uint8)
     return _centred(_thicken(*strokes))
 
 
-def digit_strokes(img) -> tuple[np.ndarray, np.ndarray] | None:
+def digit_strokes(img, find: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
     """The digit's ink, light on dark and cropped to its box (0..255), and its mask; None when
-    nothing stands out from the paper."""
+    nothing stands out from the paper. find=False skips the digit finder."""
     from scipy import ndimage
 
     grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
-    found = find_digit(grey)  # a frame, ruled lines or a plaque around the digit taken away
+    # a frame, ruled lines or a plaque around the digit taken away
+    found = find_digit(grey) if find else None
     grey = _ink_light_on_dark(grey if found is None else found[0])
     h, w = grey.shape
     # The paper under the ink: a grey opening wider than any stroke removes the strokes and follows
@@ -97,8 +98,10 @@ def _shrink(grey: np.ndarray, longest: int) -> np.ndarray:
     factor = -(-max(grey.shape) // longest)
     if factor <= 1:
         return grey
-    h, w = grey.shape[0] // factor * factor, grey.shape[1] // factor * factor
-    return grey[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    # a side shorter than the factor (a 3000 × 1 strip) is averaged whole rather than emptied
+    fy, fx = min(factor, grey.shape[0]), min(factor, grey.shape[1])
+    h, w = grey.shape[0] // fy * fy, grey.shape[1] // fx * fx
+    return grey[:h, :w].reshape(h // fy, fy, w // fx, fx).mean(axis=(1, 3))
 
 
 def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -126,14 +129,15 @@ def _thicken(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def preparation_steps(img) -> list[tuple[str, np.ndarray]]:
     """Each step of prepare_digit as a uint8 picture, for `predict --show`: the picture in grey,
-    the digit found in it (with nothing around it to take away, the picture itself), its ink light
-    on dark cropped to its box, and the 28×28 input."""
+    the digit found in it (the picture itself when there was nothing around it to take away, or
+    when no digit could be told from it: the finder fell back to the plain path, and says so), its
+    ink light on dark cropped to its box, and the 28×28 input."""
     grey = _shrink(to_array(img, 1).astype(np.float32), 1024)
-    found = find_digit(grey)
+    what, found = finding(grey)
     strokes = digit_strokes(img)
     steps = [
         ("picture", grey),
-        ("digit found" if found else "nothing around it", grey if found is None else found[0]),
+        (what, grey if found is None else found[0]),
         ("ink, cropped", np.zeros((1, 1)) if strokes is None else strokes[0]),
         ("input", prepare_digit(img)),
     ]

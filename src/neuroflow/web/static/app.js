@@ -87,6 +87,7 @@ function buildRowForm(inputs) {
 }
 
 function clearAnswer() {
+  forgetAsked();  // an answer to a drawing no longer there must not come back
   $("verdict").textContent = "—"; $("verdict").className = "verdict";
   $("ood").textContent = ""; $("bars").innerHTML = ""; $("seen-box").hidden = true; showError(null);
   if (typeof whyReset === "function") whyReset();
@@ -134,12 +135,21 @@ function drawGrey(canvas, rows) {
 
 async function predictPicture(blob, name) {
   showError(null);
-  const asked = (state.asked = (state.asked || 0) + 1);  // answers to older strokes arriving late are dropped
+  // Only the answer to the latest question is shown: the previous request is aborted, and an
+  // answer that still arrives late (the server had sent it) is dropped by the counter.
+  forgetAsked();
+  const asked = state.asked, controller = (state.pending = new AbortController());
   try {
     const url = `/api/models/${encodeURIComponent(state.model.id)}/predict/image?name=${encodeURIComponent(name)}`;
-    const answer = await api(url, { method: "POST", body: blob, headers: { "Content-Type": "application/octet-stream" } });
+    const answer = await api(url, { method: "POST", body: blob, headers: { "Content-Type": "application/octet-stream" }, signal: controller.signal });
     if (asked === state.asked) { showAnswer(answer); whyExplain({ blob, name }, answer.seen); }
-  } catch (err) { if (asked === state.asked) showError(err); }
+  } catch (err) { if (asked === state.asked && err.name !== "AbortError") showError(err); }
+}
+
+function forgetAsked() {
+  state.asked = (state.asked || 0) + 1;
+  if (state.pending) state.pending.abort();
+  state.pending = null;
 }
 
 function redraw() {
