@@ -219,6 +219,8 @@ def test_the_why_panel_shows_a_rows_top_columns(browser, serve, iris_model, page
     names = page.locator("#why-columns .bar .name").all_inner_texts()
     assert sorted(names) == ["petal_length", "petal_width", "sepal_length", "sepal_width"]
     page.screenshot(path=tmp_path / "why-row.png", full_page=True)
+
+
 def test_all_ten_digits_drawn_stroke_by_stroke_are_read_and_accepted(
     browser, serve, digit_model, page
 ):
