@@ -98,6 +98,8 @@ def _correlation(model, x, method, trained, network, absolute, keep) -> float:
     _, randomised, _ = attribute(model, x, own_answers(model, network, x), method, network=network)
     if absolute:
         trained, randomised = np.abs(trained), np.abs(randomised)
+    # summed over channels as the authors' code does; its clip at the 99th percentile before
+    # ranking is left out: it only ties the brightest 1% of the pixels
     trained, randomised = trained.sum(axis=-1), randomised.sum(axis=-1)
     keep = np.ones_like(trained, dtype=bool) if keep is None else keep
     pairs = zip(trained, randomised, keep, strict=True)
