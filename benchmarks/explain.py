@@ -58,7 +58,9 @@ def measure(model, x) -> list[dict]:
         if method in ("integrated-gradients", "gradcam"):
             rows[-1]["cascade_size"] = cascading_correlations(model, few, method)
             if method != "gradcam":  # Grad-CAM's map is non-negative: by sign is by size
-                rows[-1]["cascade_sign"] = cascading_correlations(model, few, method, False)
+                rows[-1]["cascade_sign"] = cascading_correlations(
+                    model, few, method, absolute=False
+                )
     return rows
 
 
@@ -131,9 +133,12 @@ def lines(rows: list[dict], where: dict) -> list[str]:
         "pass by sign only: by size they are exactly 0 on every black pixel whatever the weights "
         "(they multiply by input − black baseline), so ~80% of the pixels tie in both maps, and "
         "even over the non-black pixels their size follows the stroke's brightness. Grad-CAM "
-        "fails by size (its map is non-negative, so by sign is the same ranking): the "
-        "re-initialised network's map still lights up the strokes. Saliency is a gradient's "
-        "size, so its two ρ are the same.",
+        "fails (its map is non-negative, so by sign is the same ranking): the re-initialised "
+        "network's map still lights up the strokes against the black, though over the non-black "
+        "pixels alone it orders them unlike the trained one's. The non-black column is a "
+        "diagnostic, not the paper's protocol. Grad-CAM's map is upsampled bilinearly to the "
+        "picture before deletion ranks its pixels, as the Grad-CAM paper upsamples it. Saliency "
+        "is a gradient's size, so its two ρ are the same.",
         "",
     ]
     return out
