@@ -1,13 +1,13 @@
-"""The published sanity checks on a small MNIST CNN: model randomisation (Adebayo et al., 2018),
-deletion of the most-attributed pixels on 200 test digits, and integrated gradients' completeness.
+"""The published sanity checks on a small MNIST CNN: model randomisation (Adebayo et al., 2018, as
+their published code runs it), deletion of the most-attributed pixels on 200 test digits, and
+integrated gradients' completeness.
 
-Model randomisation, ranked by size as the paper ranks it, does not pass the 0.3 bar here, and the
-two tests that ask for it are expected failures (strict: they fail the suite once they pass, so the
-marker goes): integrated gradients multiply by (input − black baseline), so their size is zero on
-every black pixel whatever the weights, and the trained and re-initialised networks agree on the
-~80% of an MNIST picture that is black; the last convolution's rectified maps follow the strokes
-for any weights, so Grad-CAM's map does too. Ranked with their signs, integrated gradients do
-change with the weights. benchmarks/explain.py reports the figures.
+Model randomisation passes the 0.3 bar here for integrated gradients ranked by sign. Ranked by size,
+neither integrated gradients nor Grad-CAM pass on MNIST, and the tests below pin down why, whatever
+the weights: integrated gradients are exactly 0 on the black ~80% of a digit (they multiply by
+input − black baseline), so both maps tie there; a re-initialised network's Grad-CAM still lights
+up the strokes, though within the digit it orders the pixels differently. benchmarks/explain.py
+reports the figures.
 """
 
 import dataclasses
@@ -17,11 +17,14 @@ import pytest
 
 import neuroflow as nf
 from neuroflow.explain import explain_arrays
+from neuroflow.explain.attributions import attribute
 from neuroflow.explain.sanity import (
     completeness_gaps,
     deletion_wins,
+    own_answers,
     randomisation_correlation,
     randomised_network,
+    weighted_layers,
 )
 
 pytestmark = pytest.mark.slow
@@ -48,19 +51,48 @@ def test_the_randomised_network_is_the_same_architecture_with_other_weights(digi
     assert not any(np.allclose(v, trained[k]) for k, v in fresh.state_dict().items() if v.ndim > 1)
 
 
-SIZE_FOLLOWS_THE_STROKES = "|attributions| follow the digit's strokes whatever the weights"
-
-
-@pytest.mark.xfail(strict=True, reason=SIZE_FOLLOWS_THE_STROKES)
-@pytest.mark.parametrize("method", ["integrated-gradients", "gradcam"])
-def test_attribution_sizes_change_when_the_weights_are_randomised(digits, method):
-    model, x = digits
-    assert randomisation_correlation(model, x[:20], method) <= 0.3
+def test_the_cascade_re_initialises_from_the_output_down(digits):
+    model, _ = digits
+    trained = model.network.state_dict()
+    top = randomised_network(model, layers=1).state_dict()
+    changed = {k.split(".")[1] for k, v in top.items() if not np.array_equal(v, trained[k])}
+    assert changed == {str(weighted_layers(model.network)[-1])}
 
 
 def test_integrated_gradients_change_sign_pattern_with_the_weights(digits):
     model, x = digits
     assert randomisation_correlation(model, x[:20], "integrated-gradients", absolute=False) <= 0.3
+
+
+def test_integrated_gradients_are_zero_on_black_pixels_whatever_the_weights(digits):
+    """Why ranking by size cannot pass on MNIST: ~80% of the pixels tie at 0 in both maps."""
+    model, x = digits
+    targets = model.probabilities(x[:10]).argmax(1)
+    for network in (model.network, randomised_network(model)):
+        seen, a, _ = attribute(model, x[:10], targets, "integrated-gradients", network=network)
+        black = seen == 0
+        assert black.mean() > 0.7
+        assert np.all(a[black] == 0) and np.all(a[~black] != 0)
+
+
+def test_gradcam_of_a_re_initialised_network_still_lights_up_the_strokes(digits):
+    """Why Grad-CAM's ranks by size stay correlated after randomisation: a random convolution's
+    rectified maps follow the strokes too, so the fresh network's map is brighter on the digit
+    (by 1.4 to 4 times on these 20 digits)."""
+    model, x = digits
+    random = randomised_network(model)
+    seen, cam, _ = attribute(model, x[:20], own_answers(model, random, x[:20]), "gradcam",
+                             network=random)  # fmt: skip
+    stroke = seen[..., 0] > 0
+    brighter = [c[s].mean() > 1.25 * c[~s].mean() for c, s in zip(cam[..., 0], stroke, strict=True)]
+    assert np.mean(brighter) >= 0.9
+
+
+def test_within_the_digit_gradcam_ranks_change_with_the_weights(digits):
+    """Over the non-black pixels only (a diagnostic, not the paper's protocol), the re-initialised
+    network's Grad-CAM orders the stroke's pixels unlike the trained one's."""
+    model, x = digits
+    assert randomisation_correlation(model, x[:20], "gradcam", changed_pixels_only=True) <= 0.3
 
 
 def test_blanking_the_most_attributed_pixels_hurts_more_than_random_ones(digits):
