@@ -18,6 +18,7 @@ from neuroflow.data.pictures.images import (
     IMAGE_EXTENSIONS,
     is_grey,
     open_image,
+    prepare_crop,
     prepare_resize,
 )
 from neuroflow.data.pictures.prepare import prepare_for_model
@@ -90,13 +91,20 @@ def load_image_folder(
     fractions: tuple[float, float] = (0.2, 0.2),
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
+    crop: dict | None = None,
 ) -> Dataset:
     """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified
-    train/validation/test."""
+    train/validation/test.
+
+    `crop` ({"size": 224, "resize": 256, ...}: a pretrained network's preparation) resizes each
+    picture's shorter side and cuts out its centre, in colour, and is recorded in the preprocessing.
+    """
     root = Path(path).expanduser()
     classes = class_folders(root)
     files = [f for names in classes.values() for f in names]
     y = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
+    if crop is not None:
+        image_size, grayscale = (crop["size"], crop["size"]), False
     height, width = image_size or default_size([_header_size(f) for f in files])
     x = np.empty((len(files), height, width, 3), np.uint8)
     all_grey = True
@@ -104,9 +112,13 @@ def load_image_folder(
         img = open_image(file)
         if grayscale is None and all_grey:
             all_grey = is_grey(img)
-        x[i] = prepare_resize(img, height, width, 3)
+        if crop is not None:
+            x[i] = prepare_crop(img, height, width, crop["resize"])
+        else:
+            x[i] = prepare_resize(img, height, width, 3)
     if grayscale if grayscale is not None else all_grey:
         x = _luma(x)
+    extra = {} if crop is None else {"prepare": "crop"} | {k: crop[k] for k in crop if k != "size"}
     return _split_images(
         x,
         y,
@@ -121,6 +133,7 @@ def load_image_folder(
             "channels": int(x.shape[3]),
             "scale": 1 / 255,
             "prepare": "resize",
+            **extra,
         },
         source={"name": root.name, "path": str(root.resolve())},
     )

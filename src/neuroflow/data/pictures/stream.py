@@ -31,14 +31,23 @@ def load_folder(
     data_in: str | None = None,
     strict: bool = False,
     note: Callable[[str], None] | None = None,
+    crop: dict | None = None,
 ):
     """An image folder held in memory or streamed from its decoded cache, as `data_in` or RAM
-    decides."""
+    decides; a pretrained network's `crop` preparation is held in memory."""
     from neuroflow.data.pictures.folders import class_folders, load_image_folder
 
     note = note or (lambda text: None)
     check_data_in(data_in)
     root = Path(path).expanduser()
+    if crop is not None:
+        if data_in == "stream":
+            raise DataError(
+                "a pretrained network's pictures are held in memory; they cannot be streamed yet",
+                "leave out --data-in stream",
+            )
+        options = dict(seed=seed, fractions=fractions, crop=crop)
+        return load_image_folder(root, **options)
     data_in_auto = data_in is None
     if data_in_auto:
         classes = class_folders(root)
