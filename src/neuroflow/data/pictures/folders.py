@@ -92,9 +92,10 @@ def load_image_folder(
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
     crop: dict | None = None,
+    note=None,
 ) -> Dataset:
     """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified
-    train/validation/test.
+    train/validation/test (smaller shares held out of a small folder; `note` gets the line).
 
     `crop` ({"size": 224, "resize": 256, ...}: a pretrained network's preparation) resizes each
     picture's shorter side and cuts out its centre, in colour, and is recorded in the preprocessing.
@@ -103,6 +104,27 @@ def load_image_folder(
     classes = class_folders(root)
     files = [f for names in classes.values() for f in names]
     y = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
+    x, preprocessing = decode_pictures(files, image_size, grayscale, crop)
+    fractions, line = small_folder_shares(y, fractions, root.name)
+    if line and note is not None:
+        note(line)
+    return _split_images(
+        x,
+        y,
+        fractions,
+        seed,
+        name=root.name,
+        class_names=list(classes),
+        preprocessing=preprocessing,
+        source={"name": root.name, "path": str(root.resolve())},
+    )
+
+
+def decode_pictures(
+    files: list[Path], image_size, grayscale: bool | None, crop: dict | None
+) -> tuple[np.ndarray, dict]:
+    """Pictures → uint8 (N, H, W, C) at one size and colour mode, and the preprocessing that says
+    how a new picture is made the same way."""
     if crop is not None:
         image_size, grayscale = (crop["size"], crop["size"]), False
     height, width = image_size or default_size([_header_size(f) for f in files])
@@ -119,24 +141,33 @@ def load_image_folder(
     if grayscale if grayscale is not None else all_grey:
         x = _luma(x)
     extra = {} if crop is None else {"prepare": "crop"} | {k: crop[k] for k in crop if k != "size"}
-    return _split_images(
-        x,
-        y,
-        fractions,
-        seed,
-        name=root.name,
-        class_names=list(classes),
-        preprocessing={
-            "type": "image",
-            "height": height,
-            "width": width,
-            "channels": int(x.shape[3]),
-            "scale": 1 / 255,
-            "prepare": "resize",
-            **extra,
-        },
-        source={"name": root.name, "path": str(root.resolve())},
+    channels = int(x.shape[3])
+    preprocessing = {"type": "image", "height": height, "width": width, "channels": channels,
+                     "scale": 1 / 255, "prepare": "resize", **extra}  # fmt: skip
+    return x, preprocessing
+
+
+# A class with fewer pictures than this is a small folder: validation and test take SMALL_SHARE
+# each (at least one picture of every class) instead of the usual fifth, so training keeps more.
+SMALL_CLASS, SMALL_SHARE = 25, 0.1
+
+
+def small_folder_shares(
+    y: np.ndarray, fractions: tuple[float, float], name: str
+) -> tuple[tuple[float, float], str | None]:
+    """(validation and test shares, the line that says they shrank, or None)."""
+    counts = np.bincount(y)
+    fewest, n, classes = int(counts.min()), len(y), len(counts)
+    if fewest >= SMALL_CLASS or min(fractions) <= SMALL_SHARE:
+        return fractions, None
+    held = max(round(n * SMALL_SHARE), classes)  # the floor: every class in each split
+    shares = (held / n, held / n)
+    line = (
+        f"{name} is small (its smallest class has {fewest} pictures): validation and test take "
+        f"{held} pictures each (at least one of every class) instead of a fifth, so training keeps "
+        f"{n - 2 * held} of {n}"
     )
+    return shares, line
 
 
 def load_labelled_images(

@@ -36,18 +36,24 @@ def load_folder(
     """An image folder held in memory or streamed from its decoded cache, as `data_in` or RAM
     decides; a pretrained network's `crop` preparation is held in memory."""
     from neuroflow.data.pictures.folders import class_folders, load_image_folder
+    from neuroflow.data.pictures.presplit import load_presplit, presplit
 
     note = note or (lambda text: None)
     check_data_in(data_in)
     root = Path(path).expanduser()
+    splits = presplit(root)
+    if splits is not None:  # held in memory: the decoded cache knows one folder of classes
+        return load_presplit(
+            root, splits, seed=seed, fractions=fractions, image_size=image_size,
+            grayscale=grayscale, crop=crop, note=note,
+        )  # fmt: skip
     if crop is not None:
         if data_in == "stream":
             raise DataError(
                 "a pretrained network's pictures are held in memory; they cannot be streamed yet",
                 "leave out --data-in stream",
             )
-        options = dict(seed=seed, fractions=fractions, crop=crop)
-        return load_image_folder(root, **options)
+        return load_image_folder(root, seed=seed, fractions=fractions, crop=crop, note=note)
     data_in_auto = data_in is None
     if data_in_auto:
         classes = class_folders(root)
@@ -58,7 +64,7 @@ def load_folder(
     options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
     if data_in == "memory":
         try:
-            return load_image_folder(root, **options)
+            return load_image_folder(root, **options, note=note)
         except DataError as err:
             if strict:
                 raise
@@ -102,7 +108,7 @@ def load_streamed_folder(
 def _streamed(root: Path, classes, strict: bool, note, options: dict):
     """(the streamed Dataset, the names of the pictures skipped)."""
     from neuroflow.data.pictures.cache import decoded_folder, skipped_line
-    from neuroflow.data.pictures.folders import _split_images, class_folders
+    from neuroflow.data.pictures.folders import _split_images, class_folders, small_folder_shares
 
     seed, fractions = options["seed"], options["fractions"]
     image_size, grayscale = options["image_size"], options["grayscale"]
@@ -114,6 +120,9 @@ def _streamed(root: Path, classes, strict: bool, note, options: dict):
     if decoded.skipped:
         note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
     rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
+    fractions, line = small_folder_shares(decoded.labels, fractions, root.name)
+    if line:
+        note(line)
     dataset = _split_images(
         rows,
         decoded.labels,
