@@ -63,8 +63,9 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     """
     from neuroflow.models.store import load_model
 
-    given = {**settings, "data": data if isinstance(data, str | Path) else None}
-    given["from_model"] = parent if isinstance(parent, str | Path) else None
+    # recorded as text: the record is JSON in every checkpoint
+    given = {**settings, "data": str(data) if isinstance(data, str | Path) else None}
+    given["from_model"] = str(parent) if isinstance(parent, str | Path) else None
     parent = None if isinstance(parent, str | Path) else parent
     if given.get("base") is None and _names_network(given["from_model"]):
         given["base"], given["from_model"] = str(given["from_model"]), None
@@ -136,7 +137,7 @@ def _check_base(given: dict, parent) -> None:
             "a run starts from a pretrained network or from a model folder, not both",
             "give one --from",
         )
-    for key, flag in (("model", "--model"), ("freeze", "--freeze"), ("image_size", "--image-size")):
+    for key, flag in (("model", "--model"), ("freeze", "--freeze"), ("grayscale", "--grayscale")):
         if given[key]:
             raise UsageError(
                 f"{flag} does not go with --from {given['base']}: the network sets it",
@@ -147,13 +148,16 @@ def _check_base(given: dict, parent) -> None:
         raise UsageError(f"--fine-tune-epochs must be 0 or more, not {ft!r}", "give e.g. 3")
 
 
-def base_preparation(name: str) -> dict:
-    """How pictures are prepared for a pretrained network: its crop, resize, mean and spread."""
+def base_preparation(name: str, size: tuple[int, int] | None = None) -> dict:
+    """How pictures are prepared for a pretrained network: its crop (or `size`, smaller and
+    faster, as --image-size asks), the shorter side resized in proportion, mean and spread."""
     from neuroflow.models.pretrained import published
 
     net = published(name)
-    return {"size": net.size, "resize": net.resize, "mean": list(net.mean), "std": list(net.std),
-            "network": net.name}  # fmt: skip
+    height, width = size or (net.size, net.size)
+    resize = round(min(height, width) * net.resize / net.size)
+    return {"size": [height, width], "resize": resize, "mean": list(net.mean),
+            "std": list(net.std), "network": net.name}  # fmt: skip
 
 
 def _load(given: dict, parent, reading: dict):
@@ -170,7 +174,7 @@ def _load(given: dict, parent, reading: dict):
         size = (prep["height"], prep["width"])
         grayscale = prep["channels"] == 1 if grayscale is None else grayscale
     if given.get("base") is not None:
-        reading = {**reading, "crop": base_preparation(given["base"])}
+        reading = {**reading, "crop": base_preparation(given["base"], given["image_size"])}
     return load_dataset(
         str(given["data"]),
         target=given["target"],

@@ -92,10 +92,9 @@ def load_image_folder(
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
     crop: dict | None = None,
-    note=None,
 ) -> Dataset:
     """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified
-    train/validation/test (smaller shares held out of a small folder; `note` gets the line).
+    train/validation/test.
 
     `crop` ({"size": 224, "resize": 256, ...}: a pretrained network's preparation) resizes each
     picture's shorter side and cuts out its centre, in colour, and is recorded in the preprocessing.
@@ -105,9 +104,6 @@ def load_image_folder(
     files = [f for names in classes.values() for f in names]
     y = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
     x, preprocessing = decode_pictures(files, image_size, grayscale, crop)
-    fractions, line = small_folder_shares(y, fractions, root.name)
-    if line and note is not None:
-        note(line)
     return _split_images(
         x,
         y,
@@ -126,7 +122,7 @@ def decode_pictures(
     """Pictures → uint8 (N, H, W, C) at one size and colour mode, and the preprocessing that says
     how a new picture is made the same way."""
     if crop is not None:
-        image_size, grayscale = (crop["size"], crop["size"]), False
+        image_size, grayscale = tuple(crop["size"]), False
     height, width = image_size or default_size([_header_size(f) for f in files])
     x = np.empty((len(files), height, width, 3), np.uint8)
     all_grey = True
@@ -147,17 +143,17 @@ def decode_pictures(
     return x, preprocessing
 
 
-# A class with fewer pictures than this is a small folder: validation and test take SMALL_SHARE
+# A class with fewer pictures than this makes a small folder: validation and test take SMALL_SHARE
 # each (at least one picture of every class) instead of the usual fifth, so training keeps more.
-SMALL_CLASS, SMALL_SHARE = 25, 0.1
+SMALL_CLASS, SMALL_SHARE = 20, 0.1
 
 
 def small_folder_shares(
-    y: np.ndarray, fractions: tuple[float, float], name: str
+    counts: list[int], fractions: tuple[float, float], name: str
 ) -> tuple[tuple[float, float], str | None]:
-    """(validation and test shares, the line that says they shrank, or None)."""
-    counts = np.bincount(y)
-    fewest, n, classes = int(counts.min()), len(y), len(counts)
+    """(validation and test shares for classes of `counts` pictures, the line that says they
+    shrank, or None)."""
+    fewest, n, classes = int(min(counts)), int(sum(counts)), len(counts)
     if fewest >= SMALL_CLASS or min(fractions) <= SMALL_SHARE:
         return fractions, None
     held = max(round(n * SMALL_SHARE), classes)  # the floor: every class in each split

@@ -67,7 +67,8 @@ def load_presplit(
         how = "as given"
     else:
         test = np.flatnonzero(part == ("test" if "test" in splits else "val"))
-        share, _ = small_folder_shares(y[train], fractions, splits["train"].name)
+        counts = np.bincount(y[train], minlength=len(names)).tolist()
+        share, _ = small_folder_shares(counts, fractions, splits["train"].name)
         size = max(round(len(train) * share[0]), len(names))
         keep, held = stratified_holdout(y[train], size, seed + 1)
         train, val = train[keep], train[held]

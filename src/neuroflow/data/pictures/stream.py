@@ -53,25 +53,35 @@ def load_folder(
                 "a pretrained network's pictures are held in memory; they cannot be streamed yet",
                 "leave out --data-in stream",
             )
-        return load_image_folder(root, seed=seed, fractions=fractions, crop=crop, note=note)
+        fractions = _shares(class_folders(root), fractions, root.name, note)
+        return load_image_folder(root, seed=seed, fractions=fractions, crop=crop)
     data_in_auto = data_in is None
+    classes = class_folders(root)
     if data_in_auto:
-        classes = class_folders(root)
         data_in, reason = choose_data_in(root, classes, image_size, grayscale)
         note(reason)
     elif data_in == "stream":
         note(f"Streaming {root.name} from disk (--data-in stream)")
+    fractions = _shares(classes, fractions, root.name, note)
     options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
     if data_in == "memory":
         try:
-            return load_image_folder(root, **options, note=note)
+            return load_image_folder(root, **options)
         except DataError as err:
             if strict:
                 raise
             return _in_memory_skipping(root, err, note, options)
-    return load_streamed_folder(
-        root, classes=classes if data_in_auto else None, strict=strict, note=note, **options
-    )
+    return load_streamed_folder(root, classes=classes, strict=strict, note=note, **options)
+
+
+def _shares(classes: dict, fractions: tuple[float, float], name: str, note) -> tuple:
+    """The validation and test shares for this folder: smaller for a small one (and a line)."""
+    from neuroflow.data.pictures.folders import small_folder_shares
+
+    fractions, line = small_folder_shares([len(v) for v in classes.values()], fractions, name)
+    if line:
+        note(line)
+    return fractions
 
 
 def _in_memory_skipping(root: Path, err: DataError, note, options: dict):
@@ -108,7 +118,7 @@ def load_streamed_folder(
 def _streamed(root: Path, classes, strict: bool, note, options: dict):
     """(the streamed Dataset, the names of the pictures skipped)."""
     from neuroflow.data.pictures.cache import decoded_folder, skipped_line
-    from neuroflow.data.pictures.folders import _split_images, class_folders, small_folder_shares
+    from neuroflow.data.pictures.folders import _split_images, class_folders
 
     seed, fractions = options["seed"], options["fractions"]
     image_size, grayscale = options["image_size"], options["grayscale"]
@@ -120,9 +130,6 @@ def _streamed(root: Path, classes, strict: bool, note, options: dict):
     if decoded.skipped:
         note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
     rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
-    fractions, line = small_folder_shares(decoded.labels, fractions, root.name)
-    if line:
-        note(line)
     dataset = _split_images(
         rows,
         decoded.labels,
