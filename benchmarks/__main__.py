@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import fast_designs, outlier_exposure, whole_process
+from benchmarks import fast_designs, outlier_exposure, transfer, whole_process
 from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
 from benchmarks.end_to_end import startup_section
@@ -100,6 +100,7 @@ def main() -> None:
         whole_process.recipe_phases(say, args.data_dir, "mnist-fast", fast_epochs)
         fast_designs.section(say, args.data_dir)
         outlier_exposure.section(say, args.data_dir, epochs=3)
+        transfer.section(say)  # from scratch against a pretrained network, on real pictures
     _settings(say, args, limit)
     _augment_cost(say)
     startup_section(say, args)

@@ -25,11 +25,11 @@ def test_train_and_val_folders_are_kept_as_given(tmp_path):
 
 def test_without_a_test_folder_val_is_the_test_and_validation_comes_from_train(tmp_path):
     root = tmp_path / "bugs"
-    shapes_folder(root / "train", n=10, classes=("circle", "square"), sizes=(20, 24))
+    shapes_folder(root / "train", n=8, classes=("circle", "square"), sizes=(20, 24))
     shapes_folder(root / "val", n=5, classes=("circle", "square"), seed=1, sizes=(20, 24))
     said = []
     ds = load_dataset(str(root), image_size=(16, 16), note=said.append)
-    assert (len(ds.y_train), len(ds.y_val), len(ds.y_test)) == (18, 2, 10)
+    assert (len(ds.y_train), len(ds.y_val), len(ds.y_test)) == (14, 2, 10)
     assert np.bincount(ds.y_val).tolist() == [1, 1]
     assert "val/ kept as the test" in said[0]
 

@@ -145,7 +145,7 @@ def decode_pictures(
 
 # A class with fewer pictures than this makes a small folder: validation and test take SMALL_SHARE
 # each (at least one picture of every class) instead of the usual fifth, so training keeps more.
-SMALL_CLASS, SMALL_SHARE = 20, 0.1
+SMALL_CLASS, SMALL_SHARE = 10, 0.1
 
 
 def small_folder_shares(
