@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -86,13 +87,16 @@ def run(folder: Path, flags: list[str], out: Path) -> dict:
     """One whole `neuroflow train` command in its own process: its test accuracy and wall time."""
     env = {**os.environ, "TORCH_HOME": str(out.parent / "torch")}  # nothing cached: the package
     command = [sys.executable, "-m", "neuroflow", "train", str(folder), *flags, "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{proc.stdout}\n{proc.stderr}")
     accuracy = float(re.search(r"test accuracy ([0-9.]+)", proc.stdout).group(1))
-    return {"accuracy": accuracy, "seconds": seconds, "load": os.getloadavg()[0]}
+    return {"accuracy": accuracy, "seconds": seconds, "cpu": cpu, "load": os.getloadavg()[0]}
 
 
 def section(say, only: str | None = None, omniglot: Path = OMNIGLOT) -> None:
@@ -112,11 +116,12 @@ def section(say, only: str | None = None, omniglot: Path = OMNIGLOT) -> None:
         "without overlap. Photos: 6 of scikit-image's sample photos (cat, coffee, astronaut, "
         "rocket, tissue stain, deep-field sky), 20/10/30 crops each, test crops from the half of "
         "each photo that training never sees. The load average (1 min; others share this "
-        "machine) says how much else ran."
+        "machine) says how much else ran; the CPU time (user + system, all the command's "
+        "threads) depends less on it."
     )
     say("")
-    say("| pictures | run | test accuracy | whole command s | load average |")
-    say("|---|---|---|---|---|")
+    say("| pictures | run | test accuracy | whole command s | CPU s | load average |")
+    say("|---|---|---|---|---|---|")
     makers = {"omniglot": lambda root: omniglot_folder(root, zip_file=omniglot),
               "photos": photo_folder}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,15 +132,23 @@ def section(say, only: str | None = None, omniglot: Path = OMNIGLOT) -> None:
             for label, flags in RUNS.items():
                 r = run(folder, flags, Path(tmp) / "models" / f"{what}-{len(flags)}")
                 say(f"| {what} | {label} | {r['accuracy']:.3f} | {r['seconds']:.1f} | "
-                    f"{r['load']:.1f} |")  # fmt: skip
+                    f"{r['cpu']:.1f} | {r['load']:.1f} |")  # fmt: skip
     say("")
 
 
-def write_section(out: Path, lines: list[str]) -> None:
+def write_section(out: Path, lines: list[str], only: str | None = None) -> None:
+    """Replace this benchmark's section of RESULTS.md; with `only`, the other folder's rows of the
+    section already there are kept."""
     text = out.read_text() if out.exists() else ""
     start = text.find(SECTION)
     if start >= 0:  # replace this benchmark's own section, keep everything else
         end = text.find("\n## ", start + len(SECTION))
+        old = text[start : end if end >= 0 else len(text)].splitlines()
+        if only:
+            kept = [r for r in old if r.startswith("| ") and r.split(" | ")[0][2:] not in
+                    (only, "pictures")]  # fmt: skip
+            at = max(i for i, r in enumerate(lines) if r.startswith("|"))
+            lines = [*lines[: at + 1], *kept, *lines[at + 1 :]]
         text = text[:start].rstrip("\n") + ("\n\n" + text[end + 1 :] if end >= 0 else "")
     out.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines).rstrip("\n") + "\n")
 
@@ -155,7 +168,7 @@ def main() -> None:
 
     section(say, args.only, Path(args.omniglot))
     if not args.no_write:
-        write_section(Path(args.out), lines)
+        write_section(Path(args.out), lines, args.only)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,18 @@ def test_fine_tuning_trains_every_layer_after_the_head(setting):
     assert not torch.equal(own["features.0.0.weight"], state["features.0.0.weight"])
     assert len(model.history) == 2 and model.config["lineage"]["fine_tuned_epochs"] == 1
     assert model.config["training"]["lr"] == pytest.approx(1e-4)
+
+
+def test_bundle_and_filters_work_on_the_model_folder(setting, tmp_path):
+    folder, _, _, model, tmp = setting
+    from neuroflow.kernels.filters import write_filters
+    from neuroflow.models.bundle import make_bundle
+
+    picture = sorted(folder.rglob("*.png"))[0]
+    bundled = nf.load(make_bundle(tmp / "model", tmp_path / "model.zip"))
+    assert nf.predict(bundled, [picture])[0].label == nf.predict(model, [picture])[0].label
+    report = write_filters(tmp / "model", tmp_path / "filters", picture)
+    # the first convolution of the published network: 16 kernels of 3×3 over red, green and blue
+    assert (tmp_path / "filters" / "kernels.png").is_file()
+    stem = report["feature_maps"][0]
+    assert stem["kind"] == "Conv2D" and stem["shape"] == [32, 32, 16]
