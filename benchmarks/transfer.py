@@ -104,8 +104,9 @@ def section(say, only: str | None = None, omniglot: Path = OMNIGLOT) -> None:
     say(SECTION)
     say("")
     say(
-        f"Command: `python -m benchmarks.transfer{' --only ' + only if only else ''}` (rows of "
-        f"another folder kept from an earlier run); {platform.machine()}, {os.cpu_count()} cores; "
+        f"Command: `python -m benchmarks.transfer{' --only ' + only if only else ''}`"
+        f"{' (the other folder: an earlier run)' if only else ''}; {platform.machine()}, "
+        f"{os.cpu_count()} cores; "
         f"{time.strftime('%Y-%m-%d %H:%M')}. Each row is one whole `neuroflow train FOLDER ...` "
         "command in a process of its own (start-up, reading and preparing the pictures, training, "
         "calibration, the unknown-input check, the test split, the model folder), with the "
