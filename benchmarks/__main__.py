@@ -15,7 +15,14 @@ import time
 from pathlib import Path
 
 from benchmarks import explain as explanations
-from benchmarks import fast_designs, outlier_exposure, sklearn_tables, unknown_input, whole_process
+from benchmarks import (
+    fast_designs,
+    outlier_exposure,
+    sklearn_tables,
+    transfer,
+    unknown_input,
+    whole_process,
+)
 from benchmarks.ablation import STEPS_PER_TURN
 from benchmarks.alternate import alternate, paired_ratios, steps_in_windows, window_medians
 from benchmarks.end_to_end import startup_section
@@ -104,6 +111,7 @@ def main() -> None:
         explanations.section(say, args.data_dir)
         sklearn_tables.section(say)
         unknown_input.section(say, args.data_dir)
+        transfer.section(say)  # from scratch against a pretrained network, on real pictures
     _settings(say, args, limit)
     _augment_cost(say)
     startup_section(say, args)

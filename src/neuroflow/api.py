@@ -65,6 +65,8 @@ def train(
     data_in: str | None = None, strict: bool = False, outlier_exposure: float | None = None,
     progress: str = "auto", name: str | None = None, license: str | None = None,
     post_fit: bool = True, test: bool = False, strategy=None, callbacks=(),
+    base: str | None = None, weights: str | Path | None = None,
+    fine_tune_epochs: int | None = None,
 ) -> Model:  # fmt: skip
     """Train a model on `data` (a Dataset or anything load_dataset takes).
 
@@ -72,14 +74,22 @@ def train(
     resume=True`) continues an interrupted run with its settings; those given again must match.
     `test=True` then evaluates on the test split (`model.test_report`, figures in the card). An
     image folder or CSV too large for a share of RAM is streamed (`data_in`, `strict`: docs). Under
-    torchrun (or strategy="distributed") each process trains its share of every batch with DDP."""
+    torchrun (or strategy="distributed") each process trains its share of every batch with DDP.
+
+    `base="efficientnet_lite0"` (or any name of `neuroflow models --pretrained`) starts from that
+    published network (`weights`: a local file of its weights instead of the download): its
+    features train a new output layer, then `fine_tune_epochs` train everything at a tenth of the
+    learning rate.
+    """
     named = model if model is None or isinstance(model, str | Path) else None
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
         augment_test=augment_test, image_size=image_size, grayscale=grayscale, seed=seed,
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
-        outlier_exposure=outlier_exposure)  # fmt: skip
+        outlier_exposure=outlier_exposure, base=base,
+        weights=str(weights) if weights is not None else None,
+        fine_tune_epochs=fine_tune_epochs)  # fmt: skip
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
     reading = dict(data_in=data_in, strict=strict, note=note)
     strategy, ours = _strategy(strategy)
@@ -173,6 +183,10 @@ def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
     if s["augment_test"]:
         _invert_test_split(data, s["augment"])
     chosen = spec_object if spec_object is not None else s["model"]
+    if s.get("base") is not None:
+        from neuroflow.training.run import pretrained_spec
+
+        chosen = pretrained_spec(s["base"])
     if chosen is None and run.parent is not None:
         from neuroflow.training.finetune import parent_spec
 
@@ -191,12 +205,34 @@ def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
     )
     if progress != "quiet":
         _note(progress, data.describe())
-    return fit(
-        data, spec, TrainSettings(**{k: s[k] for k in keys}),
-        run_dir=run.out, resume=run.resume, parent=run.parent, freeze=s["freeze"],
-        new_head=s["new_head"], progress=progress, name=name,
-        run_record=s, strategy=strategy, callbacks=list(callbacks),
+    settings = TrainSettings(**{k: s[k] for k in keys})
+    common = dict(progress=progress, name=name, run_record=s, strategy=strategy,
+                  callbacks=list(callbacks))  # fmt: skip
+    if s.get("base") is None:
+        return fit(
+            data, spec, settings, run_dir=run.out, resume=run.resume, parent=run.parent,
+            freeze=s["freeze"], new_head=s["new_head"], **common,
+        )  # fmt: skip
+    from neuroflow.training.run import fine_tune_settings
+
+    more = s.get("fine_tune_epochs") or 0
+    base = {"network": s["base"], "weights": s.get("weights")}
+    # first the output layer alone, on the frozen network's features (computed once)
+    first = fit(
+        data, spec, settings, run_dir=None if more else run.out, resume=run.resume and not more,
+        freeze="all-but-head", base=base, **common,
     )  # fmt: skip
+    if not more:
+        return first
+    # then everything, from there, at a lower learning rate (fastai's fine_tune does the same)
+    model = fit(
+        data, first.config["spec"], fine_tune_settings(settings, first, more), run_dir=run.out,
+        resume=run.resume, parent=first, new_head=False, **common,
+    )  # fmt: skip
+    model.history = first.history + model.history
+    model.config["lineage"] = {**first.config["lineage"], "fine_tuned_epochs": more}
+    model.config["training"]["frozen_parameters"] = 0
+    return model
 
 
 def _note(progress: str, text: str) -> None:

@@ -29,7 +29,17 @@ def train(
     from_model: str = typer.Option(
         None,
         "--from",
-        help="Start from a shared model: a model folder or a bundle .zip (fine-tuning).",
+        help="Start from a shared model: a model folder or a bundle .zip (fine-tuning), or a "
+        "pretrained network by name (see 'neuroflow models --pretrained').",
+    ),
+    weights: str = typer.Option(
+        None, "--weights", help="With --from NETWORK: a local file of its weights (no download)."
+    ),
+    fine_tune_epochs: int = typer.Option(
+        None,
+        "--fine-tune-epochs",
+        help="With --from NETWORK: after training the new output layer, train every layer this "
+        "many epochs more at a tenth of the learning rate.",
     ),
     freeze: str = typer.Option(None, "--freeze", help="With --from: 'features' or 'all-but-head'."),
     new_head: bool = typer.Option(
@@ -132,7 +142,8 @@ def train(
                 data_dir=data_dir, data_in=data_in, strict=strict,
                 out=out or (None if resume else True), resume=resume,
                 on_nan=on_nan, license=license_, progress="quiet" if quiet else "auto",
-                test=True, strategy=strategy,
+                test=True, strategy=strategy, weights=weights,
+                fine_tune_epochs=fine_tune_epochs,
             )  # fmt: skip
     except NeuroflowError as err:
         from neuroflow.training.distributed import PeerLost
@@ -178,10 +189,29 @@ def _distributed(asked: bool):
 
 
 @app.command()
-def models(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """List the built-in recipes (the lessons' networks and defaults)."""
+def models(
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    pretrained: bool = typer.Option(
+        False, "--pretrained", help="List the published networks that --from NAME starts from."
+    ),
+) -> None:
+    """List the built-in recipes (the lessons' networks and defaults), or the pretrained
+    networks."""
     from neuroflow.models.recipes import RECIPES
 
+    if pretrained:
+        from neuroflow.models.pretrained import catalogue
+
+        rows = catalogue()
+        if as_json:
+            print(json.dumps(rows, indent=2))
+            return
+        head = f"{'network':20}{'parameters':>12}  {'input':9}{'ImageNet top-1':>15}"
+        print(f"{head}  weights' licence")
+        for r in rows:
+            print(f"{r['name']:20}{r['params']:>12,}  {r['input']:9}{r['top1']:>14.1f}%  "
+                  f"{r['licence']}")  # fmt: skip
+        return
     if as_json:
         print(json.dumps(RECIPES, indent=2))
         return

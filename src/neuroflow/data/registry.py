@@ -93,6 +93,7 @@ def load_dataset(
     data_in: str | None = None,
     strict: bool = False,
     note=None,
+    crop: dict | None = None,
 ) -> Dataset:
     """Load DATA: a built-in name, a CSV file (with `target`) or a folder of class subfolders.
 
@@ -115,7 +116,7 @@ def load_dataset(
         _check_builtin_options(key, target, task)
         return load_folder(
             path, seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size,
-            grayscale=grayscale, data_in=data_in, strict=strict, note=note,
+            grayscale=grayscale, data_in=data_in, strict=strict, note=note, crop=crop,
         )  # fmt: skip
     if path.suffix.lower() in (".csv", ".tsv", ".txt") or path.suffix == "":
         from neuroflow.data.tables.stream import load_table

@@ -36,7 +36,8 @@ def first_kernels(model) -> LearnedKernels:
     import torch.nn as nn
 
     for b in model.network.built:
-        if b.kind == "Conv2D":
+        # a pretrained network's first convolution (its stem) is the one that sees the picture
+        if b.kind in ("Conv2D", "Pretrained"):
             conv = next(m for m in b.module.modules() if isinstance(m, nn.Conv2d))
             bias = None if conv.bias is None else conv.bias.detach().numpy().copy()
             return LearnedKernels(b.name, conv.weight.detach().numpy().copy(), bias, b.activation)
@@ -82,10 +83,33 @@ def layer_outputs(model, image, raw: bool = False) -> tuple[np.ndarray, list, np
     x = prepare_for_model(image, model.preprocessing, raw=raw)
     batch = to_input(torch.from_numpy(np.array(x[None])), image_scale(model.preprocessing))
     model.network.eval()
-    with torch.inference_mode():
-        outputs = model.network.feature_maps(batch)
+    stem = _pretrained_stem(model.network)
+    seen: list = []
+    hook = stem[1].register_forward_hook(lambda m, i, o: seen.append(o)) if stem else None
+    try:
+        with torch.inference_mode():
+            outputs = model.network.feature_maps(batch)
+    finally:
+        if hook is not None:
+            hook.remove()
     maps = [(b, out[0].numpy()) for b, out in outputs if b.kind in MAP_KINDS]
+    if stem:  # the maps of a pretrained network's first convolution, as a Conv2D layer's
+        maps.insert(0, (stem[0], seen[0][0].numpy()))
     return x, maps, outputs[-1][1][0].numpy()
+
+
+def _pretrained_stem(network):
+    """(a Conv2D-like description, the module) of a pretrained backbone's first convolution."""
+    import torch.nn as nn
+
+    from neuroflow.models.layers import BuiltLayer
+
+    b = network.built[0]
+    if b.kind != "Pretrained":
+        return None
+    conv = next(m for m in b.module.modules() if isinstance(m, nn.Conv2d))
+    params = sum(p.numel() for p in conv.parameters())
+    return BuiltLayer(f"{b.name}_stem", "Conv2D", conv, (), params), conv
 
 
 def write_filters(

@@ -57,6 +57,10 @@ def front_matter(config: dict) -> str:
     parent = config.get("lineage", {}).get("parent")
     if parent:
         meta["base_model"] = parent.get("name")
+    base = config.get("lineage", {}).get("pretrained")
+    if base:  # the published network and the terms of its weights, which this model inherits
+        meta["base_model"] = base["network"]
+        meta["base_model_license"] = base["weights"]["licence"]
     results = model_index(config, pipeline)
     if results:
         meta["model-index"] = results
@@ -135,6 +139,8 @@ def _what(config: dict, network) -> list[str]:
 def _lineage(config: dict) -> list[str]:
     lineage = config.get("lineage", {})
     parent = lineage.get("parent")
+    if lineage.get("pretrained"):
+        return _pretrained(lineage)
     if not parent:
         return []
     head = "with a new output layer" if lineage.get("new_head") else "keeping its output layer"
@@ -149,6 +155,26 @@ def _lineage(config: dict) -> list[str]:
         f"`{parent.get('sha256')}`), "
         f"copying {counted(lineage.get('tensors_copied', 0), 'weight tensor')}, "
         f"{head}{frozen_text}.",
+        "",
+    ]
+
+
+def _pretrained(lineage: dict) -> list[str]:
+    base = lineage["pretrained"]
+    weights = base["weights"]
+    more = lineage.get("fine_tuned_epochs")
+    then = (
+        f", then every layer for {counted(more, 'epoch')} at a tenth of the learning rate"
+        if more else ""
+    )  # fmt: skip
+    return [
+        "## Started from",
+        "",
+        f"**{base['network']}** ({base['paper']}), pretrained on ImageNet-1k (top-1 "
+        f"{base['imagenet_top1']}% as its publisher reports), weights `{weights['file']}` "
+        f"(sha256 `{weights['sha256']}`{', from ' + weights['url'] if weights.get('url') else ''})"
+        f". Its weights' licence: {weights['licence']}; this model is built on them. A new output "
+        f"layer was trained on the frozen network's features{then}.",
         "",
     ]
 

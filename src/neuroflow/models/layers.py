@@ -285,3 +285,7 @@ def _rescaling(args, shape, name):
     offset = float(args.pop("offset", 0.0))
     no_more_args(args, "Rescaling")
     return BuiltLayer(name, "Rescaling", Rescaling(scale, offset), shape, 0)
+
+
+# the published networks register "Pretrained" here, so every spec can name them
+from neuroflow.models.pretrained import layer as _pretrained_layer  # noqa: E402, F401

@@ -18,6 +18,8 @@ class Network(nn.Module):
         self.built = built
         self.input_shape = tuple(input_shape)
         self.layers = nn.ModuleList(b.module for b in built)
+        # the first layer run: training sets 1 while it feeds a frozen backbone's cached features
+        self.start = 0
         if len(self.input_shape) == 3:
             self.to(memory_format=torch.channels_last)
 
@@ -39,7 +41,7 @@ class Network(nn.Module):
         return len(self.input_shape) == 3
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        layers, i = self.layers, 0
+        layers, i = self.layers, self.start
         while i < len(layers):
             if i + 1 < len(layers) and _relu_before_max_pool(layers[i], layers[i + 1]):
                 # max(relu(a), relu(b)) == relu(max(a, b)): pooling first gives the same numbers and

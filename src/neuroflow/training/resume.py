@@ -33,9 +33,12 @@ RUN_KEYS = {
     "early_stopping": "--early-stopping",
     "outlier_exposure": "--outlier-exposure",
     "on_nan": "--on-nan",
+    "base": "--from",
+    "weights": "--weights",
+    "fine_tune_epochs": "--fine-tune-epochs",
 }
 # Recorded only by newer versions: a checkpoint without them was started with them not given.
-LATER_KEYS = ("outlier_exposure",)
+LATER_KEYS = ("outlier_exposure", "base", "weights", "fine_tune_epochs")
 
 
 def recorded_run(run_dir: Path) -> dict:

@@ -63,9 +63,12 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     """
     from neuroflow.models.store import load_model
 
-    given = {**settings, "data": data if isinstance(data, str | Path) else None}
-    given["from_model"] = parent if isinstance(parent, str | Path) else None
+    # recorded as text: the record is JSON in every checkpoint
+    given = {**settings, "data": str(data) if isinstance(data, str | Path) else None}
+    given["from_model"] = str(parent) if isinstance(parent, str | Path) else None
     parent = None if isinstance(parent, str | Path) else parent
+    if given.get("base") is None and _names_network(given["from_model"]):
+        given["base"], given["from_model"] = str(given["from_model"]), None
     given["image_size"] = image_size(settings.get("image_size"))
     if resume is not None:
         record = continue_run(Path(resume), given, out)
@@ -74,6 +77,8 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     given = _checked({k: given.get(k) for k in RUN_KEYS})
     if parent is None and given["from_model"] is not None:
         parent = load_model(given["from_model"])
+    if given["base"] is not None:
+        _check_base(given, parent)
     if parent is None and (given["freeze"] or given["new_head"]):
         flag = "--freeze" if given["freeze"] else "--new-head"
         raise UsageError(
@@ -89,7 +94,7 @@ def plan(settings: dict, data, parent, out, resume, *, reading: dict | None = No
     loaded = dataset is None
     dataset = dataset or _load(given, parent, reading or {})
     if out is True:  # the default folder, as the command line writes
-        out = default_out(dataset, given["model"])
+        out = default_out(dataset, given["model"] or given["base"])
     run = Run(dataset, given, Path(out) if out else None, resume is not None, parent, loaded=loaded)
     if run.out is not None and not run.resume:
         _new_folder(run)
@@ -114,6 +119,47 @@ def _checked(given: dict) -> dict:
     return given
 
 
+def _names_network(value) -> bool:
+    """`--from NAME`: a pretrained network's name rather than a model folder (a folder wins)."""
+    from neuroflow.models.pretrained import NETWORKS
+
+    if value is None or Path(str(value)).exists():
+        return False
+    return str(value).strip().lower().replace("-", "_") in NETWORKS
+
+
+def _check_base(given: dict, parent) -> None:
+    from neuroflow.models.pretrained import published
+
+    given["base"] = published(given["base"]).name
+    if parent is not None or given["from_model"] is not None:
+        raise UsageError(
+            "a run starts from a pretrained network or from a model folder, not both",
+            "give one --from",
+        )
+    for key, flag in (("model", "--model"), ("freeze", "--freeze"), ("grayscale", "--grayscale")):
+        if given[key]:
+            raise UsageError(
+                f"{flag} does not go with --from {given['base']}: the network sets it",
+                f"leave out {flag}",
+            )
+    ft = given.get("fine_tune_epochs")
+    if ft is not None and not (isinstance(ft, int) and 0 <= ft <= 10_000):
+        raise UsageError(f"--fine-tune-epochs must be 0 or more, not {ft!r}", "give e.g. 3")
+
+
+def base_preparation(name: str, size: tuple[int, int] | None = None) -> dict:
+    """How pictures are prepared for a pretrained network: its crop (or `size`, smaller and
+    faster, as --image-size asks), the shorter side resized in proportion, mean and spread."""
+    from neuroflow.models.pretrained import published
+
+    net = published(name)
+    height, width = size or (net.size, net.size)
+    resize = round(min(height, width) * net.resize / net.size)
+    return {"size": [height, width], "resize": resize, "mean": list(net.mean),
+            "std": list(net.std), "network": net.name}  # fmt: skip
+
+
 def _load(given: dict, parent, reading: dict):
     from neuroflow.data import load_dataset
 
@@ -127,6 +173,8 @@ def _load(given: dict, parent, reading: dict):
     if size is None and prep.get("type") == "image":
         size = (prep["height"], prep["width"])
         grayscale = prep["channels"] == 1 if grayscale is None else grayscale
+    if given.get("base") is not None:
+        reading = {**reading, "crop": base_preparation(given["base"], given["image_size"])}
     return load_dataset(
         str(given["data"]),
         target=given["target"],
@@ -149,6 +197,22 @@ def default_out(dataset, model) -> Path:
     return Path("models") / model_name(dataset.name, recipe)
 
 
+def pretrained_spec(name: str) -> dict:
+    """The network a run --from NAME trains: the published backbone and a new output layer."""
+    return {
+        "layers": [
+            {"type": "Pretrained", "network": name},
+            {"type": "Dense", "units": "auto", "activation": "auto"},
+        ],
+        "name": name,
+        "description": f"{name} pretrained on ImageNet, with a new output layer",
+        "optimizer": "adam",
+        "lr": 0.001,
+        "batch_size": 32,
+        "epochs": 30,
+    }
+
+
 def _new_folder(run: Run) -> None:
     out = run.out
     check_folder(out)
@@ -160,3 +224,12 @@ def _new_folder(run: Run) -> None:
         )
     run.made = [p for p in (out, *out.parents) if not p.exists()]
     out.mkdir(parents=True, exist_ok=True)
+
+
+def fine_tune_settings(settings, first, epochs: int):
+    """Phase two of a pretrained run: every layer trains, `epochs` more, at a tenth of the first
+    phase's learning rate so the published features change gently."""
+    import dataclasses
+
+    lr = float(first.config["training"]["lr"])
+    return dataclasses.replace(settings, epochs=epochs, lr=lr / 10, early_stopping=None)

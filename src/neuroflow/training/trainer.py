@@ -54,12 +54,14 @@ class Trainer:
         new_head: bool = False,
         run_record: dict | None = None,
         name: str | None = None,
+        base: dict | None = None,
     ):
         self.dataset, self.spec, self.settings = dataset, spec, settings.resolved(spec)
         self.strategy = strategy or SplitBatch()
         self.run_dir = Path(run_dir) if run_dir else None
         self.resume, self.run_record, self.name = resume, run_record, name
         self.parent, self.freeze, self.new_head = parent, freeze, new_head
+        self.base = base  # {"network": NAME, "weights": FILE or None}: start from published weights
         self.progress = Progress(progress if self.strategy.is_chief else "quiet")
         self.callbacks = list(callbacks)
         self.state = TrainState()
@@ -73,6 +75,7 @@ class Trainer:
     def setup(self) -> None:
         from neuroflow.config import configure_torch, seed_everything
         from neuroflow.models.spec import build_network
+        from neuroflow.training.features import cache_features, frozen_backbone
         from neuroflow.training.finetune import apply_parent, freeze_layers
 
         s, ds = self.settings, self.dataset
@@ -84,16 +87,27 @@ class Trainer:
         self.lineage = (
             apply_parent(net, self.parent, self.new_head, ds.class_names) if self.parent else {}
         )
+        if self.base is not None:
+            from neuroflow.models.pretrained.layer import load_published
+
+            loud = self.progress.mode != "quiet"
+            self.lineage = {
+                "pretrained": load_published(net, self.base.get("weights"), progress=loud)
+            }
         self.frozen = freeze_layers(net, self.freeze) if self.freeze else 0
         if self.run_dir is not None and self.strategy.is_chief:
             self.run_dir.mkdir(parents=True, exist_ok=True)  # only now: bad input leaves no folder
         self.data = TrainData(ds, s, self.strategy)
+        self.generators = self.data.generators()
+        cached = frozen_backbone(net)
+        if cached:
+            cache_features(self.data, net, self.generators, self.note)
         self.steps_per_epoch = math.ceil(len(self.data.train) / s.batch_size)
         self.params = [p for p in net.parameters() if p.requires_grad]
         self.optimizer = make_optimizer(s, self.params)
         self.scheduler = make_scheduler(s, self.optimizer, self.steps_per_epoch)
-        self.generators = self.data.generators()
-        parts = self.strategy.parts(net, self.threads, s.batch_size, ds.kind == "image")
+        image_batches = ds.kind == "image" and not cached
+        parts = self.strategy.parts(net, self.threads, s.batch_size, image_batches)
         for i in range(
             parts
         ):  # each part of a batch draws its Dropout masks from its own generator
@@ -274,6 +288,7 @@ class Trainer:
                 f"Skipped {self.nan_batches} batches whose loss was not finite (--on-nan continue)."
             )
         self.network.eval()
+        self.network.start = 0  # the whole network again, pictures in
         return Model(self.network, self.config(), self.state.history)
 
     def config(self) -> dict:

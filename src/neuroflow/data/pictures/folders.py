@@ -18,6 +18,7 @@ from neuroflow.data.pictures.images import (
     IMAGE_EXTENSIONS,
     is_grey,
     open_image,
+    prepare_crop,
     prepare_resize,
 )
 from neuroflow.data.pictures.prepare import prepare_for_model
@@ -112,23 +113,19 @@ def load_image_folder(
     fractions: tuple[float, float] = (0.2, 0.2),
     image_size: tuple[int, int] | None = None,
     grayscale: bool | None = None,
+    crop: dict | None = None,
 ) -> Dataset:
     """A folder of class-named subfolders → Dataset of uint8 (N, H, W, C), stratified
-    train/validation/test."""
+    train/validation/test.
+
+    `crop` ({"size": 224, "resize": 256, ...}: a pretrained network's preparation) resizes each
+    picture's shorter side and cuts out its centre, in colour, and is recorded in the preprocessing.
+    """
     root = Path(path).expanduser()
     classes = class_folders(root)
     files = [f for names in classes.values() for f in names]
     y = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
-    height, width = image_size or default_size([_header_size(f) for f in files])
-    x = np.empty((len(files), height, width, 3), np.uint8)
-    all_grey = True
-    for i, file in enumerate(files):
-        img = open_image(file)
-        if grayscale is None and all_grey:
-            all_grey = is_grey(img)
-        x[i] = prepare_resize(img, height, width, 3)
-    if grayscale if grayscale is not None else all_grey:
-        x = _luma(x)
+    x, preprocessing = decode_pictures(files, image_size, grayscale, crop)
     return _split_images(
         x,
         y,
@@ -136,16 +133,59 @@ def load_image_folder(
         seed,
         name=root.name,
         class_names=list(classes),
-        preprocessing={
-            "type": "image",
-            "height": height,
-            "width": width,
-            "channels": int(x.shape[3]),
-            "scale": 1 / 255,
-            "prepare": "resize",
-        },
+        preprocessing=preprocessing,
         source={"name": root.name, "path": str(root.resolve())},
     )
+
+
+def decode_pictures(
+    files: list[Path], image_size, grayscale: bool | None, crop: dict | None
+) -> tuple[np.ndarray, dict]:
+    """Pictures → uint8 (N, H, W, C) at one size and colour mode, and the preprocessing that says
+    how a new picture is made the same way."""
+    if crop is not None:
+        image_size, grayscale = tuple(crop["size"]), False
+    height, width = image_size or default_size([_header_size(f) for f in files])
+    x = np.empty((len(files), height, width, 3), np.uint8)
+    all_grey = True
+    for i, file in enumerate(files):
+        img = open_image(file)
+        if grayscale is None and all_grey:
+            all_grey = is_grey(img)
+        if crop is not None:
+            x[i] = prepare_crop(img, height, width, crop["resize"])
+        else:
+            x[i] = prepare_resize(img, height, width, 3)
+    if grayscale if grayscale is not None else all_grey:
+        x = _luma(x)
+    extra = {} if crop is None else {"prepare": "crop"} | {k: crop[k] for k in crop if k != "size"}
+    channels = int(x.shape[3])
+    preprocessing = {"type": "image", "height": height, "width": width, "channels": channels,
+                     "scale": 1 / 255, "prepare": "resize", **extra}  # fmt: skip
+    return x, preprocessing
+
+
+# A class with fewer pictures than this makes a small folder: validation and test take SMALL_SHARE
+# each (at least one picture of every class) instead of the usual fifth, so training keeps more.
+SMALL_CLASS, SMALL_SHARE = 10, 0.1
+
+
+def small_folder_shares(
+    counts: list[int], fractions: tuple[float, float], name: str
+) -> tuple[tuple[float, float], str | None]:
+    """(validation and test shares for classes of `counts` pictures, the line that says they
+    shrank, or None)."""
+    fewest, n, classes = int(min(counts)), int(sum(counts)), len(counts)
+    if fewest >= SMALL_CLASS or min(fractions) <= SMALL_SHARE:
+        return fractions, None
+    held = max(round(n * SMALL_SHARE), classes)  # the floor: every class in each split
+    shares = (held / n, held / n)
+    line = (
+        f"{name} is small (its smallest class has {fewest} pictures): validation and test take "
+        f"{held} pictures each (at least one of every class) instead of a fifth, so training keeps "
+        f"{n - 2 * held} of {n}"
+    )
+    return shares, line
 
 
 def load_labelled_images(

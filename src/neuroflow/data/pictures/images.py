@@ -135,6 +135,23 @@ def prepare_resize(img, height: int, width: int, channels: int) -> np.ndarray:
     return arr.reshape(height, width, channels)
 
 
+def prepare_crop(img, height: int, width: int, resize: int) -> np.ndarray:
+    """As ImageNet networks were fed: colour, the shorter side resized to `resize`, the centre
+    height × width cut out: uint8 (H, W, 3). Nothing is stretched, so a photo keeps its shapes."""
+    from PIL import Image
+
+    arr = to_array(img, 3)
+    h, w = arr.shape[:2]
+    scale = resize / min(h, w)
+    new_h, new_w = max(height, round(h * scale)), max(width, round(w * scale))
+    if (new_h, new_w) != (h, w):
+        arr = np.asarray(
+            Image.fromarray(arr).resize((new_w, new_h), Image.BICUBIC, reducing_gap=3.0)
+        )
+    top, left = (new_h - height) // 2, (new_w - width) // 2
+    return np.ascontiguousarray(arr[top : top + height, left : left + width])
+
+
 def list_images(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     """Picture files from files and folders (folders: every image inside, sorted, hidden files
     skipped)."""

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroflow.data.pictures.images import PREDICT_MAX_PIXELS, open_image, prepare_resize
+from neuroflow.data.pictures.images import (
+    PREDICT_MAX_PIXELS,
+    open_image,
+    prepare_crop,
+    prepare_resize,
+)
 from neuroflow.errors import DataError
 
 
@@ -24,6 +29,8 @@ def prepare_for_model(path_or_img, preprocessing: dict, raw: bool = False) -> np
     prepare = preprocessing.get("prepare", "resize")
     if raw or prepare == "resize":
         return prepare_resize(img, height, width, channels)
+    if prepare == "crop":  # a pretrained network's: shorter side resized, centre cut out
+        return prepare_crop(img, height, width, int(preprocessing["resize"]))
     if prepare == "digit-counts":  # as scikit-learn's 8×8 digits were made
         from neuroflow.data.pictures.digit_counts import prepare_digit_counts
 

@@ -31,21 +31,38 @@ def load_folder(
     data_in: str | None = None,
     strict: bool = False,
     note: Callable[[str], None] | None = None,
+    crop: dict | None = None,
 ):
     """An image folder held in memory or streamed from its decoded cache, as `data_in` or RAM
-    decides."""
+    decides; a pretrained network's `crop` preparation is held in memory."""
     from neuroflow.data.pictures.folders import class_folders, load_image_folder
+    from neuroflow.data.pictures.presplit import load_presplit, presplit
 
     note = note or (lambda text: None)
     check_data_in(data_in)
     root = Path(path).expanduser()
+    splits = presplit(root)
+    if splits is not None:  # held in memory: the decoded cache knows one folder of classes
+        return load_presplit(
+            root, splits, seed=seed, fractions=fractions, image_size=image_size,
+            grayscale=grayscale, crop=crop, note=note,
+        )  # fmt: skip
+    if crop is not None:
+        if data_in == "stream":
+            raise DataError(
+                "a pretrained network's pictures are held in memory; they cannot be streamed yet",
+                "leave out --data-in stream",
+            )
+        fractions = _shares(class_folders(root), fractions, root.name, note)
+        return load_image_folder(root, seed=seed, fractions=fractions, crop=crop)
     data_in_auto = data_in is None
+    classes = class_folders(root)
     if data_in_auto:
-        classes = class_folders(root)
         data_in, reason = choose_data_in(root, classes, image_size, grayscale)
         note(reason)
     elif data_in == "stream":
         note(f"Streaming {root.name} from disk (--data-in stream)")
+    fractions = _shares(classes, fractions, root.name, note)
     options = dict(seed=seed, fractions=fractions, image_size=image_size, grayscale=grayscale)
     if data_in == "memory":
         try:
@@ -54,9 +71,17 @@ def load_folder(
             if strict:
                 raise
             return _in_memory_skipping(root, err, note, options)
-    return load_streamed_folder(
-        root, classes=classes if data_in_auto else None, strict=strict, note=note, **options
-    )
+    return load_streamed_folder(root, classes=classes, strict=strict, note=note, **options)
+
+
+def _shares(classes: dict, fractions: tuple[float, float], name: str, note) -> tuple:
+    """The validation and test shares for this folder: smaller for a small one (and a line)."""
+    from neuroflow.data.pictures.folders import small_folder_shares
+
+    fractions, line = small_folder_shares([len(v) for v in classes.values()], fractions, name)
+    if line:
+        note(line)
+    return fractions
 
 
 def _in_memory_skipping(root: Path, err: DataError, note, options: dict):
