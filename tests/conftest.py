@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -79,3 +80,33 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NEUROFLOW_CACHE", str(cache))
     monkeypatch.delenv("NEUROFLOW_DATA", raising=False)
     monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+# One browser for the whole run: two live Playwright instances in one process refuse each other.
+def chromium() -> str | None:
+    return (
+        os.environ.get("NEUROFLOW_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    found = chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        found = None
+    if found is None:
+        why = (
+            "no Chromium (apt-get install chromium) or no Playwright "
+            "(pip install -e '.[test]') found"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser tests must run in CI, but {why}")
+        pytest.skip(why)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
+        yield launched
+        launched.close()

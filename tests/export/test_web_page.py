@@ -22,7 +22,6 @@ import neuroflow as nf
 from neuroflow.export.web import export_web
 from tests.conftest import SHARED_MNIST
 from tests.web.conftest import free_port
-from tests.web.test_browser import browser  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +112,7 @@ def prices(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.asked = []  # every URL the page requests

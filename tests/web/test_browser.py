@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,35 +11,6 @@ import pytest
 from PIL import Image
 
 pytestmark = pytest.mark.slow
-
-
-def chromium() -> str | None:
-    return (
-        os.environ.get("NEUROFLOW_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
-@pytest.fixture(scope="session")
-def browser():
-    found = chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        found = None
-    if found is None:
-        why = (
-            "no Chromium (apt-get install chromium) or no Playwright "
-            "(pip install -e '.[test]') found"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser tests must run in CI, but {why}")
-        pytest.skip(why)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
