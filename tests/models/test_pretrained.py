@@ -3,6 +3,9 @@ shapes checked, the hub cache's hash check, and one line when nothing downloads.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -123,3 +126,32 @@ def test_an_unknown_network_lists_the_known_ones(cli, tmp_path):
 
     with pytest.raises(UsageError, match="efficientnet_lite0"):
         published("alexnet")
+
+
+def test_state_dicts_are_keyed_and_shaped_as_torchvisions():
+    # The fixture was made from torchvision's own model code (tools/torchvision_keys.py), which
+    # also checks layer settings and that outputs are equal with the same weights loaded
+    fixture = json.loads((Path(__file__).parent / "torchvision_keys.json").read_text())
+    names = [name for name in fixture if name != "note"]
+    assert names == ["resnet18", "mobilenet_v3_small", "mobilenet_v3_large", "efficientnet_b0"]
+    for name in names:
+        with torch.device("meta"):
+            state = published(name).build(1000).state_dict()
+        ours = sorted([key, list(value.shape)] for key, value in state.items())
+        assert ours == fixture[name], name
+
+
+def test_efficientnet_b0_drops_whole_examples_at_torchvisions_rates_only_while_training():
+    from neuroflow.models.pretrained.blocks import StochasticDepth
+
+    with torch.device("meta"):
+        net = published("efficientnet_b0").build(1000)
+    rates = [m.p for m in net.modules() if isinstance(m, StochasticDepth)]
+    assert rates == pytest.approx([0.2 * i / 16 for i in range(16)])
+    drop, x = StochasticDepth(0.5), torch.ones(64, 3, 2, 2)
+    assert torch.equal(drop.eval()(x), x)
+    torch.manual_seed(0)
+    out = drop.train()(x)
+    per_example = out.flatten(1)
+    assert set(per_example.unique().tolist()) == {0.0, 2.0}  # dropped, or kept and scaled by 2
+    assert torch.equal(per_example.min(1).values, per_example.max(1).values)

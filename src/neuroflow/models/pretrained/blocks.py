@@ -34,6 +34,24 @@ class SqueezeExcitation(nn.Module):
         return x * scale
 
 
+class StochasticDepth(nn.Module):
+    """A residual branch dropped for whole examples with probability `p` while training, the kept
+    ones scaled by 1 / (1 - p) (Huang et al. 2016, arXiv:1603.09382); the identity in eval."""
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = x.new_empty((x.shape[0],) + (1,) * (x.dim() - 1)).bernoulli_(1.0 - self.p)
+        return x * keep.div_(1.0 - self.p)  # torchvision's order: the same draws, the same sums
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
 def make_divisible(value: float, divisor: int = 8) -> int:
     """Channel counts rounded to a multiple of `divisor`, never more than 10% below `value` (as
     the MobileNet papers' reference code rounds them)."""

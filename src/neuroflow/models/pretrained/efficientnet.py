@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from neuroflow.models.pretrained.blocks import SqueezeExcitation, conv_bn
+from neuroflow.models.pretrained.blocks import SqueezeExcitation, StochasticDepth, conv_bn
 
 # (expansion, kernel, stride, input channels, output channels, blocks): the paper's Table 1
 B0 = [
@@ -17,9 +17,9 @@ B0 = [
 
 class MBConv(nn.Module):
     """Mobile inverted bottleneck with squeeze-and-excitation and SiLU; the shortcut adds the input
-    when shapes allow (stochastic depth drops it only in training, and holds no weights)."""
+    when shapes allow, the block's own output dropped with probability `drop` while training."""
 
-    def __init__(self, expand: int, k: int, stride: int, cin: int, cout: int):
+    def __init__(self, expand: int, k: int, stride: int, cin: int, cout: int, drop: float = 0.0):
         super().__init__()
         mid = cin * expand
         parts = [] if mid == cin else [conv_bn(cin, mid, 1, act=nn.SiLU)]
@@ -28,23 +28,28 @@ class MBConv(nn.Module):
         parts.append(conv_bn(mid, cout, 1))
         self.block = nn.Sequential(*parts)
         self.shortcut = stride == 1 and cin == cout
+        self.stochastic_depth = StochasticDepth(drop)  # used only beside a shortcut, as torchvision
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.block(x)
-        return out + x if self.shortcut else out
+        return self.stochastic_depth(out) + x if self.shortcut else out
 
 
 class EfficientNet(nn.Module):
-    """`features` (stem, seven stages, 1×1 convolution to 1280) → average → `classifier.1`."""
+    """`features` (stem, seven stages, 1×1 convolution to 1280) → average → `classifier.1`;
+    stochastic depth grows from 0 at the first block to `drop` × (n - 1) / n at the last of n."""
 
-    def __init__(self, setting: list = B0, num_classes: int | None = 1000):
+    def __init__(self, setting: list = B0, num_classes: int | None = 1000, drop: float = 0.2):
         super().__init__()
         layers = [conv_bn(3, setting[0][3], 3, 2, act=nn.SiLU)]
+        total, done = sum(row[-1] for row in setting), 0
         for expand, k, stride, cin, cout, count in setting:
-            layers.append(nn.Sequential(*[
-                MBConv(expand, k, stride if i == 0 else 1, cin if i == 0 else cout, cout)
-                for i in range(count)
-            ]))  # fmt: skip
+            stage = []
+            for i in range(count):
+                stage.append(MBConv(expand, k, stride if i == 0 else 1, cin if i == 0 else cout,
+                                    cout, drop * done / total))  # fmt: skip
+                done += 1
+            layers.append(nn.Sequential(*stage))
         last = 4 * setting[-1][4]
         layers.append(conv_bn(setting[-1][4], last, 1, act=nn.SiLU))
         self.features = nn.Sequential(*layers)
