@@ -25,7 +25,7 @@ PAGE_FILES = (
     "prepare.js",
     "page.js",
 )
-PREPARATIONS = ("digit", "resize")  # picture preparations the page does as neuroflow does
+PREPARATIONS = ("digit", "resize", "crop")  # picture preparations the page does as neuroflow does
 
 
 def export_web(model, out: str | Path, *, force: bool = False) -> Path:

@@ -1,5 +1,5 @@
 // The image operations neuroflow's preparation uses, as scipy.ndimage and Pillow compute them
-// (filters with scipy's borders, labelling, Pillow's Lanczos resampling), for prepare.js.
+// (filters with scipy's borders, labelling, Pillow's Lanczos and bicubic resampling), for prepare.js.
 "use strict";
 (function (nf) {
   // Round half to even, as Python's round() and numpy's rint do.
@@ -95,13 +95,21 @@
     return t >= 0.5 ? v[hi] - d * (1 - t) : v[lo] + d * t;
   }
 
-  // ---- Pillow's resampling (Resample.c), Lanczos ----
+  // ---- Pillow's resampling (Resample.c): Lanczos, and bicubic (a = -0.5) ----
 
   function sinc(x) { if (x === 0) return 1; x *= Math.PI; return Math.sin(x) / x; }
   function lanczos(x) { return x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0; }
+  function bicubic(x) {
+    const a = -0.5;
+    x = Math.abs(x);
+    if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+    return x < 2 ? (((x - 5) * x + 8) * x - 4) * a : 0;
+  }
+  // each filter with its support, as Resample.c's filter structs
+  const LANCZOS = { f: lanczos, support: 3 }, BICUBIC = { f: bicubic, support: 2 };
 
-  function coefficients(inSize, outSize) {
-    const scale = inSize / outSize, filterscale = Math.max(scale, 1), support = 3 * filterscale;
+  function coefficients(inSize, outSize, filter = LANCZOS) {
+    const scale = inSize / outSize, filterscale = Math.max(scale, 1), support = filter.support * filterscale;
     const out = [];
     for (let xx = 0; xx < outSize; xx++) {
       const center = (xx + 0.5) * scale, ss = 1 / filterscale;
@@ -109,7 +117,7 @@
       const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
       const k = new Float64Array(xmax);
       let ww = 0;
-      for (let x = 0; x < xmax; x++) { k[x] = lanczos((x + xmin - center + 0.5) * ss); ww += k[x]; }
+      for (let x = 0; x < xmax; x++) { k[x] = filter.f((x + xmin - center + 0.5) * ss); ww += k[x]; }
       if (ww !== 0) for (let x = 0; x < xmax; x++) k[x] /= ww;
       out.push({ xmin, k });
     }
@@ -118,8 +126,8 @@
 
   // One pass along x (or y): float pictures keep float32 sums; 8-bit ones use Pillow's 22-bit
   // fixed point, rounded and clipped.
-  function resamplePass(img, w, h, outSize, horizontal, eightBit) {
-    const coeffs = coefficients(horizontal ? w : h, outSize);
+  function resamplePass(img, w, h, outSize, horizontal, eightBit, filter = LANCZOS) {
+    const coeffs = coefficients(horizontal ? w : h, outSize, filter);
     const ow = horizontal ? outSize : w, oh = horizontal ? h : outSize;
     const out = eightBit ? new Uint8Array(ow * oh) : new Float32Array(ow * oh);
     const fixed = eightBit ? coeffs.map(({ xmin, k }) => ({ xmin, k: Array.from(k, (c) => (c < 0 ? Math.trunc(-0.5 + c * 4194304) : Math.trunc(0.5 + c * 4194304))) })) : coeffs;
@@ -135,23 +143,26 @@
     return out;
   }
 
-  // Image.resize((outW, outH), Image.LANCZOS) of a float ("F") or 8-bit grey picture
-  // (Pillow runs the vertical pass first for some sizes; the page always starts horizontally,
-  // which can leave a pixel of a plainly resized picture one grey level off.)
-  function resize(img, w, h, outW, outH, eightBit) {
+  // Image.resize((outW, outH), Image.LANCZOS) (or `filter`) of a float ("F") or 8-bit picture,
+  // one channel (Pillow runs the vertical pass first for some sizes; the page always starts
+  // horizontally, which can leave a pixel of a plainly resized picture one grey level off.)
+  function resize(img, w, h, outW, outH, eightBit, filter = LANCZOS) {
     let cur = img, cw = w;
-    if (outW !== w) { cur = resamplePass(cur, w, h, outW, true, eightBit); cw = outW; }
-    if (outH !== h) cur = resamplePass(cur, cw, h, outH, false, eightBit);
+    if (outW !== w) { cur = resamplePass(cur, w, h, outW, true, eightBit, filter); cw = outW; }
+    if (outH !== h) cur = resamplePass(cur, cw, h, outH, false, eightBit, filter);
     return cur;
   }
 
-  // Image.reduce((fx, fy)): block means, a partial last block averaged over what it holds
+  // Image.reduce((fx, fy)): block means, a partial last block averaged over what it holds.
+  // Reduce.c divides by multiplying by floor(2^32 / (256 n)) (a float) and shifting by 24, which
+  // is one level low for some sums when n is not a power of two: done the same way here.
   function reduce(img, w, h, fx, fy) {
     const ow = Math.ceil(w / fx), oh = Math.ceil(h / fy), out = new Uint8Array(ow * oh);
     for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) {
       let sum = 0, count = 0;
       for (let yy = y * fy; yy < Math.min(h, (y + 1) * fy); yy++) for (let xx = x * fx; xx < Math.min(w, (x + 1) * fx); xx++) { sum += img[yy * w + xx]; count++; }
-      out[y * ow + x] = Math.floor((sum + count / 2) / count);
+      const multiplier = Math.trunc(Math.fround(4294967296 / (256 * count)));
+      out[y * ow + x] = Math.floor(((sum + Math.floor(count / 2)) * multiplier) / 16777216);
     }
     return { img: out, w: ow, h: oh };
   }
@@ -162,20 +173,21 @@
   }
 
 
-  // Image.resize(size, LANCZOS, reducing_gap=3.0) of an 8-bit picture (one channel)
-  function resizeReducing(img, w, h, outW, outH) {
+  // Image.resize(size, LANCZOS (or `filter`), reducing_gap=3.0) of an 8-bit picture (one
+  // channel): a picture over three times the size is first reduced by a whole factor (block means)
+  function resizeReducing(img, w, h, outW, outH, filter = LANCZOS) {
     const fx = Math.max(1, Math.trunc(w / outW / 3)), fy = Math.max(1, Math.trunc(h / outH / 3));
     if (fx > 1 || fy > 1) {
       const r = reduce(img, w, h, fx, fy);
       // the reduced picture is resampled over the box the original covered
-      return resizeBox(r.img, r.w, r.h, outW, outH, w / fx, h / fy);
+      return resizeBox(r.img, r.w, r.h, outW, outH, w / fx, h / fy, filter);
     }
-    return resize(img, w, h, outW, outH, true);
+    return resize(img, w, h, outW, outH, true, filter);
   }
 
-  function resizeBox(img, w, h, outW, outH, boxW, boxH) {
+  function resizeBox(img, w, h, outW, outH, boxW, boxH, filter = LANCZOS) {
     const pass = (src, sw, sh, outSize, horizontal, inSize) => {
-      const scale = inSize / outSize, filterscale = Math.max(scale, 1), support = 3 * filterscale;
+      const scale = inSize / outSize, filterscale = Math.max(scale, 1), support = filter.support * filterscale;
       const n = horizontal ? sw : sh;
       const ow = horizontal ? outSize : sw, oh = horizontal ? sh : outSize, out = new Uint8Array(ow * oh);
       for (let o = 0; o < outSize; o++) {
@@ -184,7 +196,7 @@
         const xmax = Math.min(n, Math.trunc(center + support + 0.5)) - xmin;
         const k = new Float64Array(xmax);
         let ww = 0;
-        for (let x = 0; x < xmax; x++) { k[x] = lanczos((x + xmin - center + 0.5) * ss); ww += k[x]; }
+        for (let x = 0; x < xmax; x++) { k[x] = filter.f((x + xmin - center + 0.5) * ss); ww += k[x]; }
         const kk = Array.from(k, (c) => { c = ww !== 0 ? c / ww : c; return c < 0 ? Math.trunc(-0.5 + c * 4194304) : Math.trunc(0.5 + c * 4194304); });
         const lines = horizontal ? sh : sw;
         for (let l = 0; l < lines; l++) {
@@ -202,6 +214,6 @@
 
   Object.assign(nf, {
     rint, reflect, windowFilter, greyOpening, label, dilateCross, erodeCross, percentile, median,
-    resize, resizeReducing,
+    resize, resizeReducing, LANCZOS, BICUBIC,
   });
 })(globalThis.NeuroflowPrepare = globalThis.NeuroflowPrepare || {});

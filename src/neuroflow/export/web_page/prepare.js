@@ -4,13 +4,13 @@
 "use strict";
 (function (nf) {
   const { rint, reflect, greyOpening, label, dilateCross, erodeCross, percentile } = nf;
-  const { resize, resizeReducing, paperIsLight, findDigit } = nf;
+  const { resize, resizeReducing, BICUBIC, paperIsLight, findDigit } = nf;
 
-  // A picture (RGBA bytes) in grey as Pillow makes it: transparency laid on a contrasting
-  // background, then L = (19595 R + 38470 G + 7471 B + 2^15) >> 16.
-  function toGrey(rgba, width, height) {
+  // A picture's RGB planes as neuroflow.data.pictures.images.to_array makes them: transparency
+  // laid on a contrasting background (white under dark strokes, black under light ones).
+  function toRGB(rgba, width, height) {
     const n = width * height;
-    const grey = new Float32Array(n);
+    const planes = [new Uint8Array(n), new Uint8Array(n), new Uint8Array(n)];
     let opaque = true;
     for (let i = 0; i < n; i++) if (rgba[4 * i + 3] !== 255) { opaque = false; break; }
     let background = 0;
@@ -23,15 +23,36 @@
       }
       background = weight > 0 && ink / weight >= 128 ? 0 : 255;
     }
-    for (let i = 0; i < n; i++) {
-      let r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
-      if (!opaque) {
-        const a = Math.fround(rgba[4 * i + 3] / 255);
-        r = rint(r * a + background * (1 - a)); g = rint(g * a + background * (1 - a)); b = rint(b * a + background * (1 - a));
-      }
-      grey[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) {
+      const v = rgba[4 * i + c];
+      if (opaque) { planes[c][i] = v; continue; }
+      const a = Math.fround(rgba[4 * i + 3] / 255);
+      planes[c][i] = rint(v * a + background * (1 - a));
     }
+    return planes;
+  }
+
+  // The picture in grey as Pillow makes it: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16.
+  function toGrey(rgba, width, height) {
+    const [r, g, b] = toRGB(rgba, width, height);
+    const grey = new Float32Array(width * height);
+    for (let i = 0; i < grey.length; i++) grey[i] = (r[i] * 19595 + g[i] * 38470 + b[i] * 7471 + 0x8000) >> 16;
     return grey;
+  }
+
+  // neuroflow.data.pictures.images.prepare_crop, a pretrained network's preparation: colour, the
+  // shorter side resized to prep.resize (Pillow's bicubic, reducing_gap=3.0), the centre cut out
+  function prepareCrop(rgba, width, height, prep) {
+    const H = prep.height, W = prep.width, scale = prep.resize / Math.min(width, height);
+    const newH = Math.max(H, rint(height * scale)), newW = Math.max(W, rint(width * scale));
+    const top = Math.floor((newH - H) / 2), left = Math.floor((newW - W) / 2);
+    const out = new Uint8Array(H * W * 3);
+    toRGB(rgba, width, height).forEach((plane, c) => {
+      const same = newW === width && newH === height;
+      const r = same ? plane : resizeReducing(plane, width, height, newW, newH, BICUBIC);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[(y * W + x) * 3 + c] = r[(top + y) * newW + left + x];
+    });
+    return out;
   }
 
   // ---- neuroflow.data.pictures.digits.prepare_digit ----
@@ -144,6 +165,7 @@
   // neuroflow.data.pictures.prepare.prepare_for_model, for the page's picture preparations
   function preparePicture(rgba, width, height, prep) {
     const H = prep.height, W = prep.width, C = prep.channels;
+    if (prep.prepare === "crop") return prepareCrop(rgba, width, height, prep);
     const out = new Uint8Array(H * W * C);
     if ((prep.prepare || "resize") === "digit") {
       let digit = prepareDigit(toGrey(rgba, width, height), width, height);
@@ -151,11 +173,7 @@
       for (let i = 0; i < H * W; i++) for (let c = 0; c < C; c++) out[i * C + c] = digit[i];
       return out;
     }
-    const planes = C === 1 ? [Uint8Array.from(toGrey(rgba, width, height))] : [0, 1, 2].map((c) => {
-      const p = new Uint8Array(width * height);
-      for (let i = 0; i < p.length; i++) p[i] = rgba[4 * i + c];
-      return p;
-    });
+    const planes = C === 1 ? [Uint8Array.from(toGrey(rgba, width, height))] : toRGB(rgba, width, height);
     planes.forEach((plane, c) => {
       const r = width === W && height === H ? plane : resizeReducing(plane, width, height, W, H);
       for (let i = 0; i < H * W; i++) out[i * C + c] = r[i];
@@ -185,5 +203,5 @@
     return Float32Array.from(out);
   }
 
-  Object.assign(nf, { toGrey, prepareDigit, preparePicture, prepareRow });
+  Object.assign(nf, { toRGB, toGrey, prepareCrop, prepareDigit, preparePicture, prepareRow });
 })(globalThis.NeuroflowPrepare = globalThis.NeuroflowPrepare || {});
