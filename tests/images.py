@@ -86,3 +86,30 @@ def check_mnist_like(out: np.ndarray) -> None:
     # move it.
     assert ys.min() >= 3 and ys.max() <= 24 and xs.min() >= 3 and xs.max() <= 24
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) == 19  # 20 pixels along the longer side
+
+
+# Photo-like pictures of several sizes and shapes: a wide and a tall one, a small one and a large
+# one (900×600, which Pillow's reducing_gap first reduces by a whole factor before resampling).
+PHOTO_SIZES = ((40, 40), (64, 40), (36, 90), (900, 600), (120, 50), (48, 60))
+
+
+def photo(kind: str, size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
+    """A smooth colour scene, warm or cool, with a disc of a random colour in the middle."""
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w] / max(w, h)
+    base = np.array([200, 90, 40] if kind == "warm" else [40, 110, 200], float)
+    waves = np.stack([np.sin(6 * x + rng.random()), np.cos(5 * y), np.sin(4 * (x + y))], -1)
+    img = Image.fromarray(np.clip(base + 50 * waves, 0, 255).astype(np.uint8))
+    disc = tuple(int(v) for v in rng.integers(0, 256, 3))
+    ImageDraw.Draw(img).ellipse([w * 0.3, h * 0.3, w * 0.7, h * 0.7], fill=disc)
+    return img
+
+
+def photos_folder(root: Path, seed: int = 0) -> Path:
+    """ROOT/warm and ROOT/cool: a PNG photo of each size in PHOTO_SIZES."""
+    rng = np.random.default_rng(seed)
+    for kind in ("warm", "cool"):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for i, size in enumerate(PHOTO_SIZES):
+            photo(kind, size, rng).save(root / kind / f"{i}.png")
+    return root

@@ -62,6 +62,28 @@ def test_an_existing_out_is_refused_unless_forced(models, cli):
     assert {p.name for p in out.iterdir()} == EXPECTED  # replaced whole
 
 
+@pytest.mark.slow  # trains a published network (random weights, 32×32 crops) for one epoch
+def test_a_model_trained_from_a_pretrained_network_gets_its_page_and_its_crop(tmp_path):
+    from tests.images import photos_folder
+    from tests.models.test_pretrained import measured_weight_file
+
+    file = measured_weight_file(tmp_path)
+    folder = photos_folder(tmp_path / "photos")
+    model = nf.train(
+        folder, base="mobilenet_v3_small", weights=file, epochs=1, image_size=32,
+        progress="quiet", post_fit=False,
+    )  # fmt: skip
+    out = export_web(model, tmp_path / "page")
+    assert {p.name for p in out.iterdir()} == EXPECTED
+    web = json.loads((out / "model.json").read_text())
+    prep = web["preprocessing"]
+    # what the page needs: the shorter side resized to 37 (32 × 256/224), the 32×32 centre cut out
+    assert (prep["prepare"], prep["resize"], prep["height"], prep["width"]) == ("crop", 37, 32, 32)
+    # uint8 pixels in, as for every picture model: the ImageNet mean and spread are in the graph
+    assert web["input"] == {"name": "pixels", "dtype": "uint8", "shape": [32, 32, 3]}
+    assert prep["mean"] == pytest.approx([0.485, 0.456, 0.406])
+
+
 def test_a_regression_model_gets_its_page_and_model_json_names_its_target(models, cli):
     out = models / "reg-page"
     result = cli("export", models / "reg", "--format", "web", "--out", out)

@@ -33,6 +33,23 @@ def weight_file(tmp_path, name: str = "mobilenet_v3_small", seed: int = 0):
     return file, state
 
 
+def measured_weight_file(tmp_path, name: str = "mobilenet_v3_small", size: int = 32, seed: int = 0):
+    """A file keyed as the published one: the network's own initial weights, its BatchNorm
+    statistics measured on random pictures, so that (unlike weight_file's) its features differ
+    from picture to picture and a model trained on them answers each picture differently."""
+    torch.manual_seed(seed)
+    net = published(name).build(1000)
+    for layer in net.modules():
+        if isinstance(layer, torch.nn.modules.batchnorm._BatchNorm):
+            layer.momentum = None  # the plain mean over the batches below
+    net.train()
+    with torch.no_grad():
+        net.forward_features(torch.randn(16, 3, size, size))
+    file = tmp_path / f"{name}-measured.pth"
+    torch.save(net.state_dict(), file)
+    return file
+
+
 def test_each_network_has_its_publishers_parameter_count():
     for net in NETWORKS.values():
         with torch.device("meta"):
