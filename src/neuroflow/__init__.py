@@ -37,5 +37,36 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        found = getattr(importlib.import_module(_LAZY[name]), name)
+        return (
+            _python_words(found)
+            if _LAZY[name] == "neuroflow.api" and _is_function(found)
+            else found
+        )
     raise AttributeError(f"module 'neuroflow' has no attribute {name!r}")
+
+
+def _is_function(value) -> bool:
+    import inspect
+
+    return inspect.isfunction(value)
+
+
+def _python_words(function):
+    """`function` raising its errors with Python's argument names where the command line's flags
+    stood (`out=`, not `--out`): one library serves both, and each caller reads its own words."""
+    import functools
+
+    from neuroflow.errors import NeuroflowError, in_python_words
+
+    @functools.wraps(function)
+    def called(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except NeuroflowError as err:
+            translated = in_python_words(err)
+            if translated is err:
+                raise
+            raise translated from None
+
+    return called

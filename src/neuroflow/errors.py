@@ -39,6 +39,41 @@ def _printable_char(c: str) -> str:
     return c.encode("unicode_escape").decode("ascii")
 
 
+# The command line's flags that carry another name, or are switches, as Python arguments.
+_PYTHON_NAMES = {
+    "from": "parent= (or base= for a pretrained network)",
+    "quiet": 'progress="quiet"',
+    "no-preprocess": "raw=True",
+}
+_SWITCHES = ("strict", "new-head", "augment-test", "grayscale", "force", "json", "pretrained")
+
+
+def in_python_words(err: NeuroflowError) -> NeuroflowError:
+    """The same error with the command line's flags named as the Python arguments that carry them
+    (`--out` → `out=`, `--batch-size` → `batch_size=`), for errors raised to a Python caller."""
+    import re
+
+    def word(match: re.Match) -> str:
+        flag = match.group(1)
+        if flag in _PYTHON_NAMES:
+            return _PYTHON_NAMES[flag]
+        return flag.replace("-", "_") + ("=True" if flag in _SWITCHES else "=")
+
+    def said(text: str | None) -> str | None:
+        if text is None:
+            return None
+        return re.sub(r"(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:=(?=\S))?", word, text)
+
+    message, hint = said(err.message), said(err.hint)
+    if (message, hint) == (err.message, err.hint):
+        return err
+    translated = type(err).__new__(type(err))
+    translated.__dict__.update(err.__dict__)
+    translated.message, translated.hint = message, hint
+    translated.args = (message,)
+    return translated
+
+
 class DataError(NeuroflowError):
     """A dataset, CSV, IDX file or image that cannot be used."""
 

@@ -59,8 +59,8 @@ def test_all_but_head_trains_only_the_last_layer(parent):
     assert changed == {"8"}
 
 
-def test_other_classes_without_new_head_name_the_flag(parent):
-    with pytest.raises(UsageError, match="Add --new-head"):
+def test_other_classes_without_new_head_name_the_argument(parent):
+    with pytest.raises(UsageError, match="Add new_head=True"):
         nf.train(
             bars_dataset(60, classes=("cross", "diagonal")),
             parent=parent,
