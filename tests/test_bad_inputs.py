@@ -433,6 +433,11 @@ CASES = [
         "predict-empty-picture-folder", "predict {image} pics", "holds no pictures", {"pics": DIR}
     ),
     case("predict-missing-picture", "predict {image} nowhere.png", "does not exist"),
+    case("explain-missing-picture", "explain {image} nowhere.png", "does not exist"),
+    case("explain-unknown-method", "explain {image} p.png --method astrology", "unknown method"),
+    case(
+        "explain-method-without-input", "explain {iris} --method gradcam", "applies to the inputs"
+    ),
     case(
         "convolve-junk-picture",
         "convolve photo.png --kernel sharpen --out out.png",

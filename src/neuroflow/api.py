@@ -79,17 +79,15 @@ def train(
     `base="efficientnet_lite0"` (or any name of `neuroflow models --pretrained`) starts from that
     published network (`weights`: a local file of its weights instead of the download): its
     features train a new output layer, then `fine_tune_epochs` train everything at a tenth of the
-    learning rate.
-    """
+    learning rate."""
     named = model if model is None or isinstance(model, str | Path) else None
     settings = dict(
         target=target, task=task, model=named, data_dir=data_dir, augment=augment,
         augment_test=augment_test, image_size=image_size, grayscale=grayscale, seed=seed,
         freeze=freeze, new_head=new_head, epochs=epochs, batch_size=batch_size, lr=lr,
         optimizer=optimizer, early_stopping=early_stopping, on_nan=on_nan,
-        outlier_exposure=outlier_exposure, base=base,
-        weights=str(weights) if weights is not None else None,
-        fine_tune_epochs=fine_tune_epochs)  # fmt: skip
+        outlier_exposure=outlier_exposure, base=base, fine_tune_epochs=fine_tune_epochs,
+        weights=str(weights) if weights is not None else None)  # fmt: skip
     note = None if progress == "quiet" else (lambda text: _note(progress, text))
     reading = dict(data_in=data_in, strict=strict, note=note)
     strategy, ours = _strategy(strategy)
@@ -98,20 +96,28 @@ def train(
         progress = progress if chief else "quiet"  # the other ranks write and print nothing
         resume = _resumed_folder(resume, out)
         run = _plan(strategy, settings, data, parent, out if chief else None, resume, reading)
-        try:
-            spec_object = model if named is None else None
-            trained = _fit_run(run, spec_object, progress, name, strategy, callbacks)
-            if license:
-                trained.config["license"] = license
-            if chief:
-                _after(trained, run, post_fit, test)
-        except BaseException:
-            run.remove_made_folders()
-            raise
+        spec_object = model if named is None else None
+        return _train_run(run, spec_object, progress, name, strategy, callbacks, license,
+                          post_fit, test, chief)  # fmt: skip
     finally:
         if ours:
             strategy.shutdown()
-    return trained
+
+
+def _train_run(run, spec_object, progress, name, strategy, callbacks, license, post_fit, test,
+               chief) -> Model:  # fmt: skip
+    """Train the planned run (the chief then calibrates, saves and tests it); a run that fails
+    leaves none of the folders it made."""
+    try:
+        trained = _fit_run(run, spec_object, progress, name, strategy, callbacks)
+        if license:
+            trained.config["license"] = license
+        if chief:
+            _after(trained, run, post_fit, test)
+        return trained
+    except BaseException:
+        run.remove_made_folders()
+        raise
 
 
 def _resumed_folder(resume, out):
@@ -175,13 +181,33 @@ def _strategy(strategy):
 
 
 def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
-    """Resolve the run's spec (a recipe, a spec file or object, or the parent's) and train it."""
-    from neuroflow.models.recipes import resolve_model
+    """Resolve the run's spec (a recipe, a spec file or object, the parent's, or a pretrained
+    network's) and train it."""
     from neuroflow.training import TrainSettings, fit
 
     s, data = run.record, run.dataset
     if s["augment_test"]:
         _invert_test_split(data, s["augment"])
+    spec = _chosen_spec(run, spec_object)
+    keys = ("epochs", "batch_size", "lr", "optimizer", "seed", "early_stopping",
+            "outlier_exposure", "augment", "on_nan")  # fmt: skip
+    if progress != "quiet":
+        _note(progress, data.describe())
+    settings = TrainSettings(**{k: s[k] for k in keys})
+    common = dict(progress=progress, name=name, run_record=s, strategy=strategy,
+                  callbacks=list(callbacks))  # fmt: skip
+    if s.get("base") is not None:
+        return _fit_pretrained(run, spec, settings, common)
+    return fit(
+        data, spec, settings, run_dir=run.out, resume=run.resume, parent=run.parent,
+        freeze=s["freeze"], new_head=s["new_head"], **common,
+    )  # fmt: skip
+
+
+def _chosen_spec(run, spec_object) -> dict:
+    from neuroflow.models.recipes import resolve_model
+
+    s, data = run.record, run.dataset
     chosen = spec_object if spec_object is not None else s["model"]
     if s.get("base") is not None:
         from neuroflow.training.run import pretrained_spec
@@ -191,40 +217,24 @@ def _fit_run(run, spec_object, progress, name, strategy, callbacks) -> Model:
         from neuroflow.training.finetune import parent_spec
 
         chosen = parent_spec(run.parent)
-    spec = resolve_model(chosen, data.kind, data.name)
-    keys = (
-        "epochs",
-        "batch_size",
-        "lr",
-        "optimizer",
-        "seed",
-        "early_stopping",
-        "outlier_exposure",
-        "augment",
-        "on_nan",
-    )
-    if progress != "quiet":
-        _note(progress, data.describe())
-    settings = TrainSettings(**{k: s[k] for k in keys})
-    common = dict(progress=progress, name=name, run_record=s, strategy=strategy,
-                  callbacks=list(callbacks))  # fmt: skip
-    if s.get("base") is None:
-        return fit(
-            data, spec, settings, run_dir=run.out, resume=run.resume, parent=run.parent,
-            freeze=s["freeze"], new_head=s["new_head"], **common,
-        )  # fmt: skip
+    return resolve_model(chosen, data.kind, data.name)
+
+
+def _fit_pretrained(run, spec, settings, common: dict) -> Model:
+    """A new output layer on a pretrained network's frozen features (computed once), then, with
+    fine_tune_epochs, every layer at a lower learning rate, as fastai's fine_tune does."""
+    from neuroflow.training import fit
     from neuroflow.training.run import fine_tune_settings
 
+    s, data = run.record, run.dataset
     more = s.get("fine_tune_epochs") or 0
     base = {"network": s["base"], "weights": s.get("weights")}
-    # first the output layer alone, on the frozen network's features (computed once)
     first = fit(
         data, spec, settings, run_dir=None if more else run.out, resume=run.resume and not more,
         freeze="all-but-head", base=base, **common,
     )  # fmt: skip
     if not more:
         return first
-    # then everything, from there, at a lower learning rate (fastai's fine_tune does the same)
     model = fit(
         data, first.config["spec"], fine_tune_settings(settings, first, more), run_dir=run.out,
         resume=run.resume, parent=first, new_head=False, **common,

@@ -24,9 +24,11 @@ def explain(
         show_default=False,
     ),
     method: str = typer.Option(
-        "integrated-gradients",
+        None,
         "--method",
-        help="integrated-gradients, saliency, gradcam (last convolution) or occlusion.",
+        help="integrated-gradients (the default), saliency, gradcam (last convolution) or "
+        "occlusion.",
+        show_default=False,
     ),
     target: str = typer.Option(None, "--target", help="Class to explain (default: the answer)."),
     out: str = typer.Option(
@@ -43,7 +45,13 @@ def explain(
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r} is not known", "use text or json")
-    method = check_method(method)  # a bad name wastes no loading
+    if not inputs and (method is not None or target is not None):
+        raise UsageError(
+            f"{'--method' if method is not None else '--target'} applies to the inputs explained",
+            "with no input, explain gives a table model's permutation importance; give a CSV of "
+            "rows or pictures to explain them",
+        )
+    method = check_method(method or "integrated-gradients")  # a bad name wastes no loading
     folder = Path(out if out is not None else DEFAULT_OUT) if out or fmt == "text" else None
     if folder is not None:
         from neuroflow.files import check_folder

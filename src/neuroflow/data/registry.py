@@ -33,7 +33,7 @@ def _iris(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -
 
 
 def _digits(seed: int, data_dir: str | None, image_size: tuple[int, int] | None) -> Dataset:
-    from neuroflow.data.pictures.folders import load_sklearn_digits
+    from neuroflow.data.pictures.sklearn_digits import load_sklearn_digits
 
     return load_sklearn_digits(seed=seed, fractions=DEFAULT_FRACTIONS, image_size=image_size)
 

@@ -23,6 +23,17 @@ def parent_spec(parent) -> dict:
     return spec
 
 
+def starting_weights(network, parent, new_head: bool, class_names, base: dict | None,
+                     loud: bool) -> dict:  # fmt: skip
+    """Where `network`'s weights start, put in place: a parent model's (fine-tuning), a published
+    network's (`base`: {"network", "weights"}), or none; the lineage the model records."""
+    if base is not None:
+        from neuroflow.models.pretrained.layer import load_published
+
+        return {"pretrained": load_published(network, base.get("weights"), progress=loud)}
+    return apply_parent(network, parent, new_head, class_names) if parent else {}
+
+
 def apply_parent(network, parent, new_head: bool, class_names: list[str] | None = None) -> dict:
     """Copy the parent's weights into `network` layer by layer; the last layer is new with
     --new-head.

@@ -39,29 +39,17 @@ class TrainState:
 
 class Trainer:
     def __init__(
-        self,
-        dataset,
-        spec: dict,
-        settings: TrainSettings,
-        *,
-        strategy: Strategy | None = None,
-        callbacks: list[Callback] = (),
-        progress: str = "auto",
-        run_dir: str | Path | None = None,
-        resume: bool = False,
-        parent=None,
-        freeze: str | None = None,
-        new_head: bool = False,
-        run_record: dict | None = None,
-        name: str | None = None,
-        base: dict | None = None,
-    ):
+        self, dataset, spec: dict, settings: TrainSettings, *, strategy: Strategy | None = None,
+        callbacks: list[Callback] = (), progress: str = "auto", run_dir: str | Path | None = None,
+        resume: bool = False, parent=None, freeze: str | None = None, new_head: bool = False,
+        run_record: dict | None = None, name: str | None = None, base: dict | None = None,
+    ):  # fmt: skip
         self.dataset, self.spec, self.settings = dataset, spec, settings.resolved(spec)
         self.strategy = strategy or SplitBatch()
         self.run_dir = Path(run_dir) if run_dir else None
         self.resume, self.run_record, self.name = resume, run_record, name
         self.parent, self.freeze, self.new_head = parent, freeze, new_head
-        self.base = base  # {"network": NAME, "weights": FILE or None}: start from published weights
+        self.base = base  # {"network": NAME, "weights": FILE or None}: published weights
         self.progress = Progress(progress if self.strategy.is_chief else "quiet")
         self.callbacks = list(callbacks)
         self.state = TrainState()
@@ -76,7 +64,7 @@ class Trainer:
         from neuroflow.config import configure_torch, seed_everything
         from neuroflow.models.spec import build_network
         from neuroflow.training.features import cache_features, frozen_backbone
-        from neuroflow.training.finetune import apply_parent, freeze_layers
+        from neuroflow.training.finetune import freeze_layers, starting_weights
 
         s, ds = self.settings, self.dataset
         # Tables are tiny matrices: a second thread costs more to wake than it saves.
@@ -84,16 +72,9 @@ class Trainer:
         seed_everything(s.seed)
         self.spec, self.network = build_network(self.spec, ds.input_shape, ds.n_outputs, ds.task)
         net = self.network
-        self.lineage = (
-            apply_parent(net, self.parent, self.new_head, ds.class_names) if self.parent else {}
-        )
-        if self.base is not None:
-            from neuroflow.models.pretrained.layer import load_published
-
-            loud = self.progress.mode != "quiet"
-            self.lineage = {
-                "pretrained": load_published(net, self.base.get("weights"), progress=loud)
-            }
+        loud = self.progress.mode != "quiet"
+        self.lineage = starting_weights(net, self.parent, self.new_head, ds.class_names, self.base,
+                                        loud)  # fmt: skip
         self.frozen = freeze_layers(net, self.freeze) if self.freeze else 0
         if self.run_dir is not None and self.strategy.is_chief:
             self.run_dir.mkdir(parents=True, exist_ok=True)  # only now: bad input leaves no folder
@@ -108,9 +89,7 @@ class Trainer:
         self.scheduler = make_scheduler(s, self.optimizer, self.steps_per_epoch)
         image_batches = ds.kind == "image" and not cached
         parts = self.strategy.parts(net, self.threads, s.batch_size, image_batches)
-        for i in range(
-            parts
-        ):  # each part of a batch draws its Dropout masks from its own generator
+        for i in range(parts):  # each part of a batch draws its Dropout masks from its own one
             self.generators[f"dropout{i}"] = torch.Generator().manual_seed(s.seed + 100 + i)
         self.is_cls = ds.task == "classification"
         loss = StepLoss(loss_fn(self.is_cls, s.label_smoothing), *self.data.non_example_loss())

@@ -12,7 +12,6 @@ from neuroflow.data.pictures.folders import (
     default_size,
     load_image_folder,
     load_labelled_images,
-    load_sklearn_digits,
 )
 from neuroflow.errors import DataError
 
@@ -106,17 +105,3 @@ def test_labelled_images_use_the_models_classes(tmp_path):
     make_folder(root, classes=("emu",), n=1)
     with pytest.raises(DataError, match="never saw: emu"):
         load_labelled_images(root, prep, ["cat", "dog"])
-
-
-def test_sklearn_digits():
-    ds = load_sklearn_digits(seed=0, fractions=(0.2, 0.2))
-    assert (
-        ds.x_train.shape[1:] == (8, 8, 1)
-        and ds.x_train.dtype == np.uint8
-        and ds.x_train.max() == 255
-    )
-    assert len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 1797 and ds.class_names[3] == "3"
-    assert ds.preprocessing["prepare"] == "digit-counts"
-    big = load_dataset("digits", image_size=(28, 28))
-    assert big.x_train.shape[1:] == (28, 28, 1) and big.preprocessing["prepare"] == "digit"
-    assert np.array_equal(big.y_test, ds.y_test)  # the same split whatever the size

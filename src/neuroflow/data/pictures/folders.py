@@ -126,7 +126,7 @@ def load_image_folder(
     files = [f for names in classes.values() for f in names]
     y = np.repeat(np.arange(len(classes), dtype=np.int64), [len(v) for v in classes.values()])
     x, preprocessing = decode_pictures(files, image_size, grayscale, crop)
-    return _split_images(
+    return split_images(
         x,
         y,
         fractions,
@@ -226,46 +226,6 @@ def load_labelled_images(
     return np.stack(x), np.asarray(y, dtype=np.int64)
 
 
-def load_sklearn_digits(
-    seed: int = 0,
-    fractions: tuple[float, float] = (0.2, 0.2),
-    image_size: tuple[int, int] | None = None,
-) -> Dataset:
-    """scikit-learn's 1,797 8×8 digits (offline) as uint8 (N, 8, 8, 1) images, or resized to
-    `image_size`."""
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    x = np.rint(bunch.images * (255 / 16)).astype(
-        np.uint8
-    )  # values 0..16 (ink counts) → 0..255, light on dark
-    y = bunch.target.astype(np.int64)
-    height, width = image_size or (8, 8)
-    if (height, width) != (8, 8):
-        from neuroflow.data.pictures.images import resize_batch
-
-        x = resize_batch(x, (height, width))
-    x = x.reshape(len(x), height, width, 1)
-    return _split_images(
-        x,
-        y,
-        fractions,
-        seed,
-        name="digits",
-        class_names=[str(d) for d in range(10)],
-        preprocessing={
-            "type": "image",
-            "height": height,
-            "width": width,
-            "channels": 1,
-            "scale": 1 / 255,
-            # own pictures: like MNIST's at MNIST's size, else as the 8×8 digits were made
-            "prepare": "digit" if (height, width) == (28, 28) else "digit-counts",
-        },
-        source={"name": "digits"},
-    )
-
-
 def _header_size(file: Path) -> tuple[int, int]:
     """(height, width) from the file's header alone; unreadable files are named here, before any
     decoding."""
@@ -289,7 +249,7 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return np.rint(grey).astype(np.uint8)[..., None]
 
 
-def _split_images(
+def split_images(
     x: np.ndarray, y: np.ndarray, fractions: tuple[float, float], seed: int, **fields
 ) -> Dataset:
     """A classification Dataset of images, split into train/validation/test by class."""

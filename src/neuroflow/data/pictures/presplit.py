@@ -44,21 +44,8 @@ def load_presplit(
     from neuroflow.data.pictures.folders import class_folders, decode_pictures, small_folder_shares
 
     note = note or (lambda text: None)
-    classes = class_folders(splits["train"])
-    names = list(classes)
-    files, labels, part = [], [], []
-    for split, folder in splits.items():
-        found = classes if split == "train" else class_folders(folder)
-        unknown = [c for c in found if c not in names]
-        if unknown:
-            raise DataError(
-                f"{folder} has classes that {splits['train']} lacks: {', '.join(unknown[:5])}",
-                "give every class some training pictures, or remove those folders",
-            )
-        for name, paths in found.items():
-            files += paths
-            labels += [names.index(name)] * len(paths)
-            part += [split] * len(paths)
+    names = list(class_folders(splits["train"]))
+    files, labels, part = _pictures_of(splits, names)
     x, preprocessing = decode_pictures(files, image_size, grayscale, crop)
     y, part = np.asarray(labels, np.int64), np.asarray(part)
     train = np.flatnonzero(part == "train")
@@ -95,3 +82,24 @@ def load_presplit(
         preprocessing=preprocessing,
         source={"name": root.name, "path": str(root.resolve())},
     )
+
+
+def _pictures_of(splits: dict[str, Path], names: list[str]) -> tuple[list, list, list]:
+    """Every split's picture files, their labels (indices of the training folder's classes) and
+    their split; a class the training folder lacks is refused."""
+    from neuroflow.data.pictures.folders import class_folders
+
+    files, labels, part = [], [], []
+    for split, folder in splits.items():
+        found = class_folders(folder)
+        unknown = [c for c in found if c not in names]
+        if unknown:
+            raise DataError(
+                f"{folder} has classes that {splits['train']} lacks: {', '.join(unknown[:5])}",
+                "give every class some training pictures, or remove those folders",
+            )
+        for name, paths in found.items():
+            files += paths
+            labels += [names.index(name)] * len(paths)
+            part += [split] * len(paths)
+    return files, labels, part

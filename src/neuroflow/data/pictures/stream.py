@@ -48,13 +48,7 @@ def load_folder(
             grayscale=grayscale, crop=crop, note=note,
         )  # fmt: skip
     if crop is not None:
-        if data_in == "stream":
-            raise DataError(
-                "a pretrained network's pictures are held in memory; they cannot be streamed yet",
-                "leave out --data-in stream",
-            )
-        fractions = _shares(class_folders(root), fractions, root.name, note)
-        return load_image_folder(root, seed=seed, fractions=fractions, crop=crop)
+        return _cropped(root, seed, fractions, data_in, crop, note)
     data_in_auto = data_in is None
     classes = class_folders(root)
     if data_in_auto:
@@ -72,6 +66,19 @@ def load_folder(
                 raise
             return _in_memory_skipping(root, err, note, options)
     return load_streamed_folder(root, classes=classes, strict=strict, note=note, **options)
+
+
+def _cropped(root: Path, seed: int, fractions, data_in, crop: dict, note):
+    """A folder for a pretrained network (its `crop` preparation), held in memory."""
+    from neuroflow.data.pictures.folders import class_folders, load_image_folder
+
+    if data_in == "stream":
+        raise DataError(
+            "a pretrained network's pictures are held in memory; they cannot be streamed yet",
+            "leave out --data-in stream",
+        )
+    fractions = _shares(class_folders(root), fractions, root.name, note)
+    return load_image_folder(root, seed=seed, fractions=fractions, crop=crop)
 
 
 def _shares(classes: dict, fractions: tuple[float, float], name: str, note) -> tuple:
@@ -118,7 +125,7 @@ def load_streamed_folder(
 def _streamed(root: Path, classes, strict: bool, note, options: dict):
     """(the streamed Dataset, the names of the pictures skipped)."""
     from neuroflow.data.pictures.cache import decoded_folder, skipped_line
-    from neuroflow.data.pictures.folders import _split_images, class_folders
+    from neuroflow.data.pictures.folders import class_folders, split_images
 
     seed, fractions = options["seed"], options["fractions"]
     image_size, grayscale = options["image_size"], options["grayscale"]
@@ -130,7 +137,7 @@ def _streamed(root: Path, classes, strict: bool, note, options: dict):
     if decoded.skipped:
         note(skipped_line(root, decoded.skipped, n + len(decoded.skipped)))
     rows = StreamRows(decoded.path / "pixels.u8", decoded.pixels.shape, np.arange(n))
-    dataset = _split_images(
+    dataset = split_images(
         rows,
         decoded.labels,
         fractions,
