@@ -147,6 +147,7 @@ async function predictPicture(blob, name) {
 }
 
 function forgetAsked() {
+  if (typeof whyCancel === "function") whyCancel();  // a new question: the old explanation waits no more
   state.asked = (state.asked || 0) + 1;
   if (state.pending) state.pending.abort();
   state.pending = null;

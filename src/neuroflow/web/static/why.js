@@ -1,9 +1,18 @@
 // The "Why" panel: after each answer, which part of the input made it (neuroflow explain), with one
 // click to switch the method; a heatmap over the picture as the network saw it, or the top columns.
 "use strict";
-const why = { method: "integrated-gradients", input: null, seen: null, asked: 0 };
+const why = { method: "integrated-gradients", input: null, seen: null, asked: 0, timer: null, pending: null };
+// The page asks for an answer after every stroke; an explanation costs several answers' time, so
+// it is asked for once the drawing pauses, and one still on its way is dropped for a newer one.
+const WHY_PAUSE_MS = 400;
 
-function whyReset() { why.input = null; $("why-box").hidden = true; }
+function whyReset() { why.input = null; $("why-box").hidden = true; whyCancel(); }
+
+function whyCancel() {
+  clearTimeout(why.timer); why.timer = null;
+  if (why.pending) why.pending.abort();
+  why.pending = null;
+}
 
 // Called by app.js with what was sent to predict: {blob, name} for a picture, {values} for a row.
 function whyExplain(input, seen) {
@@ -11,23 +20,27 @@ function whyExplain(input, seen) {
   const table = state.model && state.model.kind === "table";
   for (const b of $("why-methods").querySelectorAll("button")) b.hidden = table && b.dataset.method === "gradcam";
   if (table && why.method === "gradcam") why.method = "integrated-gradients";
-  return whyRun();
+  whyCancel();
+  why.timer = setTimeout(whyRun, table ? 0 : WHY_PAUSE_MS);
 }
 
 async function whyRun() {
   if (!why.input || !state.model) return;
-  const asked = ++why.asked;  // a later click wins over an answer still on its way
+  whyCancel();
+  const asked = ++why.asked, controller = (why.pending = new AbortController());  // a later ask wins
   for (const b of $("why-methods").querySelectorAll("button")) b.classList.toggle("chosen", b.dataset.method === why.method);
   $("why-box").hidden = false; $("why-note").textContent = `explaining with ${why.method}…`;
   const base = `/api/models/${encodeURIComponent(state.model.id)}/explain`;
   try {
     const [found] = why.input.blob
       ? await api(`${base}/image?method=${why.method}&name=${encodeURIComponent(why.input.name)}`,
-        { method: "POST", body: why.input.blob, headers: { "Content-Type": "application/octet-stream" } })
+        { method: "POST", body: why.input.blob, headers: { "Content-Type": "application/octet-stream" }, signal: controller.signal })
       : await api(`${base}/row?method=${why.method}`,
-        { method: "POST", body: JSON.stringify({ values: why.input.values }), headers: { "Content-Type": "application/json" } });
+        { method: "POST", body: JSON.stringify({ values: why.input.values }), headers: { "Content-Type": "application/json" }, signal: controller.signal });
     if (asked === why.asked) whyShow(found);
-  } catch (err) { if (asked === why.asked) { $("why-note").textContent = ""; showError(err); } }
+  } catch (err) {
+    if (asked === why.asked && err.name !== "AbortError") { $("why-note").textContent = ""; showError(err); }
+  }
 }
 
 function whyShow(found) {
